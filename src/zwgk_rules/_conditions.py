@@ -1,0 +1,156 @@
+"""The closed condition language of rule files, compiled once into Python closures.
+
+Grammar (YAML)::
+
+    when: {}                                   # always
+    when: {field: literal}                     # equality
+    when: {field: {in: [a, b]}}                # membership        (scalar fields)
+    when: {field: {not_in: [a, b]}}
+    when: {field: {has: x}}                    # set contains x    (set fields)
+    when: {field: {has_any: [x, y]}}  {has_all: [...]}  {has_none: [...]}
+    when: {all: [cond, ...]}  {any: [cond, ...]}  {not: cond}
+
+A mapping with several keys is a conjunction. Every field must belong to the scope's fact
+vocabulary and every literal to the field's domain; errors name the field and suggest the
+closest valid name. No text is ever passed to ``eval``.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from ._errors import RuleFileError
+from ._facts import FieldType
+
+_SCALAR_OPS = ("eq", "in", "not_in")
+_SET_OPS = ("has", "has_any", "has_all", "has_none")
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """A normalised test: ``field`` ``op`` ``values`` (kept for analysis and other backends)."""
+
+    field: str
+    op: str           # eq | in | not_in | has | has_any | has_all | has_none
+    values: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    kind: str                      # "all" | "any" | "not" | "atom"
+    children: tuple = ()
+    atom: Atom | None = None
+
+
+def _suggest(name, options):
+    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1)
+    return close[0] if close else None
+
+
+def parse(when, fields: dict[str, FieldType], *, file=None, rule_id=None, extra: dict | None = None) -> Node:
+    """Validate a ``when`` mapping against the scope's fields and return its normalised tree."""
+    allf = dict(fields)
+    if extra:
+        allf.update(extra)
+
+    def err(msg, field, suggestion=None):
+        return RuleFileError(msg, file=file, rule_id=rule_id, field=field, suggestion=suggestion)
+
+    def check_value(fname, ft, v):
+        # strict: True is not 1, None is only null
+        if not any(x is v or (type(x) is type(v) and x == v) for x in ft.values):
+            raise err(f"{v!r} 不是字段 {fname} 的取值，可选：{list(ft.values)}", f"when.{fname}",
+                      _suggest(v, ft.values))
+
+    def walk(node, path) -> Node:
+        if node is None or node == {}:
+            return Node("all", ())
+        if not isinstance(node, dict):
+            raise err("条件必须是映射 (a condition is a mapping)", path)
+        parts = []
+        for key, val in node.items():
+            if key in ("all", "any"):
+                if not isinstance(val, list) or not val:
+                    raise err(f"{key} 需要非空列表", f"{path}.{key}")
+                parts.append(Node(key, tuple(walk(v, f"{path}.{key}") for v in val)))
+            elif key == "not":
+                parts.append(Node("not", (walk(val, f"{path}.not"),)))
+            else:
+                ft = allf.get(key)
+                if ft is None:
+                    raise err(f"未知字段 {key!r}", f"{path}.{key}", _suggest(key, list(allf) + ["all", "any", "not"]))
+                parts.append(Node("atom", atom=_atom(key, ft, val, f"{path}.{key}", err, check_value)))
+        return parts[0] if len(parts) == 1 else Node("all", tuple(parts))
+
+    return walk(when, "when")
+
+
+def _atom(fname, ft, val, path, err, check_value) -> Atom:
+    if isinstance(val, dict):
+        if len(val) != 1:
+            raise err("每个测试只能有一个运算符", path)
+        (op, arg), = val.items()
+        ops = _SET_OPS if ft.kind == "set" else _SCALAR_OPS
+        if op not in ops:
+            raise err(f"字段 {fname} 不支持运算符 {op!r}，可用：{list(ops)}", path, _suggest(op, ops))
+        args = tuple(arg) if isinstance(arg, list) else (arg,)
+        if op in ("in", "not_in", "has_any", "has_all", "has_none") and not isinstance(arg, list):
+            raise err(f"运算符 {op} 需要列表", path)
+        for a in args:
+            check_value(fname, ft, a)
+        return Atom(fname, op, args)
+    if ft.kind == "set":
+        raise err(f"集合字段 {fname} 须用 has / has_any / has_all / has_none", path)
+    check_value(fname, ft, val)
+    return Atom(fname, "eq", (val,))
+
+
+def compile_node(node: Node):
+    """Compile a normalised tree into a closure ``f(facts) -> bool``."""
+    if node.kind == "atom":
+        a = node.atom
+        f, vals = a.field, a.values
+        if a.op == "eq":
+            v = vals[0]
+            if v is None or isinstance(v, bool):
+                return lambda d: d[f] is v
+            return lambda d: d[f] == v
+        if a.op == "in":
+            if any(v is None or isinstance(v, bool) for v in vals):
+                return lambda d: any(d[f] is v for v in vals)
+            s = frozenset(vals)
+            return lambda d: d[f] in s
+        if a.op == "not_in":
+            inner = compile_node(Node("atom", atom=Atom(f, "in", vals)))
+            return lambda d: not inner(d)
+        s = frozenset(vals)
+        if a.op == "has":
+            v = vals[0]
+            return lambda d: v in d[f]
+        if a.op == "has_any":
+            return lambda d: not s.isdisjoint(d[f])
+        if a.op == "has_all":
+            return lambda d: s <= d[f]
+        if a.op == "has_none":
+            return lambda d: s.isdisjoint(d[f])
+        raise AssertionError(a.op)
+    if node.kind == "not":
+        inner = compile_node(node.children[0])
+        return lambda d: not inner(d)
+    subs = tuple(compile_node(c) for c in node.children)
+    if node.kind == "all":
+        if not subs:
+            return lambda d: True
+        if len(subs) == 1:
+            return subs[0]
+        return lambda d: all(s(d) for s in subs)
+    return lambda d: any(s(d) for s in subs)
+
+
+def fields_of(node: Node) -> set[str]:
+    if node.kind == "atom":
+        return {node.atom.field}
+    out: set[str] = set()
+    for c in node.children:
+        out |= fields_of(c)
+    return out

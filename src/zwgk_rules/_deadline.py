@@ -1,0 +1,96 @@
+"""Deadline arithmetic over a precomputed calendar (第三十条至第三十五条 parameters come from rules/).
+
+Consultation time is handled in *rank space*: a working day's rank is its position among all working
+days of the calendar, so the excluded working days of a consultation are one integer interval and
+the union of overlapping consultations is an interval merge. A deadline is then one index lookup
+per interval, never a day-by-day loop.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from ._calendar import Calendar
+
+
+def excluded_intervals(cal: Calendar, consultations, limits: dict) -> list[tuple[int, int]]:
+    """Working-day rank intervals [a, b] that do not count: after ``sent_on`` up to and including the
+    reply (or the party's time limit when no reply came). Overlaps merge, so each day counts once."""
+    spans = []
+    for c in consultations:
+        limit = limits.get(c.party)
+        if limit is None:
+            continue
+        end = c.replied_on if c.replied_on is not None else cal.add_working_days(c.sent_on, limit)
+        a = cal.rank(c.sent_on) + 1
+        b = cal.rank(end)
+        if b >= a:
+            spans.append((a, b))
+    if len(spans) < 2:
+        return spans
+    spans.sort()
+    merged = [spans[0]]
+    for a, b in spans[1:]:
+        la, lb = merged[-1]
+        if a <= lb + 1:
+            merged[-1] = (la, max(lb, b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def advance(cal: Calendar, r0: int, n: int, excluded) -> tuple[int, int]:
+    """Rank of the ``n``-th counted working day after rank ``r0``, skipping excluded ranks.
+
+    Returns (target rank, number of excluded working days skipped)."""
+    target = r0 + n
+    skipped = 0
+    for a, b in excluded:
+        if b <= r0:
+            continue
+        a2 = a if a > r0 else r0 + 1
+        if a2 > target:
+            break
+        skipped += b - a2 + 1
+        target += b - a2 + 1
+    return target, skipped
+
+
+def start_rank(cal: Calendar, day: dt.date, day_counted: bool) -> int:
+    r = cal.rank(day)
+    if day_counted and cal.is_working_day(day):
+        r -= 1
+    return r
+
+
+def explain_days(cal: Calendar, first: dt.date, last: dt.date, start_of_count: dt.date, excluded,
+                 period_bases: list[tuple[int, str]], exclusion_basis: str | None) -> list[dict]:
+    """Every day from ``first`` to ``last``: counted or skipped, why, and the article behind it.
+
+    ``period_bases`` maps a running count threshold to the citation of the period it belongs to,
+    e.g. [(20, 'ogi-2019:33:p2'), (40, 'ogi-2019:33:p2')]."""
+    out = []
+    ex_ranks = excluded
+    r_start = cal.rank(start_of_count)
+    count = 0
+    d = first
+    one = dt.timedelta(days=1)
+    while d <= last:
+        info = cal.day_info(d)
+        step = {"date": d, "counted": False, "count": None, "reason": info.reason, "name": info.name,
+                "source": info.source, "basis": info.basis}
+        if d <= start_of_count:
+            step["reason"] = "before_period" if d < start_of_count else "period_start"
+            step["basis"] = None
+        elif info.working:
+            r = cal.rank(d)
+            if r > r_start and any(a <= r <= b for a, b in ex_ranks):
+                step["reason"] = "consultation"
+                step["basis"] = exclusion_basis
+            else:
+                count += 1
+                step["counted"] = True
+                step["count"] = count
+                step["basis"] = next((b for lim, b in period_bases if count <= lim), period_bases[-1][1])
+        out.append(step)
+        d += one
+    return out

@@ -1,0 +1,329 @@
+"""The engine: interprets the compiled rules. It holds no legal content of its own.
+
+``Engine.decide`` takes a typed request and returns a typed ``Decision``; ``Engine.decide_raw``
+returns the same decision as a JSON-ready dict (the command line's fast path). Dates are taken from
+the request (``submission``, ``as_of``…): the engine never reads today's date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable, Iterator
+
+from pydantic import ValidationError
+
+from . import _deadline as dl
+from ._errors import InputError, UnsupportedInputError, ZwgkError
+from ._facts import item_facts, request_facts
+from ._models import (CitationOut, Deadline, DeadlineStep, Decision, DisclosureRequest, ItemDecision)
+from ._rulebook import Regime, Rulebook, default_rulebook
+from ._statutes import Citation
+
+
+def validation_error(exc: ValidationError, prefix: str = "") -> InputError:
+    """A pydantic error as an InputError naming the dotted field path (first error)."""
+    e = exc.errors()[0]
+    loc = [str(p) for p in e["loc"]]
+    # pydantic puts union/tag branches into loc; keep the field path only
+    loc = [p for p in loc if not p.startswith(("function-", "literal[", "bool", "tagged-union"))]
+    field = ".".join(loc) or None
+    msg = e["msg"]
+    if e["type"] == "extra_forbidden":
+        msg = "未知字段 (unknown field)"
+    elif e["type"] == "missing":
+        msg = "缺少必填字段 (field required)"
+    elif e["type"] in ("literal_error", "enum"):
+        msg = f"取值无效 (invalid value) {e.get('input')!r}；{e['msg']}"
+    elif field is None and "items" in msg:
+        field = "items"
+    if prefix and field:
+        field = f"{prefix}.{field}"
+    return InputError(f"{field or '输入'}: {msg}", field=field)
+
+
+def _cit(c: Citation, cache: dict) -> dict:
+    d = cache.get(c)
+    if d is None:
+        d = cache[c] = c.to_dict()
+    return d
+
+
+class Engine:
+    """Decides disclosure requests under one rule pack. Immutable; share it between threads.
+
+    >>> engine = Engine()                    # national rules ("cn")
+    >>> engine.decide({...}).disposition     # doctest: +SKIP
+    """
+
+    def __init__(self, pack: str = "cn", *, rulebook: Rulebook | None = None, backend: str = "python") -> None:
+        self.rulebook = rulebook if rulebook is not None else default_rulebook()
+        self.pack = self.rulebook.pack(pack)
+        self.calendar = self.rulebook.calendars[self.pack.calendar]
+        if backend not in ("python", "durable"):
+            raise ValueError(f"未知后端 backend={backend!r}（python / durable）")
+        self.backend = backend
+        self._oracle = None
+        if backend == "durable":
+            from ._durable import DurableOracle
+            self._oracle = DurableOracle(self.rulebook)
+        self._cit_cache: dict = {}
+        self._item_cache: dict = {}
+        self._order = {c: n for n, c in enumerate(self.rulebook.dispositions)}
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d["_cit_cache"], d["_item_cache"], d["_oracle"] = {}, {}, None
+        return d
+
+    def __setstate__(self, d):
+        self.__dict__.update(d)
+        if self.backend == "durable":
+            from ._durable import DurableOracle
+            self._oracle = DurableOracle(self.rulebook)
+
+    # ------------------------------------------------------------------ public
+    def decide(self, request: DisclosureRequest | dict, *, explain: bool = False) -> Decision:
+        """Decide one request. Raises InputError (naming the field) for a bad request."""
+        raw = self.decide_raw(request, explain=explain)
+        return _to_model(raw)
+
+    def decide_many(self, requests: Iterable[Any], *, explain: bool = False) -> Iterator[Decision | ZwgkError]:
+        """Decide requests in order; a bad one yields its error instead of stopping the batch."""
+        for r in requests:
+            try:
+                yield self.decide(r, explain=explain)
+            except ZwgkError as exc:
+                yield exc
+
+    def validate(self, request: DisclosureRequest | dict) -> DisclosureRequest:
+        if isinstance(request, DisclosureRequest):
+            return request
+        try:
+            return DisclosureRequest.model_validate(request)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+
+    # ------------------------------------------------------------------ core
+    def receipt_date(self, regime: Regime, sub) -> tuple[dt.date, Any]:
+        rule = regime.receipt[sub.channel]
+        value = getattr(sub, rule.field)
+        if value is None:
+            raise InputError(f"submission.{rule.field}: 渠道 {sub.channel} 须提供该日期"
+                             f"（第三十一条：以此日为收到申请之日）/ required for this channel",
+                             field=f"submission.{rule.field}")
+        if value < sub.submitted_on:
+            raise InputError(f"submission.{rule.field}: 不能早于 submitted_on", field=f"submission.{rule.field}")
+        return value, rule
+
+    def decide_raw(self, request: DisclosureRequest | dict, *, explain: bool = False) -> dict:
+        req = self.validate(request)
+        if req.jurisdiction != self.pack.id:
+            raise InputError(f"jurisdiction={req.jurisdiction!r} 与引擎的规则包 {self.pack.id!r} 不一致",
+                             field="jurisdiction")
+        rb = self.rulebook
+        latest = rb.regimes[-1]
+        received, rrule = self.receipt_date(latest, req.submission)
+        regime = rb.regime_for(received)
+        if regime is not latest:
+            received, rrule = self.receipt_date(regime, req.submission)
+            regime = rb.regime_for(received)
+        p = regime.params
+        corr = req.correction
+        if corr is None:
+            cstatus = "none"
+        elif corr.received_on is not None:
+            cstatus = "received"
+        elif req.as_of is not None and req.as_of > corr.due_on:
+            cstatus = "lapsed"
+        else:
+            cstatus = "awaiting"
+        if corr is not None and corr.notified_on < received:
+            raise InputError("correction.notified_on: 补正告知不能早于收到申请之日", field="correction.notified_on")
+        for k, c in enumerate(req.consultations):
+            if c.sent_on < received:
+                raise InputError(f"consultations.{k}.sent_on: 征求意见不能早于收到申请之日",
+                                 field=f"consultations.{k}.sent_on")
+        rres = regime.request_table.evaluate(request_facts(req, cstatus))
+        if rres.unsupported:
+            f, m = rres.unsupported
+            raise UnsupportedInputError(f"{f}: {m}", field=f)
+        trace = list(rres.rule_ids)
+        cc = self._cit_cache
+        items_out = []
+        if rres.value != "proceed":
+            disposition = rres.value
+            basis = [_cit(c, cc) for c in rres.basis]
+            actions = list(rres.actions)
+            one = {"disposition": disposition, "basis": basis, "actions": actions, "trace": list(rres.rule_ids)}
+            items_out = [one for _ in req.items]
+        else:
+            tables = regime.item_tables
+            for i, item in enumerate(req.items):
+                facts = item_facts(item)
+                results = []
+                for t in tables:
+                    r = t.evaluate(facts)
+                    if r.unsupported:
+                        f, m = r.unsupported
+                        raise UnsupportedInputError(f"items.{i}.{f}: {m}", field=f"items.{i}.{f}")
+                    facts[t.name] = r.value
+                    results.append(r)
+                key = tuple(results)
+                out = self._item_cache.get(key)
+                if out is None:
+                    out = self._compose_item(tables, results)
+                    if len(self._item_cache) < 65536:
+                        self._item_cache[key] = out
+                items_out.append(out)
+            disposition, basis, actions = self._combine(items_out)
+            for it in items_out:
+                for rid in it["trace"]:
+                    if rid not in trace:
+                        trace.append(rid)
+        warnings: list[str] = []
+        deadline = self._deadline(req, regime, received, rrule, cstatus, rres, disposition, explain, warnings,
+                                  trace)
+        out = {"jurisdiction": self.pack.id, "disposition": disposition, "final": disposition != "pending",
+               "regime": regime.id, "basis": basis, "actions": actions, "deadline": deadline,
+               "items": items_out, "trace": trace, "warnings": warnings}
+        if req.id is not None:
+            out = {"id": req.id, **out}
+        return out
+
+    def _compose_item(self, tables, results) -> dict:
+        by_name = {t.name: r for t, r in zip(tables, results)}
+        final = results[-1]
+        basis: list[Citation] = []
+        actions: list[str] = []
+        seen_tables = []
+
+        def pull(r):
+            for c in r.cite:
+                up = by_name[c]
+                if c in seen_tables:
+                    continue
+                seen_tables.append(c)
+                pull(up)
+                for b in up.basis:
+                    if b not in basis:
+                        basis.append(b)
+                for a in up.actions:
+                    if a not in actions:
+                        actions.append(a)
+
+        pull(final)
+        for b in final.basis:
+            if b not in basis:
+                basis.append(b)
+        for a in final.actions:
+            if a not in actions:
+                actions.append(a)
+        trace = []
+        for r in results:
+            for rid in r.rule_ids:
+                trace.append(rid)
+        return {"disposition": final.value, "basis": [_cit(b, self._cit_cache) for b in basis],
+                "actions": actions, "trace": trace}
+
+    def _combine(self, items: list[dict]):
+        comb = self.rulebook.combination
+        disps = [it["disposition"] for it in items]
+        if comb["pending"] in disps:
+            d = comb["pending"]
+        elif all(x == comb["all"] for x in disps):
+            d = comb["all"]
+        elif any(x in comb["partial_if_any"] for x in disps):
+            d = comb["partial"]
+        else:
+            d = min(disps, key=self._order.__getitem__)
+        basis, actions, seen = [], [], set()
+        for it in items:
+            for b in it["basis"]:
+                if id(b) not in seen:
+                    seen.add(id(b))
+                    basis.append(b)
+            for a in it["actions"]:
+                if a not in actions:
+                    actions.append(a)
+        return d, basis, actions
+
+    def _deadline(self, req, regime, received, rrule, cstatus, rres, disposition, explain, warnings, trace):
+        cal = self.calendar
+        p = regime.params
+        day_counted = bool(p["receipt_day_counted"].value)
+        out: dict = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
+                     "correction_notice_by": None, "provisional": False, "calendar": cal.id, "excluded_days": 0}
+        last = received
+        notice_n = p["correction_notice_period"].value
+        notice_by = None
+        if notice_n is not None and (cstatus != "none" or "request_correction" in rres.actions):
+            notice_by = cal.add_working_days(received, notice_n) if not day_counted else \
+                cal.nth(dl.start_rank(cal, received, True) + notice_n)
+            if "request_correction" in rres.actions:
+                out["correction_notice_by"] = notice_by
+                last = max(last, notice_by)
+            if req.correction is not None and req.correction.notified_on > notice_by:
+                warnings.append("correction_notice_late")
+        runs = cstatus not in ("awaiting", "lapsed") and "request_correction" not in rres.actions
+        excluded = []
+        start = received
+        if runs:
+            if cstatus == "received" and p["restart_on_correction"].value:
+                start = req.correction.received_on
+            limits = {}
+            for party in p["excluded_consultations"].value or ():
+                limits[party] = p[f"consultation_limit_{party}"].value
+            excluded = dl.excluded_intervals(cal, req.consultations, limits)
+            r0 = dl.start_rank(cal, start, day_counted)
+            n = p["reply_period"].value
+            m = p["max_extension"].value
+            t_due, skipped = dl.advance(cal, r0, n, excluded)
+            due = cal.nth(t_due)
+            t_ext, skipped2 = dl.advance(cal, t_due, m, excluded)
+            ext = cal.nth(t_ext)
+            ex = req.excessive
+            if ex is not None and ex.reason_reasonable and ex.agreed_due is not None and p["agreed_due_replaces_due"].value:
+                due = ext = ex.agreed_due
+                trace.append(f"{regime.id}.deadline.agreed_due")
+            out.update(reply_period_starts=start, due=due, extended_due=ext, excluded_days=skipped + skipped2)
+            last = max(last, ext, due)
+            if req.extension is not None and req.extension.approved_on > due:
+                warnings.append("extension_after_due")
+            trace.append(f"{regime.id}.deadline.reply_period")
+        out["provisional"] = cal.provisional(received, last)
+        if explain:
+            exb = p["excluded_consultations"].basis
+            bases = [(p["reply_period"].value, p["reply_period"].basis[0].key),
+                     (p["reply_period"].value + p["max_extension"].value, p["max_extension"].basis[0].key)]
+            if not runs:
+                bases = [(notice_n or 0, (p["correction_notice_period"].basis or (None,))[0].key
+                          if p["correction_notice_period"].basis else None)]
+            steps = dl.explain_days(cal, received, last, start if runs else received, excluded, bases,
+                                    exb[0].key if exb else None)
+            steps[0]["reason"] = "receipt_day"
+            steps[0]["basis"] = (p["receipt_day_counted"].basis or (None,))[0].key if p["receipt_day_counted"].basis else None
+            out["explain"] = steps
+        return out
+
+
+def _to_model(raw: dict) -> Decision:
+    """Build the typed Decision from the engine's JSON-ready dict without re-validating it."""
+    cits: dict = {}
+
+    def cit(d):
+        c = cits.get(id(d))
+        if c is None:
+            c = cits[id(d)] = CitationOut.model_construct(**d)
+        return c
+
+    items = [ItemDecision.model_construct(disposition=i["disposition"], basis=[cit(b) for b in i["basis"]],
+                                          actions=list(i["actions"]), trace=list(i["trace"])) for i in raw["items"]]
+    dd = dict(raw["deadline"])
+    if dd.get("explain") is not None:
+        dd["explain"] = [DeadlineStep.model_construct(**s) for s in dd["explain"]]
+    else:
+        dd["explain"] = None
+    return Decision.model_construct(
+        id=raw.get("id"), jurisdiction=raw["jurisdiction"], disposition=raw["disposition"], final=raw["final"],
+        regime=raw["regime"], basis=[cit(b) for b in raw["basis"]], actions=list(raw["actions"]),
+        deadline=Deadline.model_construct(**dd), items=items, trace=list(raw["trace"]),
+        warnings=list(raw["warnings"]))

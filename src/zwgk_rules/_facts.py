@@ -1,0 +1,82 @@
+"""The closed vocabulary that rule conditions may test: typed facts derived from the inputs.
+
+This module holds the *interface* (which input fields exist and their value domains, as fixed by
+the public contract), not law: which values lead to which outcome is written in ``rules/``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CATEGORIES = ("state_secret", "prohibited_by_law", "endangers_security", "trade_secret",
+              "personal_privacy", "internal_affairs", "process_information", "enforcement_file")
+NATURES = ("information", "petition", "publication", "reconfirm")
+CHANNELS = ("in_person", "post", "ordinary_mail", "online", "fax")
+APPLICANT_KINDS = ("natural_person", "enterprise", "research_institution", "nonprofit",
+                   "legal_service", "other_org")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldType:
+    kind: str                 # "scalar" or "set"
+    values: tuple             # the closed domain
+    doc: str = ""
+
+
+BOOL = (True, False)
+
+ITEM_FACTS: dict[str, FieldType] = {
+    "exists": FieldType("scalar", BOOL, "经检索存在 (第三十六条第四项)"),
+    "held": FieldType("scalar", BOOL, "属于本机关负责公开 (第三十六条第五项)"),
+    "responsible_agency_known": FieldType("scalar", BOOL, "能够确定负责公开的机关"),
+    "proactively_published": FieldType("scalar", BOOL, "已经主动公开"),
+    "requires_creation": FieldType("scalar", BOOL, "需要加工、分析或另行制作"),
+    "special_procedure": FieldType("scalar", BOOL, "工商、不动产登记资料等特别规定"),
+    "categories": FieldType("set", CATEGORIES, "审查认定的类别 (第十四至十六条)"),
+    "third_party.consent": FieldType("scalar", (None, True, False, "no_reply"),
+                                     "第三方意见：null 尚未征求"),
+    "third_party.public_interest_override": FieldType("scalar", BOOL, "不公开会对公共利益造成重大影响"),
+    "disclosure_required_by_law": FieldType("scalar", BOOL, "法律、法规、规章规定应当公开"),
+    "severable": FieldType("scalar", BOOL, "能够作区分处理"),
+}
+
+REQUEST_FACTS: dict[str, FieldType] = {
+    "nature": FieldType("scalar", NATURES, "申请性质"),
+    "content_clear": FieldType("scalar", BOOL, "申请内容明确"),
+    "correction": FieldType("scalar", ("none", "awaiting", "received", "lapsed"),
+                            "补正：未通知 / 等待补正 / 已收到补正 / 逾期未补正"),
+    "repeat_of_answered": FieldType("scalar", BOOL, "重复申请已答复的信息"),
+    "excessive": FieldType("scalar", ("none", "unreasonable", "reasonable"),
+                           "第三十五条：数量、频次明显超过合理范围及理由是否合理"),
+    "applicant.kind": FieldType("scalar", APPLICANT_KINDS, "申请人类型"),
+}
+
+SCOPES = {"item": ITEM_FACTS, "request": REQUEST_FACTS}
+
+
+def item_facts(item) -> dict:
+    tp = item.third_party
+    return {
+        "exists": item.exists,
+        "held": item.held,
+        "responsible_agency_known": bool(item.responsible_agency),
+        "proactively_published": item.proactively_published,
+        "requires_creation": item.requires_creation,
+        "special_procedure": item.special_procedure,
+        "categories": frozenset(item.categories),
+        "third_party.consent": None if tp is None else tp.consent,
+        "third_party.public_interest_override": False if tp is None else tp.public_interest_override,
+        "disclosure_required_by_law": item.disclosure_required_by_law,
+        "severable": item.severable,
+    }
+
+
+def request_facts(req, correction_status: str) -> dict:
+    ex = req.excessive
+    return {
+        "nature": req.nature,
+        "content_clear": req.content_clear,
+        "correction": correction_status,
+        "repeat_of_answered": req.repeat_of_answered,
+        "excessive": "none" if ex is None else ("reasonable" if ex.reason_reasonable else "unreasonable"),
+        "applicant.kind": req.applicant.kind,
+    }

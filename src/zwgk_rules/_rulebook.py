@@ -1,0 +1,199 @@
+"""Loading the bundled rules once: statutes, regimes, decision tables, deadline parameters, calendars."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ._calendar import Calendar, load_calendars
+from ._errors import InputError, RuleFileError
+from ._facts import SCOPES
+from ._resources import load_yaml, relative, rules_root
+from ._schema import (DatedValue, DeadlineFile, DispositionFile, RegimeFile, RegimesFile, TableFile)
+from ._statutes import Citation, Statutes
+from ._tables import CompiledTable
+
+
+def _validate(model, path: Path, data=None):
+    data = load_yaml(path) if data is None else data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        loc = ".".join(str(p) for p in e["loc"])
+        rid = None
+        if e["loc"][:1] == ("rules",) and len(e["loc"]) > 1 and isinstance(data, dict):
+            try:
+                rid = data["rules"][e["loc"][1]].get("id")
+            except (IndexError, KeyError, TypeError, AttributeError):
+                rid = None
+        sugg = None
+        if e["type"] == "extra_forbidden":
+            fields = list(model.model_fields) if len(e["loc"]) == 1 else None
+            if fields is None and rid is not None:
+                from ._schema import RuleSpec
+                fields = list(RuleSpec.model_fields) + ["when", "then"]
+            if fields:
+                close = difflib.get_close_matches(str(e["loc"][-1]), fields, n=1)
+                sugg = close[0] if close else None
+        raise RuleFileError(f"{e['msg']}", file=relative(path), rule_id=rid, field=loc, suggestion=sugg) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    value: object
+    basis: tuple[Citation, ...]
+    unconfirmed: str | None
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRule:
+    field: str
+    basis: tuple[Citation, ...]
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    id: str
+    title: str
+    start: dt.date
+    end: dt.date | None
+    request_table: CompiledTable
+    item_tables: tuple[CompiledTable, ...]
+    receipt: dict
+    params: dict
+    file: str
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    id: str
+    title: str
+    calendar: str
+
+
+class Rulebook:
+    """Everything under ``rules/``, validated and compiled once. Immutable, picklable, thread-safe."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        root = Path(root) if root is not None else rules_root()
+        self.root = root
+        self.statutes = Statutes(root / "statutes")
+        nat = root / "national"
+        disp = _validate(DispositionFile, nat / "dispositions.yaml")
+        self.dispositions = tuple(c.code for c in disp.codes)
+        self.disposition_info = {c.code: c for c in disp.codes}
+        self.combination = disp.combination
+        regs = _validate(RegimesFile, nat / "regimes.yaml")
+        for b in regs.basis:
+            self.statutes.resolve(b, file=relative(nat / "regimes.yaml"), field="basis")
+        self.earliest = regs.earliest
+        self.regimes_note = regs.unconfirmed
+        regimes = []
+        for span in regs.regimes:
+            regimes.append(self._load_regime(nat / span.folder, span))
+        regimes.sort(key=lambda r: r.start)
+        for a, b in zip(regimes, regimes[1:]):
+            if a.end is None or a.end >= b.start:
+                raise RuleFileError(f"法规版本 {a.id} 与 {b.id} 的施行期间重叠", file=relative(nat / "regimes.yaml"),
+                                    field="regimes")
+            if (b.start - a.end).days != 1:
+                raise RuleFileError(f"法规版本 {a.id} 与 {b.id} 之间有空档", file=relative(nat / "regimes.yaml"),
+                                    field="regimes")
+        self.regimes = tuple(regimes)
+        self.calendars: dict[str, Calendar] = load_calendars(root / "calendars")
+        self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn")}
+        for p in self.packs.values():
+            if p.calendar not in self.calendars:
+                raise RuleFileError(f"规则包 {p.id} 的日历 {p.calendar!r} 不存在", field="calendar")
+
+    def _load_regime(self, folder: Path, span) -> Regime:
+        rfile = folder / "regime.yaml"
+        spec = _validate(RegimeFile, rfile)
+        if spec.regime != span.id or spec.in_force != span.in_force:
+            raise RuleFileError("regime.yaml 与 regimes.yaml 的编号或施行期间不一致", file=relative(rfile),
+                                field="in_force")
+        tables: dict[str, CompiledTable] = {}
+        upstream: dict[str, tuple[str, ...]] = {}
+        for name in (spec.request_table, *spec.item_tables):
+            path = folder / f"{name}.yaml"
+            if not path.exists():
+                raise RuleFileError(f"找不到决策表文件 {name}.yaml", file=relative(rfile), field="item_tables")
+            t = _validate(TableFile, path)
+            if t.table != name or t.regime != spec.regime:
+                raise RuleFileError("table/regime 与文件名或所属版本不一致", file=relative(path), field="table")
+            ups = upstream if t.scope == "item" else {}
+            tables[name] = CompiledTable(t, relative(path), SCOPES[t.scope], dict(ups), self.statutes)
+            if t.scope == "item":
+                upstream[name] = t.outputs
+        for name in spec.item_tables[-1:]:
+            bad = set(tables[name].spec.outputs) - set(self.dispositions)
+            if bad:
+                raise RuleFileError(f"最终决策表的结论不是合同中的处理代码：{sorted(bad)}",
+                                    file=tables[name].file, field="outputs")
+        req_out = set(tables[spec.request_table].spec.outputs) - {"proceed"}
+        if req_out - set(self.dispositions):
+            raise RuleFileError(f"申请层面决策表的结论不是处理代码：{sorted(req_out - set(self.dispositions))}",
+                                file=tables[spec.request_table].file, field="outputs")
+        dfile = folder / spec.deadline_rules
+        dl = _validate(DeadlineFile, dfile)
+        drel = relative(dfile)
+        receipt = {}
+        for ch, rr in dl.receipt_date.items():
+            receipt[ch] = ReceiptRule(rr.field, tuple(self.statutes.resolve(b, file=drel, rule_id=f"receipt_date.{ch}")
+                                                      for b in rr.basis), rr.note)
+        params = {}
+        for name, p in dl.parameters.items():
+            v: DatedValue | None = p.at(spec.in_force.from_)
+            if v is None:
+                raise RuleFileError(f"参数 {name} 在 {spec.in_force.from_} 没有取值", file=drel, field=f"parameters.{name}")
+            basis = tuple(self.statutes.resolve(b, file=drel, rule_id=name, field=f"parameters.{name}.basis")
+                          for b in v.basis)
+            params[name] = Param(name, v.value, basis, v.unconfirmed, p.description)
+        needed = {"reply_period", "max_extension", "correction_notice_period", "restart_on_correction",
+                  "excluded_consultations", "consultation_limit_third_party", "consultation_limit_agency",
+                  "agreed_due_replaces_due", "receipt_day_counted"}
+        missing = needed - set(params)
+        if missing:
+            raise RuleFileError(f"缺少期限参数：{sorted(missing)}", file=drel, field="parameters")
+        return Regime(spec.regime, spec.title, spec.in_force.from_, spec.in_force.to,
+                      tables[spec.request_table], tuple(tables[n] for n in spec.item_tables), receipt, params,
+                      relative(rfile))
+
+    def regime_for(self, received: dt.date) -> Regime:
+        for r in self.regimes:
+            if r.covers(received):
+                return r
+        raise InputError(f"收到申请之日 {received.isoformat()} 早于 {self.earliest.isoformat()}"
+                         f"（2008年条例施行之日），本库不适用 / before the first regulation took effect",
+                         field="submission")
+
+    def pack(self, pack_id: str) -> Pack:
+        p = self.packs.get(pack_id)
+        if p is None:
+            close = difflib.get_close_matches(pack_id, list(self.packs), n=1)
+            hint = f"（是否应为 {close[0]!r}）" if close else ""
+            raise InputError(f"未知的规则包 jurisdiction={pack_id!r}{hint}；可用：{sorted(self.packs)}",
+                             field="jurisdiction")
+        return p
+
+    def tables(self):
+        for r in self.regimes:
+            yield r, r.request_table
+            for t in r.item_tables:
+                yield r, t
+
+
+@functools.lru_cache(maxsize=1)
+def default_rulebook() -> Rulebook:
+    return Rulebook()

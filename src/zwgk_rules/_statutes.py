@@ -1,0 +1,146 @@
+"""Bundled statute text and the one parser/formatter of citations.
+
+A citation string is ``<instrument>:<article>[:p<paragraph>][:i<item>]``, e.g. ``ogi-2019:36:i3``
+(第三十六条第（三）项), ``ogi-2019:33:p2`` (第三十三条第二款). Every citation in a rule file must
+resolve to text bundled under ``rules/statutes/`` when the rules load.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._errors import CitationError
+from ._resources import load_yaml, relative
+
+_CITE = re.compile(r"^(?P<inst>[a-z0-9][a-z0-9\-]*):(?P<art>\d+)(?::p(?P<para>\d+))?(?::i(?P<item>\d+))?$")
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return _CN_DIGITS[n // 100] + "百" + ("零" if n % 100 < 10 and n % 100 else "") + (_cn_number(n % 100) if n % 100 else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A resolved citation: instrument, article, paragraph, item and the bundled text."""
+
+    regulation: str
+    article: int
+    paragraph: int | None
+    item: int | None
+    text: str
+    title: str
+    verbatim: bool
+
+    @property
+    def key(self) -> str:
+        s = f"{self.regulation}:{self.article}"
+        if self.paragraph is not None:
+            s += f":p{self.paragraph}"
+        if self.item is not None:
+            s += f":i{self.item}"
+        return s
+
+    @property
+    def label(self) -> str:
+        """Human form, e.g. 《中华人民共和国政府信息公开条例（2019年修订）》第三十六条第（三）项."""
+        s = f"《{self.title}》第{_cn_number(self.article)}条"
+        if self.paragraph is not None:
+            s += f"第{_cn_number(self.paragraph)}款"
+        if self.item is not None:
+            s += f"第（{_cn_number(self.item)}）项"
+        return s
+
+    def to_dict(self) -> dict:
+        return {"regulation": self.regulation, "article": self.article, "paragraph": self.paragraph,
+                "item": self.item, "text": self.text, "label": self.label, "verbatim": self.verbatim}
+
+
+class Statutes:
+    """All bundled instruments, indexed for citation lookup. Immutable after load."""
+
+    def __init__(self, folder: Path) -> None:
+        self._inst: dict[str, dict] = {}
+        self._cache: dict[str, Citation] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            doc = load_yaml(path)
+            iid = doc.get("id")
+            if not iid:
+                raise CitationError("法规文件缺少 id", file=relative(path), field="id")
+            arts = {}
+            for a in doc.get("articles") or []:
+                paras = {}
+                for pos, p in enumerate(a.get("paragraphs") or [], start=1):
+                    n = p.get("n", pos)
+                    items = {int(i["n"]): i["text"] for i in p.get("items") or []}
+                    paras[int(n)] = (p.get("text", ""), items)
+                arts[int(a["article"])] = {"paragraphs": paras,
+                                           "verbatim": a.get("verbatim", doc.get("verbatim", True))}
+            self._inst[iid] = {"title": doc.get("title", iid), "articles": arts, "file": relative(path),
+                               "in_force": doc.get("in_force") or {}}
+
+    @property
+    def instruments(self) -> tuple[str, ...]:
+        return tuple(self._inst)
+
+    def title(self, instrument: str) -> str:
+        return self._inst[instrument]["title"]
+
+    def resolve(self, ref: str, *, file: str | None = None, rule_id: str | None = None,
+                field: str = "basis") -> Citation:
+        """Resolve a citation string, or raise CitationError naming file, rule and field."""
+        hit = self._cache.get(ref)
+        if hit is not None:
+            return hit
+        m = _CITE.match(ref) if isinstance(ref, str) else None
+        if not m:
+            raise CitationError(f"引用格式不正确 {ref!r}，应为 法规:条[:p款][:i项]，如 ogi-2019:36:i3",
+                                file=file, rule_id=rule_id, field=field)
+        inst = self._inst.get(m["inst"])
+        if inst is None:
+            import difflib
+            close = difflib.get_close_matches(m["inst"], list(self._inst), n=1)
+            raise CitationError(f"引用的法规 {m['inst']!r} 未收录", file=file, rule_id=rule_id,
+                                field=field, suggestion=close[0] if close else None)
+        art_no = int(m["art"])
+        art = inst["articles"].get(art_no)
+        if art is None:
+            raise CitationError(f"引用 {ref!r}：{m['inst']} 第{art_no}条的条文未收录于 {inst['file']}",
+                                file=file, rule_id=rule_id, field=field)
+        paras = art["paragraphs"]
+        para_no = int(m["para"]) if m["para"] else None
+        item_no = int(m["item"]) if m["item"] else None
+        if para_no is not None and para_no not in paras:
+            raise CitationError(f"引用 {ref!r}：第{art_no}条没有第{para_no}款", file=file,
+                                rule_id=rule_id, field=field)
+        if item_no is not None:
+            if para_no is None:
+                with_items = [n for n, (_, its) in paras.items() if item_no in its]
+                if len(with_items) != 1:
+                    raise CitationError(f"引用 {ref!r}：第{art_no}条找不到唯一的第{item_no}项，请写明款号",
+                                        file=file, rule_id=rule_id, field=field)
+                para_key = with_items[0]
+            else:
+                para_key = para_no
+            if item_no not in paras[para_key][1]:
+                raise CitationError(f"引用 {ref!r}：第{art_no}条第{para_key}款没有第{item_no}项",
+                                    file=file, rule_id=rule_id, field=field)
+            text = paras[para_key][0] + paras[para_key][1][item_no]
+        elif para_no is not None:
+            ptext, items = paras[para_no]
+            text = ptext + "".join(items[k] for k in sorted(items))
+        else:
+            text = "\n".join(p[0] + "".join(p[1][k] for k in sorted(p[1])) for _, p in sorted(paras.items()))
+        # A paragraph number is shown only where the article has more than one paragraph.
+        shown_para = para_no if (para_no is not None and len(paras) > 1) else None
+        cit = Citation(m["inst"], art_no, shown_para, item_no, text, inst["title"], bool(art["verbatim"]))
+        self._cache[ref] = cit
+        return cit

@@ -1,0 +1,287 @@
+"""Decision tables compiled from rule files: exceptions, declared precedence, hit policies.
+
+Evaluation of one table on one fact mapping:
+
+1. A rule *applies* when its condition holds and, if it is an exception (``exception_to``), when at
+   least one rule it excepts applies (an exception lives inside its base rule, as 但是… does).
+2. A rule that applies is *defeated* when an undefeated applying rule defeats it: an exception
+   defeats the rules it excepts; in a ``precedence`` list each rule defeats every later rule and
+   that rule's exceptions. The defeat relation is checked to be acyclic at load time.
+3. The undefeated applying rules decide. ``unique``: they must all give the same value, otherwise
+   RuleConflictError names them. ``priority``: the value earliest in the declared ``priority`` list
+   wins (DMN's PRIORITY hit policy), the order being stated and cited in the rule file.
+
+Results are memoised on the tuple of facts the table reads (the fact domains are finite), so a
+table is evaluated once per distinct situation, not once per request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._conditions import compile_node, fields_of, parse, Node
+from ._errors import RuleConflictError, RuleFileError
+from ._facts import FieldType
+from ._schema import RuleSpec, TableFile
+from ._statutes import Citation, Statutes
+
+_MEMO_LIMIT = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    id: str
+    title: str
+    spec: RuleSpec
+    node: Node
+    basis: tuple[Citation, ...]
+    targets: tuple[int, ...]          # indexes of the rules it excepts
+    value: str | None                 # literal value, or None when taken from an upstream table
+    value_from: str | None
+    actions: tuple[str, ...]
+    cite: tuple[str, ...]
+    unsupported: tuple[str, str] | None
+    file: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TableResult:  # identity-hashed: results are memoised singletons
+    value: str
+    rule_ids: tuple[str, ...]
+    basis: tuple[Citation, ...]
+    actions: tuple[str, ...]
+    cite: tuple[str, ...]
+    unsupported: tuple[str, str] | None
+    defeated: tuple[str, ...]
+
+
+class CompiledTable:
+    """One decision table, compiled. Immutable apart from its private memo of results."""
+
+    def __init__(self, spec: TableFile, file: str, fields: dict[str, FieldType],
+                 upstream: dict[str, tuple[str, ...]], statutes: Statutes,
+                 extra_rules: tuple[tuple[RuleSpec, str], ...] = ()) -> None:
+        self.name = spec.table
+        self.spec = spec
+        self.file = file
+        self.scope = spec.scope
+        self.hit_policy = spec.hit_policy
+        extra_fields = {k: FieldType("scalar", tuple(v), "上游决策表的结论") for k, v in upstream.items()}
+        specs = [(r, file) for r in spec.rules] + list(extra_rules)
+        ids = [r.id for r, _ in specs]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise RuleFileError(f"规则编号重复：{sorted(dup)}", file=file, field="rules.id")
+        index = {rid: n for n, rid in enumerate(ids)}
+        outputs = set(spec.outputs)
+        rules: list[CompiledRule] = []
+        for r, rfile in specs:
+            node = parse(r.when, fields, file=rfile, rule_id=r.id, extra=extra_fields)
+            basis = tuple(statutes.resolve(b, file=rfile, rule_id=r.id, field="basis") for b in r.basis)
+            if not basis and r.then.unsupported is None:
+                raise RuleFileError("规则必须写明依据 (basis)", file=rfile, rule_id=r.id, field="basis")
+            targets = []
+            for t in r.exception_to:
+                if t not in index:
+                    import difflib
+                    close = difflib.get_close_matches(t, ids, n=1)
+                    raise RuleFileError(f"exception_to 指向不存在的规则 {t!r}", file=rfile, rule_id=r.id,
+                                        field="exception_to", suggestion=close[0] if close else None)
+                targets.append(index[t])
+            value = value_from = None
+            if isinstance(r.then.value, str):
+                value = r.then.value
+                if value not in outputs:
+                    import difflib
+                    close = difflib.get_close_matches(value, sorted(outputs), n=1)
+                    raise RuleFileError(f"结论 {value!r} 不在本表 outputs 中", file=rfile, rule_id=r.id,
+                                        field="then.value", suggestion=close[0] if close else None)
+            elif r.then.value is not None:
+                value_from = r.then.value.from_
+                if value_from not in upstream:
+                    raise RuleFileError(f"then.value.from 指向未知的上游表 {value_from!r}", file=rfile,
+                                        rule_id=r.id, field="then.value.from")
+            elif r.then.unsupported is None:
+                raise RuleFileError("then 须给出 value 或 unsupported", file=rfile, rule_id=r.id, field="then")
+            for c in r.then.cite:
+                if c not in upstream:
+                    raise RuleFileError(f"then.cite 指向未知的上游表 {c!r}", file=rfile, rule_id=r.id,
+                                        field="then.cite")
+            uns = (r.then.unsupported.field, r.then.unsupported.message) if r.then.unsupported else None
+            rules.append(CompiledRule(r.id, r.title, r, node, basis, tuple(targets), value, value_from,
+                                      r.then.actions, r.then.cite, uns, rfile))
+        self.rules = tuple(rules)
+        self._index = index
+        self._statutes = statutes
+
+        # exception closure: family(x) = x and every rule that is (transitively) an exception to x
+        children: dict[int, set[int]] = {i: set() for i in range(len(rules))}
+        for i, r in enumerate(rules):
+            for t in r.targets:
+                children[t].add(i)
+
+        def family(i, seen=None):
+            seen = set() if seen is None else seen
+            if i in seen:
+                raise RuleFileError("exception_to 形成循环", file=file, rule_id=rules[i].id, field="exception_to")
+            seen = seen | {i}
+            out = {i}
+            for c in children[i]:
+                out |= family(c, seen)
+            return out
+
+        defeaters: dict[int, set[int]] = {i: set() for i in range(len(rules))}
+        for i, r in enumerate(rules):
+            for t in r.targets:
+                defeaters[t].add(i)
+        for p in spec.precedence:
+            for rid in p.order:
+                if rid not in index:
+                    import difflib
+                    close = difflib.get_close_matches(rid, ids, n=1)
+                    raise RuleFileError(f"precedence 指向不存在的规则 {rid!r}", file=file, rule_id=p.id,
+                                        field="precedence.order", suggestion=close[0] if close else None)
+            for b in p.basis:
+                statutes.resolve(b, file=file, rule_id=p.id, field="precedence.basis")
+            order = [index[x] for x in p.order]
+            # a precedence list orders whole families: whichever member of the stronger rule's
+            # family decides defeats every member of the weaker rule's family
+            for k, hi in enumerate(order):
+                for lo in order[k + 1:]:
+                    for strong in family(hi):
+                        for member in family(lo):
+                            if member != strong:
+                                defeaters[member].add(strong)
+        for b in spec.priority_basis:
+            statutes.resolve(b, file=file, rule_id=spec.table, field="priority_basis")
+        if spec.hit_policy == "priority":
+            missing = outputs - set(spec.priority)
+            if missing:
+                raise RuleFileError(f"hit_policy=priority 但 priority 未列出：{sorted(missing)}", file=file,
+                                    field="priority")
+        # topological order of the defeat graph (defeaters first); a cycle is a rule-file error
+        order: list[int] = []
+        state: dict[int, int] = {}
+
+        def visit(i, stack):
+            if state.get(i) == 2:
+                return
+            if state.get(i) == 1:
+                cyc = " → ".join(rules[j].id for j in stack + [i])
+                raise RuleFileError(f"例外与优先关系形成循环：{cyc}", file=file, rule_id=rules[i].id,
+                                    field="precedence")
+            state[i] = 1
+            for j in sorted(defeaters[i]):
+                visit(j, stack + [i])
+            state[i] = 2
+            order.append(i)
+
+        for i in range(len(rules)):
+            visit(i, [])
+        self._defeat_order = tuple(order)
+        self._defeaters = tuple(tuple(sorted(defeaters[i])) for i in range(len(rules)))
+        # applicability order: exception targets before exceptions
+        app: list[int] = []
+        seen: set[int] = set()
+
+        def visit_app(i):
+            if i in seen:
+                return
+            seen.add(i)
+            for t in rules[i].targets:
+                visit_app(t)
+            app.append(i)
+
+        for i in range(len(rules)):
+            visit_app(i)
+        self._app_order = tuple(app)
+        self._conds = tuple(compile_node(r.node) for r in rules)
+        read = set()
+        for r in rules:
+            read |= fields_of(r.node)
+        self.reads = tuple(sorted(read))
+        self._prio = {v: n for n, v in enumerate(spec.priority)}
+        self._memo: dict = {}
+
+    # -- pickling: the memo is a cache, not state
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d["_memo"] = {}
+        d["_conds"] = None
+        return d
+
+    def __setstate__(self, d):
+        self.__dict__.update(d)
+        self._conds = tuple(compile_node(r.node) for r in self.rules)
+
+    def applicable(self, facts: dict) -> list[bool]:
+        rules, conds = self.rules, self._conds
+        app = [False] * len(rules)
+        for i in self._app_order:
+            t = rules[i].targets
+            if t and not any(app[j] for j in t):
+                continue
+            app[i] = conds[i](facts)
+        return app
+
+    def evaluate(self, facts: dict) -> TableResult:
+        key = tuple(facts[f] for f in self.reads)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._evaluate(facts)
+            if len(self._memo) < _MEMO_LIMIT:
+                self._memo[key] = hit
+        return hit
+
+    def _evaluate(self, facts: dict) -> TableResult:
+        return self.resolve(self.applicable(facts), facts)
+
+    def resolve(self, app: list[bool], facts: dict) -> TableResult:
+        """Defeat, precedence and hit policy over ``app`` (which rules apply, as ``applicable`` gives).
+
+        ``facts`` is read only for ``then.value.from`` (an upstream table's value). Shared by every
+        backend: a backend decides which rules apply, the law's conflict rules are resolved here.
+        """
+        rules = self.rules
+        win = [False] * len(rules)
+        defeaters = self._defeaters
+        for i in self._defeat_order:
+            if app[i] and not any(win[j] for j in defeaters[i]):
+                win[i] = True
+        winners = [rules[i] for i in range(len(rules)) if win[i]]
+        defeated = tuple(rules[i].id for i in range(len(rules)) if app[i] and not win[i])
+        if not winners:
+            raise RuleConflictError(f"决策表 {self.name}（{self.file}）对该输入没有适用的规则（规则空白）")
+        uns = [w for w in winners if w.unsupported]
+        if uns:
+            w = uns[0]
+            return TableResult("", (w.id,), (), (), (), w.unsupported, defeated)
+
+        def val(w):
+            return w.value if w.value is not None else facts[w.value_from]
+
+        values = {val(w) for w in winners}
+        if len(values) > 1:
+            if self.hit_policy == "priority":
+                best = min(values, key=self._prio.__getitem__)
+                winners = [w for w in winners if val(w) == best]
+            else:
+                ids = tuple(w.id for w in winners)
+                raise RuleConflictError(
+                    f"规则冲突：{', '.join(ids)} 同时适用而结论不同（{sorted(values)}），且未声明例外或优先关系"
+                    f"（决策表 {self.name}，{self.file}）", rule_ids=ids)
+        value = val(winners[0])
+        basis: list[Citation] = []
+        actions: list[str] = []
+        cite: list[str] = []
+        for w in winners:
+            for b in w.basis:
+                if b not in basis:
+                    basis.append(b)
+            for a in w.actions:
+                if a not in actions:
+                    actions.append(a)
+            for c in (w.cite + ((w.value_from,) if w.value_from else ())):
+                if c not in cite:
+                    cite.append(c)
+        return TableResult(value, tuple(w.id for w in winners), tuple(basis), tuple(actions), tuple(cite),
+                           None, defeated)
