@@ -291,4 +291,82 @@ def test_out_of_range(cn):
         cn.rank(D("2036-01-01"))
     with pytest.raises(CalendarError):
         cn.is_working_day(D("2007-12-31"))
-    assert cn.is_working_day(D("2035-12-31")) is False   # a Monday? no: 2035-12-31 is a Monday
+    assert cn.is_working_day(D("2035-12-31")) is True    # a Monday, last day of the range
+    with pytest.raises(CalendarError):
+        cn.add_working_days(D("2035-12-20"), 20)
+
+
+_INDEX = """\
+calendars:
+  - id: cn
+    title: test
+    folder: cn
+    weekend: [saturday, sunday]
+    range: {from: 2020-01-01, to: 2020-12-31}
+"""
+
+
+def _folder(tmp_path: Path, year_file: str) -> Path:
+    (tmp_path / "cn").mkdir()
+    (tmp_path / "calendars.yaml").write_text(_INDEX, encoding="utf-8")
+    (tmp_path / "cn" / "2020.yaml").write_text(year_file, encoding="utf-8")
+    return tmp_path
+
+
+def test_good_tmp_folder_loads(tmp_path):
+    folder = _folder(tmp_path, "year: 2020\nstatus: official\n"
+                               "days_off: [{date: 2020-01-08, name: x}]\n"
+                               "makeup_workdays: [{date: 2020-01-11, name: x}]\n")
+    cal = load_calendars(folder)["cn"]
+    assert cal.is_working_day(D("2020-01-08")) is False
+    assert cal.is_working_day(D("2020-01-11")) is True
+
+
+def test_rejects_makeup_day_on_a_wednesday(tmp_path):
+    folder = _folder(tmp_path, "year: 2020\nstatus: official\n"
+                               "makeup_workdays: [{date: 2020-01-08, name: x}]\n")   # a Wednesday
+    with pytest.raises(RuleFileError):
+        load_calendars(folder)
+
+
+def test_rejects_year_file_without_status(tmp_path):
+    folder = _folder(tmp_path, "year: 2020\ndays_off: [{date: 2020-01-01, name: 元旦}]\n")
+    with pytest.raises(RuleFileError):
+        load_calendars(folder)
+
+
+def test_rejects_inverted_range(tmp_path):
+    folder = _folder(tmp_path, "year: 2020\nstatus: official\n"
+                               "days_off: [{from: 2020-01-03, to: 2020-01-01, name: x}]\n")
+    with pytest.raises(RuleFileError):
+        load_calendars(folder)
+
+
+# --------------------------------------------------------------------------------------------
+# Shape of the bundled year files
+
+def _year_files():
+    return sorted(CALENDARS.glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize("path", _year_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_year_file_shape(path):
+    import yaml
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert set(doc) == {"year", "status", "notice", "source", "days_off", "makeup_workdays"}
+    assert doc["year"] == int(path.stem)
+    assert set(doc["notice"]) == {"title", "number", "urls"}
+    assert isinstance(doc["source"], str) and doc["source"]
+    expected_status = "estimated" if (path.parent.name, doc["year"]) == ("cn", 2027) else "official"
+    assert doc["status"] == expected_status
+    for e in (doc["days_off"] or []) + (doc["makeup_workdays"] or []):
+        days = [e["date"]] if "date" in e else [e["from"], e["to"]]
+        assert all(d.year == doc["year"] for d in days), e     # each day in the file of its year
+        assert e["name"]
+
+
+def test_bundled_year_files():
+    assert sorted(p.stem for p in (CALENDARS / "cn").glob("*.yaml")) == [str(y) for y in range(2008, 2028)]
+    assert sorted(p.stem for p in (CALENDARS / "cn-gx").glob("*.yaml")) == ["2017", "2021", "2023", "2024",
+                                                                            "2025"]
+    assert sorted(p.stem for p in (CALENDARS / "cn-nx").glob("*.yaml")) == ["2017", "2019", "2020", "2021"]

@@ -1,0 +1,122 @@
+"""Bad inputs give a clear error naming the field, never a traceback; a batch loses nothing."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import zwgk_rules
+
+OK = {"submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, "items": [{"description": "x"}]}
+
+BAD = [
+    ({"items": [{}]}, "submission"),
+    ({"submission": {"channel": "pigeon", "submitted_on": "2026-03-02"}, "items": [{}]}, "submission.channel"),
+    ({"submission": {"channel": "in_person", "submitted_on": "2026-02-30"}, "items": [{}]}, "submission.submitted_on"),
+    ({"submission": {"channel": "in_person"}, "items": [{}]}, "submission.submitted_on"),
+    ({"submission": {"channel": "online", "submitted_on": "2026-03-02"}, "items": [{}]}, "submission.confirmed_on"),
+    ({"submission": {"channel": "fax", "submitted_on": "2026-03-02"}, "items": [{}]}, "submission.confirmed_on"),
+    ({"submission": {"channel": "post", "submitted_on": "2026-03-02"}, "items": [{}]}, "submission.signed_on"),
+    ({"submission": {"channel": "post", "submitted_on": "2026-03-02", "signed_on": "2026-03-01"}, "items": [{}]},
+     "submission.signed_on"),
+    ({**OK, "items": []}, "items"),
+    ({**OK, "items": [{"categories": ["top_secret_stuff"]}]}, "items.0.categories.0"),
+    ({**OK, "items": [{"catgories": ["state_secret"]}]}, "items.0.catgories"),
+    ({**OK, "items": [{"third_party": {"consent": "maybe"}}]}, "items.0.third_party.consent"),
+    ({**OK, "items": [{"exists": "perhaps"}]}, "items.0.exists"),
+    ({**OK, "nature": "gossip"}, "nature"),
+    ({**OK, "jurisdiction": "cn-xx"}, "jurisdiction"),
+    ({**OK, "correction": {"notified_on": "2026-03-05", "due_on": "2026-03-01"}}, "correction"),
+    ({**OK, "correction": {"notified_on": "2026-02-01", "due_on": "2026-03-01"}}, "correction.notified_on"),
+    ({**OK, "consultations": [{"party": "third_party", "sent_on": "2026-03-10", "replied_on": "2026-03-09"}]},
+     "consultations.0"),
+    ({**OK, "consultations": [{"party": "third_party", "sent_on": "2026-02-10"}]}, "consultations.0.sent_on"),
+    ({**OK, "consultations": [{"party": "neighbour", "sent_on": "2026-03-10"}]}, "consultations.0.party"),
+    ({**OK, "submission": {"channel": "in_person", "submitted_on": "2007-01-01"}}, "submission"),
+    ({**OK, "submission": {"channel": "in_person", "submitted_on": "2036-01-01"}}, None),
+    ({**OK, "excessive": {"reason_reasonable": "yes please"}}, "excessive.reason_reasonable"),
+]
+
+
+@pytest.mark.parametrize("bad,field", BAD, ids=[f for _, f in BAD])
+def test_bad_input_names_the_field(engine, bad, field):
+    with pytest.raises(zwgk_rules.ZwgkError) as info:
+        engine.decide(bad)
+    assert info.value.field == field, info.value.message
+    assert info.value.message
+
+
+def test_calendar_out_of_range_is_a_calendar_error(engine):
+    with pytest.raises(zwgk_rules.CalendarError):
+        engine.decide({**OK, "submission": {"channel": "in_person", "submitted_on": "2036-01-01"}})
+
+
+def run_cli(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "zwgk_rules", *args], input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_batch_keeps_every_line_in_order(tmp_path):
+    lines = [json.dumps(OK), "{not json", json.dumps(BAD[4][0]), "[1, 2]", json.dumps({**OK, "id": "last"})]
+    f = tmp_path / "batch.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run_cli("decide", str(f))
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(out) == 5
+    assert out[0]["disposition"] == "disclose"
+    assert "error" in out[1] and set(out[1]["error"]) == {"message", "field"}
+    assert out[2]["error"]["field"] == "submission.confirmed_on"
+    assert "error" in out[3]
+    assert out[4]["id"] == "last"
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+
+
+def test_cli_exit_status_zero_when_all_answered_and_two_when_it_cannot_run(tmp_path):
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps(OK, indent=2), encoding="utf-8")
+    assert run_cli("decide", str(f)).returncode == 0
+    r = run_cli("decide", str(tmp_path / "missing.jsonl"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert run_cli().returncode == 2
+
+
+def test_cli_reads_stdin(tmp_path):
+    r = run_cli("decide", "-", stdin=json.dumps(OK) + "\n\n" + json.dumps(OK) + "\n")
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
+
+
+def test_schema_decide_prints_json_schema():
+    r = run_cli("schema", "decide")
+    s = json.loads(r.stdout)
+    assert "submission" in s["input"]["properties"]
+    assert "deadline" in s["output"]["properties"]
+    assert s["error"]["properties"]["error"]
+
+
+def test_explain_shows_each_day_with_reason_and_article(engine):
+    d = engine.decide({**OK, "submission": {"channel": "in_person", "submitted_on": "2026-09-28"}}, explain=True)
+    steps = {s.date.isoformat(): s for s in d.deadline.explain}
+    assert steps["2026-09-28"].reason == "receipt_day" and not steps["2026-09-28"].counted
+    assert steps["2026-09-28"].basis == "civil-code:201"
+    assert steps["2026-09-29"].counted and steps["2026-09-29"].count == 1
+    assert steps["2026-10-01"].reason == "holiday" and steps["2026-10-01"].name == "国庆节"
+    assert steps["2026-10-04"].reason == "holiday"
+    assert steps["2026-10-10"].reason == "makeup_workday" and steps["2026-10-10"].count == 5
+    assert steps["2026-10-11"].reason == "weekend" and steps["2026-10-11"].basis == "work-hours-1995:7"
+    assert steps["2026-10-30"].count == 20 and steps["2026-10-30"].basis == "ogi-2019:33:p2"
+    assert steps["2026-11-27"].count == 40
+    assert max(steps) == "2026-11-27"
+
+
+def test_explain_marks_consultation_days(engine):
+    d = engine.decide({**OK, "submission": {"channel": "in_person", "submitted_on": "2026-06-01"},
+                       "consultations": [{"party": "third_party", "sent_on": "2026-06-05", "replied_on": "2026-06-15"}]},
+                      explain=True)
+    steps = {s.date.isoformat(): s for s in d.deadline.explain}
+    assert steps["2026-06-05"].counted and steps["2026-06-05"].count == 4
+    assert steps["2026-06-08"].reason == "consultation" and steps["2026-06-08"].basis == "ogi-2019:33:p3"
+    assert steps["2026-06-15"].reason == "consultation"
+    assert steps["2026-06-16"].count == 5
+    assert steps["2026-06-19"].name == "端午节"

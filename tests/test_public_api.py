@@ -1,0 +1,28 @@
+import zwgk_rules
+
+PINNED = [
+    "Applicant", "CalendarError", "CitationError", "CitationOut", "Consultation", "Correction", "Deadline",
+    "DeadlineStep", "Decision", "DisclosureRequest", "Engine", "Excessive", "Extension", "InputError", "Item",
+    "ItemDecision", "RuleConflictError", "RuleFileError", "Rulebook", "Submission", "ThirdParty",
+    "UnsupportedInputError", "ZwgkError", "__version__",
+]
+
+
+def test_all_is_pinned():
+    assert sorted(zwgk_rules.__all__) == sorted(PINNED)
+    for name in zwgk_rules.__all__:
+        assert hasattr(zwgk_rules, name)
+
+
+def test_modules_behind_the_api_are_private():
+    import pkgutil
+    public = [m.name for m in pkgutil.iter_modules(zwgk_rules.__path__) if not m.name.startswith("_")]
+    assert public == []
+
+
+def test_exception_tree():
+    Z = zwgk_rules
+    assert issubclass(Z.CitationError, Z.RuleFileError) and issubclass(Z.RuleFileError, Z.ZwgkError)
+    assert issubclass(Z.UnsupportedInputError, Z.InputError) and issubclass(Z.InputError, ValueError)
+    for e in (Z.CalendarError, Z.RuleConflictError, Z.InputError):
+        assert issubclass(e, Z.ZwgkError)

@@ -1,0 +1,42 @@
+"""The built wheel carries rules/ and decides a request from outside the repository."""
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path):
+    dist = tmp_path / "dist"
+    r = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    wheel = next(dist.glob("zwgk_rules-*.whl"))
+    import zipfile
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "zwgk_rules/rules/national/ogi-2019/exemption.yaml" in names
+    assert "zwgk_rules/rules/statutes/ogi-2019.yaml" in names
+    assert "zwgk_rules/rules/calendars/cn/2026.yaml" in names
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    r = subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    req = tmp_path / "req.json"
+    req.write_text(json.dumps({"submission": {"channel": "in_person", "submitted_on": "2026-09-28"},
+                               "items": [{"description": "x"}]}), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([str(env_dir / "bin" / "zwgk"), "decide", str(req)], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["disposition"] == "disclose" and d["deadline"]["due"] == "2026-10-30"
+    where = subprocess.run([str(py), "-c", "import zwgk_rules._resources as r; print(r.rules_root())"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert str(env_dir) in where.stdout
