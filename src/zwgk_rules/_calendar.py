@@ -106,7 +106,10 @@ class Calendar:
     def provisional(self, first: dt.date, last: dt.date) -> bool:
         """True when any day in [first, last] lies in a year without an official notice."""
         off = self.official_years
-        return any(y not in off for y in range(first.year, last.year + 1))
+        y0, y1 = first.year, last.year
+        if y0 == y1:
+            return y0 not in off
+        return any(y not in off for y in range(y0, y1 + 1))
 
     def day_info(self, d: dt.date) -> DayInfo:
         self._check(d)

@@ -7,7 +7,7 @@ Input is streamed line by line, so memory stays flat however long the file is.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import io
 import json
 import sys
 from typing import IO, Iterator
@@ -16,12 +16,6 @@ from pydantic import ValidationError
 
 from ._errors import ZwgkError
 from ._models import Decision, DisclosureRequest, ErrorLine
-
-
-def _default(o):
-    if isinstance(o, dt.date):
-        return o.isoformat()
-    raise TypeError(type(o).__name__)
 
 
 def _lines(path: str, stdin: IO[str]) -> Iterator[str]:
@@ -46,31 +40,112 @@ def _error_line(exc: ZwgkError) -> str:
     return json.dumps({"error": {"message": exc.message, "field": exc.field}}, ensure_ascii=False)
 
 
-def run_decide(path: str, out: IO[str], stdin: IO[str], explain: bool = False, backend: str = "python") -> int:
-    from ._engine import Engine, validation_error
-    from ._rulebook import default_rulebook
+class _Decider:
+    """Decides JSONL lines into output text; one per process (engines are built per pack on demand)."""
 
-    rb = default_rulebook()
-    engines: dict[str, Engine] = {}
-    failed = False
-    dumps = json.dumps
-    write = out.write
-    for line in _lines(path, stdin):
+    def __init__(self, explain: bool = False, backend: str = "python") -> None:
+        from ._encode import Encoder
+        from ._rulebook import default_rulebook
+
+        self.rb = default_rulebook()
+        self.engines: dict = {}
+        self.encode = Encoder().encode
+        self.explain = explain
+        self.backend = backend
+
+    def line(self, line: str) -> tuple[str, bool]:
+        from ._engine import Engine, validation_error
         try:
             try:
                 req = DisclosureRequest.model_validate_json(line)
             except ValidationError as exc:
                 raise validation_error(exc) from None
-            eng = engines.get(req.jurisdiction)
+            eng = self.engines.get(req.jurisdiction)
             if eng is None:
-                eng = engines[req.jurisdiction] = Engine(req.jurisdiction, rulebook=rb, backend=backend)
-            raw = eng.decide_raw(req, explain=explain)
-            write(dumps(raw, ensure_ascii=False, default=_default))
+                eng = self.engines[req.jurisdiction] = Engine(req.jurisdiction, rulebook=self.rb,
+                                                              backend=self.backend)
+            return self.encode(eng.decide_raw(req, explain=self.explain)), False
         except ZwgkError as exc:
-            failed = True
-            write(_error_line(exc))
-        write("\n")
+            return _error_line(exc), True
+
+    def chunk(self, lines: list[str]) -> tuple[str, bool]:
+        out, failed = [], False
+        for ln in lines:
+            text, bad = self.line(ln)
+            failed |= bad
+            out.append(text)
+        out.append("")
+        return "\n".join(out), failed
+
+
+_WORKER: _Decider | None = None
+
+
+def _worker_init(explain: bool, backend: str) -> None:
+    global _WORKER
+    _WORKER = _Decider(explain, backend)
+
+
+def _worker_chunk(lines: list[str]) -> tuple[str, bool]:
+    return _WORKER.chunk(lines)
+
+
+def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
+    buf: list[str] = []
+    for ln in lines:
+        buf.append(ln)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def run_decide(path: str, out: IO[str], stdin: IO[str], explain: bool = False, backend: str = "python",
+               jobs: int = 1, chunk: int = 2000) -> int:
+    """Decide every line of ``path`` (or stdin for "-") into ``out``, in input order.
+
+    With ``jobs`` > 1 the lines are decided by worker processes, chunk by chunk; at most
+    ``2 × jobs`` chunks are in flight, so memory stays flat on inputs of any length."""
+    failed = False
+    if jobs <= 1 or backend != "python":
+        d = _Decider(explain, backend)
+        for block in _chunks(_lines(path, stdin), chunk):
+            text, bad = d.chunk(block)
+            failed |= bad
+            out.write(text)
+        return 1 if failed else 0
+    import collections
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ._rulebook import default_rulebook
+    default_rulebook()  # load once in the parent: forked workers inherit it
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(explain, backend)) as pool:
+        pending: collections.deque = collections.deque()
+        for block in _chunks(_lines(path, stdin), chunk):
+            pending.append(pool.submit(_worker_chunk, block))
+            while len(pending) >= 2 * jobs:
+                text, bad = pending.popleft().result()
+                failed |= bad
+                out.write(text)
+        while pending:
+            text, bad = pending.popleft().result()
+            failed |= bad
+            out.write(text)
     return 1 if failed else 0
+
+
+def _auto_jobs(path: str) -> int:
+    import os
+    if path == "-" or path.endswith(".json"):
+        return 1
+    try:
+        big = os.path.getsize(path) > 8 * 1024 * 1024
+    except OSError:
+        return 1
+    return min(2, os.cpu_count() or 1) if big else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("file")
     d.add_argument("--explain", action="store_true", help="逐日列出期限的计算过程 / show how each deadline was counted")
     d.add_argument("--backend", choices=["python", "durable"], default="python")
+    d.add_argument("--jobs", type=int, default=0,
+                   help="并行进程数（0 = 自动：大文件用 2 个）/ worker processes (0 = auto)")
     s = sub.add_parser("schema", help="打印输入、输出模型的 JSON Schema / print JSON Schema")
     s.add_argument("which", choices=["decide"])
     args = ap.parse_args(argv)
@@ -92,7 +169,16 @@ def main(argv: list[str] | None = None) -> int:
                       "error": ErrorLine.model_json_schema()}
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
-        return run_decide(args.file, sys.stdout, sys.stdin, explain=args.explain, backend=args.backend)
+        jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)
+        # our own buffer: output goes out in blocks even where PYTHONUNBUFFERED is set
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False) \
+            if hasattr(sys.stdout, "buffer") else sys.stdout
+        try:
+            return run_decide(args.file, out, sys.stdin, explain=args.explain, backend=args.backend, jobs=jobs)
+        finally:
+            out.flush()
+            if out is not sys.stdout:
+                out.detach()
     except FileNotFoundError as exc:
         sys.stderr.write(f"zwgk: 找不到文件 / file not found: {exc.filename}\n")
         return 2

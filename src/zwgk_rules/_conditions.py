@@ -116,10 +116,14 @@ def compile_node(node: Node):
                 return lambda d: d[f] is v
             return lambda d: d[f] == v
         if a.op == "in":
-            if any(v is None or isinstance(v, bool) for v in vals):
-                return lambda d: any(d[f] is v for v in vals)
-            s = frozenset(vals)
-            return lambda d: d[f] in s
+            # null/true/false compare by identity (so that 1 is not True); strings by value
+            singletons = tuple(v for v in vals if v is None or isinstance(v, bool))
+            s = frozenset(v for v in vals if not (v is None or isinstance(v, bool)))
+            if not singletons:
+                return lambda d: d[f] in s
+            if not s:
+                return lambda d: any(d[f] is v for v in singletons)
+            return lambda d: (d[f] in s and not isinstance(d[f], bool)) or any(d[f] is v for v in singletons)
         if a.op == "not_in":
             inner = compile_node(Node("atom", atom=Atom(f, "in", vals)))
             return lambda d: not inner(d)

@@ -17,6 +17,7 @@ from ._facts import item_facts, request_facts
 from ._models import (CitationOut, Deadline, DeadlineStep, Decision, DisclosureRequest, ItemDecision)
 from ._rulebook import Regime, Rulebook, default_rulebook
 from ._statutes import Citation
+from ._tables import CompiledTable
 
 
 def validation_error(exc: ValidationError, prefix: str = "") -> InputError:
@@ -65,13 +66,17 @@ class Engine:
         if backend == "durable":
             from ._durable import DurableOracle
             self._oracle = DurableOracle(self.rulebook)
+        self._bind_eval()
         self._cit_cache: dict = {}
         self._item_cache: dict = {}
+        self._comb_cache: dict = {}
+        self._dparams: dict = {}
         self._order = {c: n for n, c in enumerate(self.rulebook.dispositions)}
 
     def __getstate__(self):
         d = self.__dict__.copy()
-        d["_cit_cache"], d["_item_cache"], d["_oracle"] = {}, {}, None
+        d["_cit_cache"], d["_item_cache"], d["_comb_cache"], d["_dparams"], d["_oracle"] = {}, {}, {}, {}, None
+        d.pop("_eval", None)
         return d
 
     def __setstate__(self, d):
@@ -79,6 +84,11 @@ class Engine:
         if self.backend == "durable":
             from ._durable import DurableOracle
             self._oracle = DurableOracle(self.rulebook)
+        self._bind_eval()
+
+    def _bind_eval(self) -> None:
+        """``self._eval(table, facts)``: the backend's table evaluation, bound once (no per-call branch)."""
+        self._eval = CompiledTable.evaluate if self._oracle is None else self._oracle.evaluate
 
     # ------------------------------------------------------------------ public
     def decide(self, request: DisclosureRequest | dict, *, explain: bool = False) -> Decision:
@@ -115,18 +125,19 @@ class Engine:
         return value, rule
 
     def decide_raw(self, request: DisclosureRequest | dict, *, explain: bool = False) -> dict:
-        req = self.validate(request)
+        """The decision as a JSON-ready dict (dates as ``datetime.date``). Read-only: the citation and
+        item dicts inside are shared, memoised objects and must not be mutated."""
+        req = request if request.__class__ is DisclosureRequest else self.validate(request)
         if req.jurisdiction != self.pack.id:
             raise InputError(f"jurisdiction={req.jurisdiction!r} 与引擎的规则包 {self.pack.id!r} 不一致",
                              field="jurisdiction")
         rb = self.rulebook
         latest = rb.regimes[-1]
         received, rrule = self.receipt_date(latest, req.submission)
-        regime = rb.regime_for(received)
+        regime = latest if received >= latest.start else rb.regime_for(received)
         if regime is not latest:
             received, rrule = self.receipt_date(regime, req.submission)
             regime = rb.regime_for(received)
-        p = regime.params
         corr = req.correction
         if corr is None:
             cstatus = "none"
@@ -142,7 +153,7 @@ class Engine:
             if c.sent_on < received:
                 raise InputError(f"consultations.{k}.sent_on: 征求意见不能早于收到申请之日",
                                  field=f"consultations.{k}.sent_on")
-        rres = regime.request_table.evaluate(request_facts(req, cstatus))
+        rres = self._eval(regime.request_table, request_facts(req, cstatus))
         if rres.unsupported:
             f, m = rres.unsupported
             raise UnsupportedInputError(f"{f}: {m}", field=f)
@@ -157,11 +168,12 @@ class Engine:
             items_out = [one for _ in req.items]
         else:
             tables = regime.item_tables
+            ev = self._eval
             for i, item in enumerate(req.items):
                 facts = item_facts(item)
                 results = []
                 for t in tables:
-                    r = t.evaluate(facts)
+                    r = ev(t, facts)
                     if r.unsupported:
                         f, m = r.unsupported
                         raise UnsupportedInputError(f"items.{i}.{f}: {m}", field=f"items.{i}.{f}")
@@ -174,16 +186,22 @@ class Engine:
                     if len(self._item_cache) < 65536:
                         self._item_cache[key] = out
                 items_out.append(out)
-            disposition, basis, actions = self._combine(items_out)
-            for it in items_out:
-                for rid in it["trace"]:
-                    if rid not in trace:
-                        trace.append(rid)
+            # item outputs are memoised singletons: combine each distinct tuple of them once
+            ckey = tuple(map(id, items_out))
+            comb = self._comb_cache.get(ckey)
+            if comb is None or any(a is not b for a, b in zip(comb[0], items_out)):
+                comb = (tuple(items_out), *self._combine(items_out))
+                if len(self._comb_cache) < 65536:
+                    self._comb_cache[ckey] = comb
+            _, disposition, basis, actions, item_trace = comb
+            for rid in item_trace:
+                if rid not in trace:
+                    trace.append(rid)
         warnings: list[str] = []
         deadline = self._deadline(req, regime, received, rrule, cstatus, rres, disposition, explain, warnings,
                                   trace)
         out = {"jurisdiction": self.pack.id, "disposition": disposition, "final": disposition != "pending",
-               "regime": regime.id, "basis": basis, "actions": actions, "deadline": deadline,
+               "regime": regime.id, "basis": list(basis), "actions": list(actions), "deadline": deadline,
                "items": items_out, "trace": trace, "warnings": warnings}
         if req.id is not None:
             out = {"id": req.id, **out}
@@ -235,8 +253,11 @@ class Engine:
             d = comb["partial"]
         else:
             d = min(disps, key=self._order.__getitem__)
-        basis, actions, seen = [], [], set()
+        basis, actions, seen, trace = [], [], set(), []
         for it in items:
+            for rid in it["trace"]:
+                if rid not in trace:
+                    trace.append(rid)
             for b in it["basis"]:
                 if id(b) not in seen:
                     seen.add(id(b))
@@ -244,51 +265,66 @@ class Engine:
             for a in it["actions"]:
                 if a not in actions:
                     actions.append(a)
-        return d, basis, actions
+        return d, basis, actions, trace
+
+    def _deadline_params(self, regime):
+        """The regime's deadline parameters (from its rule file), unpacked once per engine."""
+        hit = self._dparams.get(regime.id)
+        if hit is None:
+            p = regime.params
+            limits = {party: p[f"consultation_limit_{party}"].value
+                      for party in (p["excluded_consultations"].value or ())}
+            hit = (bool(p["receipt_day_counted"].value), p["correction_notice_period"].value,
+                   bool(p["restart_on_correction"].value), limits, p["reply_period"].value,
+                   p["max_extension"].value, bool(p["agreed_due_replaces_due"].value),
+                   f"{regime.id}.deadline.reply_period", f"{regime.id}.deadline.agreed_due")
+            self._dparams[regime.id] = hit
+        return hit
 
     def _deadline(self, req, regime, received, rrule, cstatus, rres, disposition, explain, warnings, trace):
         cal = self.calendar
         p = regime.params
-        day_counted = bool(p["receipt_day_counted"].value)
+        day_counted, notice_n, restart, limits, n, m, agreed, tr_reply, tr_agreed = self._deadline_params(regime)
         out: dict = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
                      "correction_notice_by": None, "provisional": False, "calendar": cal.id, "excluded_days": 0}
         last = received
-        notice_n = p["correction_notice_period"].value
         notice_by = None
-        if notice_n is not None and (cstatus != "none" or "request_correction" in rres.actions):
-            notice_by = cal.add_working_days(received, notice_n) if not day_counted else \
-                cal.nth(dl.start_rank(cal, received, True) + notice_n)
-            if "request_correction" in rres.actions:
+        asks_correction = "request_correction" in rres.actions
+        if notice_n is not None and (cstatus != "none" or asks_correction):
+            notice_by = cal.nth(dl.start_rank(cal, received, day_counted) + notice_n)
+            if asks_correction:
                 out["correction_notice_by"] = notice_by
                 last = max(last, notice_by)
             if req.correction is not None and req.correction.notified_on > notice_by:
                 warnings.append("correction_notice_late")
-        runs = cstatus not in ("awaiting", "lapsed") and "request_correction" not in rres.actions
-        excluded = []
+        runs = cstatus != "awaiting" and cstatus != "lapsed" and not asks_correction
+        excluded = ()
         start = received
         if runs:
-            if cstatus == "received" and p["restart_on_correction"].value:
+            if cstatus == "received" and restart:
                 start = req.correction.received_on
-            limits = {}
-            for party in p["excluded_consultations"].value or ():
-                limits[party] = p[f"consultation_limit_{party}"].value
-            excluded = dl.excluded_intervals(cal, req.consultations, limits)
             r0 = dl.start_rank(cal, start, day_counted)
-            n = p["reply_period"].value
-            m = p["max_extension"].value
-            t_due, skipped = dl.advance(cal, r0, n, excluded)
+            if req.consultations:
+                excluded = dl.excluded_intervals(cal, req.consultations, limits)
+                t_due, skipped = dl.advance(cal, r0, n, excluded)
+                t_ext, skipped2 = dl.advance(cal, t_due, m, excluded)
+                skipped += skipped2
+            else:
+                t_due, t_ext, skipped = r0 + n, r0 + n + m, 0
             due = cal.nth(t_due)
-            t_ext, skipped2 = dl.advance(cal, t_due, m, excluded)
             ext = cal.nth(t_ext)
             ex = req.excessive
-            if ex is not None and ex.reason_reasonable and ex.agreed_due is not None and p["agreed_due_replaces_due"].value:
+            if ex is not None and agreed and ex.reason_reasonable and ex.agreed_due is not None:
                 due = ext = ex.agreed_due
-                trace.append(f"{regime.id}.deadline.agreed_due")
-            out.update(reply_period_starts=start, due=due, extended_due=ext, excluded_days=skipped + skipped2)
-            last = max(last, ext, due)
+                trace.append(tr_agreed)
+            out["reply_period_starts"] = start
+            out["due"] = due
+            out["extended_due"] = ext
+            out["excluded_days"] = skipped
+            last = ext if ext > due else due
             if req.extension is not None and req.extension.approved_on > due:
                 warnings.append("extension_after_due")
-            trace.append(f"{regime.id}.deadline.reply_period")
+            trace.append(tr_reply)
         out["provisional"] = cal.provisional(received, last)
         if explain:
             exb = p["excluded_consultations"].basis

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 
 class _Strict(BaseModel):
@@ -34,9 +34,12 @@ class ValueFrom(_Strict):
     from_: str = Field(alias="from")
 
 
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.\-]*$")]
+
+
 class Then(_Strict):
     value: str | ValueFrom | None = None
-    actions: tuple[str, ...] = ()
+    actions: tuple[Code, ...] = ()
     cite: tuple[str, ...] = ()          # upstream tables whose basis (and actions) this outcome carries
     unsupported: Unsupported | None = None
 

@@ -27,6 +27,15 @@ from ._statutes import Citation, Statutes
 _MEMO_LIMIT = 1 << 16
 
 
+def _key_fn(reads):
+    """The memo key of a fact mapping: the values of the facts the table reads, in a fixed order."""
+    if not reads:
+        return lambda facts: ()
+    from operator import itemgetter
+    get = itemgetter(*reads)
+    return get if len(reads) > 1 else (lambda facts: (get(facts),))
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     id: str
@@ -199,6 +208,7 @@ class CompiledTable:
         for r in rules:
             read |= fields_of(r.node)
         self.reads = tuple(sorted(read))
+        self._key = _key_fn(self.reads)
         self._prio = {v: n for n, v in enumerate(spec.priority)}
         self._memo: dict = {}
 
@@ -207,11 +217,13 @@ class CompiledTable:
         d = self.__dict__.copy()
         d["_memo"] = {}
         d["_conds"] = None
+        d["_key"] = None
         return d
 
     def __setstate__(self, d):
         self.__dict__.update(d)
         self._conds = tuple(compile_node(r.node) for r in self.rules)
+        self._key = _key_fn(self.reads)
 
     def applicable(self, facts: dict) -> list[bool]:
         rules, conds = self.rules, self._conds
@@ -224,7 +236,7 @@ class CompiledTable:
         return app
 
     def evaluate(self, facts: dict) -> TableResult:
-        key = tuple(facts[f] for f in self.reads)
+        key = self._key(facts)
         hit = self._memo.get(key)
         if hit is None:
             hit = self._evaluate(facts)
