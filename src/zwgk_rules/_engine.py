@@ -71,11 +71,13 @@ class Engine:
         self._item_cache: dict = {}
         self._comb_cache: dict = {}
         self._dparams: dict = {}
+        self._model_cache: dict = {}
         self._order = {c: n for n, c in enumerate(self.rulebook.dispositions)}
 
     def __getstate__(self):
         d = self.__dict__.copy()
         d["_cit_cache"], d["_item_cache"], d["_comb_cache"], d["_dparams"], d["_oracle"] = {}, {}, {}, {}, None
+        d["_model_cache"] = {}
         d.pop("_eval", None)
         return d
 
@@ -94,7 +96,10 @@ class Engine:
     def decide(self, request: DisclosureRequest | dict, *, explain: bool = False) -> Decision:
         """Decide one request. Raises InputError (naming the field) for a bad request."""
         raw = self.decide_raw(request, explain=explain)
-        return _to_model(raw)
+        cache = self._model_cache
+        if len(cache) > 1 << 16:
+            cache.clear()
+        return _to_model(raw, cache)
 
     def decide_many(self, requests: Iterable[Any], *, explain: bool = False) -> Iterator[Decision | ZwgkError]:
         """Decide requests in order; a bad one yields its error instead of stopping the batch."""
@@ -341,25 +346,51 @@ class Engine:
         return out
 
 
-def _to_model(raw: dict) -> Decision:
-    """Build the typed Decision from the engine's JSON-ready dict without re-validating it."""
-    cits: dict = {}
+_set = object.__setattr__
+
+
+def _construct(cls, values: dict):
+    """What ``cls.model_construct(**values)`` does for a complete set of fields, without its per-field
+    bookkeeping (the engine's outputs are trusted; ``tests/test_models.py`` checks the round trip)."""
+    m = cls.__new__(cls)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", set(values))
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
+
+
+def _to_model(raw: dict, cache: dict | None = None) -> Decision:
+    """Build the typed Decision from the engine's JSON-ready dict without re-validating it.
+
+    ``cache`` maps the memoised citation and item dicts (by identity) to their models, so each
+    distinct one is built once; the dicts are kept alive by the cache, so an id cannot be reused."""
+    cache = {} if cache is None else cache
 
     def cit(d):
-        c = cits.get(id(d))
-        if c is None:
-            c = cits[id(d)] = CitationOut.model_construct(**d)
-        return c
+        hit = cache.get(id(d))
+        if hit is None or hit[0] is not d:
+            hit = (d, CitationOut.model_construct(**d))
+            cache[id(d)] = hit
+        return hit[1]
 
-    items = [ItemDecision.model_construct(disposition=i["disposition"], basis=[cit(b) for b in i["basis"]],
-                                          actions=list(i["actions"]), trace=list(i["trace"])) for i in raw["items"]]
-    dd = dict(raw["deadline"])
-    if dd.get("explain") is not None:
-        dd["explain"] = [DeadlineStep.model_construct(**s) for s in dd["explain"]]
-    else:
-        dd["explain"] = None
-    return Decision.model_construct(
-        id=raw.get("id"), jurisdiction=raw["jurisdiction"], disposition=raw["disposition"], final=raw["final"],
-        regime=raw["regime"], basis=[cit(b) for b in raw["basis"]], actions=list(raw["actions"]),
-        deadline=Deadline.model_construct(**dd), items=items, trace=list(raw["trace"]),
-        warnings=list(raw["warnings"]))
+    def item(i):
+        hit = cache.get(id(i))
+        if hit is None or hit[0] is not i:
+            hit = (i, ItemDecision.model_construct(disposition=i["disposition"], basis=[cit(b) for b in i["basis"]],
+                                                   actions=list(i["actions"]), trace=list(i["trace"])))
+            cache[id(i)] = hit
+        return hit[1]
+
+    dd = raw["deadline"]
+    explain = dd.get("explain")
+    deadline = _construct(Deadline, {
+        "received_on": dd["received_on"], "reply_period_starts": dd["reply_period_starts"], "due": dd["due"],
+        "extended_due": dd["extended_due"], "correction_notice_by": dd["correction_notice_by"],
+        "provisional": dd["provisional"], "calendar": dd["calendar"], "excluded_days": dd["excluded_days"],
+        "explain": None if explain is None else [DeadlineStep.model_construct(**s) for s in explain]})
+    return _construct(Decision, {
+        "id": raw.get("id"), "jurisdiction": raw["jurisdiction"], "disposition": raw["disposition"],
+        "final": raw["final"], "regime": raw["regime"], "basis": [cit(b) for b in raw["basis"]],
+        "actions": raw["actions"], "deadline": deadline, "items": [item(i) for i in raw["items"]],
+        "trace": raw["trace"], "warnings": raw["warnings"]})
