@@ -139,3 +139,33 @@ def test_no_python_module_holds_statute_numbers():
         text = f.read_text(encoding="utf-8")
         assert "个工作日内" not in text, f
         assert not re.search(r"\b(20|15|7)\s*#\s*working", text), f
+
+
+def test_a_rule_applies_only_within_its_own_effective_dates(rules_copy):
+    f = rules_copy / "national/ogi-2019/reply.yaml"
+    edit(f, lambda d: rule(d, "ogi2019.art38.requires_creation").update(in_force={"from": "2024-01-01"}))
+    eng = zwgk_rules.Engine(rulebook=zwgk_rules.Rulebook(rules_copy))
+
+    def ask(day):
+        return eng.decide({"submission": {"channel": "in_person", "submitted_on": day},
+                           "items": [{"requires_creation": True}]}).disposition
+
+    assert ask("2023-12-29") == "disclose"
+    assert ask("2024-01-02") == "unavailable.requires_creation"
+    assert ask("2023-12-29") == "disclose"        # the memo keeps the date segments apart
+
+
+def test_rule_dates_outside_the_table_are_rejected(rules_copy):
+    f = rules_copy / "national/ogi-2019/reply.yaml"
+    edit(f, lambda d: rule(d, "ogi2019.art38.requires_creation").update(in_force={"from": "2018-01-01"}))
+    with pytest.raises(RuleFileError) as e:
+        zwgk_rules.Rulebook(rules_copy)
+    assert e.value.field == "in_force" and e.value.rule_id == "ogi2019.art38.requires_creation"
+
+
+def test_exception_outliving_its_base_rule_is_rejected(rules_copy):
+    f = rules_copy / "national/ogi-2019/exemption.yaml"
+    edit(f, lambda d: rule(d, "ogi2019.art15.third_party").update(in_force={"from": "2019-05-15", "to": "2022-12-31"}))
+    with pytest.raises(RuleFileError) as e:
+        zwgk_rules.Rulebook(rules_copy)
+    assert e.value.field == "in_force"

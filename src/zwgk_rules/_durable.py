@@ -195,7 +195,7 @@ def _translate(node, fields: dict[str, _Field], neg: bool, where: str):
                                   f"operator cannot be translated")
 
 
-def applicable_from_matches(table: CompiledTable, matches: list[bool]) -> list[bool]:
+def applicable_from_matches(table: CompiledTable, matches: list[bool], facts: dict) -> list[bool]:
     """Which rules apply, given whether each rule's own condition holds.
 
     The same logic as ``CompiledTable.applicable``: an exception applies only when its condition
@@ -203,7 +203,10 @@ def applicable_from_matches(table: CompiledTable, matches: list[bool]) -> list[b
     """
     rules = table.rules
     app = [False] * len(rules)
+    _, mask = table.in_force(facts)
     for i in table._app_order:
+        if mask is not None and not mask[i]:
+            continue
         t = rules[i].targets
         if t and not any(app[j] for j in t):
             continue
@@ -377,7 +380,7 @@ class DurableOracle:
         host.retract_fact(ruleset, fact)
 
     def evaluate(self, table: CompiledTable, facts: dict) -> TableResult:
-        app = applicable_from_matches(table, self.matches(table, facts))
+        app = applicable_from_matches(table, self.matches(table, facts), facts)
         return table.resolve(app, facts)
 
     def close(self) -> None:

@@ -158,7 +158,9 @@ class Engine:
             if c.sent_on < received:
                 raise InputError(f"consultations.{k}.sent_on: 征求意见不能早于收到申请之日",
                                  field=f"consultations.{k}.sent_on")
-        rres = self._eval(regime.request_table, request_facts(req, cstatus))
+        rfacts = request_facts(req, cstatus)
+        rfacts["@on"] = received
+        rres = self._eval(regime.request_table, rfacts)
         if rres.unsupported:
             f, m = rres.unsupported
             raise UnsupportedInputError(f"{f}: {m}", field=f)
@@ -176,6 +178,7 @@ class Engine:
             ev = self._eval
             for i, item in enumerate(req.items):
                 facts = item_facts(item)
+                facts["@on"] = received
                 results = []
                 for t in tables:
                     r = ev(t, facts)

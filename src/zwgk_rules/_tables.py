@@ -120,6 +120,7 @@ class CompiledTable:
                                       r.then.actions, r.then.cite, uns, rfile))
         self.rules = tuple(rules)
         self._index = index
+        self._segments(spec, rules, file)
         self._statutes = statutes
 
         # exception closure: family(x) = x and every rule that is (transitively) an exception to x
@@ -212,6 +213,45 @@ class CompiledTable:
         self._prio = {v: n for n, v in enumerate(spec.priority)}
         self._memo: dict = {}
 
+    def _segments(self, spec, rules, file) -> None:
+        """Effective dates: a rule's own ``in_force`` (default: the table's). The table is cut into date
+        segments at every start and end, each with the mask of rules in force; the memo key carries
+        the segment, so a rule never applies outside its dates."""
+        import datetime as dt
+        t_from, t_to = spec.in_force.from_, spec.in_force.to
+        spans = []
+        for r in rules:
+            f = r.spec.in_force
+            a, b = (f.from_, f.to) if f is not None else (t_from, t_to)
+            if a < t_from or (t_to is not None and (b is None or b > t_to)):
+                raise RuleFileError(f"规则的施行期间超出决策表的施行期间 {t_from}..{t_to or ''}", file=r.file,
+                                    rule_id=r.id, field="in_force")
+            spans.append((a, b))
+        for i, r in enumerate(rules):
+            a, b = spans[i]
+            for t in r.targets:
+                ta, tb = spans[t]
+                if a < ta or (tb is not None and (b is None or b > tb)):
+                    raise RuleFileError(f"例外的施行期间超出其所例外的规则 {rules[t].id} 的施行期间", file=r.file,
+                                        rule_id=r.id, field="in_force")
+        self.spans = tuple(spans)
+        cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans if b is not None})
+        cuts = [c for c in cuts if c > t_from and (t_to is None or c <= t_to)]
+        if not cuts:
+            self._cuts, self._masks = (), None
+            return
+        self._cuts = tuple(cuts)
+        starts = [t_from, *cuts]
+        self._masks = tuple(tuple(a <= day and (b is None or day <= b) for a, b in spans) for day in starts)
+
+    def in_force(self, facts: dict):
+        """(segment number, mask of rules in force) for the date in ``facts['@on']``, or (0, None)."""
+        if self._masks is None:
+            return 0, None
+        from bisect import bisect_right
+        seg = bisect_right(self._cuts, facts["@on"])
+        return seg, self._masks[seg]
+
     # -- pickling: the memo is a cache, not state
     def __getstate__(self):
         d = self.__dict__.copy()
@@ -227,8 +267,11 @@ class CompiledTable:
 
     def applicable(self, facts: dict) -> list[bool]:
         rules, conds = self.rules, self._conds
+        _, mask = self.in_force(facts)
         app = [False] * len(rules)
         for i in self._app_order:
+            if mask is not None and not mask[i]:
+                continue
             t = rules[i].targets
             if t and not any(app[j] for j in t):
                 continue
@@ -237,6 +280,8 @@ class CompiledTable:
 
     def evaluate(self, facts: dict) -> TableResult:
         key = self._key(facts)
+        if self._masks is not None:
+            key = (self.in_force(facts)[0], key)
         hit = self._memo.get(key)
         if hit is None:
             hit = self._evaluate(facts)
