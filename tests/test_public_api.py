@@ -26,3 +26,11 @@ def test_exception_tree():
     assert issubclass(Z.UnsupportedInputError, Z.InputError) and issubclass(Z.InputError, ValueError)
     for e in (Z.CalendarError, Z.RuleConflictError, Z.InputError):
         assert issubclass(e, Z.ZwgkError)
+
+
+def test_every_public_name_resolves_and_is_listed():
+    import importlib
+    mod = importlib.reload(zwgk_rules)
+    assert set(dir(mod)) >= set(mod.__all__)
+    for name in mod.__all__:
+        assert getattr(mod, name) is not None

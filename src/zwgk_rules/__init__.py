@@ -10,13 +10,35 @@ engine: a typed request in, a disposition, its legal basis and a working-day dea
     >>> d.disposition, d.deadline.due.isoformat()
     ('disclose', '2026-10-30')
 """
-from ._engine import Engine
-from ._errors import (CalendarError, CitationError, InputError, RuleConflictError, RuleFileError,
-                      UnsupportedInputError, ZwgkError)
-from ._models import (Applicant, CitationOut, Consultation, Correction, Deadline, DeadlineStep, Decision,
-                      DisclosureRequest, Excessive, Extension, Item, ItemDecision, Submission, ThirdParty)
-from ._rulebook import Rulebook
 from ._version import __version__
+
+# Public names resolve on first use (PEP 562), so that ``import zwgk_rules`` stays cheap and loading
+# the rules does not also build the request and decision models.
+_WHERE = {
+    "Engine": "_engine", "Rulebook": "_rulebook",
+    "CalendarError": "_errors", "CitationError": "_errors", "InputError": "_errors",
+    "RuleConflictError": "_errors", "RuleFileError": "_errors", "UnsupportedInputError": "_errors",
+    "ZwgkError": "_errors",
+    "Applicant": "_models", "CitationOut": "_models", "Consultation": "_models", "Correction": "_models",
+    "Deadline": "_models", "DeadlineStep": "_models", "Decision": "_models", "DisclosureRequest": "_models",
+    "Excessive": "_models", "Extension": "_models", "Item": "_models", "ItemDecision": "_models",
+    "Submission": "_models", "ThirdParty": "_models",
+}
+
+
+def __getattr__(name):
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'zwgk_rules' has no attribute {name!r}")
+    import importlib
+    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "Applicant",

@@ -61,6 +61,18 @@ class Calendar:
         self._weekend_basis = weekend_basis
         self._weekend = weekend
         self._overrides = overrides
+
+    _INDEX = frozenset({"_base", "_cum", "_work", "_work_dates", "_n"})
+
+    def __getattr__(self, name):
+        # the day index is built on first use: a process that uses one calendar builds one
+        if name in Calendar._INDEX:
+            self._build_index()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def _build_index(self) -> None:
+        start, end, weekend, overrides = self.start, self.end, self._weekend, self._overrides
         base = start.toordinal()
         n = (end - start).days + 1
         cum = array("i", bytes(4 * n))
@@ -77,6 +89,8 @@ class Calendar:
         self._base = base
         self._cum = cum
         self._work = work
+        self._work_dates = [dt.date.fromordinal(o) for o in work]
+        self._n = n
 
     def _check(self, d: dt.date) -> int:
         i = d.toordinal() - self._base
@@ -95,12 +109,17 @@ class Calendar:
 
     def nth(self, k: int) -> dt.date:
         """The ``k``-th working day of the calendar (1-based), as a date."""
-        if k < 1 or k > len(self._work):
+        if k < 1 or k > len(self._work_dates):
             raise CalendarError(f"期限超出日历 {self.id} 的范围（截至 {self.end.isoformat()}）")
-        return dt.date.fromordinal(self._work[k - 1])
+        return self._work_dates[k - 1]
 
     def add_working_days(self, d: dt.date, n: int) -> dt.date:
-        """The ``n``-th working day after ``d`` (``d`` itself not counted)."""
+        """The ``n``-th working day after ``d`` (``d`` itself not counted): two array lookups."""
+        i = d.toordinal() - self._base
+        if 0 <= i < self._n:
+            k = self._cum[i] + n
+            if 0 < k <= len(self._work_dates):
+                return self._work_dates[k - 1]
         return self.nth(self.rank(d) + n)
 
     def provisional(self, first: dt.date, last: dt.date) -> bool:
@@ -135,6 +154,7 @@ def load_calendars(folder: Path) -> dict[str, Calendar]:
     def build(cid, chain=()):
         if cid in built:
             return built[cid]
+        # building a child builds its parent; both are remembered
         if cid in chain:
             raise RuleFileError(f"日历 parent 循环：{' → '.join(chain + (cid,))}", file=relative(index_file))
         c = specs.get(cid)

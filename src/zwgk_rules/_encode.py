@@ -22,7 +22,7 @@ def _date(d):
 
 
 class Encoder:
-    def __init__(self, limit: int = 1 << 16) -> None:
+    def __init__(self, limit: int = 4096) -> None:
         self._frag: dict[int, tuple[object, str]] = {}
         self._limit = limit
 

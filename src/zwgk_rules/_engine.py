@@ -171,8 +171,13 @@ class Engine:
             disposition = rres.value
             basis = [_cit(c, cc) for c in rres.basis]
             actions = list(rres.actions)
-            one = {"disposition": disposition, "basis": basis, "actions": actions, "trace": list(rres.rule_ids)}
-            items_out = [one for _ in req.items]
+            one = self._item_cache.get(rres)      # memoised per request-level result, like item outputs
+            if one is None:
+                one = {"disposition": disposition, "basis": basis, "actions": actions,
+                       "trace": list(rres.rule_ids)}
+                if len(self._item_cache) < 65536:
+                    self._item_cache[rres] = one
+            items_out = [one] * len(req.items)
         else:
             tables = regime.item_tables
             ev = self._eval

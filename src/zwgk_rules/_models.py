@@ -20,7 +20,8 @@ ApplicantKind = Literal["natural_person", "enterprise", "research_institution", 
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: the validators are built on first use, not at import (keeps start-up short)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Submission(_In):
@@ -132,7 +133,7 @@ class DisclosureRequest(_In):
 # ---------------------------------------------------------------- outputs
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class CitationOut(_Out):

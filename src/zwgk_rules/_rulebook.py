@@ -112,6 +112,12 @@ class Rulebook:
                                     field="regimes")
         self.regimes = tuple(regimes)
         self.calendars: dict[str, Calendar] = load_calendars(root / "calendars")
+        cal_file = relative(root / "calendars" / "calendars.yaml")
+        for spec in load_yaml(root / "calendars" / "calendars.yaml")["calendars"]:
+            cid = spec["id"]
+            for key in ("weekend_basis", "holiday_basis"):
+                if spec.get(key):
+                    self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn")}
         for p in self.packs.values():
             if p.calendar not in self.calendars:
