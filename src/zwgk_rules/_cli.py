@@ -47,23 +47,30 @@ class _Decider:
         from ._encode import Encoder
         from ._rulebook import default_rulebook
 
+        from ._engine import Engine, validation_error
+
         self.rb = default_rulebook()
         self.engines: dict = {}
         self.encode = Encoder().encode
         self.explain = explain
         self.backend = backend
+        self._Engine = Engine
+        self._validation_error = validation_error
+        self._parse = DisclosureRequest.model_validate_json
+        # the rules are loaded for good: keep them out of the garbage collector's scans
+        import gc
+        gc.freeze()
 
     def line(self, line: str) -> tuple[str, bool]:
-        from ._engine import Engine, validation_error
         try:
             try:
-                req = DisclosureRequest.model_validate_json(line)
+                req = self._parse(line)
             except ValidationError as exc:
-                raise validation_error(exc) from None
+                raise self._validation_error(exc) from None
             eng = self.engines.get(req.jurisdiction)
             if eng is None:
-                eng = self.engines[req.jurisdiction] = Engine(req.jurisdiction, rulebook=self.rb,
-                                                              backend=self.backend)
+                eng = self.engines[req.jurisdiction] = self._Engine(req.jurisdiction, rulebook=self.rb,
+                                                                    backend=self.backend)
             return self.encode(eng.decide_raw(req, explain=self.explain)), False
         except ZwgkError as exc:
             return _error_line(exc), True
