@@ -52,6 +52,10 @@ def check(answer, expect):
         if isinstance(want, dict) and "$contains" in want:
             if not isinstance(got, list) or any(w not in got for w in want["$contains"]):
                 problems.append(f"{key}: {got!r} does not contain {want['$contains']}")
+        elif isinstance(want, dict) and "$has" in want:
+            if not isinstance(got, list) or not any(
+                    isinstance(el, dict) and all(el.get(k) == v for k, v in want["$has"].items()) for el in got):
+                problems.append(f"{key}: no element matching {want['$has']}")
         elif isinstance(want, dict) and "$lacks" in want:
             if any(w in (got or []) for w in want["$lacks"]):
                 problems.append(f"{key}: {got!r} contains one of {want['$lacks']}")

@@ -23,6 +23,8 @@ _WHERE = {
     "Deadline": "_models", "DeadlineStep": "_models", "Decision": "_models", "DisclosureRequest": "_models",
     "Excessive": "_models", "Extension": "_models", "Item": "_models", "ItemDecision": "_models",
     "Submission": "_models", "ThirdParty": "_models",
+    "Document": "_models", "Forwarded": "_models", "Classification": "_models", "ReviewStep": "_models",
+    "Period": "_models", "Message": "_models", "MessageRouting": "_models",
 }
 
 
@@ -42,6 +44,13 @@ def __dir__():
 
 __all__ = [
     "Applicant",
+    "Classification",
+    "Document",
+    "Forwarded",
+    "Message",
+    "MessageRouting",
+    "Period",
+    "ReviewStep",
     "CalendarError",
     "CitationError",
     "CitationOut",

@@ -15,7 +15,12 @@ from typing import IO, Iterator
 from pydantic import ValidationError
 
 from ._errors import ZwgkError
-from ._models import Decision, DisclosureRequest, ErrorLine
+from ._models import (Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
+                      MessageRouting)
+
+
+def _iso(o):
+    return o.isoformat()
 
 
 def _lines(path: str, stdin: IO[str]) -> Iterator[str]:
@@ -43,7 +48,7 @@ def _error_line(exc: ZwgkError) -> str:
 class _Decider:
     """Decides JSONL lines into output text; one per process (engines are built per pack on demand)."""
 
-    def __init__(self, explain: bool = False, backend: str = "python") -> None:
+    def __init__(self, explain: bool = False, backend: str = "python", command: str = "decide") -> None:
         from ._encode import Encoder
         from ._rulebook import default_rulebook
 
@@ -54,6 +59,7 @@ class _Decider:
         self.encode = Encoder().encode
         self.explain = explain
         self.backend = backend
+        self.command = command
         self._Engine = Engine
         self._validation_error = validation_error
         self._parse = DisclosureRequest.model_validate_json
@@ -62,6 +68,10 @@ class _Decider:
         gc.freeze()
 
     def line(self, line: str) -> tuple[str, bool]:
+        if self.command == "classify":
+            return self.classify_line(line)
+        if self.command == "interact":
+            return self.interact_line(line)
         try:
             try:
                 req = self._parse(line)
@@ -72,6 +82,33 @@ class _Decider:
                 eng = self.engines[req.jurisdiction] = self._Engine(req.jurisdiction, rulebook=self.rb,
                                                                     backend=self.backend)
             return self.encode(eng.decide_raw(req, explain=self.explain)), False
+        except ZwgkError as exc:
+            return _error_line(exc), True
+
+    def classify_line(self, line: str) -> tuple[str, bool]:
+        try:
+            try:
+                doc = Document.model_validate_json(line)
+            except ValidationError as exc:
+                raise self._validation_error(exc) from None
+            eng = self.engines.get(doc.jurisdiction)
+            if eng is None:
+                eng = self.engines[doc.jurisdiction] = self._Engine(doc.jurisdiction, rulebook=self.rb,
+                                                                    backend=self.backend)
+            return json.dumps(eng.classify_raw(doc), ensure_ascii=False, default=_iso), False
+        except ZwgkError as exc:
+            return _error_line(exc), True
+
+    def interact_line(self, line: str) -> tuple[str, bool]:
+        try:
+            try:
+                msg = Message.model_validate_json(line)
+            except ValidationError as exc:
+                raise self._validation_error(exc) from None
+            eng = self.engines.get(msg.jurisdiction)
+            if eng is None:
+                eng = self.engines[msg.jurisdiction] = self._Engine(msg.jurisdiction, rulebook=self.rb)
+            return json.dumps(eng.interact_raw(msg), ensure_ascii=False, default=_iso), False
         except ZwgkError as exc:
             return _error_line(exc), True
 
@@ -88,9 +125,9 @@ class _Decider:
 _WORKER: _Decider | None = None
 
 
-def _worker_init(explain: bool, backend: str) -> None:
+def _worker_init(explain: bool, backend: str, command: str) -> None:
     global _WORKER
-    _WORKER = _Decider(explain, backend)
+    _WORKER = _Decider(explain, backend, command)
 
 
 def _worker_chunk(lines: list[str]) -> tuple[str, bool]:
@@ -109,14 +146,14 @@ def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
 
 
 def run_decide(path: str, out: IO[str], stdin: IO[str], explain: bool = False, backend: str = "python",
-               jobs: int = 1, chunk: int = 2000) -> int:
+               jobs: int = 1, chunk: int = 2000, command: str = "decide") -> int:
     """Decide every line of ``path`` (or stdin for "-") into ``out``, in input order.
 
     With ``jobs`` > 1 the lines are decided by worker processes, chunk by chunk; at most
     ``2 × jobs`` chunks are in flight, so memory stays flat on inputs of any length."""
     failed = False
     if jobs <= 1 or backend != "python":
-        d = _Decider(explain, backend)
+        d = _Decider(explain, backend, command)
         for block in _chunks(_lines(path, stdin), chunk):
             text, bad = d.chunk(block)
             failed |= bad
@@ -129,7 +166,7 @@ def run_decide(path: str, out: IO[str], stdin: IO[str], explain: bool = False, b
     from ._rulebook import default_rulebook
     default_rulebook()  # load once in the parent: forked workers inherit it
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(explain, backend)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(explain, backend, command)) as pool:
         pending: collections.deque = collections.deque()
         for block in _chunks(_lines(path, stdin), chunk):
             pending.append(pool.submit(_worker_chunk, block))
@@ -164,15 +201,23 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--backend", choices=["python", "durable"], default="python")
     d.add_argument("--jobs", type=int, default=0,
                    help="并行进程数（0 = 自动：大文件用 2 个）/ worker processes (0 = auto)")
+    c = sub.add_parser("classify", help="公文 → 公开属性、依据、发布期限与审查流程 (JSON / JSONL / -)")
+    c.add_argument("file")
+    c.add_argument("--jobs", type=int, default=0, help="并行进程数（0 = 自动）/ worker processes (0 = auto)")
+    m = sub.add_parser("interact", help="政民互动留言 → 办理科室与答复期限（规则包中的规定）(JSON / JSONL / -)")
+    m.add_argument("file")
+    m.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     s = sub.add_parser("schema", help="打印输入、输出模型的 JSON Schema / print JSON Schema")
-    s.add_argument("which", choices=["decide"])
+    s.add_argument("which", choices=["decide", "classify", "interact"])
     args = ap.parse_args(argv)
     if args.command is None:
         ap.print_help(sys.stderr)
         return 2
     try:
         if args.command == "schema":
-            schema = {"input": DisclosureRequest.model_json_schema(), "output": Decision.model_json_schema(),
+            pair = {"decide": (DisclosureRequest, Decision), "classify": (Document, Classification),
+                    "interact": (Message, MessageRouting)}[args.which]
+            schema = {"input": pair[0].model_json_schema(), "output": pair[1].model_json_schema(),
                       "error": ErrorLine.model_json_schema()}
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
@@ -181,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False) \
             if hasattr(sys.stdout, "buffer") else sys.stdout
         try:
+            if args.command in ("classify", "interact"):
+                return run_decide(args.file, out, sys.stdin, jobs=jobs, command=args.command)
             return run_decide(args.file, out, sys.stdin, explain=args.explain, backend=args.backend, jobs=jobs)
         finally:
             out.flush()

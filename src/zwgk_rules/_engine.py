@@ -13,8 +13,9 @@ from pydantic import ValidationError
 
 from . import _deadline as dl
 from ._errors import InputError, UnsupportedInputError, ZwgkError
-from ._facts import item_facts, request_facts
-from ._models import (CitationOut, Deadline, DeadlineStep, Decision, DisclosureRequest, ItemDecision)
+from ._facts import document_facts, item_facts, request_facts
+from ._models import (CitationOut, Classification, Deadline, DeadlineStep, Decision, DisclosureRequest, Document,
+                      ItemDecision, ReviewStep)
 from ._rulebook import Regime, Rulebook, default_rulebook
 from ._statutes import Citation
 from ._tables import CompiledTable
@@ -67,6 +68,7 @@ class Engine:
             from ._durable import DurableOracle
             self._oracle = DurableOracle(self.rulebook)
         self._bind_eval()
+        self._overlay()
         self._cit_cache: dict = {}
         self._item_cache: dict = {}
         self._comb_cache: dict = {}
@@ -87,6 +89,114 @@ class Engine:
             from ._durable import DurableOracle
             self._oracle = DurableOracle(self.rulebook)
         self._bind_eval()
+
+    def _overlay(self) -> None:
+        """The national tables with this pack's rules added (compiled once per engine), and the pack's
+        applied parameters. A pack holds only its differences, addressed to national tables by name."""
+        rb = self.rulebook
+        spec = self.pack.spec
+        self._regime_tables = {r.id: (r.request_table, r.item_tables) for r in rb.regimes}
+        self._classify_tables = rb.classify.tables
+        self._pack_params: dict = {}
+        self._periods: list = []
+        if spec is None:
+            return
+        from ._conditions import compile_node, parse
+        from ._facts import SCOPES
+        from ._tables import CompiledTable
+        grouped: dict[str, list] = {}
+        for r in spec.rules:
+            grouped.setdefault(r.table, []).append(r)
+        replaced = {}
+        for address, rules in grouped.items():
+            nat = rb.table(address)
+            tspec = nat.spec
+            new_values = tuple(dict.fromkeys(r.then.value for r in rules if isinstance(r.then.value, str)
+                                             and r.then.value not in tspec.outputs))
+            if new_values or address in spec.sequences:
+                if nat.hit_policy != "collect" and new_values:
+                    from ._errors import RuleFileError
+                    raise RuleFileError(f"规则包只能向 collect 决策表增加新的结论：{list(new_values)}",
+                                        file=self.pack.file, field="rules")
+                outputs = tspec.outputs + new_values
+                order = tuple(spec.sequences.get(address) or (tspec.priority + new_values))
+                if set(order) != set(outputs):
+                    from ._errors import RuleFileError
+                    raise RuleFileError(f"sequences.{address} 须恰好列出全部步骤：缺 {sorted(set(outputs) - set(order))}，"
+                                        f"多 {sorted(set(order) - set(outputs))}", file=self.pack.file,
+                                        field=f"sequences.{address}")
+                tspec = tspec.model_copy(update={"outputs": outputs, "priority": order})
+            replaced[id(nat)] = CompiledTable(tspec, nat.file, nat.fields, nat.upstream, rb.statutes,
+                                              extra_rules=tuple((r, self.pack.file) for r in rules))
+
+        def swap(t):
+            return replaced.get(id(t), t)
+
+        self._regime_tables = {rid: (swap(rq), tuple(swap(t) for t in its))
+                               for rid, (rq, its) in self._regime_tables.items()}
+        self._classify_tables = tuple(swap(t) for t in self._classify_tables)
+        doc_fields = SCOPES["document"]
+        for prm in spec.parameters:
+            if prm.effect != "apply":
+                continue
+            self._pack_params.setdefault(prm.target, []).append(prm)
+            name = prm.target.partition(".")[2]
+            if prm.target.startswith("classify.") and name != "proactive_period":
+                cond = compile_node(parse(prm.applies_when or {}, doc_fields, rule_id=prm.target, extra={
+                    "attribute": _AttrField}))
+                self._periods.append((prm, name, cond))
+
+    def _param(self, target: str, national, on):
+        """(value, basis) of a parameter on a date: the pack's applied value if it has one, else national."""
+        for prm in self._pack_params.get(target, ()):
+            best = None
+            for start in sorted(prm.values):
+                if start <= on:
+                    best = prm.values[start]
+            if best is not None:
+                return best.value, tuple(self.rulebook.statutes.resolve(b) for b in best.basis)
+        return national.value, national.basis
+
+    def interact(self, message) -> "MessageRouting":
+        """Route an online message (政民互动) to its handling office and reply deadline (pack rules)."""
+        from ._models import MessageRouting
+        return MessageRouting.model_validate(self.interact_raw(message))
+
+    def interact_raw(self, message) -> dict:
+        from ._models import Message
+        if not isinstance(message, Message):
+            try:
+                message = Message.model_validate(message)
+            except ValidationError as exc:
+                raise validation_error(exc) from None
+        if message.jurisdiction != self.pack.id:
+            raise InputError(f"jurisdiction={message.jurisdiction!r} 与引擎的规则包 {self.pack.id!r} 不一致",
+                             field="jurisdiction")
+        spec = self.pack.spec
+        inter = spec.interaction if spec is not None else None
+        if inter is None:
+            raise UnsupportedInputError(f"jurisdiction: 规则包 {self.pack.id} 没有政民互动（网上留言）办理规定",
+                                        field="jurisdiction")
+        kinds = {k.kind: k for k in inter.kinds}
+        kd = kinds.get(message.kind)
+        if kd is None:
+            import difflib
+            close = difflib.get_close_matches(message.kind, list(kinds), n=1)
+            hint = f"（是否应为 {close[0]!r}）" if close else ""
+            raise InputError(f"kind: 未知的留言类别 {message.kind!r}{hint}；可选：{list(kinds)}", field="kind")
+        cal = self.calendar
+        due = cal.add_working_days(message.received_on, kd.due_days)
+        earliest = cal.add_working_days(message.received_on, kd.min_days) if kd.min_days else None
+        ext = cal.add_working_days(message.received_on, kd.extended_days) if kd.extended_days else None
+        last = max(d for d in (due, ext) if d is not None)
+        out = {"jurisdiction": self.pack.id, "kind": kd.kind, "label": kd.label, "office": kd.office,
+               "route": list(kd.route), "due": due, "earliest": earliest, "extended_due": ext,
+               "provisional": cal.provisional(message.received_on, last),
+               "basis": [_cit(self.rulebook.statutes.resolve(b), self._cit_cache) for b in kd.basis],
+               "note": kd.note}
+        if message.id is not None:
+            out = {"id": message.id, **out}
+        return out
 
     def _bind_eval(self) -> None:
         """``self._eval(table, facts)``: the backend's table evaluation, bound once (no per-call branch)."""
@@ -116,6 +226,108 @@ class Engine:
             return DisclosureRequest.model_validate(request)
         except ValidationError as exc:
             raise validation_error(exc) from None
+
+    # ------------------------------------------------------------------ classify
+    def classify(self, document: Document | dict) -> Classification:
+        """The disclosure attribute (公开属性) of an official document, its basis, publication deadline
+        and review route. Raises InputError (naming the field) for a bad document."""
+        raw = self.classify_raw(document)
+        return Classification.model_validate(raw)
+
+    def classify_many(self, documents: Iterable[Any]) -> Iterator[Classification | ZwgkError]:
+        for d in documents:
+            try:
+                yield self.classify(d)
+            except ZwgkError as exc:
+                yield exc
+
+    def validate_document(self, document: Document | dict) -> Document:
+        if isinstance(document, Document):
+            return document
+        try:
+            return Document.model_validate(document)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+
+    def classify_raw(self, document: Document | dict) -> dict:
+        doc = self.validate_document(document)
+        if doc.jurisdiction != self.pack.id:
+            raise InputError(f"jurisdiction={doc.jurisdiction!r} 与引擎的规则包 {self.pack.id!r} 不一致",
+                             field="jurisdiction")
+        cr = self.rulebook.classify
+        doc_type = doc.doc_type
+        if doc_type is None:
+            title = doc.title.strip().rstrip("。.")
+            for name in sorted(cr.doc_types, key=len, reverse=True):
+                if title.endswith(name):
+                    doc_type = name
+                    break
+            else:
+                raise InputError(f"doc_type: 未给出文种，也不能从标题 {doc.title!r} 的结尾识别（可选：{'、'.join(cr.doc_types)}）",
+                                 field="doc_type")
+        if doc.formed_on < cr.start:
+            raise UnsupportedInputError(f"formed_on: 本库的公开属性规则自 {cr.start.isoformat()}（2019年修订施行）起适用",
+                                        field="formed_on")
+        facts = document_facts(doc, doc_type)
+        facts["@on"] = doc.formed_on
+        results = {}
+        trace: list[str] = []
+        for t in self._classify_tables:
+            r = self._eval(t, facts)
+            if r.unsupported:
+                f, m = r.unsupported
+                raise UnsupportedInputError(f"{f}: {m}", field=f)
+            results[t.name] = r
+            facts[t.name] = r.value
+            trace.extend(x for x in r.rule_ids if x not in trace)
+        attr = results["attribute"]
+        cc = self._cit_cache
+        basis: list = []
+
+        def add(bs):
+            for b in bs:
+                d = _cit(b, cc)
+                if d not in basis:
+                    basis.append(d)
+
+        add(attr.basis)
+        review = []
+        for c in results["review"].collected:
+            review.append({"step": c.value, "role": c.role, "basis": [_cit(b, cc) for b in c.basis]})
+            add(c.basis)
+        warnings = [c.value for c in results["warnings"].collected]
+        for c in results["warnings"].collected:
+            add(c.basis)
+        reason = attr.value in cr.reason_required
+        if reason:
+            add(cr.reason_basis)
+        publish_by = None
+        provisional = False
+        if attr.value == "proactive":
+            n, pbasis = self._param("classify.proactive_period", cr.params["proactive_period"], doc.formed_on)
+            publish_by = self.calendar.add_working_days(doc.formed_on, n)
+            add(pbasis)
+            provisional = self.calendar.provisional(doc.formed_on, publish_by)
+            trace.append("classify.proactive_period")
+        periods = []
+        for prm, name, cond in self._periods:
+            if not cond(facts):
+                continue
+            val, pb = self._param(prm.target, None, doc.formed_on) if prm.values else (None, ())
+            if val is None:
+                continue
+            entry = {"kind": name.removesuffix("_min_days").removesuffix("_max_days"),
+                     "min_days": val if name.endswith("_min_days") else None,
+                     "max_days": val if name.endswith("_max_days") else None,
+                     "unit": prm.unit or "", "basis": [_cit(b, cc) for b in pb]}
+            periods.append(entry)
+            add(pb)
+        out = {"jurisdiction": self.pack.id, "doc_type": doc_type, "attribute": attr.value, "basis": basis,
+               "publish_by": publish_by, "provisional": provisional, "reason_required": reason,
+               "review": review, "periods": periods, "warnings": warnings, "trace": trace}
+        if doc.id is not None:
+            out = {"id": doc.id, **out}
+        return out
 
     # ------------------------------------------------------------------ core
     def receipt_date(self, regime: Regime, sub) -> tuple[dt.date, Any]:
@@ -160,7 +372,8 @@ class Engine:
                                  field=f"consultations.{k}.sent_on")
         rfacts = request_facts(req, cstatus)
         rfacts["@on"] = received
-        rres = self._eval(regime.request_table, rfacts)
+        request_table, item_tables = self._regime_tables[regime.id]
+        rres = self._eval(request_table, rfacts)
         if rres.unsupported:
             f, m = rres.unsupported
             raise UnsupportedInputError(f"{f}: {m}", field=f)
@@ -355,6 +568,11 @@ class Engine:
 
 
 _set = object.__setattr__
+
+
+from ._facts import FieldType as _FT  # noqa: E402
+
+_AttrField = _FT("scalar", ("proactive", "on_request", "not_public"), "公开属性")
 
 
 def _construct(cls, values: dict):

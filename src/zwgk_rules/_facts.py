@@ -50,7 +50,33 @@ REQUEST_FACTS: dict[str, FieldType] = {
     "applicant.kind": FieldType("scalar", APPLICANT_KINDS, "申请人类型"),
 }
 
-SCOPES = {"item": ITEM_FACTS, "request": REQUEST_FACTS}
+DOC_TYPES = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
+             "议案", "函", "纪要")
+DOC_FLAGS = ("public_interest", "public_awareness", "organization", "internal_management", "internal_material",
+             "trade_secret", "personal_privacy", "state_secret", "work_secret", "consultation", "ethnic_religious",
+             "secrecy_uncertain", "media_release", "policy_document")
+
+DOCUMENT_FACTS: dict[str, FieldType] = {
+    "doc_type": FieldType("scalar", DOC_TYPES, "文种（党政机关公文处理工作条例）"),
+    "issued_as": FieldType("scalar", ("agency", "office"), "以机关名义 / 以内设科室名义制发"),
+    "addressed_to_superior": FieldType("scalar", BOOL, "报上级机关"),
+    "forwards": FieldType("scalar", ("none", "proactive", "on_request", "not_public", "unset"),
+                          "转发类公文：所转发公文的公开属性；none 不是转发，unset 所转发公文未确定属性"),
+    "flags": FieldType("set", DOC_FLAGS, "公文内容的审查结论"),
+}
+
+SCOPES = {"item": ITEM_FACTS, "request": REQUEST_FACTS, "document": DOCUMENT_FACTS}
+
+
+def document_facts(doc, doc_type: str) -> dict:
+    fw = doc.forwards
+    return {
+        "doc_type": doc_type,
+        "issued_as": doc.issued_as,
+        "addressed_to_superior": doc.addressed_to_superior,
+        "forwards": "none" if fw is None else (fw.attribute or "unset"),
+        "flags": frozenset(doc.flags),
+    }
 
 
 def item_facts(item) -> dict:

@@ -200,3 +200,94 @@ class ErrorLine(_Out):
     """What the command line prints for an input it cannot handle."""
 
     error: ErrorOut
+
+
+# ---------------------------------------------------------------- classify (公文)
+
+DocType = Literal["决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
+                  "议案", "函", "纪要"]
+DocFlag = Literal["public_interest", "public_awareness", "organization", "internal_management",
+                  "internal_material", "trade_secret", "personal_privacy", "state_secret", "work_secret",
+                  "consultation", "ethnic_religious", "secrecy_uncertain", "media_release", "policy_document"]
+Attribute = Literal["proactive", "on_request", "not_public"]
+
+
+class Forwarded(_In):
+    attribute: Optional[Attribute] = Field(None, description="所转发公文的公开属性；null 表示未确定")
+
+
+class Document(_In):
+    """An official document (公文) to classify, as the contract's ``classify`` input."""
+
+    id: Optional[str] = Field(None, description="调用方的编号，原样返回 / caller's id, echoed back")
+    jurisdiction: str = "cn"
+    doc_type: Optional[DocType] = Field(None, description="文种；可省略，若标题以文种结尾")
+    title: str = ""
+    formed_on: dt.date = Field(description="形成或者变更之日（第二十六条）")
+    issued_as: Literal["agency", "office"] = "agency"
+    addressed_to_superior: bool = False
+    forwards: Optional[Forwarded] = None
+    flags: tuple[DocFlag, ...] = ()
+
+    @field_validator("flags")
+    @classmethod
+    def _unique(cls, v):
+        return tuple(dict.fromkeys(v))
+
+
+class ReviewStep(_Out):
+    step: str
+    role: Optional[str] = None
+    basis: list[CitationOut]
+
+
+class Classification(_Out):
+    """The disclosure attribute of a document, its basis, publication deadline and review route."""
+
+    id: Optional[str] = None
+    jurisdiction: str = "cn"
+    doc_type: str
+    attribute: Attribute
+    basis: list[CitationOut]
+    publish_by: Optional[dt.date] = None
+    provisional: bool = False
+    reason_required: bool
+    review: list[ReviewStep]
+    periods: list["Period"] = []
+    warnings: list[str] = []
+    trace: list[str] = []
+
+
+class Period(_Out):
+    kind: str
+    min_days: Optional[int] = None
+    max_days: Optional[int] = None
+    unit: str
+    basis: list[CitationOut]
+
+
+# ---------------------------------------------------------------- 政民互动 (online messages)
+
+class Message(_In):
+    """An online message to the agency (政民互动), as the ``interact`` input."""
+
+    id: Optional[str] = None
+    jurisdiction: str
+    kind: str = Field(description="留言类别，取值见规则包的 interaction.kinds")
+    received_on: dt.date
+    title: str = ""
+
+
+class MessageRouting(_Out):
+    id: Optional[str] = None
+    jurisdiction: str
+    kind: str
+    label: str
+    office: Optional[str] = None
+    route: list[str] = []
+    due: dt.date
+    earliest: Optional[dt.date] = None
+    extended_due: Optional[dt.date] = None
+    provisional: bool = False
+    basis: list[CitationOut]
+    note: Optional[str] = None

@@ -11,9 +11,15 @@ from pydantic import ValidationError
 
 from ._calendar import Calendar, load_calendars
 from ._errors import InputError, RuleFileError
-from ._facts import SCOPES
+from ._facts import SCOPES, FieldType
+
+
+def _ft(values):
+    return FieldType("scalar", tuple(values))
+
 from ._resources import load_yaml, relative, rules_root
-from ._schema import (DatedValue, DeadlineFile, DispositionFile, RegimeFile, RegimesFile, TableFile)
+from ._schema import (ClassifyFile, PackFile, DatedValue, DeadlineFile, DispositionFile, RegimeFile, RegimesFile,
+                      TableFile)
 from ._statutes import Citation, Statutes
 from ._tables import CompiledTable
 
@@ -76,10 +82,23 @@ class Regime:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassifyRules:
+    start: dt.date
+    tables: tuple
+    doc_types: tuple[str, ...]
+    reason_required: frozenset
+    reason_basis: tuple
+    params: dict
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
 class Pack:
     id: str
     title: str
     calendar: str
+    spec: object          # PackFile, or None for the national rules alone
+    file: str | None
 
 
 class Rulebook:
@@ -111,6 +130,7 @@ class Rulebook:
                 raise RuleFileError(f"法规版本 {a.id} 与 {b.id} 之间有空档", file=relative(nat / "regimes.yaml"),
                                     field="regimes")
         self.regimes = tuple(regimes)
+        self.classify = self._load_classify(nat / "classify")
         self.calendars: dict[str, Calendar] = load_calendars(root / "calendars")
         cal_file = relative(root / "calendars" / "calendars.yaml")
         for spec in load_yaml(root / "calendars" / "calendars.yaml")["calendars"]:
@@ -118,7 +138,10 @@ class Rulebook:
             for key in ("weekend_basis", "holiday_basis"):
                 if spec.get(key):
                     self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
-        self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn")}
+        self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
+        for path in sorted((root / "packs").glob("*/pack.yaml")):
+            pk = self._load_pack(path)
+            self.packs[pk.id] = pk
         for p in self.packs.values():
             if p.calendar not in self.calendars:
                 raise RuleFileError(f"规则包 {p.id} 的日历 {p.calendar!r} 不存在", field="calendar")
@@ -175,6 +198,104 @@ class Rulebook:
         return Regime(spec.regime, spec.title, spec.in_force.from_, spec.in_force.to,
                       tables[spec.request_table], tuple(tables[n] for n in spec.item_tables), receipt, params,
                       relative(rfile))
+
+    def _load_classify(self, folder: Path) -> "ClassifyRules":
+        mfile = folder / "classify.yaml"
+        spec = _validate(ClassifyFile, mfile)
+        rel = relative(mfile)
+        tables: dict[str, CompiledTable] = {}
+        upstream: dict[str, tuple[str, ...]] = {}
+        for name in spec.tables:
+            path = folder / f"{name}.yaml"
+            t = _validate(TableFile, path)
+            if t.table != name or t.scope != "document":
+                raise RuleFileError("table 与文件名不一致或 scope 不是 document", file=relative(path), field="table")
+            tables[name] = CompiledTable(t, relative(path), SCOPES["document"], dict(upstream), self.statutes)
+            upstream[name] = t.outputs
+        params = {}
+        for name, p in spec.parameters.items():
+            v = p.at(spec.in_force.from_)
+            params[name] = Param(name, v.value, tuple(self.statutes.resolve(b, file=rel, rule_id=name,
+                                                                             field=f"parameters.{name}.basis")
+                                                      for b in v.basis), v.unconfirmed, p.description)
+        reason_basis = tuple(self.statutes.resolve(b, file=rel, field="reason_required.basis")
+                             for b in spec.reason_required.basis)
+        return ClassifyRules(spec.in_force.from_, tuple(tables[n] for n in spec.tables),
+                             tuple(spec.doc_types.names), frozenset(spec.reason_required.attributes), reason_basis,
+                             params, rel)
+
+    def table(self, address: str) -> CompiledTable:
+        """A national table by address: ``classify.<name>`` or ``<regime>.<name>``."""
+        head, _, name = address.partition(".")
+        tables = self.classify.tables if head == "classify" else next(
+            (r.item_tables + (r.request_table,) for r in self.regimes if r.id == head), ())
+        for t in tables:
+            if t.name == name:
+                return t
+        options = [f"classify.{t.name}" for t in self.classify.tables] + [
+            f"{r.id}.{t.name}" for r in self.regimes for t in (r.request_table, *r.item_tables)]
+        close = difflib.get_close_matches(address, options, n=1)
+        raise KeyError(close[0] if close else None)
+
+    def parameter(self, address: str):
+        head, _, name = address.partition(".")
+        params = self.classify.params if head == "classify" else next(
+            (r.params for r in self.regimes if r.id == head), {})
+        return params.get(name)
+
+    def _load_pack(self, path: Path) -> Pack:
+        rel = relative(path)
+        data = load_yaml(path)
+        spec = _validate(PackFile, path, data)
+        if spec.pack != path.parent.name:
+            raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
+        if spec.instrument not in self.statutes.instruments:
+            raise RuleFileError(f"instrument {spec.instrument!r} 未收录于 rules/statutes/", file=rel, field="instrument")
+        if spec.calendar not in self.calendars:
+            raise RuleFileError(f"日历 {spec.calendar!r} 不存在", file=rel, field="calendar")
+        if spec.regime not in [r.id for r in self.regimes]:
+            raise RuleFileError(f"regime {spec.regime!r} 不存在", file=rel, field="regime")
+        res = self.statutes.resolve
+        for k, prm in enumerate(spec.parameters):
+            f = f"parameters.{k}"
+            for b in prm.national:
+                res(b, file=rel, rule_id=prm.target, field=f"{f}.national")
+            for day, v in prm.values.items():
+                for b in v.basis:
+                    res(b, file=rel, rule_id=prm.target, field=f"{f}.values.basis")
+            nat = self.parameter(prm.target)
+            optional = prm.target.startswith("classify.") and prm.target not in ("classify.proactive_period",)
+            if nat is None and not optional:
+                raise RuleFileError(f"参数 {prm.target!r} 不是国家规则的参数", file=rel, field=f"{f}.target")
+            if prm.effect == "apply":
+                if prm.relation != "stricter":
+                    raise RuleFileError("只有更严格（更短）的期限可以 effect: apply；其余只能 record",
+                                        file=rel, rule_id=prm.target, field=f"{f}.effect")
+                if nat is not None:
+                    for day, v in prm.values.items():
+                        if isinstance(v.value, int) and isinstance(nat.value, int) and v.value > nat.value:
+                            raise RuleFileError(f"地方期限 {v.value} 长于国家规定 {nat.value}，不能适用",
+                                                file=rel, rule_id=prm.target, field=f"{f}.values")
+            if prm.applies_when is not None:
+                from ._conditions import parse
+                parse(prm.applies_when, SCOPES["document"], file=rel, rule_id=prm.target, extra={
+                    "attribute": _ft(("proactive", "on_request", "not_public"))})
+        for k, pv in enumerate(spec.provisions):
+            for b in pv.cite:
+                res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.cite")
+            for b in pv.national:
+                res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.national")
+        for k, r in enumerate(spec.rules):
+            try:
+                self.table(r.table)
+            except KeyError as exc:
+                raise RuleFileError(f"rules.{k}.table 指向不存在的决策表 {r.table!r}", file=rel, rule_id=r.id,
+                                    field="table", suggestion=exc.args[0]) from None
+        if spec.interaction is not None:
+            for kd in spec.interaction.kinds:
+                for b in kd.basis:
+                    res(b, file=rel, rule_id=kd.kind, field="interaction.kinds.basis")
+        return Pack(spec.pack, spec.title, spec.calendar, spec, rel)
 
     def regime_for(self, received: dt.date) -> Regime:
         for r in self.regimes:

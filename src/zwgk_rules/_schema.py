@@ -39,6 +39,7 @@ Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.\-]*$")]
 
 class Then(_Strict):
     value: str | ValueFrom | None = None
+    role: str | None = None              # for review steps: who acts
     actions: tuple[Code, ...] = ()
     cite: tuple[str, ...] = ()          # upstream tables whose basis (and actions) this outcome carries
     unsupported: Unsupported | None = None
@@ -83,11 +84,11 @@ class Precedence(_Strict):
 class TableFile(_Strict):
     table: str                                   # name of the output variable
     title: str
-    scope: Literal["item", "request"]
+    scope: Literal["item", "request", "document"]
     regime: str
     in_force: InForce
-    hit_policy: Literal["unique", "priority"] = "unique"
-    priority: tuple[str, ...] = ()               # for hit_policy=priority: output values, strongest first
+    hit_policy: Literal["unique", "priority", "collect"] = "unique"
+    priority: tuple[str, ...] = ()               # priority: values strongest first; collect: the output order
     priority_reason: str | None = None
     priority_basis: tuple[str, ...] = ()
     outputs: tuple[str, ...]                     # the closed set of values this table can produce
@@ -188,3 +189,119 @@ class RegimesFile(_Strict):
     @classmethod
     def _l(cls, v):
         return _listify(v)
+
+
+class DocTypes(_Strict):
+    source: str
+    recognise_from_title_end: bool = True
+    names: tuple[str, ...]
+
+
+class ReasonRequired(_Strict):
+    attributes: tuple[str, ...]
+    basis: tuple[str, ...]
+    note: str | None = None
+
+
+class ClassifyFile(_Strict):
+    title: str
+    regime: str
+    in_force: InForce
+    tables: tuple[str, ...]
+    doc_types: DocTypes
+    reason_required: ReasonRequired
+    parameters: dict[str, Parameter]
+
+
+# ---------------------------------------------------------------- local packs (overlays on national rules)
+
+class PackParameter(_Strict):
+    """A pack's value for a national parameter, addressed by ``target`` (e.g. ``classify.proactive_period``,
+    ``ogi-2019.reply_period``). ``effect: apply`` changes decisions (only ever to a shorter period);
+    ``effect: record`` keeps the provision visible (restatements, contradictions) without applying it."""
+
+    target: str
+    description: str
+    unit: str | None = None
+    values: dict[dt.date, DatedValue]
+    relation: Literal["same", "stricter", "looser", "restates_repealed", "contradicts"]
+    effect: Literal["apply", "record"]
+    national: tuple[str, ...] = ()          # the national provision(s) compared with
+    applies_when: dict[str, Any] | None = None   # classify periods: the documents it concerns
+    note: str | None = None
+
+    @field_validator("national", mode="before")
+    @classmethod
+    def _l(cls, v):
+        return _listify(v)
+
+
+class PackRule(RuleSpec):
+    """A rule the pack adds to a national table, addressed by ``table`` (e.g. ``classify.review``,
+    ``ogi-2019.exemption``). It may be an exception to a national rule, by id."""
+
+    table: str
+
+
+class Provision(_Strict):
+    """A provision of the local text that is recorded but not applied as a rule: what it says, how it
+    relates to the national law, and why it is not (or cannot be) applied."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
+    cite: tuple[str, ...]
+    status: Literal["same", "stricter", "looser", "contradicts", "no_national_basis", "restates_repealed",
+                    "not_expressible", "applied"]
+    national: tuple[str, ...] = ()
+    summary: str
+    note: str | None = None
+
+    @field_validator("cite", "national", mode="before")
+    @classmethod
+    def _l(cls, v):
+        return _listify(v)
+
+
+class InteractionKind(_Strict):
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    due_days: int = Field(ge=1)
+    min_days: int | None = None
+    extended_days: int | None = None
+    office: str | None = None
+    route: tuple[str, ...] = ()
+    basis: tuple[str, ...]
+    note: str | None = None
+
+    @field_validator("basis", "route", mode="before")
+    @classmethod
+    def _l(cls, v):
+        return _listify(v)
+
+
+class Interaction(_Strict):
+    title: str
+    unit: Literal["working_days"] = "working_days"
+    counted_from: Literal["received"] = "received"
+    kinds: tuple[InteractionKind, ...]
+    note: str | None = None
+
+
+class Region(_Strict):
+    name: str
+    code: str
+
+
+class PackFile(_Strict):
+    pack: str = Field(pattern=r"^cn(-[a-z0-9]+)+$")
+    title: str
+    title_en: str | None = None
+    region: Region
+    calendar: str
+    instrument: str                         # statute id of the bundled local text
+    regime: str                             # the national regime the text was written under
+    in_force: InForce
+    parameters: tuple[PackParameter, ...] = ()
+    rules: tuple[PackRule, ...] = ()
+    provisions: tuple[Provision, ...] = ()
+    sequences: dict[str, tuple[str, ...]] = {}   # collect tables: the full order of values in this pack
+    interaction: Interaction | None = None       # 政民互动 routing (勺米镇)

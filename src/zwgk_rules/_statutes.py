@@ -39,6 +39,7 @@ class Citation:
     text: str
     title: str
     verbatim: bool
+    article_label: str | None = None     # a local text's own heading, e.g. "一、扎实推动五公开"
 
     @property
     def key(self) -> str:
@@ -52,7 +53,7 @@ class Citation:
     @property
     def label(self) -> str:
         """Human form, e.g. 《中华人民共和国政府信息公开条例（2019年修订）》第三十六条第（三）项."""
-        s = f"《{self.title}》第{_cn_number(self.article)}条"
+        s = f"《{self.title}》" + (self.article_label or f"第{_cn_number(self.article)}条")
         if self.paragraph is not None:
             s += f"第{_cn_number(self.paragraph)}款"
         if self.item is not None:
@@ -70,7 +71,7 @@ class Statutes:
     def __init__(self, folder: Path) -> None:
         self._inst: dict[str, dict] = {}
         self._cache: dict[str, Citation] = {}
-        for path in sorted(folder.glob("*.yaml")):
+        for path in sorted(folder.rglob("*.yaml")):
             doc = load_yaml(path)
             iid = doc.get("id")
             if not iid:
@@ -82,7 +83,7 @@ class Statutes:
                     n = p.get("n", pos)
                     items = {int(i["n"]): i["text"] for i in p.get("items") or []}
                     paras[int(n)] = (p.get("text", ""), items)
-                arts[int(a["article"])] = {"paragraphs": paras,
+                arts[int(a["article"])] = {"paragraphs": paras, "label": a.get("label"),
                                            "verbatim": a.get("verbatim", doc.get("verbatim", True))}
             self._inst[iid] = {"title": doc.get("title", iid), "articles": arts, "file": relative(path),
                                "in_force": doc.get("in_force") or {}}
@@ -141,6 +142,7 @@ class Statutes:
             text = "\n".join(p[0] + "".join(p[1][k] for k in sorted(p[1])) for _, p in sorted(paras.items()))
         # A paragraph number is shown only where the article has more than one paragraph.
         shown_para = para_no if (para_no is not None and len(paras) > 1) else None
-        cit = Citation(m["inst"], art_no, shown_para, item_no, text, inst["title"], bool(art["verbatim"]))
+        cit = Citation(m["inst"], art_no, shown_para, item_no, text, inst["title"], bool(art["verbatim"]),
+                       art["label"])
         self._cache[ref] = cit
         return cit

@@ -52,6 +52,17 @@ class CompiledRule:
     file: str
 
 
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """One entry of a ``collect`` table (e.g. a review step): value, who, why."""
+
+    value: str
+    rule_id: str
+    role: str | None
+    basis: tuple[Citation, ...]
+    actions: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class TableResult:  # identity-hashed: results are memoised singletons
     value: str
@@ -61,6 +72,7 @@ class TableResult:  # identity-hashed: results are memoised singletons
     cite: tuple[str, ...]
     unsupported: tuple[str, str] | None
     defeated: tuple[str, ...]
+    collected: tuple[Collected, ...] = ()
 
 
 class CompiledTable:
@@ -72,6 +84,8 @@ class CompiledTable:
         self.name = spec.table
         self.spec = spec
         self.file = file
+        self.fields = fields
+        self.upstream = dict(upstream)
         self.scope = spec.scope
         self.hit_policy = spec.hit_policy
         extra_fields = {k: FieldType("scalar", tuple(v), "上游决策表的结论") for k, v in upstream.items()}
@@ -106,8 +120,8 @@ class CompiledTable:
                                         field="then.value", suggestion=close[0] if close else None)
             elif r.then.value is not None:
                 value_from = r.then.value.from_
-                if value_from not in upstream:
-                    raise RuleFileError(f"then.value.from 指向未知的上游表 {value_from!r}", file=rfile,
+                if value_from not in upstream and value_from not in fields:
+                    raise RuleFileError(f"then.value.from 指向未知的上游表或字段 {value_from!r}", file=rfile,
                                         rule_id=r.id, field="then.value.from")
             elif r.then.unsupported is None:
                 raise RuleFileError("then 须给出 value 或 unsupported", file=rfile, rule_id=r.id, field="then")
@@ -120,6 +134,7 @@ class CompiledTable:
                                       r.then.actions, r.then.cite, uns, rfile))
         self.rules = tuple(rules)
         self._index = index
+        self._upstream = frozenset(upstream)
         self._segments(spec, rules, file)
         self._statutes = statutes
 
@@ -163,7 +178,7 @@ class CompiledTable:
                                 defeaters[member].add(strong)
         for b in spec.priority_basis:
             statutes.resolve(b, file=file, rule_id=spec.table, field="priority_basis")
-        if spec.hit_policy == "priority":
+        if spec.hit_policy in ("priority", "collect"):
             missing = outputs - set(spec.priority)
             if missing:
                 raise RuleFileError(f"hit_policy=priority 但 priority 未列出：{sorted(missing)}", file=file,
@@ -306,6 +321,8 @@ class CompiledTable:
                 win[i] = True
         winners = [rules[i] for i in range(len(rules)) if win[i]]
         defeated = tuple(rules[i].id for i in range(len(rules)) if app[i] and not win[i])
+        if not winners and self.hit_policy == "collect":
+            return TableResult("", (), (), (), (), None, defeated, ())
         if not winners:
             raise RuleConflictError(f"决策表 {self.name}（{self.file}）对该输入没有适用的规则（规则空白）")
         uns = [w for w in winners if w.unsupported]
@@ -315,6 +332,22 @@ class CompiledTable:
 
         def val(w):
             return w.value if w.value is not None else facts[w.value_from]
+
+        if self.hit_policy == "collect":
+            # every undefeated rule contributes, in the declared order of values (then rule order)
+            seen: dict[str, int] = {}
+            out: list[Collected] = []
+            for w in sorted(winners, key=lambda w: (self._prio.get(val(w), len(self._prio)), self._index[w.id])):
+                v = val(w)
+                if v in seen:
+                    c = out[seen[v]]
+                    basis = c.basis + tuple(b for b in w.basis if b not in c.basis)
+                    out[seen[v]] = Collected(v, c.rule_id, c.role, basis, c.actions)
+                    continue
+                seen[v] = len(out)
+                out.append(Collected(v, w.id, w.spec.then.role, w.basis, w.actions))
+            ids = tuple(c.rule_id for c in out)
+            return TableResult(",".join(c.value for c in out), ids, (), (), (), None, defeated, tuple(out))
 
         values = {val(w) for w in winners}
         if len(values) > 1:
@@ -337,7 +370,7 @@ class CompiledTable:
             for a in w.actions:
                 if a not in actions:
                     actions.append(a)
-            for c in (w.cite + ((w.value_from,) if w.value_from else ())):
+            for c in (w.cite + ((w.value_from,) if w.value_from in self._upstream else ())):
                 if c not in cite:
                     cite.append(c)
         return TableResult(value, tuple(w.id for w in winners), tuple(basis), tuple(actions), tuple(cite),
