@@ -330,3 +330,15 @@ def test_mixed_in_list_compares_strings_by_value(python_engine):
         assert [c(facts) for c in table._conds] == [True]
     finally:
         oracle.close()
+
+
+def test_classify_is_identical_on_both_backends(python_engine, durable_engine):
+    from zwgk_rules._facts import DOC_FLAGS, DOC_TYPES
+    rng = random.Random(5)
+    for _ in range(400):
+        doc = {"doc_type": rng.choice(DOC_TYPES), "title": "某文件", "formed_on": "2026-03-02",
+               "addressed_to_superior": rng.random() < 0.2,
+               "flags": rng.sample(DOC_FLAGS, rng.randrange(4))}
+        if rng.random() < 0.3:
+            doc["forwards"] = {"attribute": rng.choice([None, "proactive", "on_request", "not_public"])}
+        assert durable_engine.classify_raw(doc) == python_engine.classify_raw(doc), doc

@@ -64,11 +64,10 @@ class Engine:
             raise ValueError(f"未知后端 backend={backend!r}（python / durable）")
         self.backend = backend
         self._oracle = None
-        if backend == "durable":
-            from ._durable import DurableOracle
-            self._oracle = DurableOracle(self.rulebook)
-        self._bind_eval()
         self._overlay()
+        if backend == "durable":
+            self._oracle = self._make_oracle()
+        self._bind_eval()
         self._cit_cache: dict = {}
         self._item_cache: dict = {}
         self._comb_cache: dict = {}
@@ -86,9 +85,22 @@ class Engine:
     def __setstate__(self, d):
         self.__dict__.update(d)
         if self.backend == "durable":
-            from ._durable import DurableOracle
-            self._oracle = DurableOracle(self.rulebook)
+            self._oracle = self._make_oracle()
         self._bind_eval()
+
+    def _make_oracle(self):
+        """A durable_rules oracle over exactly the tables this engine uses (pack rules included)."""
+        from ._durable import DurableOracle
+        from ._facts import FieldType
+        tables = []
+        for rid, (rq, its) in self._regime_tables.items():
+            for t in (rq, *its):
+                tables.append((f"{rid}.{t.name}", t, t.fields, t.upstream))
+        for t in self._classify_tables:
+            tables.append((f"classify.{t.name}", t, t.fields, t.upstream))
+        return DurableOracle(tables=[(label, t, {**fields, **{k: FieldType("scalar", tuple(v), "上游决策表的结论")
+                                                             for k, v in ups.items()}})
+                                     for label, t, fields, ups in tables])
 
     def _overlay(self) -> None:
         """The national tables with this pack's rules added (compiled once per engine), and the pack's

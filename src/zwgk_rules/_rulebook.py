@@ -104,7 +104,9 @@ class Pack:
 class Rulebook:
     """Everything under ``rules/``, validated and compiled once. Immutable, picklable, thread-safe."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, *, packs=()) -> None:
+        """Load the bundled rules (or those under ``root``), plus any extra pack folders given in
+        ``packs``: each holds a ``pack.yaml`` and, in ``statutes/``, the text of its own instrument."""
         root = Path(root) if root is not None else rules_root()
         self.root = root
         self.statutes = Statutes(root / "statutes")
@@ -139,8 +141,18 @@ class Rulebook:
                 if spec.get(key):
                     self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
-        for path in sorted((root / "packs").glob("*/pack.yaml")):
+        pack_files = sorted((root / "packs").glob("*/pack.yaml"))
+        for folder in packs:
+            folder = Path(folder)
+            if (folder / "statutes").is_dir():
+                self.statutes.add_folder(folder / "statutes")
+            if not (folder / "pack.yaml").is_file():
+                raise RuleFileError("规则包目录中没有 pack.yaml", file=str(folder), field="pack")
+            pack_files.append(folder / "pack.yaml")
+        for path in pack_files:
             pk = self._load_pack(path)
+            if pk.id in self.packs:
+                raise RuleFileError(f"规则包 {pk.id!r} 重复", file=relative(path), field="pack")
             self.packs[pk.id] = pk
         for p in self.packs.values():
             if p.calendar not in self.calendars:

@@ -71,11 +71,18 @@ class Statutes:
     def __init__(self, folder: Path) -> None:
         self._inst: dict[str, dict] = {}
         self._cache: dict[str, Citation] = {}
+        self.add_folder(folder)
+
+    def add_folder(self, folder: Path) -> None:
+        """Bundle every instrument file under ``folder`` (an agency's own pack brings its own text)."""
         for path in sorted(folder.rglob("*.yaml")):
             doc = load_yaml(path)
             iid = doc.get("id")
             if not iid:
                 raise CitationError("法规文件缺少 id", file=relative(path), field="id")
+            if iid in self._inst:
+                raise CitationError(f"法规编号 {iid!r} 重复（已见于 {self._inst[iid]['file']}）", file=relative(path),
+                                    field="id")
             arts = {}
             for a in doc.get("articles") or []:
                 paras = {}
