@@ -138,8 +138,18 @@ class Engine:
                                         f"多 {sorted(set(order) - set(outputs))}", file=self.pack.file,
                                         field=f"sequences.{address}")
                 tspec = tspec.model_copy(update={"outputs": outputs, "priority": order})
+            # a pack rule is in force from the pack's own date (within the national table's), unless it says otherwise
+            dated = []
+            for r in rules:
+                if r.in_force is None:
+                    t_from, t_to = tspec.in_force.from_, tspec.in_force.to
+                    p_from, p_to = spec.in_force.from_, spec.in_force.to
+                    lo = max(t_from, p_from)
+                    hi = p_to if t_to is None else (t_to if p_to is None else min(t_to, p_to))
+                    r = r.model_copy(update={"in_force": type(spec.in_force).model_validate({"from": lo, "to": hi})})
+                dated.append(r)
             replaced[id(nat)] = CompiledTable(tspec, nat.file, nat.fields, nat.upstream, rb.statutes,
-                                              extra_rules=tuple((r, self.pack.file) for r in rules))
+                                              extra_rules=tuple((r, self.pack.file) for r in dated))
 
         def swap(t):
             return replaced.get(id(t), t)
