@@ -177,6 +177,8 @@ class Engine:
                     best = prm.values[start]
             if best is not None:
                 return best.value, tuple(self.rulebook.statutes.resolve(b) for b in best.basis)
+        if national is None:          # a pack-only period, before the pack's date: none applies
+            return None, ()
         return national.value, national.basis
 
     def interact(self, message) -> "MessageRouting":
