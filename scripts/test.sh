@@ -14,4 +14,6 @@ if .venv/bin/python -c 'import sys; sys.exit(0 if sys.version_info < (3, 13) els
     EXTRAS="test,durable"
 fi
 .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
+# the bundled rules must pass their own consistency check (errors fail the run; warnings are in the report)
+.venv/bin/zwgk check > /dev/null || { .venv/bin/zwgk check | grep -v '^warning'; exit 1; }
 exec .venv/bin/python -m pytest "$@"

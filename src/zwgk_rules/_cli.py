@@ -181,6 +181,26 @@ def run_decide(path: str, out: IO[str], stdin: IO[str], explain: bool = False, b
     return 1 if failed else 0
 
 
+def run_check(packs, *, json_out: bool = False, report: str | None = None) -> int:
+    from ._check import check, render_report
+    from ._rulebook import Rulebook
+    findings = check(packs=packs)
+    if report:
+        with open(report, "w", encoding="utf-8") as fh:
+            fh.write(render_report(findings, Rulebook(packs=packs)))
+    if json_out:
+        sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1) + "\n")
+    else:
+        for f in findings:
+            where = f"[{f.pack}] " if f.pack != "cn" else ""
+            sys.stdout.write(f"{f.severity:7} {where}{f.code}: {f.message}\n")
+            if f.example:
+                sys.stdout.write(f"        触发输入 / input: {json.dumps(f.example, ensure_ascii=False)}\n")
+        errors = sum(f.severity == "error" for f in findings)
+        sys.stdout.write(f"{errors} error(s), {len(findings) - errors} warning(s)\n")
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 def _auto_jobs(path: str) -> int:
     import os
     if path == "-" or path.endswith(".json"):
@@ -207,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("interact", help="政民互动留言 → 办理科室与答复期限（规则包中的规定）(JSON / JSONL / -)")
     m.add_argument("file")
     m.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    k = sub.add_parser("check", help="规则一致性检查（冲突、空白、遮蔽、地方与国家规定的关系）/ check rule sets")
+    k.add_argument("packs", nargs="*", help="本机关规则包目录（可多个）；省略则只检查随库规则")
+    k.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable findings")
+    k.add_argument("--report", metavar="FILE", help="把报告（Markdown）写入文件 / write the Markdown report")
     s = sub.add_parser("schema", help="打印输入、输出模型的 JSON Schema / print JSON Schema")
     s.add_argument("which", choices=["decide", "classify", "interact"])
     args = ap.parse_args(argv)
@@ -214,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.print_help(sys.stderr)
         return 2
     try:
+        if args.command == "check":
+            return run_check(args.packs, json_out=args.json, report=args.report)
         if args.command == "schema":
             pair = {"decide": (DisclosureRequest, Decision), "classify": (Document, Classification),
                     "interact": (Message, MessageRouting)}[args.which]
