@@ -342,3 +342,25 @@ def test_classify_is_identical_on_both_backends(python_engine, durable_engine):
         if rng.random() < 0.3:
             doc["forwards"] = {"attribute": rng.choice([None, "proactive", "on_request", "not_public"])}
         assert durable_engine.classify_raw(doc) == python_engine.classify_raw(doc), doc
+
+
+def test_every_pack_decides_and_classifies_identically_on_both_backends(python_engine):
+    from zwgk_rules._facts import DOC_FLAGS, DOC_TYPES
+    rb = python_engine.rulebook
+    rng = random.Random(9)
+    for pid in sorted(p for p in rb.packs if p != "cn"):
+        py = zwgk_rules.Engine(pid, rulebook=rb)
+        du = zwgk_rules.Engine(pid, rulebook=rb, backend="durable")
+        for _ in range(60):
+            day = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(5400))
+            req = {"jurisdiction": pid, "submission": {"channel": "in_person", "submitted_on": day.isoformat()},
+                   "items": [{"categories": rng.sample(["state_secret", "trade_secret", "personal_privacy",
+                                                        "endangers_security"], rng.randrange(3)),
+                              "severable": rng.random() < 0.3,
+                              "third_party": rng.choice([None, {"consent": rng.choice([True, False, "no_reply"])}])}]}
+            assert du.decide_raw(req) == py.decide_raw(req), req
+            doc = {"jurisdiction": pid, "doc_type": rng.choice(DOC_TYPES), "title": "某文件",
+                   "formed_on": (dt.date(2019, 5, 15) + dt.timedelta(days=rng.randrange(2700))).isoformat(),
+                   "issued_as": rng.choice(["agency", "office"]),
+                   "flags": rng.sample(DOC_FLAGS, rng.randrange(4))}
+            assert du.classify_raw(doc) == py.classify_raw(doc), doc

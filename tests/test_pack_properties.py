@@ -11,6 +11,7 @@ S = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck
 RB = zwgk_rules.Rulebook()
 PACKS = sorted(p for p in RB.packs if p != "cn")
 ENGINES = {p: zwgk_rules.Engine(p, rulebook=RB) for p in ["cn", *PACKS]}
+NATIONAL_ON = {p: zwgk_rules.Engine("cn", rulebook=RB, calendar=RB.packs[p].calendar) for p in PACKS}
 FLAGS = ["public_interest", "public_awareness", "organization", "internal_management", "internal_material",
          "trade_secret", "personal_privacy", "state_secret", "work_secret", "consultation", "ethnic_religious",
          "secrecy_uncertain", "media_release", "policy_document"]
@@ -32,7 +33,12 @@ def test_packs_decide_as_the_national_law_does(pack, req):
     assert local.disposition == national.disposition
     assert [i.disposition for i in local.items] == [i.disposition for i in national.items]
     if national.deadline.due is not None:
+        # regional rest days can only move a date later on the calendar …
         assert local.deadline.due >= national.deadline.due
+        # … but on the same calendar a pack is never later than the national law
+        same_cal = NATIONAL_ON[pack].decide(req)
+        assert local.deadline.due <= same_cal.deadline.due
+        assert local.deadline.extended_due <= same_cal.deadline.extended_due
 
 
 @st.composite

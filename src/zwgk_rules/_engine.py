@@ -56,10 +56,16 @@ class Engine:
     >>> engine.decide({...}).disposition     # doctest: +SKIP
     """
 
-    def __init__(self, pack: str = "cn", *, rulebook: Rulebook | None = None, backend: str = "python") -> None:
+    def __init__(self, pack: str = "cn", *, rulebook: Rulebook | None = None, backend: str = "python",
+                 calendar: str | None = None) -> None:
+        """``pack``: ``"cn"`` or a local pack id. ``calendar``: use another bundled calendar than the pack's
+        own (e.g. the national rules on a region's calendar, to compare a pack with the national law)."""
         self.rulebook = rulebook if rulebook is not None else default_rulebook()
         self.pack = self.rulebook.pack(pack)
-        self.calendar = self.rulebook.calendars[self.pack.calendar]
+        cid = calendar or self.pack.calendar
+        if cid not in self.rulebook.calendars:
+            raise InputError(f"未知的日历 calendar={cid!r}", field="calendar")
+        self.calendar = self.rulebook.calendars[cid]
         if backend not in ("python", "durable"):
             raise ValueError(f"未知后端 backend={backend!r}（python / durable）")
         self.backend = backend
