@@ -150,3 +150,8 @@ def test_cli_check_exit_status_and_json():
     bad = subprocess.run([sys.executable, "-m", "zwgk_rules", "check", str(EXAMPLE)], capture_output=True,
                          text=True, timeout=300)
     assert bad.returncode == 1 and "longer_than_national" in bad.stdout
+
+
+def test_article_14_categories_come_from_the_rule_files():
+    from zwgk_rules._check import article_14_categories
+    assert article_14_categories(zwgk_rules.Rulebook()) == {"state_secret", "prohibited_by_law", "endangers_security"}

@@ -85,32 +85,26 @@ class _Decider:
         except ZwgkError as exc:
             return _error_line(exc), True
 
-    def classify_line(self, line: str) -> tuple[str, bool]:
+    def _other_line(self, line: str, model, method: str) -> tuple[str, bool]:
+        """``classify`` and ``interact``: parse with ``model``, answer with the engine's ``method``."""
         try:
             try:
-                doc = Document.model_validate_json(line)
+                obj = model.model_validate_json(line)
             except ValidationError as exc:
                 raise self._validation_error(exc) from None
-            eng = self.engines.get(doc.jurisdiction)
+            eng = self.engines.get(obj.jurisdiction)
             if eng is None:
-                eng = self.engines[doc.jurisdiction] = self._Engine(doc.jurisdiction, rulebook=self.rb,
+                eng = self.engines[obj.jurisdiction] = self._Engine(obj.jurisdiction, rulebook=self.rb,
                                                                     backend=self.backend)
-            return json.dumps(eng.classify_raw(doc), ensure_ascii=False, default=_iso), False
+            return json.dumps(getattr(eng, method)(obj), ensure_ascii=False, default=_iso), False
         except ZwgkError as exc:
             return _error_line(exc), True
 
+    def classify_line(self, line: str) -> tuple[str, bool]:
+        return self._other_line(line, Document, "classify_raw")
+
     def interact_line(self, line: str) -> tuple[str, bool]:
-        try:
-            try:
-                msg = Message.model_validate_json(line)
-            except ValidationError as exc:
-                raise self._validation_error(exc) from None
-            eng = self.engines.get(msg.jurisdiction)
-            if eng is None:
-                eng = self.engines[msg.jurisdiction] = self._Engine(msg.jurisdiction, rulebook=self.rb)
-            return json.dumps(eng.interact_raw(msg), ensure_ascii=False, default=_iso), False
-        except ZwgkError as exc:
-            return _error_line(exc), True
+        return self._other_line(line, Message, "interact_raw")
 
     def chunk(self, lines: list[str]) -> tuple[str, bool]:
         out, failed = [], False

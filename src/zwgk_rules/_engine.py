@@ -42,6 +42,15 @@ def validation_error(exc: ValidationError, prefix: str = "") -> InputError:
     return InputError(f"{field or '输入'}: {msg}", field=field)
 
 
+def _validated(model, obj):
+    if isinstance(obj, model):
+        return obj
+    try:
+        return model.model_validate(obj)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
 def _cit(c: Citation, cache: dict) -> dict:
     d = cache.get(c)
     if d is None:
@@ -194,11 +203,7 @@ class Engine:
 
     def interact_raw(self, message) -> dict:
         from ._models import Message
-        if not isinstance(message, Message):
-            try:
-                message = Message.model_validate(message)
-            except ValidationError as exc:
-                raise validation_error(exc) from None
+        message = _validated(Message, message)
         if message.jurisdiction != self.pack.id:
             raise InputError(f"jurisdiction={message.jurisdiction!r} 与引擎的规则包 {self.pack.id!r} 不一致",
                              field="jurisdiction")
@@ -250,12 +255,8 @@ class Engine:
                 yield exc
 
     def validate(self, request: DisclosureRequest | dict) -> DisclosureRequest:
-        if isinstance(request, DisclosureRequest):
-            return request
-        try:
-            return DisclosureRequest.model_validate(request)
-        except ValidationError as exc:
-            raise validation_error(exc) from None
+        """A typed request, or InputError naming the offending field."""
+        return _validated(DisclosureRequest, request)
 
     # ------------------------------------------------------------------ classify
     def classify(self, document: Document | dict) -> Classification:
@@ -272,12 +273,8 @@ class Engine:
                 yield exc
 
     def validate_document(self, document: Document | dict) -> Document:
-        if isinstance(document, Document):
-            return document
-        try:
-            return Document.model_validate(document)
-        except ValidationError as exc:
-            raise validation_error(exc) from None
+        """A typed document, or InputError naming the offending field."""
+        return _validated(Document, document)
 
     def classify_raw(self, document: Document | dict) -> dict:
         doc = self.validate_document(document)
