@@ -72,6 +72,6 @@ def test_every_rule_is_exercised_by_a_named_case():
     for p in CASES:
         a = answer(eng, p.values[0]["input"], p.values[0].get("command", "decide"))
         named.update(a.get("trace") or [])
-    missing = sorted(r.id for _, t in rb.tables() for r in t.rules
-                     if r.id not in named and r.unsupported is None)
+    tables = [t for _, t in rb.tables()] + list(rb.classify.tables)
+    missing = sorted(r.id for t in tables for r in t.rules if r.id not in named and r.unsupported is None)
     assert not missing, f"rules without a case: {missing}"
