@@ -170,12 +170,14 @@ class CompiledTable:
             order = [index[x] for x in p.order]
             # a precedence list orders whole families: whichever member of the stronger rule's
             # family decides defeats every member of the weaker rule's family
+            # (a rule shared by both families, e.g. one exception to several rules, is left out of the ordering)
             for k, hi in enumerate(order):
                 for lo in order[k + 1:]:
-                    for strong in family(hi):
-                        for member in family(lo):
-                            if member != strong:
-                                defeaters[member].add(strong)
+                    fam_hi, fam_lo = family(hi), family(lo)
+                    shared = fam_hi & fam_lo
+                    for strong in fam_hi - shared:
+                        for member in fam_lo - shared:
+                            defeaters[member].add(strong)
         for b in spec.priority_basis:
             statutes.resolve(b, file=file, rule_id=spec.table, field="priority_basis")
         if spec.hit_policy in ("priority", "collect"):
