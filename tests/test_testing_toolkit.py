@@ -15,7 +15,7 @@ import zwgk_rules
 from zwgk_rules import testing as T
 from zwgk_rules.testing import strategies as st
 
-pytest_plugins = ["zwgk_rules.testing.plugin", "pytester"]
+pytest_plugins = ["pytester"]   # zwgk_rules.testing.plugin is loaded by its pytest11 entry point
 
 RB = zwgk_rules.Rulebook()
 PACKS = sorted(RB.packs, key=lambda p: (p != "cn", p))
@@ -369,7 +369,7 @@ def test_plugin_fixtures(zwgk_rulebook, zwgk_engine):
 
 def test_plugin_loads_an_agencys_own_pack_from_the_command_line(pytester):
     """What docs/testing.md tells an agency to do: a conftest line and ``--zwgk-pack``."""
-    pytester.makeconftest('pytest_plugins = ["zwgk_rules.testing.plugin"]')
+    # the plugin is registered by the installed package's pytest11 entry point: no conftest line needed
     pytester.makepyfile(test_own_pack="""
         from hypothesis import given, settings
         from zwgk_rules.testing import strategies as st, assert_decision_invariants, assert_never_discloses_article_14

@@ -5,7 +5,7 @@
 * the ``assert_*`` functions below — invariants every decision must satisfy, whatever the pack
   (plain functions raising ``AssertionError`` with a message; usable with or without hypothesis);
 * :mod:`zwgk_rules.testing.plugin` — pytest fixtures ``zwgk_rulebook`` and ``zwgk_engine``
-  (``pytest_plugins = ["zwgk_rules.testing.plugin"]``).
+  (loaded automatically through the package's ``pytest11`` entry point).
 
 See ``docs/testing.md`` ("Testing your regulations / 测试本机关的规定").
 

@@ -2,7 +2,7 @@
 
 Enable it in your ``conftest.py``::
 
-    pytest_plugins = ["zwgk_rules.testing.plugin"]
+    (loaded automatically through the pytest11 entry point of the installed package)
 
 Fixtures
 --------
