@@ -196,22 +196,8 @@ def _translate(node, fields: dict[str, _Field], neg: bool, where: str):
 
 
 def applicable_from_matches(table: CompiledTable, matches: list[bool], facts: dict) -> list[bool]:
-    """Which rules apply, given whether each rule's own condition holds.
-
-    The same logic as ``CompiledTable.applicable``: an exception applies only when its condition
-    holds and at least one rule it excepts applies (targets are visited first).
-    """
-    rules = table.rules
-    app = [False] * len(rules)
-    _, mask = table.in_force(facts)
-    for i in table._app_order:
-        if mask is not None and not mask[i]:
-            continue
-        t = rules[i].targets
-        if t and not any(app[j] for j in t):
-            continue
-        app[i] = matches[i]
-    return app
+    """Which rules apply, given whether each rule's own condition holds (the table's own gating)."""
+    return table.applicable(facts, matches)
 
 
 class _Entry:

@@ -282,7 +282,9 @@ class CompiledTable:
         self._conds = tuple(compile_node(r.node) for r in self.rules)
         self._key = _key_fn(self.reads)
 
-    def applicable(self, facts: dict) -> list[bool]:
+    def applicable(self, facts: dict, matches: list[bool] | None = None) -> list[bool]:
+        """Which rules apply: in force on ``facts['@on']``, condition true (``matches``, when a backend
+        computed the conditions itself) and, for an exception, at least one excepted rule applying."""
         rules, conds = self.rules, self._conds
         _, mask = self.in_force(facts)
         app = [False] * len(rules)
@@ -292,7 +294,7 @@ class CompiledTable:
             t = rules[i].targets
             if t and not any(app[j] for j in t):
                 continue
-            app[i] = conds[i](facts)
+            app[i] = conds[i](facts) if matches is None else matches[i]
         return app
 
     def evaluate(self, facts: dict) -> TableResult:
