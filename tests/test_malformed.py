@@ -120,3 +120,52 @@ def test_explain_marks_consultation_days(engine):
     assert steps["2026-06-15"].reason == "consultation"
     assert steps["2026-06-16"].count == 5
     assert steps["2026-06-19"].name == "端午节"
+
+
+from hypothesis import HealthCheck, given, settings, strategies as hst
+
+_json = hst.recursive(
+    hst.none() | hst.booleans() | hst.integers() | hst.floats(allow_nan=False) | hst.text(max_size=8)
+    | hst.sampled_from(["2026-03-02", "in_person", "online", "state_secret", "通知", "cn", "cn-gz-shaomi"]),
+    lambda inner: hst.lists(inner, max_size=3) | hst.dictionaries(
+        hst.sampled_from(["submission", "channel", "submitted_on", "confirmed_on", "items", "categories",
+                          "third_party", "consent", "nature", "jurisdiction", "title", "formed_on", "flags",
+                          "doc_type", "kind", "received_on", "x"]), inner, max_size=5),
+    max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=hst.lists(_json.map(lambda v: json.dumps(v, ensure_ascii=False)) | hst.text(max_size=30).filter(
+    lambda t: "\n" not in t and "\r" not in t), min_size=1, max_size=6), command=hst.sampled_from(
+    ["decide", "classify", "interact"]))
+def test_any_line_gets_exactly_one_json_answer(tmp_path_factory, lines, command):
+    import io
+    from zwgk_rules._cli import run_decide
+    lines = [ln for ln in lines if ln.strip()]
+    if not lines:
+        return
+    f = tmp_path_factory.mktemp("fuzz") / "in.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    status = run_decide(str(f), out, None, command=command)
+    answers = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert len(answers) == len(lines)
+    assert status in (0, 1)
+    for a in answers:
+        assert isinstance(a, dict)
+        if "error" in a:
+            assert set(a["error"]) == {"message", "field"} and a["error"]["message"]
+
+
+def test_line_separator_characters_in_input_do_not_break_lines(tmp_path):
+    import io
+    from zwgk_rules._cli import run_decide
+    req = {**OK, "id": "a\u2028b\u2029c\x85d"}
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps(req, ensure_ascii=False) + "\n" + "\u2028oops\n", encoding="utf-8")
+    out = io.StringIO()
+    run_decide(str(f), out, None)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert json.loads(lines[0])["id"] == "a\u2028b\u2029c\x85d"
+    assert "error" in json.loads(lines[1])

@@ -41,6 +41,18 @@ def _lines(path: str, stdin: IO[str]) -> Iterator[str]:
                 yield line
 
 
+_SEPARATORS = ("\u2028", "\u2029", "\x85")
+
+
+def _one_line_each(text: str) -> str:
+    """Escape the characters that some readers (e.g. Python's ``str.splitlines``) treat as line breaks,
+    so that every answer stays on one line. They can only occur inside JSON strings, where the escape
+    is equivalent."""
+    if any(c in text for c in _SEPARATORS):
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    return text
+
+
 def _error_line(exc: ZwgkError) -> str:
     return json.dumps({"error": {"message": exc.message, "field": exc.field}}, ensure_ascii=False)
 
@@ -113,7 +125,7 @@ class _Decider:
             failed |= bad
             out.append(text)
         out.append("")
-        return "\n".join(out), failed
+        return _one_line_each("\n".join(out)), failed
 
 
 _WORKER: _Decider | None = None
