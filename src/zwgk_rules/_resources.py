@@ -5,12 +5,16 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-import yaml
+_LOADER = None
 
-try:  # libyaml when present: parse once, fast
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - pure-Python fallback
-    _Loader = yaml.SafeLoader
+
+def _loader():
+    """PyYAML's loader, imported on first use (a start-up from the compiled cache parses no YAML)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+        _LOADER = (yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader))   # libyaml when present
+    return _LOADER
 
 
 @functools.lru_cache(maxsize=1)
@@ -26,8 +30,9 @@ def rules_root() -> Path:
 
 
 def load_yaml(path: Path):
+    yaml, loader = _loader()
     with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_Loader)
+        return yaml.load(fh, Loader=loader)
 
 
 def relative(path: Path) -> str:
