@@ -389,3 +389,8 @@ def test_plugin_loads_an_agencys_own_pack_from_the_command_line(pytester):
     finally:
         st.set_default_rulebook()
     result.assert_outcomes(passed=2)
+
+
+def test_article_14_categories_match_the_rule_files():
+    from zwgk_rules._check import article_14_categories
+    assert set(st.ARTICLE_14_CATEGORIES) == article_14_categories(zwgk_rules.Rulebook())

@@ -129,7 +129,7 @@ class Engine:
         if spec is None:
             return
         from ._conditions import compile_node, parse
-        from ._facts import SCOPES
+        from ._facts import SCOPES, FieldType
         from ._tables import CompiledTable
         grouped: dict[str, list] = {}
         for r in spec.rules:
@@ -180,7 +180,7 @@ class Engine:
             name = prm.target.partition(".")[2]
             if prm.target.startswith("classify.") and name != "proactive_period":
                 cond = compile_node(parse(prm.applies_when or {}, doc_fields, rule_id=prm.target, extra={
-                    "attribute": _AttrField}))
+                    "attribute": FieldType("scalar", rb.attribute_values, "公开属性")}))
                 self._periods.append((prm, name, cond))
 
     def _param(self, target: str, national, on):
@@ -596,10 +596,6 @@ class Engine:
 
 _set = object.__setattr__
 
-
-from ._facts import FieldType as _FT  # noqa: E402
-
-_AttrField = _FT("scalar", ("proactive", "on_request", "not_public"), "公开属性")
 
 
 def _construct(cls, values: dict):

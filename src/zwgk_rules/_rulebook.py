@@ -255,6 +255,11 @@ class Rulebook:
             (r.params for r in self.regimes if r.id == head), {})
         return params.get(name)
 
+    @property
+    def attribute_values(self) -> tuple[str, ...]:
+        """The disclosure attributes, as the classify attribute table declares them."""
+        return next(t for t in self.classify.tables if t.name == "attribute").spec.outputs
+
     def _load_pack(self, path: Path) -> Pack:
         rel = relative(path)
         data = load_yaml(path)
@@ -291,7 +296,7 @@ class Rulebook:
             if prm.applies_when is not None:
                 from ._conditions import parse
                 parse(prm.applies_when, SCOPES["document"], file=rel, rule_id=prm.target, extra={
-                    "attribute": _ft(("proactive", "on_request", "not_public"))})
+                    "attribute": _ft(self.attribute_values)})
         for k, pv in enumerate(spec.provisions):
             for b in pv.cite:
                 res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.cite")

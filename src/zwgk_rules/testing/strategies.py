@@ -47,6 +47,8 @@ __all__ = [
 # strategy can be built without loading anything). tests/test_testing_toolkit.py checks they agree.
 CATEGORIES = ("state_secret", "prohibited_by_law", "endangers_security", "trade_secret",
               "personal_privacy", "internal_affairs", "process_information", "enforcement_file")
+# 第十四条 ("不予公开", no exception): must equal the categories the national exemption rules withhold under
+# ogi-2019 art. 14 (zwgk_rules._check.article_14_categories; checked by tests/test_testing_toolkit.py)
 ARTICLE_14_CATEGORIES = ("state_secret", "prohibited_by_law", "endangers_security")
 # the categories the 2008 regulation names (第十四条): others raise UnsupportedInputError under ogi-2008
 CATEGORIES_2008 = ("state_secret", "endangers_security", "trade_secret", "personal_privacy")
@@ -76,6 +78,15 @@ _default = {"rulebook": None, "factory": None}
 _special_cache: dict = {}
 _dates_cache: dict = {}
 
+
+
+def _channels(channels) -> tuple:
+    """Validate a ``channels`` argument; keep the contract's order so the simplest (in_person) shrinks first."""
+    channels = tuple(channels)
+    bad = set(channels) - set(CHANNELS)
+    if not channels or bad:
+        raise InvalidArgument(f"channels must be a non-empty subset of {CHANNELS}; got {sorted(bad) or channels}")
+    return tuple(c for c in CHANNELS if c in channels)
 
 def set_default_rulebook(rulebook=None, *, packs: Iterable = ()) -> None:
     """Make ``rulebook`` (or a Rulebook loaded with the extra pack folders ``packs``, on first use) the
@@ -245,12 +256,7 @@ def submissions(channels: Iterable[str] = CHANNELS, received_between=(FIRST_DAY,
     """Submissions by every channel in ``channels`` with the date each needs (第三十一条): ``post`` →
     ``signed_on``; ``ordinary_mail``/``online``/``fax`` → ``confirmed_on``, 0..``max_lag`` days after
     ``submitted_on``. The receipt date lies in ``received_between`` (inclusive)."""
-    channels = tuple(channels)
-    bad = set(channels) - set(CHANNELS)
-    if not channels or bad:
-        raise InvalidArgument(f"channels must be a non-empty subset of {CHANNELS}; got {sorted(bad) or channels}")
-    # keep the contract's order, so that the simplest channel (in_person) shrinks first
-    channels = tuple(c for c in CHANNELS if c in channels)
+    channels = _channels(channels)
     lo, hi = _span(received_between)
     return _submissions(channels, lo, hi, special_days, calendar, rulebook, max_lag)
 
@@ -453,11 +459,7 @@ def requests(jurisdiction: str = "cn", regime: str | None = None, *, rulebook=No
 
     Receipt dates are biased to the pack calendar's holidays, block edges and makeup working days.
     Shrinks to an in-person request with one plain item."""
-    channels = tuple(channels)
-    bad = set(channels) - set(CHANNELS)
-    if not channels or bad:
-        raise InvalidArgument(f"channels must be a non-empty subset of {CHANNELS}")
-    channels = tuple(c for c in CHANNELS if c in channels)
+    channels = _channels(channels)
     lo, hi = _span(received_between)
     return _request(jurisdiction, regime, rulebook, channels, lo, hi, special_days, tuple(categories), max_items,
                     with_third_party, max_consultations, max_lag)
