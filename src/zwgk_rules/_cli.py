@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from typing import IO, Iterator
 
 from pydantic import ValidationError
 
+from ._encode import has_separator, one_line
 from ._errors import ZwgkError
 from ._models import (Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
                       MessageRouting)
@@ -23,42 +25,31 @@ def _iso(o):
     return o.isoformat()
 
 
-def _lines(path: str, stdin: IO[str]) -> Iterator[str]:
+def _lines(path: str, stdin) -> Iterator[bytes]:
+    """The input's non-blank lines as UTF-8 bytes (a ``.json`` file is one document, however laid out).
+    pydantic parses bytes directly, so the input is never decoded to ``str``."""
     if path == "-":
-        for line in stdin:
+        for line in getattr(stdin, "buffer", stdin):
             if line.strip():
-                yield line
+                yield line if isinstance(line, bytes) else line.encode("utf-8")
         return
-    if path.endswith(".json"):
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        if text.strip():
-            yield text
-        return
-    with open(path, encoding="utf-8") as fh:
+    with open(path, "rb") as fh:
+        if path.endswith(".json"):
+            data = fh.read()
+            if data.strip():
+                yield data
+            return
         for line in fh:
             if line.strip():
                 yield line
 
 
-_SEPARATORS = ("\u2028", "\u2029", "\x85")
-
-
-def _one_line_each(text: str) -> str:
-    """Escape the characters that some readers (e.g. Python's ``str.splitlines``) treat as line breaks,
-    so that every answer stays on one line. They can only occur inside JSON strings, where the escape
-    is equivalent."""
-    if any(c in text for c in _SEPARATORS):
-        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
-    return text
-
-
-def _error_line(exc: ZwgkError) -> str:
-    return json.dumps({"error": {"message": exc.message, "field": exc.field}}, ensure_ascii=False)
+def _error_line(exc: ZwgkError) -> bytes:
+    return one_line(json.dumps({"error": {"message": exc.message, "field": exc.field}}, ensure_ascii=False).encode())
 
 
 class _Decider:
-    """Decides JSONL lines into output text; one per process (engines are built per pack on demand)."""
+    """Decides JSONL lines into output bytes; one per process (engines are built per pack on demand)."""
 
     def __init__(self, explain: bool = False, backend: str = "python", command: str = "decide") -> None:
         from ._encode import Encoder
@@ -68,7 +59,7 @@ class _Decider:
 
         self.rb = default_rulebook()
         self.engines: dict = {}
-        self.encode = Encoder().encode
+        self.encode = Encoder().encode_parts
         self.explain = explain
         self.backend = backend
         self.command = command
@@ -79,7 +70,13 @@ class _Decider:
         import gc
         gc.freeze()
 
-    def line(self, line: str) -> tuple[str, bool]:
+    def engine(self, jurisdiction: str):
+        eng = self.engines.get(jurisdiction)
+        if eng is None:
+            eng = self.engines[jurisdiction] = self._Engine(jurisdiction, rulebook=self.rb, backend=self.backend)
+        return eng
+
+    def line(self, line: bytes) -> tuple[bytes, bool]:
         if self.command == "classify":
             return self.classify_line(line)
         if self.command == "interact":
@@ -89,59 +86,112 @@ class _Decider:
                 req = self._parse(line)
             except ValidationError as exc:
                 raise self._validation_error(exc) from None
-            eng = self.engines.get(req.jurisdiction)
-            if eng is None:
-                eng = self.engines[req.jurisdiction] = self._Engine(req.jurisdiction, rulebook=self.rb,
-                                                                    backend=self.backend)
-            return self.encode(eng.decide_raw(req, explain=self.explain)), False
+            eng = self.engine(req.jurisdiction)
+            data = self.encode(req.id, eng.pack.id, eng._decide(req, self.explain))
+            # the answer's own text is escaped where it is encoded; what it echoes comes from this line
+            if has_separator(line):
+                data = one_line(data)
+            return data, False
         except ZwgkError as exc:
             return _error_line(exc), True
 
-    def _other_line(self, line: str, model, method: str) -> tuple[str, bool]:
+    def _other_line(self, line: bytes, model, method: str) -> tuple[bytes, bool]:
         """``classify`` and ``interact``: parse with ``model``, answer with the engine's ``method``."""
         try:
             try:
                 obj = model.model_validate_json(line)
             except ValidationError as exc:
                 raise self._validation_error(exc) from None
-            eng = self.engines.get(obj.jurisdiction)
-            if eng is None:
-                eng = self.engines[obj.jurisdiction] = self._Engine(obj.jurisdiction, rulebook=self.rb,
-                                                                    backend=self.backend)
-            return json.dumps(getattr(eng, method)(obj), ensure_ascii=False, default=_iso), False
+            eng = self.engine(obj.jurisdiction)
+            return one_line(json.dumps(getattr(eng, method)(obj), ensure_ascii=False, default=_iso).encode()), False
         except ZwgkError as exc:
             return _error_line(exc), True
 
-    def classify_line(self, line: str) -> tuple[str, bool]:
+    def classify_line(self, line: bytes) -> tuple[bytes, bool]:
         return self._other_line(line, Document, "classify_raw")
 
-    def interact_line(self, line: str) -> tuple[str, bool]:
+    def interact_line(self, line: bytes) -> tuple[bytes, bool]:
         return self._other_line(line, Message, "interact_raw")
 
-    def chunk(self, lines: list[str]) -> tuple[str, bool]:
+    def chunk(self, lines: list[bytes]) -> tuple[bytes, bool]:
         out, failed = [], False
         for ln in lines:
-            text, bad = self.line(ln)
+            data, bad = self.line(ln)
             failed |= bad
-            out.append(text)
-        out.append("")
-        return _one_line_each("\n".join(out)), failed
+            out.append(data)
+        out.append(b"")
+        return b"\n".join(out), failed
 
 
 _WORKER: _Decider | None = None
+_TURN = None        # (shared counter, condition, output fd) when workers write their answers themselves
 
 
-def _worker_init(explain: bool, backend: str, command: str) -> None:
-    global _WORKER
+def _worker_init(explain: bool, backend: str, command: str, turn=None) -> None:
+    global _WORKER, _TURN
     _WORKER = _Decider(explain, backend, command)
+    _TURN = turn
 
 
-def _worker_chunk(lines: list[str]) -> tuple[str, bool]:
+def _worker_chunk(lines: list[bytes]) -> tuple[bytes, bool]:
     return _WORKER.chunk(lines)
 
 
-def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
-    buf: list[str] = []
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _worker_chunk_to_fd(seq: int, lines: list[bytes]) -> bool:
+    """Decide chunk ``seq`` and write it to the output when every earlier chunk has been written.
+
+    The answers go straight from the worker to the output file descriptor instead of back through the
+    parent: on two cores that saves a copy of every answer through a pipe. Chunks are taken in order
+    from one queue, so the lowest unwritten chunk is always being decided and the wait cannot deadlock;
+    the turn passes on even when a chunk fails, and the parent then stops with that error."""
+    counter, cond, fd = _TURN
+    try:
+        data, bad = _WORKER.chunk(lines)
+        error = None
+    except BaseException as exc:  # noqa: BLE001 - passed on below, after the turn
+        data, bad, error = b"", True, exc
+    with cond:
+        while counter.value != seq:
+            cond.wait()
+        try:
+            if error is None:
+                _write_all(fd, data)
+        finally:
+            counter.value = seq + 1
+            cond.notify_all()
+    if error is not None:
+        raise error
+    return bad
+
+
+def _fileno(out) -> int | None:
+    """The file descriptor behind a binary output stream, or None (text streams, in-memory buffers)."""
+    if isinstance(out, _TextSink):
+        return None
+    try:
+        return out.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+class _TextSink:
+    """Writes the UTF-8 answer blocks to a text stream (tests, callers embedding the command line)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data.decode("utf-8"))
+
+
+def _chunks(lines: Iterator[bytes], size: int) -> Iterator[list[bytes]]:
+    buf: list[bytes] = []
     for ln in lines:
         buf.append(ln)
         if len(buf) >= size:
@@ -151,19 +201,22 @@ def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
         yield buf
 
 
-def run_decide(path: str, out: IO[str], stdin: IO[str], explain: bool = False, backend: str = "python",
+def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = "python",
                jobs: int = 1, chunk: int = 2000, command: str = "decide") -> int:
-    """Decide every line of ``path`` (or stdin for "-") into ``out``, in input order.
+    """Decide every line of ``path`` (or stdin for "-") into ``out``, in input order. ``out`` is a binary
+    stream (UTF-8 is written to it) or a text stream.
 
     With ``jobs`` > 1 the lines are decided by worker processes, chunk by chunk; at most
     ``2 × jobs`` chunks are in flight, so memory stays flat on inputs of any length."""
     failed = False
+    if isinstance(out, io.TextIOBase):
+        out = _TextSink(out)
     if jobs <= 1 or backend != "python":
         d = _Decider(explain, backend, command)
         for block in _chunks(_lines(path, stdin), chunk):
-            text, bad = d.chunk(block)
+            data, bad = d.chunk(block)
             failed |= bad
-            out.write(text)
+            out.write(data)
         return 1 if failed else 0
     import collections
     import multiprocessing as mp
@@ -172,18 +225,33 @@ def run_decide(path: str, out: IO[str], stdin: IO[str], explain: bool = False, b
     from ._rulebook import default_rulebook
     default_rulebook()  # load once in the parent: forked workers inherit it
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    fd = _fileno(out)
+    if fd is not None:
+        # workers write their answers to the output themselves, in turn
+        out.flush()
+        turn = (ctx.Value("q", 0, lock=False), ctx.Condition(), fd)
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
+                                 initargs=(explain, backend, command, turn)) as pool:
+            pending: collections.deque = collections.deque()
+            for seq, block in enumerate(_chunks(_lines(path, stdin), chunk)):
+                pending.append(pool.submit(_worker_chunk_to_fd, seq, block))
+                while len(pending) >= 2 * jobs:
+                    failed |= pending.popleft().result()
+            while pending:
+                failed |= pending.popleft().result()
+        return 1 if failed else 0
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(explain, backend, command)) as pool:
-        pending: collections.deque = collections.deque()
+        pending = collections.deque()
         for block in _chunks(_lines(path, stdin), chunk):
             pending.append(pool.submit(_worker_chunk, block))
             while len(pending) >= 2 * jobs:
-                text, bad = pending.popleft().result()
+                data, bad = pending.popleft().result()
                 failed |= bad
-                out.write(text)
+                out.write(data)
         while pending:
-            text, bad = pending.popleft().result()
+            data, bad = pending.popleft().result()
             failed |= bad
-            out.write(text)
+            out.write(data)
     return 1 if failed else 0
 
 
@@ -254,17 +322,15 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)
-        # our own buffer: output goes out in blocks even where PYTHONUNBUFFERED is set
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False) \
-            if hasattr(sys.stdout, "buffer") else sys.stdout
+        # answers are UTF-8 bytes, written in blocks to the binary layer of stdout
+        out = getattr(sys.stdout, "buffer", sys.stdout)
+        sys.stdout.flush()
         try:
             if args.command in ("classify", "interact"):
                 return run_decide(args.file, out, sys.stdin, jobs=jobs, command=args.command)
             return run_decide(args.file, out, sys.stdin, explain=args.explain, backend=args.backend, jobs=jobs)
         finally:
             out.flush()
-            if out is not sys.stdout:
-                out.detach()
     except FileNotFoundError as exc:
         sys.stderr.write(f"zwgk: 找不到文件 / file not found: {exc.filename}\n")
         return 2

@@ -17,11 +17,13 @@ def excluded_intervals(cal: Calendar, consultations, limits: dict) -> list[tuple
     reply (or the party's time limit when no reply came). Overlaps merge, so each day counts once."""
     spans = []
     for c in consultations:
-        limit = limits.get(c.party)
+        c = c.__dict__            # the model's fields (faster than pydantic attribute access)
+        limit = limits.get(c["party"])
         if limit is None:
             continue
-        end = c.replied_on if c.replied_on is not None else cal.add_working_days(c.sent_on, limit)
-        a = cal.rank(c.sent_on) + 1
+        sent, replied = c["sent_on"], c["replied_on"]
+        end = replied if replied is not None else cal.add_working_days(sent, limit)
+        a = cal.rank(sent) + 1
         b = cal.rank(end)
         if b >= a:
             spans.append((a, b))

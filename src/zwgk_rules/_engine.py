@@ -7,18 +7,21 @@ the request (``submission``, ``as_of``…): the engine never reads today's date.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
 from . import _deadline as dl
 from ._errors import InputError, UnsupportedInputError, ZwgkError
-from ._facts import document_facts, item_facts, request_facts
+from ._facts import document_facts, item_facts, item_key, request_facts, request_key
 from ._models import (CitationOut, Classification, Deadline, DeadlineStep, Decision, DisclosureRequest, Document,
                       ItemDecision, ReviewStep)
 from ._rulebook import Regime, Rulebook, default_rulebook
 from ._statutes import Citation
 from ._tables import CompiledTable
+
+_PLAN_LIMIT = 1 << 16
 
 
 def validation_error(exc: ValidationError, prefix: str = "") -> InputError:
@@ -89,11 +92,24 @@ class Engine:
         self._dparams: dict = {}
         self._model_cache: dict = {}
         self._order = {c: n for n, c in enumerate(self.rulebook.dispositions)}
+        self._pack_id = self.pack.id
+        self._init_plans()
+
+    def _init_plans(self) -> None:
+        """The memo of decision plans (``_plan``), and the date cuts of each regime's tables: a plan holds
+        for receipt dates between two cuts. The durable backend is not memoised, so that every request
+        really goes through it."""
+        self._plans = {} if self._oracle is None else None
+        latest = self.rulebook.regimes[-1]
+        self._latest = (latest, {ch: r.field for ch, r in latest.receipt.items()})
+        self._cuts = {rid: tuple(sorted({c for t in (rq, *its) for c in t._cuts}))
+                      for rid, (rq, its) in self._regime_tables.items()}
 
     def __getstate__(self):
         d = self.__dict__.copy()
         d["_cit_cache"], d["_item_cache"], d["_comb_cache"], d["_dparams"], d["_oracle"] = {}, {}, {}, {}, None
         d["_model_cache"] = {}
+        d["_plans"] = None
         d.pop("_eval", None)
         return d
 
@@ -102,6 +118,7 @@ class Engine:
         if self.backend == "durable":
             self._oracle = self._make_oracle()
         self._bind_eval()
+        self._init_plans()
 
     def _make_oracle(self):
         """A durable_rules oracle over exactly the tables this engine uses (pack rules included)."""
@@ -372,31 +389,84 @@ class Engine:
         """The decision as a JSON-ready dict (dates as ``datetime.date``). Read-only: the citation and
         item dicts inside are shared, memoised objects and must not be mutated."""
         req = request if request.__class__ is DisclosureRequest else self.validate(request)
-        if req.jurisdiction != self.pack.id:
+        plan, regime_id, deadline, trace, warnings = self._decide(req, explain)
+        disposition, basis, actions, items_out = plan[:4]
+        rid = req.__dict__["id"]
+        if rid is None:
+            return {"jurisdiction": self._pack_id, "disposition": disposition, "final": disposition != "pending",
+                    "regime": regime_id, "basis": list(basis), "actions": list(actions), "deadline": deadline,
+                    "items": list(items_out), "trace": trace, "warnings": warnings}
+        return {"id": rid, "jurisdiction": self._pack_id, "disposition": disposition,
+                "final": disposition != "pending", "regime": regime_id, "basis": list(basis),
+                "actions": list(actions), "deadline": deadline, "items": list(items_out), "trace": trace,
+                "warnings": warnings}
+
+    def _decide(self, req: DisclosureRequest, explain: bool) -> tuple:
+        """(plan, regime id, deadline dict, trace, warnings) for a validated request: the parts that
+        ``decide_raw`` assembles into a dict and the command line encodes straight to JSON."""
+        # hot path: fields are read from the models' __dict__ (pydantic's __getattr__ slows attribute access)
+        rd = req.__dict__
+        if rd["jurisdiction"] != self._pack_id:
             raise InputError(f"jurisdiction={req.jurisdiction!r} 与引擎的规则包 {self.pack.id!r} 不一致",
                              field="jurisdiction")
-        rb = self.rulebook
-        latest = rb.regimes[-1]
-        received, rrule = self.receipt_date(latest, req.submission)
-        regime = latest if received >= latest.start else rb.regime_for(received)
-        if regime is not latest:
-            received, rrule = self.receipt_date(regime, req.submission)
+        sub = rd["submission"]
+        sd = sub.__dict__
+        regime, fields = self._latest
+        received = sd[fields[sd["channel"]]]
+        if received is None or received < regime.start or received < sd["submitted_on"]:
+            rb = self.rulebook
+            received, _ = self.receipt_date(regime, sub)      # raises on a missing or impossible date
             regime = rb.regime_for(received)
-        corr = req.correction
+            received, _ = self.receipt_date(regime, sub)
+            regime = rb.regime_for(received)
+        corr = rd["correction"]
         if corr is None:
             cstatus = "none"
-        elif corr.received_on is not None:
-            cstatus = "received"
-        elif req.as_of is not None and req.as_of > corr.due_on:
-            cstatus = "lapsed"
         else:
-            cstatus = "awaiting"
-        if corr is not None and corr.notified_on < received:
-            raise InputError("correction.notified_on: 补正告知不能早于收到申请之日", field="correction.notified_on")
-        for k, c in enumerate(req.consultations):
-            if c.sent_on < received:
-                raise InputError(f"consultations.{k}.sent_on: 征求意见不能早于收到申请之日",
-                                 field=f"consultations.{k}.sent_on")
+            cd = corr.__dict__
+            as_of = rd["as_of"]
+            if cd["received_on"] is not None:
+                cstatus = "received"
+            elif as_of is not None and as_of > cd["due_on"]:
+                cstatus = "lapsed"
+            else:
+                cstatus = "awaiting"
+            if cd["notified_on"] < received:
+                raise InputError("correction.notified_on: 补正告知不能早于收到申请之日", field="correction.notified_on")
+        consultations = rd["consultations"]
+        if consultations:
+            for k, c in enumerate(consultations):
+                if c.__dict__["sent_on"] < received:
+                    raise InputError(f"consultations.{k}.sent_on: 征求意见不能早于收到申请之日",
+                                     field=f"consultations.{k}.sent_on")
+        plans = self._plans
+        rid = regime.id
+        key = (rid, bisect_right(self._cuts[rid], received), request_key(req, cstatus), *map(item_key, rd["items"]))
+        plan = None if plans is None else plans.get(key)
+        if plan is None:
+            plan = self._plan(req, regime, received, cstatus)
+            if plans is not None and len(plans) < _PLAN_LIMIT:
+                plans[key] = plan
+        trace, asks_correction, quick = plan[4:]
+        if quick is not None and not consultations and rd["extension"] is None and not explain:
+            # nothing but the reply period and its extension, counted from the receipt date
+            cal = self.calendar
+            due, ext = cal.after_pair(received, quick[0], quick[1])
+            deadline = {"received_on": received, "reply_period_starts": received, "due": due, "extended_due": ext,
+                        "correction_notice_by": None, "provisional": cal.provisional(received, ext if ext > due else due),
+                        "calendar": cal.id, "excluded_days": 0}
+            trace = [*trace, quick[2]]
+            warnings: list[str] = []
+        else:
+            trace = list(trace)
+            warnings = []
+            deadline = self._deadline(rd, regime, received, cstatus, asks_correction, explain, warnings, trace)
+        return plan, regime.id, deadline, trace, warnings
+
+    def _plan(self, req, regime: Regime, received: dt.date, cstatus: str) -> tuple:
+        """Everything in a decision but its dates, from the rule tables: (disposition, basis, actions,
+        items, trace, asks for 补正). It depends only on the regime, the date segment of the receipt
+        date and the facts, so ``decide_raw`` memoises it on exactly those."""
         rfacts = request_facts(req, cstatus)
         rfacts["@on"] = received
         request_table, item_tables = self._regime_tables[regime.id]
@@ -419,7 +489,7 @@ class Engine:
                     self._item_cache[rres] = one
             items_out = [one] * len(req.items)
         else:
-            tables = regime.item_tables
+            tables = item_tables
             ev = self._eval
             for i, item in enumerate(req.items):
                 facts = item_facts(item)
@@ -450,15 +520,13 @@ class Engine:
             for rid in item_trace:
                 if rid not in trace:
                     trace.append(rid)
-        warnings: list[str] = []
-        deadline = self._deadline(req, regime, received, rrule, cstatus, rres, disposition, explain, warnings,
-                                  trace)
-        out = {"jurisdiction": self.pack.id, "disposition": disposition, "final": disposition != "pending",
-               "regime": regime.id, "basis": list(basis), "actions": list(actions), "deadline": deadline,
-               "items": items_out, "trace": trace, "warnings": warnings}
-        if req.id is not None:
-            out = {"id": req.id, **out}
-        return out
+        asks_correction = "request_correction" in rres.actions
+        # when the deadline is just the reply period and its extension from the receipt date (no 补正, no
+        # agreed date, receipt day not counted), decide_raw takes a short cut: (n, n + m, trace id)
+        day_counted, _, _, _, n, m, _, tr_reply, _ = self._deadline_params(regime)
+        quick = (n, n + m, tr_reply) if (cstatus == "none" and not asks_correction and req.excessive is None
+                                         and not day_counted) else None
+        return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, quick)
 
     def _compose_item(self, tables, results) -> dict:
         by_name = {t.name: r for t, r in zip(tables, results)}
@@ -534,31 +602,32 @@ class Engine:
             self._dparams[regime.id] = hit
         return hit
 
-    def _deadline(self, req, regime, received, rrule, cstatus, rres, disposition, explain, warnings, trace):
+    def _deadline(self, rd, regime, received, cstatus, asks_correction, explain, warnings, trace):
+        """The deadline dict; ``rd`` is the request's field dict (``req.__dict__``)."""
         cal = self.calendar
-        p = regime.params
         day_counted, notice_n, restart, limits, n, m, agreed, tr_reply, tr_agreed = self._deadline_params(regime)
+        p = regime.params
         out: dict = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
                      "correction_notice_by": None, "provisional": False, "calendar": cal.id, "excluded_days": 0}
         last = received
         notice_by = None
-        asks_correction = "request_correction" in rres.actions
         if notice_n is not None and (cstatus != "none" or asks_correction):
             notice_by = cal.nth(dl.start_rank(cal, received, day_counted) + notice_n)
             if asks_correction:
                 out["correction_notice_by"] = notice_by
                 last = max(last, notice_by)
-            if req.correction is not None and req.correction.notified_on > notice_by:
+            corr = rd["correction"]
+            if corr is not None and corr.__dict__["notified_on"] > notice_by:
                 warnings.append("correction_notice_late")
         runs = cstatus != "awaiting" and cstatus != "lapsed" and not asks_correction
         excluded = ()
         start = received
         if runs:
             if cstatus == "received" and restart:
-                start = req.correction.received_on
+                start = rd["correction"].__dict__["received_on"]
             r0 = dl.start_rank(cal, start, day_counted)
-            if req.consultations:
-                excluded = dl.excluded_intervals(cal, req.consultations, limits)
+            if rd["consultations"]:
+                excluded = dl.excluded_intervals(cal, rd["consultations"], limits)
                 t_due, skipped = dl.advance(cal, r0, n, excluded)
                 t_ext, skipped2 = dl.advance(cal, t_due, m, excluded)
                 skipped += skipped2
@@ -566,7 +635,7 @@ class Engine:
                 t_due, t_ext, skipped = r0 + n, r0 + n + m, 0
             due = cal.nth(t_due)
             ext = cal.nth(t_ext)
-            ex = req.excessive
+            ex = rd["excessive"]
             if ex is not None and agreed and ex.reason_reasonable and ex.agreed_due is not None:
                 due = ext = ex.agreed_due
                 trace.append(tr_agreed)
@@ -575,7 +644,8 @@ class Engine:
             out["extended_due"] = ext
             out["excluded_days"] = skipped
             last = ext if ext > due else due
-            if req.extension is not None and req.extension.approved_on > due:
+            extension = rd["extension"]
+            if extension is not None and extension.__dict__["approved_on"] > due:
                 warnings.append("extension_after_due")
             trace.append(tr_reply)
         out["provisional"] = cal.provisional(received, last)

@@ -6,6 +6,7 @@ the public contract), not law: which values lead to which outcome is written in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 CATEGORIES = ("state_secret", "prohibited_by_law", "endangers_security", "trade_secret",
               "personal_privacy", "internal_affairs", "process_information", "enforcement_file")
@@ -77,6 +78,35 @@ def document_facts(doc, doc_type: str) -> dict:
         "forwards": "none" if fw is None else (fw.attribute or "unset"),
         "flags": frozenset(doc.flags),
     }
+
+
+# Memo keys (used by the engine to reuse a decision plan): the input fields the facts are derived
+# from. A key may be finer than the facts (two keys, same facts) but never coarser; tests/test_facts.py
+# checks that every field of the input models is either in a key or handled by the engine itself.
+ITEM_KEY_FIELDS = ("exists", "held", "proactively_published", "requires_creation", "special_procedure",
+                   "categories", "disclosure_required_by_law", "severable")
+REQUEST_KEY_FIELDS = ("nature", "content_clear", "repeat_of_answered")
+# Field values are read from the models' ``__dict__``: pydantic models define ``__getattr__``, which
+# makes every ordinary attribute access several times slower than a dict lookup.
+_item_fields = itemgetter(*ITEM_KEY_FIELDS)
+_request_fields = itemgetter(*REQUEST_KEY_FIELDS)
+
+
+def item_key(item) -> tuple:
+    """Hashable memo key of an item's facts (``description`` is free text, not a fact). Nested models
+    are keyed by their fields: a pydantic model's own hash and equality are much slower."""
+    d = item.__dict__
+    tp = d["third_party"]
+    return (_item_fields(d), bool(d["responsible_agency"]),
+            None if tp is None else (tp.consent, tp.public_interest_override))
+
+
+def request_key(req, correction_status: str) -> tuple:
+    """Hashable memo key of the request-level facts."""
+    d = req.__dict__
+    ex = d["excessive"]
+    return (_request_fields(d), d["applicant"].__dict__["kind"], correction_status,
+            None if ex is None else ex.reason_reasonable)
 
 
 def item_facts(item) -> dict:
