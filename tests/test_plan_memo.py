@@ -50,9 +50,9 @@ def test_requests_that_differ_in_one_request_fact_have_different_keys():
                 {"applicant": {"kind": "enterprise"}}, {"excessive": {"reason_reasonable": False}},
                 {"excessive": {"reason_reasonable": True}}]
     assert len(REQUEST_FACTS) == 6
-    keys = {request_key(DisclosureRequest.model_validate({**base, **v}), "none") for v in variants}
-    keys.add(request_key(DisclosureRequest.model_validate(base), "none"))
-    keys.add(request_key(DisclosureRequest.model_validate(base), "awaiting"))
+    keys = {request_key(DisclosureRequest.model_validate({**base, **v}).__dict__, "none") for v in variants}
+    keys.add(request_key(DisclosureRequest.model_validate(base).__dict__, "none"))
+    keys.add(request_key(DisclosureRequest.model_validate(base).__dict__, "awaiting"))
     assert len(keys) == len(variants) + 2
 
 

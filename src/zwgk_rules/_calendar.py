@@ -61,22 +61,22 @@ class Calendar:
         self._weekend_basis = weekend_basis
         self._weekend = weekend
         self._overrides = overrides
+        # the day index, built on first use (a process that uses one calendar builds one):
+        # (first ordinal, working days up to each day, the working days as dates)
+        self._ix: tuple[int, array, list[dt.date]] | None = None
 
-    _INDEX = frozenset({"_base", "_cum", "_work", "_work_dates", "_n"})
+    def _index(self) -> tuple[int, array, list[dt.date]]:
+        ix = self._ix
+        if ix is None:
+            ix = self._ix = self._build_index()
+        return ix
 
-    def __getattr__(self, name):
-        # the day index is built on first use: a process that uses one calendar builds one
-        if name in Calendar._INDEX:
-            self._build_index()
-            return self.__dict__[name]
-        raise AttributeError(name)
-
-    def _build_index(self) -> None:
+    def _build_index(self) -> tuple[int, array, list[dt.date]]:
         start, end, weekend, overrides = self.start, self.end, self._weekend, self._overrides
         base = start.toordinal()
         n = (end - start).days + 1
         cum = array("i", bytes(4 * n))
-        work = array("i")
+        work_dates: list[dt.date] = []
         count = 0
         for i in range(n):
             d = dt.date.fromordinal(base + i)
@@ -84,53 +84,54 @@ class Calendar:
             working = info.working if info is not None else d.weekday() not in weekend
             if working:
                 count += 1
-                work.append(base + i)
+                work_dates.append(d)
             cum[i] = count
-        self._base = base
-        self._cum = cum
-        self._work = work
-        self._work_dates = [dt.date.fromordinal(o) for o in work]
-        self._n = n
+        return base, cum, work_dates
 
     def _check(self, d: dt.date) -> int:
-        i = d.toordinal() - self._base
-        if i < 0 or i >= len(self._cum):
+        base, cum, _ = self._ix or self._index()
+        i = d.toordinal() - base
+        if i < 0 or i >= len(cum):
             raise CalendarError(f"日期 {d.isoformat()} 超出日历 {self.id} 的范围 "
                                 f"{self.start.isoformat()}..{self.end.isoformat()}")
         return i
 
     def is_working_day(self, d: dt.date) -> bool:
         i = self._check(d)
-        return self._cum[i] != (self._cum[i - 1] if i else 0)
+        cum = self._ix[1]
+        return cum[i] != (cum[i - 1] if i else 0)
 
     def rank(self, d: dt.date) -> int:
         """Number of working days from the start of the calendar up to and including ``d``."""
-        return self._cum[self._check(d)]
+        i = self._check(d)
+        return self._ix[1][i]
 
     def nth(self, k: int) -> dt.date:
         """The ``k``-th working day of the calendar (1-based), as a date."""
-        if k < 1 or k > len(self._work_dates):
+        work = (self._ix or self._index())[2]
+        if k < 1 or k > len(work):
             raise CalendarError(f"期限超出日历 {self.id} 的范围（截至 {self.end.isoformat()}）")
-        return self._work_dates[k - 1]
+        return work[k - 1]
 
     def add_working_days(self, d: dt.date, n: int) -> dt.date:
         """The ``n``-th working day after ``d`` (``d`` itself not counted): two array lookups."""
-        i = d.toordinal() - self._base
-        if 0 <= i < self._n:
-            k = self._cum[i] + n
-            if 0 < k <= len(self._work_dates):
-                return self._work_dates[k - 1]
+        base, cum, work = self._ix or self._index()
+        i = d.toordinal() - base
+        if 0 <= i < len(cum):
+            k = cum[i] + n
+            if 0 < k <= len(work):
+                return work[k - 1]
         return self.nth(self.rank(d) + n)
 
     def after_pair(self, d: dt.date, n1: int, n2: int) -> tuple[dt.date, dt.date]:
         """The ``n1``-th and ``n2``-th working days after ``d`` (``d`` not counted), e.g. a reply period
         and its extension from one receipt date: one rank lookup, two index lookups."""
-        i = d.toordinal() - self._base
-        if 0 <= i < self._n:
-            k = self._cum[i]
-            if 0 < k + n1 and k + n2 <= len(self._work_dates):
-                w = self._work_dates
-                return w[k + n1 - 1], w[k + n2 - 1]
+        base, cum, work = self._ix or self._index()
+        i = d.toordinal() - base
+        if 0 <= i < len(cum):
+            k = cum[i]
+            if 0 < k + n1 and k + n2 <= len(work):
+                return work[k + n1 - 1], work[k + n2 - 1]
         r = self.rank(d)
         return self.nth(r + n1), self.nth(r + n2)
 

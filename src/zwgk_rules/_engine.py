@@ -389,21 +389,12 @@ class Engine:
         """The decision as a JSON-ready dict (dates as ``datetime.date``). Read-only: the citation and
         item dicts inside are shared, memoised objects and must not be mutated."""
         req = request if request.__class__ is DisclosureRequest else self.validate(request)
-        plan, regime_id, deadline, trace, warnings = self._decide(req, explain)
-        disposition, basis, actions, items_out = plan[:4]
-        rid = req.__dict__["id"]
-        if rid is None:
-            return {"jurisdiction": self._pack_id, "disposition": disposition, "final": disposition != "pending",
-                    "regime": regime_id, "basis": list(basis), "actions": list(actions), "deadline": deadline,
-                    "items": list(items_out), "trace": trace, "warnings": warnings}
-        return {"id": rid, "jurisdiction": self._pack_id, "disposition": disposition,
-                "final": disposition != "pending", "regime": regime_id, "basis": list(basis),
-                "actions": list(actions), "deadline": deadline, "items": list(items_out), "trace": trace,
-                "warnings": warnings}
+        return self._decide(req, explain, True)
 
-    def _decide(self, req: DisclosureRequest, explain: bool) -> tuple:
-        """(plan, regime id, deadline dict, trace, warnings) for a validated request: the parts that
-        ``decide_raw`` assembles into a dict and the command line encodes straight to JSON."""
+    def _decide(self, req: DisclosureRequest, explain: bool, as_dict: bool = False):
+        """The decision of a validated request: the ``decide_raw`` dict, or (with ``as_dict`` false) its
+        parts (plan, regime id, deadline dict, trace, warnings), which the command line encodes straight
+        to JSON."""
         # hot path: fields are read from the models' __dict__ (pydantic's __getattr__ slows attribute access)
         rd = req.__dict__
         if rd["jurisdiction"] != self._pack_id:
@@ -441,7 +432,7 @@ class Engine:
                                      field=f"consultations.{k}.sent_on")
         plans = self._plans
         rid = regime.id
-        key = (rid, bisect_right(self._cuts[rid], received), request_key(req, cstatus), *map(item_key, rd["items"]))
+        key = (rid, bisect_right(self._cuts[rid], received), request_key(rd, cstatus), *map(item_key, rd["items"]))
         plan = None if plans is None else plans.get(key)
         if plan is None:
             plan = self._plan(req, regime, received, cstatus)
@@ -452,16 +443,33 @@ class Engine:
             # nothing but the reply period and its extension, counted from the receipt date
             cal = self.calendar
             due, ext = cal.after_pair(received, quick[0], quick[1])
+            last = ext if ext > due else due
+            y0, y1 = received.year, last.year
+            if y1 - y0 > 1:
+                provisional = cal.provisional(received, last)
+            else:           # the same test as Calendar.provisional, written out for the one or two years
+                official = cal.official_years
+                provisional = y0 not in official or y1 not in official
             deadline = {"received_on": received, "reply_period_starts": received, "due": due, "extended_due": ext,
-                        "correction_notice_by": None, "provisional": cal.provisional(received, ext if ext > due else due),
-                        "calendar": cal.id, "excluded_days": 0}
+                        "correction_notice_by": None, "provisional": provisional, "calendar": cal.id,
+                        "excluded_days": 0}
             trace = [*trace, quick[2]]
             warnings: list[str] = []
         else:
             trace = list(trace)
             warnings = []
             deadline = self._deadline(rd, regime, received, cstatus, asks_correction, explain, warnings, trace)
-        return plan, regime.id, deadline, trace, warnings
+        if not as_dict:
+            return plan, regime.id, deadline, trace, warnings
+        disposition, basis, actions, items_out = plan[:4]
+        if rd["id"] is None:
+            return {"jurisdiction": self._pack_id, "disposition": disposition, "final": disposition != "pending",
+                    "regime": regime.id, "basis": list(basis), "actions": list(actions), "deadline": deadline,
+                    "items": list(items_out), "trace": trace, "warnings": warnings}
+        return {"id": rd["id"], "jurisdiction": self._pack_id, "disposition": disposition,
+                "final": disposition != "pending", "regime": regime.id, "basis": list(basis),
+                "actions": list(actions), "deadline": deadline, "items": list(items_out), "trace": trace,
+                "warnings": warnings}
 
     def _plan(self, req, regime: Regime, received: dt.date, cstatus: str) -> tuple:
         """Everything in a decision but its dates, from the rule tables: (disposition, basis, actions,

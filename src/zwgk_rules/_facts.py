@@ -101,9 +101,8 @@ def item_key(item) -> tuple:
             None if tp is None else (tp.consent, tp.public_interest_override))
 
 
-def request_key(req, correction_status: str) -> tuple:
-    """Hashable memo key of the request-level facts."""
-    d = req.__dict__
+def request_key(d: dict, correction_status: str) -> tuple:
+    """Hashable memo key of the request-level facts; ``d`` is the request's field dict (``req.__dict__``)."""
     ex = d["excessive"]
     return (_request_fields(d), d["applicant"].__dict__["kind"], correction_status,
             None if ex is None else ex.reason_reasonable)
