@@ -103,8 +103,11 @@ class Calendar:
 
     def rank(self, d: dt.date) -> int:
         """Number of working days from the start of the calendar up to and including ``d``."""
-        i = self._check(d)
-        return self._ix[1][i]
+        base, cum, _ = self._ix or self._index()
+        i = d.toordinal() - base
+        if 0 <= i < len(cum):
+            return cum[i]
+        return cum[self._check(d)]        # raises: outside the calendar
 
     def nth(self, k: int) -> dt.date:
         """The ``k``-th working day of the calendar (1-based), as a date."""

@@ -22,6 +22,7 @@ from ._statutes import Citation
 from ._tables import CompiledTable
 
 _PLAN_LIMIT = 1 << 16
+_DATES_LIMIT = 1 << 14      # receipt dates memoised per regime (about 45 years of days)
 
 
 def validation_error(exc: ValidationError, prefix: str = "") -> InputError:
@@ -100,6 +101,7 @@ class Engine:
         for receipt dates between two cuts. The durable backend is not memoised, so that every request
         really goes through it."""
         self._plans = {} if self._oracle is None else None
+        self._quick_dates = {rid: {} for rid in self._regime_tables}
         latest = self.rulebook.regimes[-1]
         self._latest = (latest, {ch: r.field for ch, r in latest.receipt.items()})
         self._cuts = {rid: tuple(sorted({c for t in (rq, *its) for c in t._cuts}))
@@ -109,7 +111,7 @@ class Engine:
         d = self.__dict__.copy()
         d["_cit_cache"], d["_item_cache"], d["_comb_cache"], d["_dparams"], d["_oracle"] = {}, {}, {}, {}, None
         d["_model_cache"] = {}
-        d["_plans"] = None
+        d["_plans"] = d["_quick_dates"] = None
         d.pop("_eval", None)
         return d
 
@@ -442,14 +444,13 @@ class Engine:
         if quick is not None and not consultations and rd["extension"] is None and not explain:
             # nothing but the reply period and its extension, counted from the receipt date
             cal = self.calendar
-            due, ext = cal.after_pair(received, quick[0], quick[1])
-            last = ext if ext > due else due
-            y0, y1 = received.year, last.year
-            if y1 - y0 > 1:
-                provisional = cal.provisional(received, last)
-            else:           # the same test as Calendar.provisional, written out for the one or two years
-                official = cal.official_years
-                provisional = y0 not in official or y1 not in official
+            dates = quick[3].get(received)     # many requests share a receipt date
+            if dates is None:
+                due, ext = cal.after_pair(received, quick[0], quick[1])
+                dates = (due, ext, cal.provisional(received, ext if ext > due else due))
+                if len(quick[3]) < _DATES_LIMIT:
+                    quick[3][received] = dates
+            due, ext, provisional = dates
             deadline = {"received_on": received, "reply_period_starts": received, "due": due, "extended_due": ext,
                         "correction_notice_by": None, "provisional": provisional, "calendar": cal.id,
                         "excluded_days": 0}
@@ -530,10 +531,11 @@ class Engine:
                     trace.append(rid)
         asks_correction = "request_correction" in rres.actions
         # when the deadline is just the reply period and its extension from the receipt date (no 补正, no
-        # agreed date, receipt day not counted), decide_raw takes a short cut: (n, n + m, trace id)
+        # agreed date, receipt day not counted), decide_raw takes a short cut:
+        # (n, n + m, trace id, the regime's memo of receipt date -> (due, extended due, provisional))
         day_counted, _, _, _, n, m, _, tr_reply, _ = self._deadline_params(regime)
-        quick = (n, n + m, tr_reply) if (cstatus == "none" and not asks_correction and req.excessive is None
-                                         and not day_counted) else None
+        quick = (n, n + m, tr_reply, self._quick_dates[regime.id]) if (
+            cstatus == "none" and not asks_correction and req.excessive is None and not day_counted) else None
         return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, quick)
 
     def _compose_item(self, tables, results) -> dict:
@@ -614,7 +616,6 @@ class Engine:
         """The deadline dict; ``rd`` is the request's field dict (``req.__dict__``)."""
         cal = self.calendar
         day_counted, notice_n, restart, limits, n, m, agreed, tr_reply, tr_agreed = self._deadline_params(regime)
-        p = regime.params
         out: dict = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
                      "correction_notice_by": None, "provisional": False, "calendar": cal.id, "excluded_days": 0}
         last = received
@@ -658,6 +659,7 @@ class Engine:
             trace.append(tr_reply)
         out["provisional"] = cal.provisional(received, last)
         if explain:
+            p = regime.params
             exb = p["excluded_consultations"].basis
             bases = [(p["reply_period"].value, p["reply_period"].basis[0].key),
                      (p["reply_period"].value + p["max_extension"].value, p["max_extension"].basis[0].key)]
