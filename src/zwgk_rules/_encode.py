@@ -39,8 +39,9 @@ def _ids(xs) -> str:
 
 
 # one answer line: id, plan head, the deadline's fields, explain, plan middle, trace, warnings
-_LINE = (b'%s%s%s, "reply_period_starts": %s, "due": %s, "extended_due": %s, "correction_notice_by": %s, '
-         b'"provisional": %s, "calendar": "%s", "excluded_days": %d%s%s%s, "warnings": %s}')
+_LINE = b'%s%s%s%s%s%s, "warnings": %s}'
+_DEADLINE = (b'%s, "reply_period_starts": %s, "due": %s, "extended_due": %s, "correction_notice_by": %s, '
+             b'"provisional": %s, "calendar": "%s", "excluded_days": %d')
 
 
 class Encoder:
@@ -49,6 +50,7 @@ class Encoder:
         self._plans: dict[int, tuple[object, bytes, bytes]] = {}
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
+        self._deadlines: dict[tuple, bytes] = {}
         self._limit = limit
 
     def _cached(self, obj) -> str:
@@ -84,6 +86,20 @@ class Encoder:
                 self._dates[d] = b
         return b
 
+    def _deadline(self, dl: dict) -> bytes:
+        """The deadline object from its first value on (``explain`` aside), memoised on its values:
+        requests received on the same day mostly share it."""
+        key = tuple(dl.values()) if "explain" not in dl else None
+        b = self._deadlines.get(key) if key is not None else None
+        if b is None:
+            d = self._d
+            b = _DEADLINE % (d(dl["received_on"]), d(dl["reply_period_starts"]), d(dl["due"]), d(dl["extended_due"]),
+                             d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false",
+                             dl["calendar"].encode(), dl["excluded_days"])
+            if key is not None and len(self._deadlines) < 65536:
+                self._deadlines[key] = b
+        return b
+
     def _trace(self, trace: list) -> bytes:
         key = tuple(trace)
         b = self._traces.get(key)
@@ -97,13 +113,10 @@ class Encoder:
         """One answer line (without its newline) from ``Engine._decide``'s parts, as UTF-8 bytes."""
         plan, regime_id, dl, trace, warnings = parts
         head, mid = self._plan_bytes(plan, pack_id, regime_id)
-        d = self._d
         explain = dl.get("explain")
         return _LINE % (
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            head, d(dl["received_on"]), d(dl["reply_period_starts"]), d(dl["due"]), d(dl["extended_due"]),
-            d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false", dl["calendar"].encode(),
-            dl["excluded_days"],
+            head, self._deadline(dl),
             b"" if explain is None else b', "explain": ' + json.dumps(explain, ensure_ascii=False,
                                                                       default=dt.date.isoformat).encode(),
             mid, self._trace(trace), _ids(warnings).encode() if warnings else b"[]")
