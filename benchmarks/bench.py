@@ -7,7 +7,7 @@ them, because the machines this runs on are shared and noisy. Timings use time.p
 in-process figure is the median of 5 interleaved repetitions (best of 5 is shown beside it), and
 ratios are medians of per-pass ratios. The two absolute-throughput targets (decide_raw, CLI) are
 judged on the best pass or run, as timeit does (other processes only ever add time; the median is
-printed beside it), and are also shown scaled to the anchor VM's speed (section 0) for information.
+printed beside it).
 
 Sections
   1. Engine.decide_raw / Engine.decide on ~55 pre-validated requests, cycled, against
@@ -44,8 +44,7 @@ if str(SRC) not in sys.path:
 perf = time.perf_counter
 D = dt.date.fromisoformat
 
-SUMMARY: list[tuple[str, str, str, str, str, str]] = []
-SLOWNESS = 1.0     # this machine's time / the anchor VM's time for the same operations (section 0)   # (what, figure, baseline, ratio, target, verdict)
+SUMMARY: list[tuple[str, str, str, str, str, str]] = []   # (what, figure, baseline, ratio, target, verdict)
 
 
 def row(what, figure, baseline="", ratio="", target="", ok=None):
@@ -552,11 +551,8 @@ def bench_calibration():
         return min(t.repeat(5, n)) / n
     call = best("f()", "def f(): pass")
     get = best("x = d.get('a'); x > 0 and x < 5", "d = {'a': 1}")
-    global SLOWNESS
-    SLOWNESS = statistics.geometric_mean([call / 0.039e-6, get / 0.087e-6])
     print(f"  empty function call {call * 1e9:.0f} ns; dict.get + 2 comparisons {get * 1e9:.0f} ns "
-          f"(best of 5, timeit) -> this machine is {call / 0.039e-6:.2f}x / {get / 0.087e-6:.2f}x the anchor VM's time "
-          f"(geometric mean {SLOWNESS:.2f}x)")
+          f"(best of 5, timeit) -> this machine is {call / 0.039e-6:.2f}x / {get / 0.087e-6:.2f}x the anchor VM's time")
     row("calibration: empty call", f"{call * 1e9:.0f} ns", "anchors §3b 39 ns", f"{call / 0.039e-6:.2f}x", "", None)
 
 
@@ -600,12 +596,10 @@ def bench_decide(engine, reqs, quick):
     row("decide (typed Decision)", f"{us(typ)} = {rate(typ)}", f"hand-written {us(b)}",
         f"{speed_typ:.2f}x speed", "≥ 1/3 baseline speed", speed_typ >= 1 / 3)
     # absolute throughput: the best pass (timeit's convention: other processes only ever add time),
-    # the median beside it; and the same figure scaled to the anchor VM's speed (section 0), for information
+    # the median beside it
     fast = min(res["decide_raw"])
     row("decide_raw throughput, 1 core", f"{rate(fast)} best pass", f"median pass {rate(raw)}", "",
         "≥ 200,000/s", 1 / fast >= 200_000)
-    row("  same, at anchor-VM speed", f"{1 / fast * SLOWNESS:,.0f}/s", f"calibration {SLOWNESS:.2f}x", "",
-        "(info)", None)
     return raw
 
 
@@ -716,8 +710,6 @@ def bench_cli(lines, tmp, quick):
     row(f"CLI {n:,} lines incl. start-up", f"{n / b_best:,.0f} req/s best run",
         f"median run {n / b_med:,.0f} req/s", f"{per * 1e6:.1f} µs/line net (median)", "≥ 50,000 req/s",
         n / b_best >= 50_000)
-    row("  same, at anchor-VM speed", f"{n / b_best * SLOWNESS:,.0f} req/s", f"calibration {SLOWNESS:.2f}x", "",
-        "(info)", None)
     # one process only, where the CLI can parallelise (--jobs): the per-core figure
     probe = subprocess.run(cli_cmd(one) + ["--jobs", "1"], **kw)
     if probe.returncode == 0:

@@ -87,7 +87,7 @@ class _Decider:
             except ValidationError as exc:
                 raise self._validation_error(exc) from None
             eng = self.engine(req.jurisdiction)
-            data = self.encode(req.id, eng.pack.id, eng._decide(req, self.explain))
+            data = self.encode(req.id, eng.pack.id, eng.decide_raw(req, explain=self.explain, _parts=True))
             # the answer's own text is escaped where it is encoded; what it echoes comes from this line
             if has_separator(line):
                 data = one_line(data)

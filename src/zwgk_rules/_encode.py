@@ -110,7 +110,7 @@ class Encoder:
         return b
 
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:
-        """One answer line (without its newline) from ``Engine._decide``'s parts, as UTF-8 bytes."""
+        """One answer line (without its newline) from the parts ``Engine.decide_raw(..., _parts=True)`` returns, as UTF-8 bytes."""
         plan, regime_id, dl, trace, warnings = parts
         head, mid = self._plan_bytes(plan, pack_id, regime_id)
         explain = dl.get("explain")

@@ -387,16 +387,13 @@ class Engine:
             raise InputError(f"submission.{rule.field}: 不能早于 submitted_on", field=f"submission.{rule.field}")
         return value, rule
 
-    def decide_raw(self, request: DisclosureRequest | dict, *, explain: bool = False) -> dict:
+    def decide_raw(self, request: DisclosureRequest | dict, *, explain: bool = False, _parts: bool = False):
         """The decision as a JSON-ready dict (dates as ``datetime.date``). Read-only: the citation and
-        item dicts inside are shared, memoised objects and must not be mutated."""
-        req = request if request.__class__ is DisclosureRequest else self.validate(request)
-        return self._decide(req, explain, True)
+        item dicts inside are shared, memoised objects and must not be mutated.
 
-    def _decide(self, req: DisclosureRequest, explain: bool, as_dict: bool = False):
-        """The decision of a validated request: the ``decide_raw`` dict, or (with ``as_dict`` false) its
-        parts (plan, regime id, deadline dict, trace, warnings), which the command line encodes straight
-        to JSON."""
+        ``_parts`` is internal (the command line): return the parts (plan, regime id, deadline dict, trace,
+        warnings) instead of the dict, to be encoded straight to JSON."""
+        req = request if request.__class__ is DisclosureRequest else self.validate(request)
         # hot path: fields are read from the models' __dict__ (pydantic's __getattr__ slows attribute access)
         rd = req.__dict__
         if rd["jurisdiction"] != self._pack_id:
@@ -441,7 +438,7 @@ class Engine:
             if plans is not None and len(plans) < _PLAN_LIMIT:
                 plans[key] = plan
         trace, asks_correction, quick = plan[4:]
-        if quick is not None and not consultations and rd["extension"] is None and not explain:
+        if quick is not None and not consultations and not explain:
             # nothing but the reply period and its extension, counted from the receipt date
             cal = self.calendar
             dates = quick[3].get(received)     # many requests share a receipt date
@@ -460,7 +457,10 @@ class Engine:
             trace = list(trace)
             warnings = []
             deadline = self._deadline(rd, regime, received, cstatus, asks_correction, explain, warnings, trace)
-        if not as_dict:
+        extension = rd["extension"]
+        if extension is not None and deadline["due"] is not None and extension.__dict__["approved_on"] > deadline["due"]:
+            warnings.append("extension_after_due")      # approved only after the reply period had run out
+        if _parts:
             return plan, regime.id, deadline, trace, warnings
         disposition, basis, actions, items_out = plan[:4]
         if rd["id"] is None:
@@ -653,9 +653,6 @@ class Engine:
             out["extended_due"] = ext
             out["excluded_days"] = skipped
             last = ext if ext > due else due
-            extension = rd["extension"]
-            if extension is not None and extension.__dict__["approved_on"] > due:
-                warnings.append("extension_after_due")
             trace.append(tr_reply)
         out["provisional"] = cal.provisional(received, last)
         if explain:
