@@ -35,20 +35,25 @@ def test_encoder_writes_ids_as_json_strings(engine):
     assert data.startswith(b'{"id": "a\xe2\x80\xa8b\\"c", ')
 
 
-def test_parallel_cli_keeps_order_and_content(tmp_path):
+def write_mixed_input(path, n, bad_every, bad_line, seed, prefix):
+    """``n`` generated requests with ids ``prefix + i``, every ``bad_every``-th line replaced by ``bad_line``."""
     import random
-    from hypothesis import strategies as st
-    rnd = random.Random(3)
+    rnd = random.Random(seed)
     lines = []
-    for i in range(700):
-        if i % 97 == 0:
-            lines.append('{"broken": ')
+    for i in range(n):
+        if i % bad_every == 0:
+            lines.append(bad_line)
         else:
             d = dt_req(rnd)
-            d["id"] = f"n{i}"
+            d["id"] = f"{prefix}{i}"
             lines.append(json.dumps(d, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [f"{prefix}{i}" for i in range(n) if i % bad_every]
+
+
+def test_parallel_cli_keeps_order_and_content(tmp_path):
     f = tmp_path / "in.jsonl"
-    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    good_ids = write_mixed_input(f, 700, 97, '{"broken": ', seed=3, prefix="n")
     one, two = io.StringIO(), io.StringIO()
     s1 = run_decide(str(f), one, None, jobs=1, chunk=50)
     s2 = run_decide(str(f), two, None, jobs=2, chunk=50)
@@ -57,7 +62,7 @@ def test_parallel_cli_keeps_order_and_content(tmp_path):
     out = one.getvalue().splitlines()
     assert len(out) == 700
     ids = [json.loads(x).get("id") for x in out]
-    assert [i for i in ids if i] == [f"n{i}" for i in range(700) if i % 97]
+    assert [i for i in ids if i] == good_ids
 
 
 def dt_req(rnd):
@@ -73,20 +78,10 @@ def dt_req(rnd):
 def test_parallel_workers_writing_to_the_output_keep_order_and_content(tmp_path):
     """With several processes and a real output file, the workers write their answers themselves, one
     chunk after another: the bytes are exactly those of one process, and a bad line still gives exit 1."""
-    import random
     import subprocess
     import sys
-    rnd = random.Random(5)
-    lines = []
-    for i in range(4500):
-        if i % 451 == 0:
-            lines.append('{"submission": {"channel": "in_person"}}')
-        else:
-            d = dt_req(rnd)
-            d["id"] = f"p{i}"
-            lines.append(json.dumps(d, ensure_ascii=False))
     f = tmp_path / "in.jsonl"
-    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    good_ids = write_mixed_input(f, 4500, 451, '{"submission": {"channel": "in_person"}}', seed=5, prefix="p")
     outs = {}
     for jobs in ("1", "2"):
         with open(tmp_path / f"out{jobs}", "wb") as fh:
@@ -97,4 +92,4 @@ def test_parallel_workers_writing_to_the_output_keep_order_and_content(tmp_path)
     assert outs["1"] == outs["2"]
     out = outs["2"].decode().splitlines()
     assert len(out) == 4500
-    assert [json.loads(x).get("id") for x in out if '"error"' not in x] == [f"p{i}" for i in range(4500) if i % 451]
+    assert [json.loads(x).get("id") for x in out if '"error"' not in x] == good_ids
