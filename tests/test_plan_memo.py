@@ -5,7 +5,10 @@ field that a fact is derived from, the short cut for plain deadlines agrees with
 computation, and a warm engine answers exactly like a cold one.
 """
 import copy
+import datetime as dt
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +43,8 @@ def test_items_that_differ_in_one_fact_have_different_keys():
                 {"third_party": None}, {"disclosure_required_by_law": True}, {"severable": True}]
     assert len(variants) == len(ITEM_FACTS) + 1      # one per fact, and third_party absent
     keys = {item_key(Item.model_validate({**base, **v})) for v in variants}
-    assert len(keys) == len(variants)
+    keys.add(item_key(Item.model_validate(base)))
+    assert len(keys) == len(variants) + 1
     assert item_key(Item.model_validate({**base, "description": "另一段描述"})) == item_key(Item.model_validate(base))
 
 
@@ -76,7 +80,6 @@ def test_a_warm_engine_answers_like_a_cold_one(engine, reqs, old):
 
 def test_the_durable_backend_is_not_memoised():
     """Every request must really go through the backend under test (tests/test_durable_backend.py)."""
-    import pytest
     pytest.importorskip("durable")
     req = {"submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, "items": [{}]}
     du = zwgk_rules.Engine(backend="durable")
@@ -87,3 +90,50 @@ def test_the_durable_backend_is_not_memoised():
     first = len(calls)
     du.decide_raw(req)
     assert first > 0 and len(calls) == 2 * first
+
+
+PACKS = ["cn-nx-zhongwei-sfj", "cn-yn-longling-sfj", "cn-gx-hengxian-sfj", "cn-gz-shaomi"]
+
+
+@pytest.mark.parametrize("pack", PACKS)
+@settings(max_examples=25, deadline=None)
+@given(reqs=st.lists(requests(), min_size=3, max_size=10), old=st.lists(requests(old_regime=True), max_size=3))
+def test_a_warm_pack_engine_answers_like_a_cold_one(pack, reqs, old):
+    """Pack rules carry their own dates (a plan holds only within one date segment) and packs have their
+    own calendars: a pack engine that has answered many requests must answer each like a new one."""
+    warm = _warm_engines.setdefault(pack, zwgk_rules.Engine(pack))
+    for r in reqs + old:
+        r = {**r, "jurisdiction": pack}
+        assert warm.decide_raw(r) == zwgk_rules.Engine(pack).decide_raw(r)
+
+
+_warm_engines: dict = {}
+
+
+def test_a_plan_holds_only_within_the_date_segment_of_its_rules(tmp_path):
+    """A rule with its own effective date cuts its table into date segments; the memo key carries the
+    segment of the receipt date, so the same facts on either side of the cut get each side's answer."""
+    import shutil
+    import yaml
+    example = Path(__file__).resolve().parents[1] / "examples" / "packs" / "cn-xx-shili-sfj"
+    dst = tmp_path / "cn-xx-shili-sfj"
+    shutil.copytree(example, dst)
+    doc = yaml.safe_load((dst / "pack.yaml").read_text(encoding="utf-8"))
+    doc["rules"].append({      # synthetic: from 2024-01-01, internal-affairs information is withheld under art. 14
+        "table": "ogi-2019.exemption", "id": "sl.test.dated", "title": "（测试用）自2024年1月1日起的规则",
+        "when": {"categories": {"has": "internal_affairs"}}, "then": {"value": "withhold.prohibited_by_law"},
+        "basis": ["cn-xx-shili-sfj:5:p1"], "in_force": {"from": "2024-01-01"}})
+    (dst / "pack.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    rb = zwgk_rules.Rulebook(packs=[dst])
+    warm = zwgk_rules.Engine("cn-xx-shili-sfj", rulebook=rb)
+    assert warm._cuts["ogi-2019"] == (dt.date(2024, 1, 1),)
+
+    def req(day):
+        return {"jurisdiction": "cn-xx-shili-sfj", "submission": {"channel": "in_person", "submitted_on": day},
+                "items": [{"categories": ["internal_affairs"]}]}
+
+    answers = [warm.decide_raw(req(day))["disposition"]
+               for day in ("2023-12-29", "2024-01-02", "2023-12-28", "2024-01-03")]
+    assert answers == ["withhold.internal_affairs", "withhold.prohibited_by_law"] * 2
+    for day in ("2023-12-29", "2024-01-02"):
+        assert warm.decide_raw(req(day)) == zwgk_rules.Engine("cn-xx-shili-sfj", rulebook=rb).decide_raw(req(day))
