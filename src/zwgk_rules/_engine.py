@@ -474,8 +474,8 @@ class Engine:
 
     def _plan(self, req, regime: Regime, received: dt.date, cstatus: str) -> tuple:
         """Everything in a decision but its dates, from the rule tables: (disposition, basis, actions,
-        items, trace, asks for 补正). It depends only on the regime, the date segment of the receipt
-        date and the facts, so ``decide_raw`` memoises it on exactly those."""
+        items, trace, asks for 补正, short-cut parameters or None). It depends only on the regime, the
+        date segment of the receipt date and the facts, so ``decide_raw`` memoises it on exactly those."""
         rfacts = request_facts(req, cstatus)
         rfacts["@on"] = received
         request_table, item_tables = self._regime_tables[regime.id]
