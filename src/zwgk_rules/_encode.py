@@ -96,7 +96,7 @@ class Encoder:
             b = _DEADLINE % (d(dl["received_on"]), d(dl["reply_period_starts"]), d(dl["due"]), d(dl["extended_due"]),
                              d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false",
                              dl["calendar"].encode(), dl["excluded_days"])
-            if key is not None and len(self._deadlines) < 65536:
+            if key is not None and len(self._deadlines) < 16384:     # at most a few MB
                 self._deadlines[key] = b
         return b
 
