@@ -78,8 +78,7 @@ def test_every_pack_rule_is_exercised_by_a_case():
     for f in (Path(__file__).parent / "cases").glob("*.yaml"):
         cases += yaml.safe_load(f.read_text(encoding="utf-8"))
     seen = set()
-    import json
-    from test_cases import answer, _jsonable
+    from test_cases import answer
     for c in cases:
         inp = c["input"]
         pack = inp.get("jurisdiction", "cn")

@@ -121,7 +121,6 @@ def test_engine_is_picklable_and_answers_the_same(engine):
 
 def test_engine_is_safe_to_share_between_threads(engine):
     from concurrent.futures import ThreadPoolExecutor
-    from hypothesis import find
     reqs = []
     import random
     rnd = random.Random(7)

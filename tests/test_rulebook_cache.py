@@ -3,8 +3,6 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-
 import zwgk_rules
 from zwgk_rules._rulebook import _fingerprint, load_cached
 

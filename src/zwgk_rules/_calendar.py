@@ -165,7 +165,6 @@ def load_calendars(folder: Path) -> dict[str, Calendar]:
     spec = load_yaml(index_file)
     specs = {c["id"]: c for c in spec["calendars"]}
     built: dict[str, Calendar] = {}
-    raw: dict[str, tuple] = {}
 
     def build(cid, chain=()):
         if cid in built:

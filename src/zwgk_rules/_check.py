@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from ._conditions import Node
 from ._errors import RuleConflictError, RuleFileError, ZwgkError

@@ -16,7 +16,7 @@ from . import _deadline as dl
 from ._errors import InputError, UnsupportedInputError, ZwgkError
 from ._facts import document_facts, item_facts, item_key, request_facts, request_key
 from ._models import (CitationOut, Classification, Deadline, DeadlineStep, Decision, DisclosureRequest, Document,
-                      ItemDecision, ReviewStep)
+                      ItemDecision, MessageRouting)
 from ._rulebook import Regime, Rulebook, default_rulebook
 from ._statutes import Citation
 from ._tables import CompiledTable
@@ -215,9 +215,8 @@ class Engine:
             return None, ()
         return national.value, national.basis
 
-    def interact(self, message) -> "MessageRouting":
+    def interact(self, message) -> MessageRouting:
         """Route an online message (政民互动) to its handling office and reply deadline (pack rules)."""
-        from ._models import MessageRouting
         return MessageRouting.model_validate(self.interact_raw(message))
 
     def interact_raw(self, message) -> dict:
