@@ -394,3 +394,18 @@ def test_plugin_loads_an_agencys_own_pack_from_the_command_line(pytester):
 def test_article_14_categories_match_the_rule_files():
     from zwgk_rules._check import article_14_categories
     assert set(st.ARTICLE_14_CATEGORIES) == article_14_categories(zwgk_rules.Rulebook())
+
+
+def test_granted_working_days_leaves_out_consultation_days_after_the_due_date():
+    """Found by hypothesis: a consultation sent on the national due date is excluded only from the
+    extension, while on 宁夏's calendar (开斋节 2017) it falls inside the reply period. Both agencies were
+    given the 2008 regulation's 15 working days, and 15 more (第二十四条)."""
+    req = {"submission": {"channel": "in_person", "submitted_on": "2017-06-24"},
+           "consultations": [{"party": "third_party", "sent_on": "2017-07-14"}], "items": [{"description": "某文件"}]}
+    nat = ENGINES["cn"].decide(req)
+    nx = ENGINES["cn-nx-zhongwei-sfj"].decide({**req, "jurisdiction": "cn-nx-zhongwei-sfj"})
+    assert nat.deadline.due < nx.deadline.due           # the national period ended before the consultation
+    for d in (nat, nx):
+        assert T.granted_working_days(d, rulebook=RB) == 15
+        assert T.granted_working_days(d, rulebook=RB, due="extended_due") == 30
+    T.assert_not_later_than_national(nx, nat, rulebook=RB)

@@ -173,11 +173,15 @@ def assert_never_discloses_article_14(decision, request) -> None:
 def granted_working_days(decision, *, rulebook=None, due: str = "due") -> int | None:
     """The working days the agency was given (``due`` or ``extended_due``), counted on the decision's own
     calendar from the start of the reply period, without the excluded consultation days. Comparable
-    across calendars: a regional holiday moves the date, not this number."""
+    across calendars: a regional holiday moves the date, not this number.
+
+    ``excluded_days`` counts the consultation days skipped up to ``extended_due``, which may lie after
+    ``due``; so the count for ``due`` is the count for ``extended_due`` less the regime's extension (the
+    extended due date is that many counted working days after ``due``), unless both dates are one agreed
+    date (第三十五条)."""
     d = _model(decision)
     dl = d.deadline
-    end = getattr(dl, due)
-    if end is None:
+    if getattr(dl, due) is None or dl.extended_due is None:
         return None
     rb = _rb(rulebook)
     cal = rb.calendars[dl.calendar]
@@ -185,7 +189,10 @@ def granted_working_days(decision, *, rulebook=None, due: str = "due") -> int | 
     regime = next(r for r in rb.regimes if r.id == d.regime)
     counted = bool(regime.params["receipt_day_counted"].value)
     r0 = cal.rank(start) - (1 if counted and cal.is_working_day(start) else 0)
-    return cal.rank(end) - r0 - dl.excluded_days
+    to_extended = cal.rank(dl.extended_due) - r0 - dl.excluded_days
+    if due == "extended_due" or dl.due == dl.extended_due:
+        return to_extended
+    return to_extended - regime.params["max_extension"].value
 
 
 def assert_not_later_than_national(local, national, *, rulebook=None) -> None:
