@@ -1,7 +1,16 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis profiles. "ci" (the default) draws the same examples on every run, so a red run is
+# reproducible on any machine and a fresh clone lands or fails for a reason; "explore" draws new
+# examples each run to look for new counter-examples: HYPOTHESIS_PROFILE=explore sh scripts/test.sh
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "acceptance"
