@@ -409,3 +409,17 @@ def test_granted_working_days_leaves_out_consultation_days_after_the_due_date():
         assert T.granted_working_days(d, rulebook=RB) == 15
         assert T.granted_working_days(d, rulebook=RB, due="extended_due") == 30
     T.assert_not_later_than_national(nx, nat, rulebook=RB)
+
+
+def test_an_agreed_date_is_compared_as_a_date_not_as_working_days():
+    """Found by hypothesis: under 第三十五条 the date agreed with the applicant replaces both deadlines. On
+    广西's calendar (壮族三月三 2021: 4月14–16日放假, 4月18日(日)上班) the days up to it count differently
+    from the national calendar, but both agencies answer by the same agreed date."""
+    req = {"submission": {"channel": "in_person", "submitted_on": "2021-04-15"},
+           "excessive": {"reason_reasonable": True, "agreed_due": "2021-04-18"},
+           "consultations": [{"party": "third_party", "sent_on": "2021-04-15", "replied_on": "2021-04-16"}],
+           "items": [{"description": "某文件"}]}
+    nat = ENGINES["cn"].decide(req)
+    gx = ENGINES["cn-gx-hengxian-sfj"].decide({**req, "jurisdiction": "cn-gx-hengxian-sfj"})
+    assert nat.deadline.due.isoformat() == gx.deadline.due.isoformat() == "2021-04-18"
+    T.assert_not_later_than_national(gx, nat, rulebook=RB)

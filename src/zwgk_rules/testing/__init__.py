@@ -204,6 +204,11 @@ def assert_not_later_than_national(local, national, *, rulebook=None) -> None:
     if a.deadline.due is None or b.deadline.due is None:
         return
     assert a.regime == b.regime, f"regimes differ: {a.regime} / {b.regime}"
+    if a.deadline.due == a.deadline.extended_due or b.deadline.due == b.deadline.extended_due:
+        # 第三十五条: a date agreed with the applicant replaces both, it is not a period: compare the dates
+        assert a.deadline.due <= b.deadline.due, \
+            f"agreed date {a.deadline.due} later than national {b.deadline.due}"
+        return
     for which in ("due", "extended_due"):
         ga = granted_working_days(a, rulebook=rulebook, due=which)
         gb = granted_working_days(b, rulebook=rulebook, due=which)
