@@ -76,16 +76,20 @@ class _Decider:
             eng = self.engines[jurisdiction] = self._Engine(jurisdiction, rulebook=self.rb, backend=self.backend)
         return eng
 
+    def parse(self, parse, line: bytes):
+        """One input line through a model's JSON parser; a validation error becomes an InputError."""
+        try:
+            return parse(line)
+        except ValidationError as exc:
+            raise self._validation_error(exc) from None
+
     def line(self, line: bytes) -> tuple[bytes, bool]:
         if self.command == "classify":
             return self.classify_line(line)
         if self.command == "interact":
             return self.interact_line(line)
         try:
-            try:
-                req = self._parse(line)
-            except ValidationError as exc:
-                raise self._validation_error(exc) from None
+            req = self.parse(self._parse, line)
             eng = self.engine(req.jurisdiction)
             data = self.encode(req.id, eng.pack.id, eng.decide_raw(req, explain=self.explain, _parts=True))
             # the answer's own text is escaped where it is encoded; what it echoes comes from this line
@@ -98,10 +102,7 @@ class _Decider:
     def _other_line(self, line: bytes, model, method: str) -> tuple[bytes, bool]:
         """``classify`` and ``interact``: parse with ``model``, answer with the engine's ``method``."""
         try:
-            try:
-                obj = model.model_validate_json(line)
-            except ValidationError as exc:
-                raise self._validation_error(exc) from None
+            obj = self.parse(model.model_validate_json, line)
             eng = self.engine(obj.jurisdiction)
             return one_line(json.dumps(getattr(eng, method)(obj), ensure_ascii=False, default=_iso).encode()), False
         except ZwgkError as exc:

@@ -93,30 +93,27 @@ def _fact_token(v, strings: frozenset) -> str:
 _T, _F = "TRUE", "FALSE"
 
 
-def _and(parts):
+def _join(op, parts, absorbing, neutral):
+    """``$and`` / ``$or`` of ``parts``, flattening nested ones of the same kind and simplifying the
+    constants: the absorbing one (FALSE for and, TRUE for or) decides, the neutral one drops out."""
     out = []
     for p in parts:
-        if p is _F:
-            return _F
-        if p is _T:
+        if p is absorbing:
+            return absorbing
+        if p is neutral:
             continue
-        out.extend(p["$and"] if isinstance(p, dict) and set(p) == {"$and"} else [p])
+        out.extend(p[op] if isinstance(p, dict) and set(p) == {op} else [p])
     if not out:
-        return _T
-    return out[0] if len(out) == 1 else {"$and": out}
+        return neutral
+    return out[0] if len(out) == 1 else {op: out}
+
+
+def _and(parts):
+    return _join("$and", parts, _F, _T)
 
 
 def _or(parts):
-    out = []
-    for p in parts:
-        if p is _T:
-            return _T
-        if p is _F:
-            continue
-        out.extend(p["$or"] if isinstance(p, dict) and set(p) == {"$or"} else [p])
-    if not out:
-        return _F
-    return out[0] if len(out) == 1 else {"$or": out}
+    return _join("$or", parts, _T, _F)
 
 
 class _Field:

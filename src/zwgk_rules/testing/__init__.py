@@ -170,6 +170,11 @@ def assert_never_discloses_article_14(decision, request) -> None:
             f"{out.disposition!r} by {out.trace}: 第十四条 forbids disclosing it\nrequest: {_label(request)}")
 
 
+def _agreed(dl) -> bool:
+    """A date agreed under 第三十五条 replaces both deadlines; otherwise the extended date is later."""
+    return dl.due == dl.extended_due
+
+
 def granted_working_days(decision, *, rulebook=None, due: str = "due") -> int | None:
     """The working days the agency was given (``due`` or ``extended_due``), counted on the decision's own
     calendar from the start of the reply period, without the excluded consultation days. Comparable
@@ -190,7 +195,7 @@ def granted_working_days(decision, *, rulebook=None, due: str = "due") -> int | 
     counted = bool(regime.params["receipt_day_counted"].value)
     r0 = cal.rank(start) - (1 if counted and cal.is_working_day(start) else 0)
     to_extended = cal.rank(dl.extended_due) - r0 - dl.excluded_days
-    if due == "extended_due" or dl.due == dl.extended_due:
+    if due == "extended_due" or _agreed(dl):
         return to_extended
     return to_extended - regime.params["max_extension"].value
 
@@ -204,7 +209,7 @@ def assert_not_later_than_national(local, national, *, rulebook=None) -> None:
     if a.deadline.due is None or b.deadline.due is None:
         return
     assert a.regime == b.regime, f"regimes differ: {a.regime} / {b.regime}"
-    if a.deadline.due == a.deadline.extended_due or b.deadline.due == b.deadline.extended_due:
+    if _agreed(a.deadline) or _agreed(b.deadline):
         # 第三十五条: a date agreed with the applicant replaces both, it is not a period: compare the dates
         assert a.deadline.due <= b.deadline.due, \
             f"agreed date {a.deadline.due} later than national {b.deadline.due}"
