@@ -51,7 +51,23 @@ def test_case(engine, case):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("case", acceptance_cases(), ids=lambda c: c["id"])
+# Commands of the contract that are not built yet: their shared cases are expected to fail (strict, so
+# that the day a command lands its cases must pass, and this list must shrink).
+NOT_YET_BUILT = {"case": "issue 11", "notice": "issue 11", "report": "issue 11"}
+
+
+def _acceptance_params():
+    out = []
+    for c in acceptance_cases():
+        marks = ()
+        if c["command"] in NOT_YET_BUILT:
+            marks = pytest.mark.xfail(strict=True, raises=(KeyError, AttributeError),
+                                      reason=f"`{c['command']}` is not built yet ({NOT_YET_BUILT[c['command']]})")
+        out.append(pytest.param(c, id=c["id"], marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("case", _acceptance_params())
 def test_acceptance_case(engine, case):
     exp = dict(case["expect"])
     mentions = exp.pop("error_mentions", None)
