@@ -338,60 +338,10 @@ class Rulebook:
                 yield r, t
 
 
-def _cache_dir() -> Path | None:
-    """Where compiled rulebooks are cached: ``$ZWGK_CACHE_DIR``, else ``~/.cache/zwgk_rules``;
-    ``ZWGK_CACHE_DIR=""`` (empty) turns the cache off."""
-    import os
-    env = os.environ.get("ZWGK_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "zwgk_rules"
-
-
-def _fingerprint(root: Path) -> str:
-    """A hash of every rule file and of the engine's own source: any change gives a new cache entry."""
-    import hashlib
-    h = hashlib.sha256()
-    src = Path(__file__).resolve().parent
-    for base in (root, src):
-        for path in sorted(base.rglob("*")):
-            if path.suffix in (".yaml", ".py") and path.is_file():
-                h.update(str(path.relative_to(base)).encode())
-                h.update(path.read_bytes())
-    return h.hexdigest()[:32]
-
-
-def load_cached(root: Path | None = None) -> Rulebook:
-    """The bundled rules, validated and compiled on first use and then read back from a cache
-    (keyed by a hash of the rule files and the code), so later start-ups skip parsing, validation
-    and compilation. The cache is an optimisation only: any problem with it falls back to loading."""
-    import os
-    import pickle
-    root = Path(root) if root is not None else rules_root()
-    folder = _cache_dir()
-    if folder is None:
-        return Rulebook(root)
-    path = folder / f"rulebook-{_fingerprint(root)}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            rb = pickle.load(fh)
-        if isinstance(rb, Rulebook):
-            return rb
-    except Exception:  # noqa: BLE001 - missing, unreadable or stale cache: load from the rule files
-        pass
-    rb = Rulebook(root)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(rb, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except Exception:  # noqa: BLE001 - a read-only home is fine: just no cache
-        pass
-    return rb
-
-
 @functools.lru_cache(maxsize=1)
 def default_rulebook() -> Rulebook:
-    return load_cached()
+    """The bundled rules, loaded once per process from the rule files shipped with the package.
+
+    Nothing is read from, or written to, a cache folder: a compiled rulebook is never read back from a
+    file another user could have written (issue 8)."""
+    return Rulebook()
