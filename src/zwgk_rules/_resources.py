@@ -5,18 +5,6 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-_LOADER = None
-
-
-def _loader():
-    """PyYAML's loader, imported on first use (a start-up from the compiled cache parses no YAML)."""
-    global _LOADER
-    if _LOADER is None:
-        import yaml
-        _LOADER = (yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader))   # libyaml when present
-    return _LOADER
-
-
 @functools.lru_cache(maxsize=1)
 def rules_root() -> Path:
     """The bundled ``rules`` folder: inside the installed package, or the repository's in a checkout."""
@@ -30,9 +18,9 @@ def rules_root() -> Path:
 
 
 def load_yaml(path: Path):
-    yaml, loader = _loader()
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=loader)
+    """One rule file as plain data (strict: no anchors, aliases, tags or duplicate keys; see ``_yaml``)."""
+    from ._yaml import load
+    return load(path, file=relative(path))
 
 
 def relative(path: Path) -> str:
