@@ -14,9 +14,10 @@ from pydantic import ValidationError
 
 from . import _deadline as dl
 from ._errors import InputError, UnsupportedInputError, ZwgkError
+from ._limits import closest, echo
 from ._facts import document_facts, item_facts, item_key, request_facts, request_key
 from ._models import (CitationOut, Classification, Deadline, DeadlineStep, Decision, DisclosureRequest, Document,
-                      ItemDecision, MessageRouting)
+                      ItemDecision, MessageRouting, ReadOnlyDict)
 from ._rulebook import Regime, Rulebook, default_rulebook
 from ._statutes import Citation
 from ._tables import CompiledTable
@@ -32,13 +33,18 @@ def validation_error(exc: ValidationError, prefix: str = "") -> InputError:
     # pydantic puts union/tag branches into loc; keep the field path only
     loc = [p for p in loc if not p.startswith(("function-", "literal[", "bool", "tagged-union"))]
     field = ".".join(loc) or None
-    msg = e["msg"]
-    if e["type"] == "extra_forbidden":
+    msg = e["msg"].removeprefix("Value error, ")
+    kind = e["type"]
+    if kind == "extra_forbidden":
         msg = "未知字段 (unknown field)"
-    elif e["type"] == "missing":
+    elif kind == "missing":
         msg = "缺少必填字段 (field required)"
-    elif e["type"] in ("literal_error", "enum"):
-        msg = f"取值无效 (invalid value) {e.get('input')!r}；{e['msg']}"
+    elif kind in ("literal_error", "enum"):
+        msg = f"取值无效 (invalid value) {echo(e.get('input'))}；{e['msg']}"
+    elif kind == "bool_type":
+        msg = f"须为 true 或 false (must be a JSON boolean)，收到 {echo(e.get('input'))}"
+    elif kind in ("string_too_long", "too_long"):
+        msg = f"超过长度上限 (too long)：{e['msg']}"
     elif field is None and "items" in msg:
         field = "items"
     if prefix and field:
@@ -58,7 +64,7 @@ def _validated(model, obj):
 def _cit(c: Citation, cache: dict) -> dict:
     d = cache.get(c)
     if d is None:
-        d = cache[c] = c.to_dict()
+        d = cache[c] = ReadOnlyDict(c.to_dict())
     return d
 
 
@@ -233,9 +239,8 @@ class Engine:
         kinds = {k.kind: k for k in inter.kinds}
         kd = kinds.get(message.kind)
         if kd is None:
-            import difflib
-            close = difflib.get_close_matches(message.kind, list(kinds), n=1)
-            hint = f"（是否应为 {close[0]!r}）" if close else ""
+            close = closest(message.kind, kinds)
+            hint = f"（是否应为 {close!r}）" if close else ""
             raise InputError(f"kind: 未知的留言类别 {message.kind!r}{hint}；可选：{list(kinds)}", field="kind")
         cal = self.calendar
         due = cal.add_working_days(message.received_on, kd.due_days)
@@ -491,8 +496,8 @@ class Engine:
             actions = list(rres.actions)
             one = self._item_cache.get(rres)      # memoised per request-level result, like item outputs
             if one is None:
-                one = {"disposition": disposition, "basis": basis, "actions": actions,
-                       "trace": list(rres.rule_ids)}
+                one = ReadOnlyDict(disposition=disposition, basis=tuple(basis), actions=tuple(actions),
+                                   trace=tuple(rres.rule_ids))
                 if len(self._item_cache) < 65536:
                     self._item_cache[rres] = one
             items_out = [one] * len(req.items)
@@ -569,8 +574,8 @@ class Engine:
         for r in results:
             for rid in r.rule_ids:
                 trace.append(rid)
-        return {"disposition": final.value, "basis": [_cit(b, self._cit_cache) for b in basis],
-                "actions": actions, "trace": trace}
+        return ReadOnlyDict(disposition=final.value, basis=tuple(_cit(b, self._cit_cache) for b in basis),
+                            actions=tuple(actions), trace=tuple(trace))
 
     def _combine(self, items: list[dict]):
         comb = self.rulebook.combination
@@ -702,8 +707,8 @@ def _to_model(raw: dict, cache: dict | None = None) -> Decision:
     def item(i):
         hit = cache.get(id(i))
         if hit is None or hit[0] is not i:
-            hit = (i, ItemDecision.model_construct(disposition=i["disposition"], basis=[cit(b) for b in i["basis"]],
-                                                   actions=list(i["actions"]), trace=list(i["trace"])))
+            hit = (i, ItemDecision.model_construct(disposition=i["disposition"], basis=tuple(cit(b) for b in i["basis"]),
+                                                   actions=tuple(i["actions"]), trace=tuple(i["trace"])))
             cache[id(i)] = hit
         return hit[1]
 
@@ -713,9 +718,9 @@ def _to_model(raw: dict, cache: dict | None = None) -> Decision:
         "received_on": dd["received_on"], "reply_period_starts": dd["reply_period_starts"], "due": dd["due"],
         "extended_due": dd["extended_due"], "correction_notice_by": dd["correction_notice_by"],
         "provisional": dd["provisional"], "calendar": dd["calendar"], "excluded_days": dd["excluded_days"],
-        "explain": None if explain is None else [DeadlineStep.model_construct(**s) for s in explain]})
+        "explain": None if explain is None else tuple(DeadlineStep.model_construct(**s) for s in explain)})
     return _construct(Decision, {
         "id": raw.get("id"), "jurisdiction": raw["jurisdiction"], "disposition": raw["disposition"],
-        "final": raw["final"], "regime": raw["regime"], "basis": [cit(b) for b in raw["basis"]],
-        "actions": raw["actions"], "deadline": deadline, "items": [item(i) for i in raw["items"]],
-        "trace": raw["trace"], "warnings": raw["warnings"]})
+        "final": raw["final"], "regime": raw["regime"], "basis": tuple(cit(b) for b in raw["basis"]),
+        "actions": tuple(raw["actions"]), "deadline": deadline, "items": tuple(item(i) for i in raw["items"]),
+        "trace": tuple(raw["trace"]), "warnings": tuple(raw["warnings"])})

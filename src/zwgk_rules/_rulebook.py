@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from pydantic import ValidationError
 
 from ._calendar import Calendar, load_calendars
 from ._errors import InputError, RuleFileError
+from ._limits import closest
 from ._facts import SCOPES, FieldType
 
 
@@ -44,8 +44,7 @@ def _validate(model, path: Path, data=None):
                 from ._schema import RuleSpec
                 fields = list(RuleSpec.model_fields) + ["when", "then"]
             if fields:
-                close = difflib.get_close_matches(str(e["loc"][-1]), fields, n=1)
-                sugg = close[0] if close else None
+                sugg = closest(e["loc"][-1], fields)
         raise RuleFileError(f"{e['msg']}", file=relative(path), rule_id=rid, field=loc, suggestion=sugg) from None
 
 
@@ -246,8 +245,7 @@ class Rulebook:
                 return t
         options = [f"classify.{t.name}" for t in self.classify.tables] + [
             f"{r.id}.{t.name}" for r in self.regimes for t in (r.request_table, *r.item_tables)]
-        close = difflib.get_close_matches(address, options, n=1)
-        raise KeyError(close[0] if close else None)
+        raise KeyError(closest(address, options))
 
     def parameter(self, address: str):
         head, _, name = address.partition(".")
@@ -323,10 +321,14 @@ class Rulebook:
                          field="submission")
 
     def pack(self, pack_id: str) -> Pack:
-        p = self.packs.get(pack_id)
+        p = self.packs.get(pack_id) if isinstance(pack_id, str) else None
         if p is None:
-            close = difflib.get_close_matches(pack_id, list(self.packs), n=1)
-            hint = f"（是否应为 {close[0]!r}）" if close else ""
+            from ._limits import MAX_CODE, echo
+            if not isinstance(pack_id, str) or len(pack_id) > MAX_CODE:
+                raise InputError(f"未知的规则包 jurisdiction={echo(pack_id)}；可用：{sorted(self.packs)}",
+                                 field="jurisdiction")
+            close = closest(pack_id, self.packs)
+            hint = f"（是否应为 {close!r}）" if close else ""
             raise InputError(f"未知的规则包 jurisdiction={pack_id!r}{hint}；可用：{sorted(self.packs)}",
                              field="jurisdiction")
         return p

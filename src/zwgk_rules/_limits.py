@@ -1,0 +1,57 @@
+"""Every size limit of the library, in one place (documented in ``docs/limits.md``).
+
+An input beyond a limit is answered by one error naming the field (or, for a line of the command
+line, one error line); nothing beyond a limit is read into memory. The limits are far above what a
+real request, document or pack needs; they exist so that a hostile or broken input costs a bounded
+amount of time and memory. Rule-file limits are in :mod:`zwgk_rules._yaml` (file size, nesting) and
+:mod:`zwgk_rules._conditions` (condition trees).
+"""
+from __future__ import annotations
+
+# ---------------------------------------------------------------- inputs (requests, documents, messages)
+
+#: one input line of ``zwgk decide|classify|interact`` (bytes), and a whole ``.json`` input file
+MAX_LINE_BYTES = 8 * 1024 * 1024
+#: items (所申请的信息) in one request
+MAX_ITEMS = 1000
+#: consultations (征求意见) in one request
+MAX_CONSULTATIONS = 100
+#: free text: an item's ``description``, a document's or message's ``title`` (characters)
+MAX_TEXT = 2000
+#: names: ``responsible_agency`` (characters)
+MAX_NAME = 200
+#: the caller's ``id`` (characters)
+MAX_ID = 256
+#: codes: ``jurisdiction``, a message's ``kind`` (characters)
+MAX_CODE = 64
+#: how much of a rejected value an error message repeats (characters)
+MAX_ECHO = 60
+
+# ---------------------------------------------------------------- memory of the speed layer
+
+#: a decision plan is memoised only for requests with at most this many items; a larger request is
+#: decided afresh each time (its plan would be large, and is unlikely to repeat)
+MEMO_MAX_ITEMS = 8
+
+
+def echo(value) -> str:
+    """``repr(value)`` cut to :data:`MAX_ECHO` characters, for error messages (a long string is cut before
+    it is repeated, so a 50 MB value costs nothing here)."""
+    if isinstance(value, (str, bytes)) and len(value) > MAX_ECHO:
+        unit = "字符 / chars" if isinstance(value, str) else "字节 / bytes"
+        return f"{value[:MAX_ECHO]!r}…（共 {len(value)} 个{unit}）"
+    text = repr(value)
+    if len(text) > MAX_ECHO:
+        text = text[:MAX_ECHO] + f"…（共 {len(text)} 个字符 / {len(text)} chars）"
+    return text
+
+
+def closest(word, options) -> str | None:
+    """The option closest to ``word`` (for "did you mean"), or None. A word longer than any sensible
+    name is not compared at all: difflib indexes the word and costs about 45 times its size."""
+    import difflib
+    word = str(word)
+    if len(word) > 2 * MAX_CODE:
+        return None
+    close = difflib.get_close_matches(word, [str(o) for o in options], n=1)
+    return close[0] if close else None
