@@ -1,8 +1,18 @@
-"""Command line: ``zwgk decide FILE|-`` and ``zwgk schema decide`` (also ``python -m zwgk_rules``).
+"""Command line: ``zwgk decide|classify|interact FILE|-``, ``zwgk check``, ``zwgk schema`` (also
+``python -m zwgk_rules``).
 
 One output line per input line, in order; a bad line prints ``{"error": {"message", "field"}}`` and
-the batch goes on. Exit status: 0 every line answered, 1 some line is an error, 2 cannot run.
-Input is streamed line by line, so memory stays flat however long the file is.
+the batch goes on. Input is streamed in bounded blocks, so memory stays flat however long the file
+is and however long a line is (a line over ``MAX_LINE_BYTES`` is answered by an error line and its
+bytes are skipped, never held). Lines end at LF, CRLF or CR; a UTF-8 byte-order mark is skipped.
+
+Exit status (docs/cli.md):
+
+* 0 every line answered; 1 some line is an error line; 2 the command cannot run (bad arguments, an
+  input that is a folder or unreadable, closed stdin or stdout, rules that fail to load);
+* 3 the batch was cut short by a fault (the output closed or full, a worker process lost);
+  130 / 143 interrupted by SIGINT / SIGTERM. In each of these cases stderr says how many input lines
+  were answered, so the caller knows where to resume.
 """
 from __future__ import annotations
 
@@ -16,7 +26,7 @@ from typing import IO, Iterator
 from pydantic import ValidationError
 
 from ._encode import has_separator, one_line
-from ._errors import ZwgkError
+from ._errors import InputError, ZwgkError
 from ._models import (Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
                       MessageRouting)
 
@@ -25,23 +35,187 @@ def _iso(o):
     return o.isoformat()
 
 
-def _lines(path: str, stdin) -> Iterator[bytes]:
-    """The input's non-blank lines as UTF-8 bytes (a ``.json`` file is one document, however laid out).
+class _Idle:
+    """Marks that the input had nothing more to give for now (a short read from a pipe): the lines read
+    so far are decided and written at once, so ``zwgk decide -`` answers as a coprocess would."""
+
+    __slots__ = ()
+
+
+_IDLE = _Idle()
+
+
+class _Overlong:
+    """An input line (or ``.json`` file) longer than ``MAX_LINE_BYTES``: answered by an error line as soon
+    as the limit is passed; the rest of it is skipped, never held."""
+
+    __slots__ = ()
+
+
+_BOM = b"\xef\xbb\xbf"
+_BLOCK = 1 << 20
+
+
+def _frames(fh, limit: int) -> Iterator[bytes | _Overlong]:
+    """The non-blank lines of a binary stream, split at LF, CRLF or CR, in bounded memory.
+
+    Reads blocks of at most 1 MiB (``read1``: what a pipe has, without waiting for a full block). A
+    line longer than ``limit`` gives one ``_Overlong`` and is skipped up to its end."""
+    import re
+    raw_read = getattr(fh, "read1", None) or fh.read
+
+    def read(n):
+        try:
+            return raw_read(n)
+        except OSError as exc:
+            raise _InputFailed(f"无法读取输入 / cannot read the input: {exc.strerror or exc}") from None
+
+    eol = re.compile(rb"[\r\n]")
+    carry = b""
+    dropping = False        # skipping the rest of an overlong line
+    head = b""              # the first bytes, until a BOM can be recognised
+    while True:
+        data = read(_BLOCK)
+        if not data:
+            break
+        short = len(data) < _BLOCK
+        if head is not None:
+            head += data
+            if len(head) < 3 and _BOM.startswith(head):
+                continue
+            data, head = head.removeprefix(_BOM), None
+        if dropping:
+            m = eol.search(data)
+            if m is None:
+                if short:
+                    yield _IDLE
+                continue
+            dropping = False
+            data = data[m.end():]
+        buf = carry + data if carry else data
+        parts = buf.splitlines()
+        carry = b"" if buf[-1:] in (b"\n", b"\r") or not parts else parts.pop()
+        for part in parts:
+            if len(part) > limit:
+                yield _Overlong()
+            elif part.strip():
+                yield part
+        if len(carry) > limit:
+            yield _Overlong()
+            dropping, carry = True, b""
+        if short:
+            yield _IDLE
+    if head:
+        carry = head.removeprefix(_BOM)
+    if not dropping and carry.strip():
+        yield _Overlong() if len(carry) > limit else carry
+
+
+def _lines(path: str, stdin, limit: int | None = None) -> Iterator[bytes | _Overlong]:
+    """The input's lines as UTF-8 bytes (a ``.json`` file is one document, however laid out).
     pydantic parses bytes directly, so the input is never decoded to ``str``."""
+    from ._limits import MAX_LINE_BYTES
+    limit = MAX_LINE_BYTES if limit is None else limit
     if path == "-":
-        for line in getattr(stdin, "buffer", stdin):
-            if line.strip():
-                yield line if isinstance(line, bytes) else line.encode("utf-8")
+        if stdin is None:
+            raise _CannotRun("标准输入已关闭 / standard input is closed")
+        yield from _frames(getattr(stdin, "buffer", stdin), limit)
         return
-    with open(path, "rb") as fh:
+    with _open_input(path) as fh:
         if path.endswith(".json"):
-            data = fh.read()
+            try:
+                data = fh.read(limit + 1)
+            except OSError as exc:
+                raise _CannotRun(f"无法读取 / cannot read {path}: {exc.strerror or exc}") from None
+            if len(data) > limit:
+                yield _Overlong()
+                return
+            data = data.removeprefix(_BOM)
             if data.strip():
                 yield data
             return
-        for line in fh:
-            if line.strip():
-                yield line
+        yield from _frames(fh, limit)
+
+
+class _CannotRun(Exception):
+    """The command cannot run at all (exit 2): the message says why."""
+
+
+class _InputFailed(Exception):
+    """Reading the input failed part-way (exit 2): the message says why, stderr how far the batch got."""
+
+
+class _CutShort(Exception):
+    """The batch stopped part-way (exit 3): the output failed or a worker was lost."""
+
+    def __init__(self, message: str, code: int = 3) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _open_input(path: str):
+    import errno
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise _CannotRun(f"找不到文件 / file not found: {path}") from None
+    except IsADirectoryError:
+        raise _CannotRun(f"输入是目录，不是文件 / is a directory, not a file: {path}") from None
+    except PermissionError:
+        raise _CannotRun(f"无权读取文件 / permission denied: {path}") from None
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise _CannotRun(f"找不到文件 / file not found: {path}") from None
+        raise _CannotRun(f"无法读取 / cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _overlong_error(line: _Overlong) -> ZwgkError:
+    from ._limits import MAX_LINE_BYTES
+    return InputError(f"输入行超过 {MAX_LINE_BYTES:,} 字节的上限，未读取 / "
+                      f"line longer than the limit of {MAX_LINE_BYTES:,} bytes: not read")
+
+
+def _fields_given(model) -> int:
+    """How many keys the input gave for ``model`` and everything nested in it (its fields set)."""
+    fields = model.__pydantic_fields_set__
+    n = len(fields)
+    values = model.__dict__
+    for name in fields:
+        v = values[name]
+        if hasattr(v, "__pydantic_fields_set__"):
+            n += _fields_given(v)
+        elif v.__class__ is tuple and v and hasattr(v[0], "__pydantic_fields_set__"):
+            for x in v:
+                n += _fields_given(x)
+    return n
+
+
+def _keys_match_fields(line: bytes, model) -> bool:
+    """True when the line certainly has no key twice: it has exactly as many ``":`` as the model has
+    fields given (every key is a string followed by a colon; unknown keys are already errors). Any doubt
+    (a space before a colon, ``":`` inside a string) goes to the exact check."""
+    if b'" :' in line or b'"\t:' in line or b'"\n' in line or b'"\r' in line:
+        return False
+    return line.count(b'":') == _fields_given(model)
+
+
+def _raise_duplicate_key(data: bytes) -> None:
+    """The exact check: parse keeping every key, and name the first key given twice with its path."""
+    def walk(node, path):
+        if isinstance(node, list) and node and all(isinstance(p, tuple) for p in node):
+            seen = set()
+            for key, value in node:
+                if key in seen:
+                    where = ".".join([*path, key])
+                    raise InputError(f"{where}: 键 {key!r} 重复 / duplicate key", field=where)
+                seen.add(key)
+                walk(value, [*path, key])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, [*path, str(i)])
+
+    walk(json.loads(data, object_pairs_hook=list), [])
 
 
 def _error_line(exc: ZwgkError) -> bytes:
@@ -77,13 +251,21 @@ class _Decider:
         return eng
 
     def parse(self, parse, line: bytes):
-        """One input line through a model's JSON parser; a validation error becomes an InputError."""
+        """One input line through a model's JSON parser; a validation error becomes an InputError,
+        and so does a key given twice in one object (JSON parsers keep the last one without a word)."""
         try:
-            return parse(line)
+            obj = parse(line)
         except ValidationError as exc:
             raise self._validation_error(exc) from None
+        except RecursionError:
+            raise InputError("输入嵌套过深 / input nested too deeply") from None
+        if not _keys_match_fields(line, obj):
+            _raise_duplicate_key(line)
+        return obj
 
-    def line(self, line: bytes) -> tuple[bytes, bool]:
+    def line(self, line: bytes | _Overlong) -> tuple[bytes, bool]:
+        if line.__class__ is _Overlong:
+            return _error_line(_overlong_error(line)), True
         if self.command == "classify":
             return self.classify_line(line)
         if self.command == "interact":
@@ -128,8 +310,37 @@ _WORKER: _Decider | None = None
 _TURN = None        # (shared counter, condition, output fd) when workers write their answers themselves
 
 
+def _die_with_parent() -> None:
+    """A worker never outlives the ``zwgk`` process that started it: on Linux the kernel kills it when the
+    parent dies (PR_SET_PDEATHSIG); elsewhere a watchdog thread notices the parent is gone. Either way
+    the worker's copy of the output is closed, so a downstream reader is not left waiting."""
+    import signal
+    parent = os.getppid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent decides what an interrupt means
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)     # the parent's handler was inherited: a worker just ends
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:     # PR_SET_PDEATHSIG
+            if os.getppid() != parent:                      # the parent died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="zwgk-parent-watch").start()
+
+
 def _worker_init(explain: bool, backend: str, command: str, turn=None) -> None:
     global _WORKER, _TURN
+    _die_with_parent()
     _WORKER = _Decider(explain, backend, command)
     _TURN = turn
 
@@ -149,8 +360,9 @@ def _worker_chunk_to_fd(seq: int, lines: list[bytes]) -> bool:
 
     The answers go straight from the worker to the output file descriptor instead of back through the
     parent: on two cores that saves a copy of every answer through a pipe. Chunks are taken in order
-    from one queue, so the lowest unwritten chunk is always being decided and the wait cannot deadlock;
-    the turn passes on even when a chunk fails, and the parent then stops with that error."""
+    from one queue, so the lowest unwritten chunk is always being decided and the wait cannot deadlock.
+    When a chunk fails (or its write does), the turn is not passed on: the parent stops the pool and
+    reports how many chunks were written."""
     counter, cond, fd = _TURN
     try:
         data, bad = _WORKER.chunk(lines)
@@ -160,12 +372,14 @@ def _worker_chunk_to_fd(seq: int, lines: list[bytes]) -> bool:
     with cond:
         while counter.value != seq:
             cond.wait()
-        try:
-            if error is None:
+        if error is None:
+            try:
                 _write_all(fd, data)
-        finally:
-            counter.value = seq + 1
-            cond.notify_all()
+            except OSError as exc:      # the output failed: the turn is not passed on, the batch ends
+                error = exc
+            else:
+                counter.value = seq + 1     # chunks fully written: the parent reports it if the batch fails
+                cond.notify_all()
     if error is not None:
         raise error
     return bad
@@ -191,69 +405,153 @@ class _TextSink:
         self.stream.write(data.decode("utf-8"))
 
 
-def _chunks(lines: Iterator[bytes], size: int) -> Iterator[list[bytes]]:
-    buf: list[bytes] = []
+def _chunks(lines: Iterator[bytes | _Overlong | _Idle], size: int) -> Iterator[list]:
+    """Lines in chunks of ``size``; a chunk also ends where the input paused (``_IDLE``) or a line was
+    too long, so that answers are not held back waiting for more input."""
+    buf: list = []
     for ln in lines:
+        if ln is _IDLE:
+            if buf:
+                yield buf
+                buf = []
+            continue
         buf.append(ln)
-        if len(buf) >= size:
+        if len(buf) >= size or ln.__class__ is _Overlong:
             yield buf
             buf = []
     if buf:
         yield buf
 
 
+class _Progress:
+    """How far a batch got: input lines read into chunks and lines whose answers were written."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []      # lines per chunk, in order
+        self.written_chunks = 0
+
+    @property
+    def answered(self) -> int:
+        return sum(self.sizes[:self.written_chunks])
+
+
+def _write_failure(exc: BaseException) -> str:
+    import errno
+    if isinstance(exc, BrokenPipeError) or getattr(exc, "errno", None) == errno.EPIPE:
+        return "输出已被关闭（下游不再读取）/ the output was closed by the reader"
+    if getattr(exc, "errno", None) == errno.ENOSPC:
+        return "磁盘已满，无法写出答复 / no space left on the output device"
+    return f"无法写出答复 / cannot write the answers: {getattr(exc, 'strerror', None) or exc}"
+
+
 def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = "python",
-               jobs: int = 1, chunk: int = 2000, command: str = "decide") -> int:
+               jobs: int = 1, chunk: int = 2000, command: str = "decide", progress: _Progress | None = None) -> int:
     """Decide every line of ``path`` (or stdin for "-") into ``out``, in input order. ``out`` is a binary
     stream (UTF-8 is written to it) or a text stream.
 
     With ``jobs`` > 1 the lines are decided by worker processes, chunk by chunk; at most
-    ``2 × jobs`` chunks are in flight, so memory stays flat on inputs of any length."""
+    ``2 × jobs`` chunks are in flight, so memory stays flat on inputs of any length.
+
+    Raises ``_CannotRun`` when the input cannot be read and ``_CutShort`` when the output fails or a
+    worker is lost part-way; ``progress`` (if given) then tells how many lines were answered."""
+    prog = progress if progress is not None else _Progress()
     failed = False
     if isinstance(out, io.TextIOBase):
         out = _TextSink(out)
     if jobs <= 1 or backend != "python":
         d = _Decider(explain, backend, command)
+        flush = getattr(out, "flush", None) or (lambda: None)
         for block in _chunks(_lines(path, stdin), chunk):
+            prog.sizes.append(len(block))
             data, bad = d.chunk(block)
             failed |= bad
-            out.write(data)
+            try:
+                out.write(data)
+                flush()
+            except OSError as exc:
+                raise _CutShort(_write_failure(exc)) from None
+            prog.written_chunks += 1
         return 1 if failed else 0
     import collections
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from ._rulebook import default_rulebook
     default_rulebook()  # load once in the parent: forked workers inherit it
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     fd = _fileno(out)
+    turn = None
     if fd is not None:
         # workers write their answers to the output themselves, in turn
-        out.flush()
+        try:
+            out.flush()
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
         turn = (ctx.Value("q", 0, lock=False), ctx.Condition(), fd)
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
-                                 initargs=(explain, backend, command, turn)) as pool:
-            pending: collections.deque = collections.deque()
-            for seq, block in enumerate(_chunks(_lines(path, stdin), chunk)):
-                pending.append(pool.submit(_worker_chunk_to_fd, seq, block))
-                while len(pending) >= 2 * jobs:
-                    failed |= pending.popleft().result()
-            while pending:
-                failed |= pending.popleft().result()
-        return 1 if failed else 0
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(explain, backend, command)) as pool:
-        pending = collections.deque()
-        for block in _chunks(_lines(path, stdin), chunk):
-            pending.append(pool.submit(_worker_chunk, block))
-            while len(pending) >= 2 * jobs:
-                data, bad = pending.popleft().result()
-                failed |= bad
-                out.write(data)
-        while pending:
-            data, bad = pending.popleft().result()
-            failed |= bad
+        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn)
+    else:
+        task, initargs = _worker_chunk, (explain, backend, command)
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=initargs)
+    pending: collections.deque = collections.deque()
+
+    def settle(fut):
+        nonlocal failed
+        result = fut.result()
+        if turn is None:
+            data, bad = result
             out.write(data)
+            if hasattr(out, "flush"):
+                out.flush()
+        else:
+            bad = result
+        failed |= bad
+        prog.written_chunks += 1
+
+    try:
+        for seq, block in enumerate(_chunks(_lines(path, stdin), chunk)):
+            prog.sizes.append(len(block))
+            pending.append(pool.submit(task, seq, block) if turn is not None else pool.submit(task, block))
+            while len(pending) >= 2 * jobs:
+                settle(pending.popleft())
+        while pending:
+            settle(pending.popleft())
+    except BrokenProcessPool:
+        if turn is not None:
+            prog.written_chunks = turn[0].value
+        _stop(pool)
+        raise _CutShort("工作进程意外退出 / a worker process was lost") from None
+    except OSError as exc:
+        if turn is not None:
+            prog.written_chunks = turn[0].value
+        _stop(pool)
+        raise _CutShort(_write_failure(exc)) from None
+    except BaseException:
+        if turn is not None:
+            prog.written_chunks = turn[0].value
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
     return 1 if failed else 0
+
+
+def _stop(pool) -> None:
+    """Stop a worker pool now: queued chunks are cancelled and running workers terminated."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    for proc in procs:
+        try:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def run_check(packs, *, json_out: bool = False, report: str | None = None) -> int:
@@ -323,20 +621,84 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)
-        # answers are UTF-8 bytes, written in blocks to the binary layer of stdout
-        out = getattr(sys.stdout, "buffer", sys.stdout)
-        sys.stdout.flush()
-        try:
-            if args.command in ("classify", "interact"):
-                return run_decide(args.file, out, sys.stdin, jobs=jobs, command=args.command)
-            return run_decide(args.file, out, sys.stdin, explain=args.explain, backend=args.backend, jobs=jobs)
-        finally:
-            out.flush()
+        return _run_batch(args, jobs)
+    except _CannotRun as exc:
+        sys.stderr.write(f"zwgk: {exc}\n")
+        return 2
     except FileNotFoundError as exc:
         sys.stderr.write(f"zwgk: 找不到文件 / file not found: {exc.filename}\n")
         return 2
     except ZwgkError as exc:  # the rules themselves failed to load
         sys.stderr.write(f"zwgk: {exc.message}\n")
         return 2
-    except BrokenPipeError:
-        return 0
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that the batch ends like an interrupt."""
+
+
+def _run_batch(args, jobs: int) -> int:
+    """Run ``decide``/``classify``/``interact`` over the input, turning every fault into a message on
+    stderr and an exit status (see the module docstring); never a traceback."""
+    import signal
+    stdout = sys.stdout
+    if stdout is None:
+        raise _CannotRun("标准输出已关闭 / standard output is closed")
+    # answers are UTF-8 bytes, written in blocks to the binary layer of stdout
+    out = getattr(stdout, "buffer", stdout)
+    prog = _Progress()
+
+    def on_term(signum, frame):
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, on_term) if _main_thread() else None
+    try:
+        try:
+            stdout.flush()
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
+        if args.command in ("classify", "interact"):
+            return run_decide(args.file, out, sys.stdin, jobs=jobs, command=args.command, progress=prog)
+        return run_decide(args.file, out, sys.stdin, explain=args.explain, backend=args.backend, jobs=jobs,
+                          progress=prog)
+    except _CutShort as exc:
+        return _cut_short(exc.message, exc.code, prog)
+    except _InputFailed as exc:
+        return _cut_short(str(exc), 2, prog)
+    except KeyboardInterrupt:
+        return _cut_short("已中断 / interrupted", 130, prog)
+    except _Terminated:
+        return _cut_short("已终止 / terminated (SIGTERM)", 143, prog)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
+
+
+def _cut_short(reason: str, code: int, prog: _Progress) -> int:
+    """Say how far the batch got, and keep Python from reporting a broken stdout again at exit."""
+    n = prog.answered
+    sys.stderr.write(f"zwgk: {reason}；已写出前 {n:,} 行输入的答复，其后未完成 / answered the first {n:,} "
+                     f"input lines; the rest was not answered\n")
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
+    _silence_stdout()
+    return code
+
+
+def _silence_stdout() -> None:
+    """After the output failed, point stdout at /dev/null so that the interpreter's own flush at exit
+    does not print a second error."""
+    try:
+        fd = sys.stdout.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass

@@ -1,0 +1,300 @@
+"""Issue 8, points 4, 5 and 6 at the command line: bounded reading, faults that end cleanly (a message
+on stderr and an exit status, never a traceback), strict framing of lines."""
+import json
+import os
+import signal
+import threading
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+OK = {"submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, "items": [{"description": "x"}]}
+LINE = json.dumps(OK)
+CMD = [sys.executable, "-m", "zwgk_rules"]
+
+
+def _env():
+    return {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def run(*args, **kw):
+    kw.setdefault("capture_output", True)
+    kw.setdefault("timeout", 120)
+    return subprocess.run([*CMD, *args], env=_env(), **kw)
+
+
+def _no_traceback(r):
+    err = r.stderr if isinstance(r.stderr, str) else r.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err
+    return err
+
+
+# ------------------------------------------------------------------ 5. faults end with a message and exit 2/3
+
+def test_a_directory_as_input_is_a_message_and_exit_2(tmp_path):
+    r = run("decide", str(tmp_path), text=True)
+    assert r.returncode == 2
+    assert "目录" in _no_traceback(r)
+
+
+def test_an_unreadable_file_is_a_message_and_exit_2(tmp_path, monkeypatch, capsys):
+    f = tmp_path / "secret.jsonl"
+    f.write_text(LINE + "\n", encoding="utf-8")
+    if os.geteuid() != 0:
+        f.chmod(0)
+        r = run("decide", str(f), text=True)
+        assert r.returncode == 2, r.stderr
+        assert "无权读取" in _no_traceback(r)
+        return
+    # root reads anything: make the operating system's refusal happen in-process
+    import builtins
+
+    from zwgk_rules._cli import main
+    real_open = builtins.open
+
+    def refusing_open(path, *a, **kw):
+        if str(path) == str(f):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *a, **kw)
+
+    monkeypatch.setattr(builtins, "open", refusing_open)
+    assert main(["decide", str(f)]) == 2
+    assert "无权读取" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="needs /proc/self/mem")
+def test_an_input_that_fails_while_read_is_a_message_and_exit_2():
+    r = run("decide", "/proc/self/mem", text=True)      # opens, then every read fails (EIO)
+    assert r.returncode == 2, r.stderr
+    assert "无法读取" in _no_traceback(r)
+
+
+def test_closed_stdin_is_a_message_and_exit_2():
+    r = run("decide", "-", text=True, stdin=subprocess.DEVNULL, preexec_fn=lambda: os.close(0))
+    assert r.returncode == 2
+    assert "标准输入" in _no_traceback(r)
+
+
+def test_closed_stdout_is_a_message_and_exit_2(tmp_path):
+    f = tmp_path / "r.jsonl"
+    f.write_text(LINE + "\n", encoding="utf-8")
+    r = subprocess.run([*CMD, "decide", str(f)], env=_env(), stderr=subprocess.PIPE, text=True, timeout=120,
+                       preexec_fn=lambda: os.close(1))
+    assert r.returncode == 2
+    assert "标准输出" in _no_traceback(r)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_is_a_message_saying_how_far_it_got_and_exit_3(tmp_path, jobs):
+    f = tmp_path / "r.jsonl"
+    f.write_text((LINE + "\n") * 5000, encoding="utf-8")
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([*CMD, "decide", str(f), "--jobs", jobs], env=_env(), stdout=full,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+    assert r.returncode == 3
+    err = _no_traceback(r)
+    assert "磁盘已满" in err and "已写出前 0 行" in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_closed_pipe_is_not_a_success(tmp_path, jobs):
+    f = tmp_path / "r.jsonl"
+    f.write_text((LINE + "\n") * 20000, encoding="utf-8")
+    p = subprocess.Popen([*CMD, "decide", str(f), "--jobs", jobs], env=_env(), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    first = p.stdout.readline()
+    assert json.loads(first)["disposition"] == "disclose"
+    p.stdout.close()                            # the reader goes away, as `| head -1` does
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 3
+    err = err.decode()
+    assert "Traceback" not in err and "输出已被关闭" in err
+
+
+# ------------------------------------------------------------------ 4. bounded reading
+
+def _rss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return 0
+    return 0
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_an_endless_line_is_answered_once_read_in_bounded_memory_and_interruptible():
+    p = subprocess.Popen([*CMD, "decide", "/dev/zero"], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    threading.Timer(60, p.kill).start()          # never hang the suite
+    first = p.stdout.readline()                 # the error line comes as soon as the limit is passed
+    assert json.loads(first)["error"]["message"].startswith("输入行超过")
+    peak = 0
+    for _ in range(10):
+        time.sleep(0.2)
+        peak = max(peak, _rss_kb(p.pid))
+    assert peak < 200_000, f"{peak} kB"
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=20)
+    assert p.returncode == 130
+    assert "已中断" in err.decode() and "Traceback" not in err.decode()
+
+
+def test_an_overlong_line_is_one_error_line_and_the_batch_goes_on(tmp_path):
+    from zwgk_rules._limits import MAX_LINE_BYTES
+    f = tmp_path / "r.jsonl"
+    with open(f, "w", encoding="utf-8") as fh:
+        fh.write(LINE + "\n")
+        fh.write('{"id": "' + "x" * (MAX_LINE_BYTES + 10) + '"}\n')
+        fh.write(LINE + "\n")
+    r = run("decide", str(f), text=True)
+    lines = r.stdout.splitlines()
+    assert r.returncode == 1 and len(lines) == 3
+    assert "disposition" in json.loads(lines[0]) and "disposition" in json.loads(lines[2])
+    assert "上限" in json.loads(lines[1])["error"]["message"]
+
+
+# ------------------------------------------------------------------ 6. framing and strictness
+
+def test_bom_crlf_and_cr_only_files_are_framed_right(tmp_path):
+    a, b = json.dumps({**OK, "id": "a"}), json.dumps({**OK, "id": "b"})
+    for name, data in [("bom.jsonl", "\ufeff" + a + "\n" + b + "\n"), ("crlf.jsonl", a + "\r\n" + b + "\r\n"),
+                       ("cr.jsonl", a + "\r" + b + "\r"), ("bom.json", "\ufeff" + a)]:
+        f = tmp_path / name
+        f.write_bytes(data.encode("utf-8"))
+        r = run("decide", str(f), text=True)
+        ids = [json.loads(x).get("id") for x in r.stdout.splitlines()]
+        assert r.returncode == 0, (name, r.stdout)
+        assert ids == (["a", "b"] if name != "bom.json" else ["a"]), name
+
+
+def test_a_duplicate_key_is_an_error_naming_it(tmp_path):
+    secret = ('{"submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, '
+              '"items": [{"categories": ["state_secret"], "categories": []}]}')
+    twice = ('{"submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, "nature": "petition", '
+             '"nature" : "information", "items": [{}]}')
+    quoted = '{"id": "a \\": b", "submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, "items": [{}]}'
+    f = tmp_path / "r.jsonl"
+    f.write_text("\n".join([secret, twice, quoted]) + "\n", encoding="utf-8")
+    r = run("decide", str(f), text=True)
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert out[0]["error"]["field"] == "items.0.categories"
+    assert out[1]["error"]["field"] == "nature"
+    assert out[2]["disposition"] == "disclose"          # `":` inside a string is not a key
+    doc = '{"doc_type": "通知", "formed_on": "2026-04-30", "flags": ["state_secret"], "flags": []}'
+    f.write_text(doc + "\n", encoding="utf-8")
+    r = run("classify", str(f), text=True)
+    assert json.loads(r.stdout)["error"]["field"] == "flags"
+
+
+@pytest.mark.parametrize("field,value", [
+    ("exists", "no"), ("exists", "N"), ("exists", 0), ("exists", 1), ("severable", "true"),
+])
+def test_only_json_booleans_are_booleans(engine, field, value):
+    import zwgk_rules
+    with pytest.raises(zwgk_rules.InputError) as info:
+        engine.decide({**OK, "items": [{field: value}]})
+    assert info.value.field == f"items.0.{field}"
+
+
+@pytest.mark.parametrize("value", [1772409600, "2026-03-02T00:00:00", "2026-3-2", "20260302", b"2026-03-02",
+                                   " 2026-03-02"])
+def test_only_iso_dates_are_dates(engine, value):
+    import datetime as dt
+
+    import zwgk_rules
+    with pytest.raises(zwgk_rules.InputError) as info:
+        engine.decide({**OK, "submission": {"channel": "in_person", "submitted_on": value}})
+    assert info.value.field == "submission.submitted_on"
+    assert engine.decide({**OK, "submission": {"channel": "in_person", "submitted_on": dt.date(2026, 3, 2)}})
+
+
+# ------------------------------------------------------------------ 5. parallel workers die with the batch
+
+def _big(tmp_path, n=400_000):
+    f = tmp_path / "big.jsonl"
+    with open(f, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps({**OK, "id": str(i)}) + "\n")
+    return f
+
+
+def _children(pid):
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as fh:
+                    st = fh.read()
+                if int(st[st.rindex(b")") + 2:].split()[1]) == pid:
+                    out.append(int(d))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            st = fh.read()
+        return st[st.rindex(b")") + 2:st.rindex(b")") + 3] != b"Z"
+    except OSError:
+        return False
+
+
+def _start_parallel(tmp_path, stdout):
+    f = _big(tmp_path)
+    p = subprocess.Popen([*CMD, "decide", str(f), "--jobs", "2"], env=_env(), stdout=stdout, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(_children(p.pid)) < 2:
+        time.sleep(0.05)
+    kids = _children(p.pid)
+    assert len(kids) >= 2
+    return p, kids
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_stops_the_workers_and_says_how_far_it_got(tmp_path):
+    with open(tmp_path / "out.jsonl", "wb") as out:
+        p, kids = _start_parallel(tmp_path, out)
+        time.sleep(1.0)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=30)
+    assert p.returncode == 143
+    assert "已终止" in err.decode() and "Traceback" not in err.decode()
+    time.sleep(0.5)
+    assert not [k for k in kids if _alive(k)], "workers outlived the batch"
+    answered = int(err.decode().split("已写出前 ")[1].split(" 行")[0].replace(",", ""))
+    written = (tmp_path / "out.jsonl").read_bytes().count(b"\n")
+    assert written >= answered                  # everything reported as answered is in the output
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killing_the_parent_kills_the_workers_and_closes_the_pipe(tmp_path):
+    p, kids = _start_parallel(tmp_path, subprocess.PIPE)
+    p.stdout.readline()
+    p.kill()
+    t = time.time()
+    p.stdout.read()                             # EOF only once every writer (workers too) is gone
+    assert time.time() - t < 10
+    p.wait(timeout=10)
+    time.sleep(0.3)
+    assert not [k for k in kids if _alive(k)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_lost_worker_ends_the_batch_with_exit_3_and_a_count(tmp_path):
+    with open(tmp_path / "out.jsonl", "wb") as out:
+        p, kids = _start_parallel(tmp_path, out)
+        time.sleep(1.0)
+        os.kill(kids[0], signal.SIGKILL)
+        _, err = p.communicate(timeout=60)
+    err = err.decode()
+    assert p.returncode == 3, err
+    assert "工作进程" in err and "已写出前" in err and "Traceback" not in err
