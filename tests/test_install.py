@@ -156,6 +156,12 @@ def test_install_falls_back_to_no_durable_backend_where_c_cannot_be_compiled(tmp
     assert r.returncode == 0 and r.stdout.strip() == "cn", r.stderr[-2000:]
     r = run([py, "-c", "import durable"], cwd=tmp_path, env=env)
     assert r.returncode != 0 and "ModuleNotFoundError" in r.stderr, r.stdout + r.stderr
+    # scripts/demo.sh needs no compiler either (its install, -e ., is part of what was just installed)
+    r = run(["sh", ROOT / "scripts" / "demo.sh"], cwd=tmp_path,
+            env=clean_env(ZWGK_VENV=str(env_dir), CC="/bin/false", CXX="/bin/false",
+                          PIP_CACHE_DIR=str(tmp_path / "pip-cache")))
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert '"disposition": "disclose"' in r.stdout
     # the suite then runs with the durable tests skipped (not erroring)
     r = run([py, "-m", "pytest", "-p", "no:cacheprovider", "-rs", *DURABLE_TESTS], cwd=ROOT, env=env)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
