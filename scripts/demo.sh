@@ -1,13 +1,16 @@
 #!/bin/sh
-# Sets up .venv (if needed), installs zwgk-rules and decides the bundled example requests.
+# Sets up .venv (if needed; $ZWGK_VENV names another venv, as in scripts/install.sh), installs zwgk-rules
+# and decides the bundled example requests. Needs no C compiler: the package and its dependencies
+# (pydantic, PyYAML, python-dateutil) install from wheels; the durable extra is not installed here.
 set -eu
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$PY" -m venv .venv
+VENV=${ZWGK_VENV:-.venv}
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV"
 fi
-.venv/bin/python -m pip install -q -e . >/dev/null 2>&1 || .venv/bin/python -m pip install -e .
+"$VENV/bin/python" -m pip install -q -e . >/dev/null 2>&1 || "$VENV/bin/python" -m pip install -e .
 echo "== zwgk decide examples/requests.jsonl（依申请公开申请 → 处理决定）"
-.venv/bin/zwgk decide examples/requests.jsonl
+"$VENV/bin/zwgk" decide examples/requests.jsonl
 echo "== zwgk classify examples/documents.jsonl（公文 → 公开属性）"
-.venv/bin/zwgk classify examples/documents.jsonl
+"$VENV/bin/zwgk" classify examples/documents.jsonl

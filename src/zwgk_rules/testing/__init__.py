@@ -35,9 +35,19 @@ __all__ = [
     "granted_working_days",
 ]
 
-#: 第十四条 categories (one definition, in ``strategies``; tests check it against the rule files).
-from .strategies import ARTICLE_14_CATEGORIES  # noqa: E402
+#: 第十四条 categories (one definition, in ``_vocabulary``, shared with ``strategies``; tests check it
+#: against the rule files). Nothing here imports hypothesis: only ``strategies`` needs it.
+from ._vocabulary import ARTICLE_14_CATEGORIES  # noqa: E402
 _DISCLOSING = ("disclose", "partial")
+
+
+def __getattr__(name):
+    # ``zwgk_rules.testing.strategies`` after a plain ``import zwgk_rules.testing``, as when this package
+    # imported it eagerly; imported on first use, so that hypothesis is needed only by who uses it
+    if name == "strategies":
+        import importlib
+        return importlib.import_module(f"{__name__}.strategies")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _rb(rulebook):

@@ -16,10 +16,12 @@ Fixtures
     the second backend (closed at the end of the session).
 
 The same pack folders become the default rulebook of :mod:`zwgk_rules.testing.strategies`, so that
-``st.requests(jurisdiction="cn-xx-my-pack")`` works without ``rulebook=``.
+``st.requests(jurisdiction="cn-xx-my-pack")`` works without ``rulebook=`` (when hypothesis is installed:
+this plugin never imports hypothesis otherwise, nor when no pack is given).
 """
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -41,8 +43,11 @@ def _pack_paths(config) -> list[Path]:
 
 
 def pytest_configure(config):
+    # Every project whose environment has zwgk-rules installed loads this plugin, most of them without
+    # hypothesis (an extra): import it only to give the strategies their default rulebook, i.e. when a
+    # pack is given and hypothesis is there to use them. (No strategies without hypothesis, so no default.)
     paths = _pack_paths(config)
-    if paths:
+    if paths and importlib.util.find_spec("hypothesis") is not None:
         from . import strategies
         strategies.set_default_rulebook(packs=paths)
 

@@ -33,8 +33,20 @@ import functools
 import threading
 from typing import Iterable
 
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ModuleNotFoundError as exc:
+    if exc.name != "hypothesis":
+        raise
+    raise ModuleNotFoundError(
+        "zwgk_rules.testing.strategies 需要 hypothesis，请安装：pip install hypothesis"
+        "（或安装测试依赖 pip install \"zwgk-rules[test]\"）；zwgk_rules.testing 中的 assert_* 函数不需要它。\n"
+        "zwgk_rules.testing.strategies needs hypothesis: pip install hypothesis "
+        "(or the test extra, pip install \"zwgk-rules[test]\"); the assert_* helpers of zwgk_rules.testing "
+        "work without it.", name="hypothesis") from exc
+
+from ._vocabulary import ARTICLE_14_CATEGORIES
 
 __all__ = [
     "CATEGORIES", "ARTICLE_14_CATEGORIES", "CATEGORIES_2008", "CHANNELS", "NATURES", "APPLICANT_KINDS",
@@ -47,9 +59,8 @@ __all__ = [
 # strategy can be built without loading anything). tests/test_testing_toolkit.py checks they agree.
 CATEGORIES = ("state_secret", "prohibited_by_law", "endangers_security", "trade_secret",
               "personal_privacy", "internal_affairs", "process_information", "enforcement_file")
-# 第十四条 ("不予公开", no exception): must equal the categories the national exemption rules withhold under
-# ogi-2019 art. 14 (zwgk_rules._check.article_14_categories; checked by tests/test_testing_toolkit.py)
-ARTICLE_14_CATEGORIES = ("state_secret", "prohibited_by_law", "endangers_security")
+# 第十四条: ARTICLE_14_CATEGORIES, imported above from ._vocabulary (one definition, shared with the
+# assert_* helpers, which must work without hypothesis)
 # the categories the 2008 regulation names (第十四条): others raise UnsupportedInputError under ogi-2008
 CATEGORIES_2008 = ("state_secret", "endangers_security", "trade_secret", "personal_privacy")
 CHANNELS = ("in_person", "post", "ordinary_mail", "online", "fax")
