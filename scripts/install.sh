@@ -23,14 +23,15 @@ if ! "$VENV/bin/python" -c 'import sys; sys.exit(0 if sys.version_info < (3, 13)
     echo "zwgk-rules: the durable-rules second backend does not work on Python 3.13+; installing without it, its tests will be skipped." >&2
     exec "$VENV/bin/python" -m pip install -q -e ".[test]"
 fi
+# the package and its tests first: a failure here (no network, say) is a real error
+"$VENV/bin/python" -m pip install -q -e ".[test]"
 if ! "$VENV/bin/python" -m pip install -q -e ".[test,durable]"; then
     cat >&2 <<'MSG'
 
 zwgk-rules: 无法构建 durable-rules 第二后端（它需要 C 编译器和 Python 头文件，见 docs/backends.md），
-            改为不带它安装；durable 后端的测试将被跳过。
+            已不带它安装；durable 后端的测试将被跳过。
 zwgk-rules: the durable-rules second backend could not be built (it needs a C compiler and the Python
-            headers, see docs/backends.md); installing without it, its tests will be skipped.
+            headers, see docs/backends.md); installed without it, its tests will be skipped.
 
 MSG
-    "$VENV/bin/python" -m pip install -q -e ".[test]"
 fi
