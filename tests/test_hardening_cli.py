@@ -248,6 +248,13 @@ def _alive(pid):
         return False
 
 
+def _kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
 def _start_parallel(tmp_path, stdout):
     f = _big(tmp_path)
     p = subprocess.Popen([*CMD, "decide", str(f), "--jobs", "2"], env=_env(), stdout=stdout, stderr=subprocess.PIPE)
@@ -266,10 +273,13 @@ def test_sigterm_stops_the_workers_and_says_how_far_it_got(tmp_path):
         time.sleep(1.0)
         p.send_signal(signal.SIGTERM)
         _, err = p.communicate(timeout=30)
+    time.sleep(0.5)
+    lingering = [k for k in kids if _alive(k)]
+    for k in lingering:
+        _kill(k)
+    assert not lingering, "workers outlived the batch"
     assert p.returncode == 143
     assert "已终止" in err.decode() and "Traceback" not in err.decode()
-    time.sleep(0.5)
-    assert not [k for k in kids if _alive(k)], "workers outlived the batch"
     answered = int(err.decode().split("已写出前 ")[1].split(" 行")[0].replace(",", ""))
     written = (tmp_path / "out.jsonl").read_bytes().count(b"\n")
     assert written >= answered                  # everything reported as answered is in the output
@@ -280,10 +290,16 @@ def test_killing_the_parent_kills_the_workers_and_closes_the_pipe(tmp_path):
     p, kids = _start_parallel(tmp_path, subprocess.PIPE)
     p.stdout.readline()
     p.kill()
+    # a reader waits for EOF, which comes only once every writer (the workers too) is gone; if they
+    # linger, kill them after 30 s so that the test fails instead of hanging
+    reaper = threading.Timer(30, lambda: [_kill(k) for k in kids])
+    reaper.start()
     t = time.time()
-    p.stdout.read()                             # EOF only once every writer (workers too) is gone
-    assert time.time() - t < 10
+    p.stdout.read()
+    waited = time.time() - t
+    reaper.cancel()
     p.wait(timeout=10)
+    assert waited < 10, f"the pipe stayed open {waited:.0f} s after the parent was killed"
     time.sleep(0.3)
     assert not [k for k in kids if _alive(k)]
 

@@ -12,6 +12,8 @@ import datetime as dt
 import json
 from json.encoder import encode_basestring
 
+from ._limits import MEMO_MAX_ITEMS
+
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
@@ -58,8 +60,9 @@ class Encoder:
         if hit is not None and hit[0] is obj:
             return hit[1]
         text = _dumps(obj)
-        if len(self._frag) < self._limit:
-            self._frag[id(obj)] = (obj, text)   # keeps obj alive, so its id cannot be reused
+        if len(self._frag) >= self._limit:
+            self._frag.clear()
+        self._frag[id(obj)] = (obj, text)       # keeps obj alive, so its id cannot be reused
         return text
 
     def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple[bytes, bytes]:
@@ -74,7 +77,9 @@ class Encoder:
                 f'"deadline": {{"received_on": ').encode()
         mid = f'}}, "items": [{", ".join(map(c, items))}], "trace": '.encode()
         head, mid = one_line(head), one_line(mid)
-        if len(self._plans) < self._limit:
+        if len(items) <= MEMO_MAX_ITEMS:    # the engine memoises only such plans: larger ones never repeat
+            if len(self._plans) >= self._limit:
+                self._plans.clear()
             self._plans[id(plan)] = (plan, head, mid)     # keeps plan alive, as above
         return head, mid
 
@@ -82,8 +87,10 @@ class Encoder:
         b = self._dates.get(d)
         if b is None:
             b = f'"{d.isoformat()}"'.encode()
-            if len(self._dates) < 65536:
-                self._dates[d] = b
+            if len(self._dates) >= 65536:
+                self._dates.clear()
+                self._dates[None] = b"null"
+            self._dates[d] = b
         return b
 
     def _deadline(self, dl: dict) -> bytes:
@@ -96,7 +103,9 @@ class Encoder:
             b = _DEADLINE % (d(dl["received_on"]), d(dl["reply_period_starts"]), d(dl["due"]), d(dl["extended_due"]),
                              d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false",
                              dl["calendar"].encode(), dl["excluded_days"])
-            if key is not None and len(self._deadlines) < 16384:     # at most a few MB
+            if key is not None:
+                if len(self._deadlines) >= 16384:      # at most a few MB
+                    self._deadlines.clear()
                 self._deadlines[key] = b
         return b
 
@@ -105,8 +114,9 @@ class Encoder:
         b = self._traces.get(key)
         if b is None:
             b = _ids(trace).encode()
-            if len(self._traces) < self._limit:
-                self._traces[key] = b
+            if len(self._traces) >= self._limit:
+                self._traces.clear()
+            self._traces[key] = b
         return b
 
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from . import _deadline as dl
 from ._errors import InputError, UnsupportedInputError, ZwgkError
-from ._limits import closest, echo
+from ._limits import MEMO_MAX_ITEMS, closest, echo
 from ._facts import document_facts, item_facts, item_key, request_facts, request_key
 from ._models import (CitationOut, Classification, Deadline, DeadlineStep, Decision, DisclosureRequest, Document,
                       ItemDecision, MessageRouting, ReadOnlyDict)
@@ -22,7 +22,13 @@ from ._rulebook import Regime, Rulebook, default_rulebook
 from ._statutes import Citation
 from ._tables import CompiledTable
 
+# Memo sizes. Each memo holds at most this many entries and each entry is bounded in size (plans and
+# combinations are memoised only for requests of at most MEMO_MAX_ITEMS items), so memory is bounded in
+# bytes (docs/limits.md gives the measured figures). A full memo is cleared and refills with the
+# traffic as it comes, so a memo-hostile stream leaves no lasting slowdown.
 _PLAN_LIMIT = 1 << 16
+_ITEM_LIMIT = 1 << 16       # item answers, per distinct tuple of table results
+_COMB_LIMIT = 1 << 16       # combinations of item answers
 _DATES_LIMIT = 1 << 14      # receipt dates memoised per regime (about 45 years of days)
 
 
@@ -59,6 +65,8 @@ def _validated(model, obj):
         return model.model_validate(obj)
     except ValidationError as exc:
         raise validation_error(exc) from None
+    except RecursionError:      # an input nested thousands deep, where no field nests at all
+        raise InputError("输入嵌套过深 / input nested too deeply") from None
 
 
 def _cit(c: Citation, cache: dict) -> dict:
@@ -435,12 +443,17 @@ class Engine:
                                      field=f"consultations.{k}.sent_on")
         plans = self._plans
         rid = regime.id
-        key = (rid, bisect_right(self._cuts[rid], received), request_key(rd, cstatus), *map(item_key, rd["items"]))
-        plan = None if plans is None else plans.get(key)
-        if plan is None:
-            plan = self._plan(req, regime, received, cstatus)
-            if plans is not None and len(plans) < _PLAN_LIMIT:
+        if plans is not None and len(rd["items"]) <= MEMO_MAX_ITEMS:
+            key = (rid, bisect_right(self._cuts[rid], received), request_key(rd, cstatus),
+                   *map(item_key, rd["items"]))
+            plan = plans.get(key)
+            if plan is None:
+                plan = self._plan(req, regime, received, cstatus)
+                if len(plans) >= _PLAN_LIMIT:
+                    plans.clear()
                 plans[key] = plan
+        else:       # the durable backend (every request goes through it), or a large request
+            plan = self._plan(req, regime, received, cstatus)
         trace, asks_correction, quick = plan[4:]
         if quick is not None and not consultations and not explain:
             # nothing but the reply period and its extension, counted from the receipt date
@@ -449,8 +462,9 @@ class Engine:
             if dates is None:
                 due, ext = cal.after_pair(received, quick[0], quick[1])
                 dates = (due, ext, cal.provisional(received, ext if ext > due else due))
-                if len(quick[3]) < _DATES_LIMIT:
-                    quick[3][received] = dates
+                if len(quick[3]) >= _DATES_LIMIT:
+                    quick[3].clear()
+                quick[3][received] = dates
             due, ext, provisional = dates
             deadline = {"received_on": received, "reply_period_starts": received, "due": due, "extended_due": ext,
                         "correction_notice_by": None, "provisional": provisional, "calendar": cal.id,
@@ -498,8 +512,9 @@ class Engine:
             if one is None:
                 one = ReadOnlyDict(disposition=disposition, basis=tuple(basis), actions=tuple(actions),
                                    trace=tuple(rres.rule_ids))
-                if len(self._item_cache) < 65536:
-                    self._item_cache[rres] = one
+                if len(self._item_cache) >= _ITEM_LIMIT:
+                    self._item_cache.clear()
+                self._item_cache[rres] = one
             items_out = [one] * len(req.items)
         else:
             tables = item_tables
@@ -519,16 +534,22 @@ class Engine:
                 out = self._item_cache.get(key)
                 if out is None:
                     out = self._compose_item(tables, results)
-                    if len(self._item_cache) < 65536:
-                        self._item_cache[key] = out
+                    if len(self._item_cache) >= _ITEM_LIMIT:
+                        self._item_cache.clear()
+                    self._item_cache[key] = out
                 items_out.append(out)
-            # item outputs are memoised singletons: combine each distinct tuple of them once
-            ckey = tuple(map(id, items_out))
-            comb = self._comb_cache.get(ckey)
-            if comb is None or any(a is not b for a, b in zip(comb[0], items_out)):
-                comb = (tuple(items_out), *self._combine(items_out))
-                if len(self._comb_cache) < 65536:
+            # item outputs are memoised singletons: combine each distinct tuple of them once (for requests
+            # of at most MEMO_MAX_ITEMS items: a longer key would make the memo large)
+            if len(items_out) <= MEMO_MAX_ITEMS:
+                ckey = tuple(map(id, items_out))
+                comb = self._comb_cache.get(ckey)
+                if comb is None or any(a is not b for a, b in zip(comb[0], items_out)):
+                    comb = (tuple(items_out), *self._combine(items_out))
+                    if len(self._comb_cache) >= _COMB_LIMIT:
+                        self._comb_cache.clear()
                     self._comb_cache[ckey] = comb
+            else:
+                comb = (None, *self._combine(items_out))
             _, disposition, basis, actions, item_trace = comb
             for rid in item_trace:
                 if rid not in trace:

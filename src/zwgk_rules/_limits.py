@@ -40,10 +40,12 @@ def echo(value) -> str:
     if isinstance(value, (str, bytes)) and len(value) > MAX_ECHO:
         unit = "字符 / chars" if isinstance(value, str) else "字节 / bytes"
         return f"{value[:MAX_ECHO]!r}…（共 {len(value)} 个{unit}）"
-    text = repr(value)
-    if len(text) > MAX_ECHO:
-        text = text[:MAX_ECHO] + f"…（共 {len(text)} 个字符 / {len(text)} chars）"
-    return text
+    import reprlib
+    short = reprlib.Repr()          # bounded in depth and width: a value nested 100,000 deep is fine
+    short.maxlevel, short.maxstring, short.maxother = 3, MAX_ECHO, MAX_ECHO
+    short.maxlist = short.maxtuple = short.maxdict = short.maxset = 5
+    text = short.repr(value)
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "…"
 
 
 def closest(word, options) -> str | None:
