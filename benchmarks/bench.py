@@ -416,7 +416,8 @@ def baseline_decide(req) -> dict:
         spans = []
         for c in req.consultations:
             if c.party in parties:
-                end = c.replied_on if c.replied_on is not None else cal.add_working_days(c.sent_on, 15)
+                cap = cal.add_working_days(c.received_on or c.sent_on, 15)
+                end = cap if c.replied_on is None or c.replied_on > cap else c.replied_on
                 a, b = cal.rank(c.sent_on) + 1, cal.rank(end)
                 if b >= a:
                     spans.append((a, b))

@@ -14,7 +14,9 @@ from ._calendar import Calendar
 
 def excluded_intervals(cal: Calendar, consultations, limits: dict) -> list[tuple[int, int]]:
     """Working-day rank intervals [a, b] that do not count: after ``sent_on`` up to and including the
-    reply (or the party's time limit when no reply came). Overlaps merge, so each day counts once."""
+    reply, but never beyond the party's time limit, counted from the day it received the letter
+    (``received_on``, default ``sent_on``): a reply that never came or came late excludes only the time
+    the consultation needed (第三十三条第三款). Overlaps merge, so each day counts once."""
     spans = []
     for c in consultations:
         c = c.__dict__            # the model's fields (faster than pydantic attribute access)
@@ -22,7 +24,8 @@ def excluded_intervals(cal: Calendar, consultations, limits: dict) -> list[tuple
         if limit is None:
             continue
         sent, replied = c["sent_on"], c["replied_on"]
-        end = replied if replied is not None else cal.add_working_days(sent, limit)
+        cap = cal.add_working_days(c["received_on"] or sent, limit)
+        end = cap if replied is None or replied > cap else replied
         a = cal.rank(sent) + 1
         b = cal.rank(end)
         if b >= a:

@@ -123,10 +123,14 @@ class Consultation(_In):
 
     party: Literal["third_party", "agency"]
     sent_on: Date
+    received_on: Optional[Date] = Field(None, description="被征求意见方收到征求意见书之日（默认为 sent_on）；"
+                                                          "其提出意见的期限自此日起算")
     replied_on: Optional[Date] = None
 
     @model_validator(mode="after")
     def _order(self):
+        if self.received_on is not None and self.received_on < self.sent_on:
+            raise ValueError("received_on 收到之日不能早于 sent_on 发出之日")
         if self.replied_on is not None and self.replied_on < self.sent_on:
             raise ValueError("replied_on 答复之日不能早于 sent_on 发出之日")
         return self

@@ -336,16 +336,20 @@ def _as_date(d) -> dt.date:
 
 @functools.lru_cache(maxsize=64)
 def _consultation_offsets(max_delay, max_length, parties):
-    # (party, days after `after` it was sent, days it took to reply or None): one in three has no reply
+    # (party, days after `after` it was sent, days it took to reply or None, days the letter took to arrive
+    # or None for "received when sent"): one in three has no reply
     replied = st.integers(0, max_length)
     return st.tuples(st.sampled_from(parties), st.integers(0, max_delay),
-                     st.one_of(replied, replied, st.integers(0, 1).map(lambda _: None)))
+                     st.one_of(replied, replied, st.integers(0, 1).map(lambda _: None)),
+                     st.one_of(st.none(), st.integers(0, 6)))
 
 
 def _consultation_from(after, drawn):
-    party, delay, length = drawn
+    party, delay, length, transit = drawn
     sent = after + dt.timedelta(days=delay)
     out = {"party": party, "sent_on": _iso(sent)}
+    if transit is not None:
+        out["received_on"] = _iso(sent + dt.timedelta(days=transit))
     if length is not None:
         out["replied_on"] = _iso(sent + dt.timedelta(days=length))
     return out
