@@ -29,22 +29,27 @@ from bench import max_rss_kb  # noqa: E402
 
 CATEGORIES = ["state_secret", "prohibited_by_law", "endangers_security", "trade_secret", "personal_privacy",
               "internal_affairs", "process_information", "enforcement_file"]
+# what the 2008 regulation provides for (requests received before 2019-05-15 use only these)
+CATEGORIES_2008 = ["state_secret", "endangers_security", "trade_secret", "personal_privacy"]
+NEW_IN_2019 = dt.date(2019, 5, 15)
 PACKS = ["cn", "cn", "cn", "cn", "cn-nx-zhongwei-sfj", "cn-yn-longling-sfj", "cn-gz-shaomi"]
 START, SPAN = dt.date(2008, 5, 1), (dt.date(2026, 12, 20) - dt.date(2008, 5, 1)).days
 
 
-def _item(rnd: random.Random, tag: str) -> dict:
+def _item(rnd: random.Random, tag: str, old: bool) -> dict:
     item: dict = {"description": f"信息 {tag}"}
     r = rnd.random()
+    if old and r >= 0.62:
+        r = 0.0
     if r < 0.35:
-        cats = rnd.sample(CATEGORIES, rnd.choice((1, 1, 2)))
+        cats = rnd.sample(CATEGORIES_2008 if old else CATEGORIES, rnd.choice((1, 1, 2)))
         item["categories"] = cats
         if "trade_secret" in cats or "personal_privacy" in cats:
             if rnd.random() < 0.7:
                 item["third_party"] = {"consent": rnd.choice([True, False, "no_reply"]),
                                        "public_interest_override": rnd.random() < 0.2}
         item["severable"] = rnd.random() < 0.4
-        if "process_information" in cats or "enforcement_file" in cats:
+        if not old and ("process_information" in cats or "enforcement_file" in cats):
             item["disclosure_required_by_law"] = rnd.random() < 0.3
     elif r < 0.45:
         item["exists"] = False
@@ -69,9 +74,12 @@ def request(rnd: random.Random, n: int, items: int | None = None) -> dict:
         sub["signed_on"] = received.isoformat()
     elif channel != "in_person":
         sub["confirmed_on"] = received.isoformat()
+    old = received < NEW_IN_2019
     req: dict = {"id": f"r{n}", "jurisdiction": rnd.choice(PACKS), "submission": sub,
-                 "items": [_item(rnd, f"{n}-{k}") for k in range(items or rnd.choice((1, 1, 2, 3)))]}
+                 "items": [_item(rnd, f"{n}-{k}", old) for k in range(items or rnd.choice((1, 1, 2, 3)))]}
     r = rnd.random()
+    if old and (r < 0.06 or r >= 0.20):       # 补正 lapses, petitions and repeats have no 2008 provision
+        r = 0.10
     if r < 0.06:
         notified = received + dt.timedelta(days=rnd.randrange(1, 8))
         corr = {"notified_on": notified.isoformat(), "due_on": (notified + dt.timedelta(days=15)).isoformat()}
