@@ -81,3 +81,87 @@ def test_deep_nesting_in_a_pack_is_a_rule_file_error(tmp_path):
     folder = _pack(tmp_path, edit=lambda s: s + deep)
     with pytest.raises(RuleFileError):
         _load(folder)
+
+
+# ---------------------------------------------------------------- statute files have a schema (issue 8.7, 1)
+
+STATUTE = "statutes/cn-xx-shili-sfj.yaml"
+_HEAD = "id: cn-xx-shili-sfj\ntitle: 示例\n"
+_ARTICLES = ("articles:\n"
+             "- article: 3\n  paragraphs:\n  - text: 十个工作日。\n"
+             "- article: 5\n  paragraphs:\n  - text: 初审、复核、审定。\n  - text: 民族宗教。\n"
+             "- article: 7\n  paragraphs:\n  - text: 三十个工作日。\n")
+_ITEMS = "- article: 9\n  paragraphs:\n  - text: 下列：\n    items:\n"
+
+BROKEN_STATUTES = [
+    ("a_list", "- a\n- b\n", "(root)"),
+    ("a_scalar", "hello\n", "(root)"),
+    ("empty", "", "(root)"),
+    ("only_a_comment", "# nothing here\n", "(root)"),
+    ("no_id", "title: 示例\n" + _ARTICLES, "id"),
+    ("id_is_a_list", "id: [a]\ntitle: 示例\n" + _ARTICLES, "id"),
+    ("id_with_a_path", "id: ../../etc\ntitle: 示例\n" + _ARTICLES, "id"),
+    ("id_of_a_national_instrument", "id: ogi-2019\ntitle: 示例\n" + _ARTICLES, "id"),
+    ("unknown_key", _HEAD + "articlez: []\n" + _ARTICLES, "articlez"),
+    ("articles_a_mapping", _HEAD + "articles: {a: 1}\n", "articles"),
+    ("article_without_number", _HEAD + _ARTICLES + "- paragraphs:\n  - text: x\n", "articles.3.article"),
+    ("article_not_an_integer", _HEAD + _ARTICLES + "- article: three\n  paragraphs:\n  - text: x\n",
+     "articles.3.article"),
+    ("article_a_numeric_string", _HEAD + _ARTICLES + "- article: '9'\n  paragraphs:\n  - text: x\n",
+     "articles.3.article"),
+    ("article_a_boolean", _HEAD + _ARTICLES + "- article: true\n  paragraphs:\n  - text: x\n", "articles.3.article"),
+    ("article_negative", _HEAD + _ARTICLES + "- article: -1\n  paragraphs:\n  - text: x\n", "articles.3.article"),
+    ("article_huge", _HEAD + _ARTICLES + "- article: 100000000000000000000\n  paragraphs:\n  - text: x\n",
+     "articles.3.article"),
+    ("article_giant", _HEAD + _ARTICLES + "- article: " + "9" * 5000 + "\n  paragraphs:\n  - text: x\n", None),
+    ("duplicate_article", _HEAD + _ARTICLES + "- article: 5\n  paragraphs:\n  - text: x\n", "articles.3.article"),
+    ("paragraphs_not_a_list", _HEAD + _ARTICLES + "- article: 9\n  paragraphs: text\n", "articles.3.paragraphs"),
+    ("paragraph_a_string", _HEAD + _ARTICLES + "- article: 9\n  paragraphs:\n  - just text\n",
+     "articles.3.paragraphs.0"),
+    ("paragraph_text_a_number", _HEAD + _ARTICLES + "- article: 9\n  paragraphs:\n  - text: 5\n",
+     "articles.3.paragraphs.0.text"),
+    ("duplicate_paragraph", _HEAD + _ARTICLES + "- article: 9\n  paragraphs:\n  - n: 2\n    text: a\n  - text: b\n",
+     "articles.3.paragraphs.1.n"),
+    ("item_without_n", _HEAD + _ARTICLES + _ITEMS + "    - text: (一)x\n", "articles.3.paragraphs.0.items.0.n"),
+    ("item_n_not_an_integer", _HEAD + _ARTICLES + _ITEMS + "    - {n: one, text: (一)x}\n",
+     "articles.3.paragraphs.0.items.0.n"),
+    ("item_without_text", _HEAD + _ARTICLES + _ITEMS + "    - n: 1\n", "articles.3.paragraphs.0.items.0.text"),
+    ("items_a_mapping", _HEAD + _ARTICLES + _ITEMS.replace("    items:\n", "    items: {n: 1}\n"),
+     "articles.3.paragraphs.0.items"),
+    ("duplicate_item", _HEAD + _ARTICLES + _ITEMS + "    - {n: 1, text: a}\n    - {n: 1, text: b}\n",
+     "articles.3.paragraphs.0.items.1.n"),
+    ("verbatim_not_a_boolean", _HEAD + "verbatim: perhaps\n" + _ARTICLES, "verbatim"),
+    ("in_force_not_a_date", _HEAD + "in_force: {from: yesterday}\n" + _ARTICLES, "in_force.from"),
+    ("not_utf8", b"id: cn-xx-shili-sfj\ntitle: \xca\xbe\xc0\xfd\n", "file"),
+]
+
+
+def _statute(tmp_path, text):
+    folder = _pack(tmp_path)
+    f = folder / STATUTE
+    f.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return folder
+
+
+def test_the_statute_template_of_these_tests_loads(tmp_path):
+    engine = _load(_statute(tmp_path, _HEAD + _ARTICLES + _ITEMS + "    - {n: 1, text: (一)x}\n"))
+    assert engine.rulebook.statutes.resolve("cn-xx-shili-sfj:9:i1").text == "下列：(一)x"
+
+
+@pytest.mark.parametrize("text,field", [c[1:] for c in BROKEN_STATUTES], ids=[c[0] for c in BROKEN_STATUTES])
+def test_a_broken_statute_file_is_a_rule_file_error_naming_file_and_field(tmp_path, text, field):
+    folder = _statute(tmp_path, text)
+    with pytest.raises(RuleFileError) as info:
+        _load(folder)
+    assert info.value.file.endswith(STATUTE), info.value.message
+    if field is not None:
+        assert info.value.field == field, info.value.message
+
+
+@pytest.mark.parametrize("name", ["a_list", "article_without_number", "duplicate_item"])
+def test_check_reports_a_broken_statute_file_as_an_error(tmp_path, name):
+    from zwgk_rules._check import check
+    text = next(c[1] for c in BROKEN_STATUTES if c[0] == name)
+    findings = check(packs=[_statute(tmp_path, text)])
+    assert [f.severity for f in findings] == ["error"]
+    assert STATUTE in findings[0].message

@@ -25,7 +25,12 @@ from ._tables import CompiledTable
 
 
 def _validate(model, path: Path, data=None):
+    """``data`` (default: the file read) as ``model``, or one RuleFileError naming the file and the field."""
     data = load_yaml(path) if data is None else data
+    if not isinstance(data, dict):
+        kind = "空文件 / empty" if data is None else f"{type(data).__name__}"
+        raise RuleFileError(f"文件内容须为映射（键: 值），而不是 {kind} / the file must be a mapping",
+                            file=relative(path), field="(root)")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from ._limits import MAX_ARTICLE, MAX_PARAGRAPH
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -211,6 +213,56 @@ class ClassifyFile(_Strict):
     doc_types: DocTypes
     reason_required: ReasonRequired
     parameters: dict[str, Parameter]
+
+
+# ---------------------------------------------------------------- statutes (rules/statutes/, a pack's statutes/)
+
+#: a statute id is what a citation names before its first colon (``ogi-2019`` in ``ogi-2019:36:i3``)
+StatuteId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$", max_length=100)]
+#: article, paragraph and item numbers are integers as written (not ``"3"``, not ``true``)
+_Article = Annotated[int, Field(strict=True, ge=0, le=MAX_ARTICLE)]   # 0: a preamble (cn-yn-longling-sfj)
+_Number = Annotated[int, Field(strict=True, ge=1, le=MAX_PARAGRAPH)]
+
+
+class StatuteItem(_Strict):
+    """项: ``(一)…``, numbered by ``n``."""
+
+    n: _Number
+    text: str
+
+
+class StatuteParagraph(_Strict):
+    """款: its text and items; numbered by position unless ``n`` says otherwise (a text quoted in part)."""
+
+    n: _Number | None = None
+    text: str = ""
+    items: tuple[StatuteItem, ...] = ()
+    note: str | None = None
+
+
+class StatuteArticle(_Strict):
+    """条: its number, paragraphs and, for a local text, its own heading (``label``)."""
+
+    article: _Article
+    label: str | None = None
+    paragraphs: tuple[StatuteParagraph, ...] = Field(min_length=1)
+    verbatim: bool | None = None            # default: the file's
+    source: str | None = None
+    note: str | None = None
+
+
+class StatuteFile(_Strict):
+    """One instrument's text (法规、规章或本机关制度), cited as ``<id>:<article>[:p<款>][:i<项>]``."""
+
+    id: StatuteId
+    title: str
+    title_en: str | None = None
+    promulgation: str | None = None
+    source: str | None = None
+    verbatim: bool = True                   # false: the text is a summary, not the wording
+    in_force: InForce | None = None
+    note: str | None = None
+    articles: tuple[StatuteArticle, ...]
 
 
 # ---------------------------------------------------------------- local packs (overlays on national rules)
