@@ -165,3 +165,85 @@ def test_check_reports_a_broken_statute_file_as_an_error(tmp_path, name):
     findings = check(packs=[_statute(tmp_path, text)])
     assert [f.severity for f in findings] == ["error"]
     assert STATUTE in findings[0].message
+
+
+# ---------------------------------------------------------------- long exception chains (issue 8.7, 2; 8.4)
+
+def _chain_pack(tmp_path, n, *, cycle=False):
+    """A pack adding ``n`` review steps to classify.review, each an exception to the one before."""
+    rules = []
+    for k in range(n):
+        r = (f"  - table: classify.review\n    id: sl.chain.{k}\n    title: 第{k}步\n    when: {{}}\n"
+             f"    then: {{value: initial_review, role: 第{k}人}}\n    basis: [cn-xx-shili-sfj:5:p1]\n")
+        if k or cycle:
+            r += f"    exception_to: sl.chain.{(k - 1) % n}\n"
+        rules.append(r)
+    return _pack(tmp_path, edit=lambda s: s.replace("rules:\n", "rules:\n" + "".join(rules), 1))
+
+
+@pytest.mark.parametrize("extra,role", [(0, "第1人"), (1, "第0人")])
+def test_a_chain_of_exceptions_up_to_the_limit_loads_and_decides(tmp_path, extra, role):
+    """Only an undefeated rule defeats: along a chain the last exception wins, the one before it loses,
+    the one before that wins again… The steps that win give one review step, under the first one's role:
+    with rules 0..63 the odd ones win (第1人), with 0..64 (the deepest chain allowed) the even ones (第0人)."""
+    from zwgk_rules._limits import MAX_EXCEPTION_DEPTH
+    engine = _load(_chain_pack(tmp_path, MAX_EXCEPTION_DEPTH + extra))
+    c = engine.classify({"jurisdiction": "cn-xx-shili-sfj", "title": "关于某事项的通知", "formed_on": "2026-03-02"})
+    assert c.review[0].step == "initial_review" and c.review[0].role == role
+
+
+@pytest.mark.parametrize("n", [66, 2_000])
+def test_a_chain_of_exceptions_beyond_the_limit_is_a_rule_file_error_naming_the_rule(tmp_path, n):
+    from zwgk_rules._limits import MAX_EXCEPTION_DEPTH
+    folder = _chain_pack(tmp_path, n)
+    t = time.perf_counter()
+    with pytest.raises(RuleFileError) as info:
+        _load(folder)
+    assert time.perf_counter() - t < 10
+    assert info.value.rule_id == f"sl.chain.{MAX_EXCEPTION_DEPTH + 1}", info.value.message
+    assert info.value.field == "exception_to"
+    assert info.value.file.endswith("pack.yaml")
+    assert str(MAX_EXCEPTION_DEPTH) in info.value.message
+
+
+@pytest.mark.parametrize("n", [2, 2_000])
+def test_a_cycle_of_exceptions_is_a_rule_file_error(tmp_path, n):
+    with pytest.raises(RuleFileError) as info:
+        _load(_chain_pack(tmp_path, n, cycle=True))
+    assert info.value.field == "exception_to"
+    assert info.value.rule_id.startswith("sl.chain.")
+    assert "循环" in info.value.message
+
+
+def test_check_reports_a_long_chain_as_an_error_instead_of_crashing(tmp_path):
+    from zwgk_rules._check import check
+    findings = check(packs=[_chain_pack(tmp_path, 2_000)])
+    errors = [f for f in findings if f.severity == "error"]
+    assert [f.code for f in errors if f.pack == "cn-xx-shili-sfj"][:1] == ["rule_file"]
+    assert any("sl.chain.65" in f.message for f in errors)
+
+
+def test_exception_walks_are_iterative_on_a_long_national_style_chain():
+    """The compiled table itself (no pack): a chain far beyond Python's recursion limit is refused by
+    the depth limit, and a cycle through precedence is found without recursion."""
+    import sys
+    from zwgk_rules._facts import SCOPES
+    from zwgk_rules._schema import TableFile
+    from zwgk_rules._tables import CompiledTable
+    statutes = zwgk_rules.Rulebook().statutes
+    n = sys.getrecursionlimit() + 500
+    rules = [{"id": f"r{k}", "title": "t", "when": {}, "then": {"value": "a"}, "basis": ["ogi-2019:13"],
+              **({"exception_to": f"r{k - 1}"} if k else {})} for k in range(n)]
+    spec = TableFile.model_validate({"table": "t", "title": "t", "scope": "document", "regime": "classify",
+                                     "in_force": {"from": "2019-05-15"}, "outputs": ["a"], "rules": rules})
+    with pytest.raises(RuleFileError) as info:
+        CompiledTable(spec, "t.yaml", SCOPES["document"], {}, statutes)
+    assert info.value.field == "exception_to"
+    # a long precedence list over unrelated rules: its defeat order is computed without recursion
+    flat = [{"id": f"r{k}", "title": "t", "when": {}, "then": {"value": "a"}, "basis": ["ogi-2019:13"]}
+            for k in range(n)]
+    spec = TableFile.model_validate({"table": "t", "title": "t", "scope": "document", "regime": "classify",
+                                     "in_force": {"from": "2019-05-15"}, "outputs": ["a"], "rules": flat,
+                                     "precedence": [{"id": "p", "order": [r["id"] for r in flat], "reason": "x"}]})
+    table = CompiledTable(spec, "t.yaml", SCOPES["document"], {}, statutes)
+    assert table.evaluate({"@on": __import__("datetime").date(2020, 1, 1)}).rule_ids == ("r0",)
