@@ -247,3 +247,110 @@ def test_exception_walks_are_iterative_on_a_long_national_style_chain():
                                      "precedence": [{"id": "p", "order": [r["id"] for r in flat], "reason": "x"}]})
     table = CompiledTable(spec, "t.yaml", SCOPES["document"], {}, statutes)
     assert table.evaluate({"@on": __import__("datetime").date(2020, 1, 1)}).rule_ids == ("r0",)
+
+
+# ---------------------------------------------------------------- limits on conditions and rules (issue 8.4, 8.7, 3)
+
+def _rule_pack(tmp_path, when, *, n=1):
+    """The example pack with ``n`` more review rules whose condition is ``when`` (flow-style YAML)."""
+    rules = "".join(f"  - table: classify.review\n    id: sl.limit.{k}\n    title: 限制\n    when: {when}\n"
+                    f"    then: {{value: ethnic_religious_review, role: 某部门}}\n    basis: [cn-xx-shili-sfj:5:p2]\n"
+                    for k in range(n))
+    return _pack(tmp_path, edit=lambda s: s.replace("rules:\n", "rules:\n" + rules, 1))
+
+
+def _nested_not(depth):
+    return "{not: " * depth + "{flags: {has: ethnic_religious}}" + "}" * depth
+
+
+def _wide_any(n):
+    return "{any: [" + ", ".join(["{flags: {has: ethnic_religious}}"] * n) + "]}"
+
+
+def _long_in(n):
+    return "{flags: {has_any: [" + ", ".join(["ethnic_religious"] * n) + "]}}"
+
+
+def test_conditions_at_the_limits_load(tmp_path):
+    from zwgk_rules._limits import MAX_CONDITION_DEPTH, MAX_CONDITION_NODES, MAX_CONDITION_VALUES
+    # all (1) + not … not (MAX_CONDITION_DEPTH - 1) + test (1) + any (1) + tests: exactly at both limits
+    when = ("{all: [" + _nested_not(MAX_CONDITION_DEPTH - 1) + ", "
+            + _wide_any(MAX_CONDITION_NODES - MAX_CONDITION_DEPTH - 2) + "]}")
+    folder = _rule_pack(tmp_path / "b", _long_in(MAX_CONDITION_VALUES))
+    for f in (_rule_pack(tmp_path / "a", when), folder):
+        engine = _load(f)
+        c = engine.classify({"jurisdiction": "cn-xx-shili-sfj", "title": "关于某事项的通知", "formed_on": "2026-03-02",
+                             "flags": ["ethnic_religious"]})
+        assert "ethnic_religious_review" in [s.step for s in c.review]
+
+
+@pytest.mark.parametrize("when,what", [
+    (_nested_not(40), "嵌套"),
+    ("{all: [" * 10 + _nested_not(25) + "]}" * 10, "嵌套"),
+    (_wide_any(1_001), "1000"),
+    (_wide_any(20_000), "1000"),
+    (_long_in(257), "256"),
+    ("{doc_type: {in: [" + ", ".join(["通知"] * 5_000) + "]}}", "256"),
+], ids=["not_40_deep", "all_and_not_35_deep", "any_of_1001", "any_of_20000", "in_257_values", "in_5000_values"])
+def test_a_condition_beyond_a_limit_is_a_rule_file_error_naming_file_rule_and_field(tmp_path, when, what):
+    folder = _rule_pack(tmp_path, when)
+    t = time.perf_counter()
+    with pytest.raises(RuleFileError) as info:
+        _load(folder)
+    assert time.perf_counter() - t < 10
+    assert info.value.file.endswith("pack.yaml")
+    assert info.value.rule_id == "sl.limit.0"
+    assert info.value.field.startswith("when"), info.value.field
+    assert what in info.value.message, info.value.message
+
+
+def test_too_many_rules_in_a_pack_is_a_rule_file_error(tmp_path):
+    from zwgk_rules._limits import MAX_PACK_RULES
+    folder = _rule_pack(tmp_path, "{}", n=MAX_PACK_RULES + 1)
+    t = time.perf_counter()
+    with pytest.raises(RuleFileError) as info:
+        zwgk_rules.Rulebook(packs=[folder])
+    assert time.perf_counter() - t < 20
+    assert info.value.file.endswith("pack.yaml")
+    assert info.value.field == "rules"
+    assert str(MAX_PACK_RULES) in info.value.message
+
+
+@pytest.mark.parametrize("when,field", [
+    (_nested_not(40), "parameters.0.applies_when"),
+    (_wide_any(1_001), "parameters.0.applies_when"),
+    (_long_in(257), "parameters.0.applies_when"),
+    ("{flagz: {has: x}}", "parameters.0.applies_when.flagz"),
+])
+def test_applies_when_has_the_same_limits_and_names_its_field(tmp_path, when, field):
+    param = ("  - target: classify.public_comment_min_days\n    description: 征求意见不少于\n    unit: days\n"
+             "    values: {2024-01-01: {value: 15, basis: cn-xx-shili-sfj:3}}\n    relation: stricter\n"
+             f"    effect: apply\n    applies_when: {when}\n")
+    folder = _pack(tmp_path, edit=lambda s: s.replace("parameters:\n", "parameters:\n" + param, 1))
+    with pytest.raises(RuleFileError) as info:
+        zwgk_rules.Rulebook(packs=[folder])
+    assert info.value.file.endswith("pack.yaml")
+    assert info.value.rule_id == "classify.public_comment_min_days"
+    assert info.value.field.startswith(field), info.value.field
+
+
+def test_check_reports_a_condition_beyond_the_limits_as_an_error(tmp_path):
+    from zwgk_rules._check import check
+    findings = check(packs=[_rule_pack(tmp_path, _wide_any(5_000))])
+    errors = [f for f in findings if f.severity == "error" and f.code == "rule_file"]
+    assert len(errors) == 1 and errors[0].pack == "cn-xx-shili-sfj" and "sl.limit.0" in errors[0].message
+
+
+def test_every_limit_is_documented_with_its_value():
+    import zwgk_rules._limits as limits
+    root = Path(__file__).resolve().parents[1] / "docs"
+    rules_md = (root / "rules.md").read_text(encoding="utf-8")
+    names = [n for n in vars(limits) if n.startswith("MAX_")]
+    assert len(names) >= 9
+    for name in names:
+        assert f"`{name}`" in rules_md, name
+        value = getattr(limits, name)
+        shown = f"{value // (1024 * 1024)} MB" if name == "MAX_FILE_BYTES" else f"{value:,}"
+        row = next(line for line in rules_md.splitlines() if f"`{name}`" in line)
+        assert shown in row or str(value) in row, (name, row)
+    assert "## 限制 / Limits" in (root / "authoring-packs.md").read_text(encoding="utf-8")

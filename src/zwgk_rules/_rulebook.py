@@ -12,6 +12,7 @@ from ._calendar import Calendar, load_calendars
 from ._errors import InputError, RuleFileError
 from ._limits import closest
 from ._facts import SCOPES, FieldType
+from ._limits import MAX_PACK_RULES
 
 
 def _ft(values):
@@ -266,6 +267,10 @@ class Rulebook:
     def _load_pack(self, path: Path) -> Pack:
         rel = relative(path)
         data = load_yaml(path)
+        rules = data.get("rules") if isinstance(data, dict) else None
+        if isinstance(rules, list) and len(rules) > MAX_PACK_RULES:      # before validating them one by one
+            raise RuleFileError(f"规则包有 {len(rules)} 条规则，上限为 {MAX_PACK_RULES} 条 / more than {MAX_PACK_RULES} rules",
+                                file=rel, field="rules")
         spec = _validate(PackFile, path, data)
         if spec.pack != path.parent.name:
             raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
@@ -299,7 +304,7 @@ class Rulebook:
             if prm.applies_when is not None:
                 from ._conditions import parse
                 parse(prm.applies_when, SCOPES["document"], file=rel, rule_id=prm.target, extra={
-                    "attribute": _ft(self.attribute_values)})
+                    "attribute": _ft(self.attribute_values)}, root=f"{f}.applies_when")
         for k, pv in enumerate(spec.provisions):
             for b in pv.cite:
                 res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.cite")
