@@ -354,3 +354,113 @@ def test_every_limit_is_documented_with_its_value():
         row = next(line for line in rules_md.splitlines() if f"`{name}`" in line)
         assert shown in row or str(value) in row, (name, row)
     assert "## 限制 / Limits" in (root / "authoring-packs.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- nothing outside the pack folder is read (8.7, 4)
+
+OUTSIDE_STATUTE = ("id: outside-text\ntitle: 包外的文件\narticles:\n- article: 1\n  paragraphs:\n  - text: 不应被读取。\n")
+
+
+def _outside(tmp_path):
+    out = tmp_path / "outside"
+    (out / "texts").mkdir(parents=True)
+    (out / "texts" / "outside-text.yaml").write_text(OUTSIDE_STATUTE, encoding="utf-8")
+    return out
+
+
+def _symlinked(tmp_path, how):
+    folder = _pack(tmp_path)
+    out = _outside(tmp_path)
+    st = folder / "statutes"
+    if how == "file":
+        (st / "outside-text.yaml").symlink_to(out / "texts" / "outside-text.yaml")
+        return folder, "statutes/outside-text.yaml"
+    if how == "relative_file":
+        (st / "outside-text.yaml").symlink_to(Path("..") / ".." / "outside" / "texts" / "outside-text.yaml")
+        return folder, "statutes/outside-text.yaml"
+    if how == "folder":
+        (st / "more").symlink_to(out / "texts", target_is_directory=True)
+        return folder, "statutes/more"
+    if how == "nested_folder":
+        (st / "a").mkdir()
+        (st / "a" / "b").symlink_to(Path("..") / ".." / ".." / "outside" / "texts", target_is_directory=True)
+        return folder, "statutes/a/b"
+    if how == "statutes_folder":
+        real = folder.parent / "real-statutes"
+        st.rename(real)
+        st.symlink_to(real, target_is_directory=True)
+        return folder, "statutes"
+    if how == "pack_yaml":
+        real = out / "pack.yaml"
+        (folder / "pack.yaml").rename(real)
+        (folder / "pack.yaml").symlink_to(real)
+        return folder, "pack.yaml"
+    if how == "link_to_dev":
+        (st / "zero.yaml").symlink_to("/dev/zero")
+        return folder, "statutes/zero.yaml"
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize("how", ["file", "relative_file", "folder", "nested_folder", "statutes_folder", "pack_yaml",
+                                 "link_to_dev"])
+def test_a_symlink_out_of_the_pack_folder_is_refused(tmp_path, how):
+    folder, name = _symlinked(tmp_path, how)
+    with pytest.raises(RuleFileError) as info:
+        _load(folder)
+    assert info.value.file == str(folder / name), info.value.message
+    assert info.value.field == "file"
+    assert "规则包目录之外" in info.value.message
+
+
+@pytest.mark.parametrize("how", ["file", "folder", "pack_yaml"])
+def test_check_reports_a_symlink_out_of_the_pack_as_an_error(tmp_path, how):
+    from zwgk_rules._check import check
+    folder, name = _symlinked(tmp_path, how)
+    findings = check(packs=[folder])
+    assert [f.severity for f in findings] == ["error"]
+    assert name in findings[0].message
+
+
+def test_symlinks_inside_the_pack_folder_are_followed_once(tmp_path):
+    folder = _pack(tmp_path)
+    st = folder / "statutes"
+    (folder / "texts").mkdir()
+    (st / "cn-xx-shili-sfj.yaml").rename(folder / "texts" / "cn-xx-shili-sfj.yaml")
+    (st / "cn-xx-shili-sfj.yaml").symlink_to(Path("..") / "texts" / "cn-xx-shili-sfj.yaml")
+    (st / "again").symlink_to(Path("."), target_is_directory=True)     # a loop: statutes/again/again/…
+    link = tmp_path / "link-to-pack"
+    link.symlink_to(folder, target_is_directory=True)
+    c = _load(folder).classify({"jurisdiction": "cn-xx-shili-sfj", "title": "关于调整某收费标准的通告",
+                                "formed_on": "2026-04-30", "flags": ["public_interest"]})
+    assert c.publish_by.isoformat() == "2026-05-18"           # the pack's own 10 working days
+    rb = zwgk_rules.Rulebook(packs=[folder.parent / "link-to-pack" / ".." / "cn-xx-shili-sfj"])
+    assert "cn-xx-shili-sfj" in rb.packs
+
+
+@pytest.mark.parametrize("what", ["fifo", "self_loop", "dangling"])
+def test_a_statute_that_is_not_a_regular_file_is_refused_without_hanging(tmp_path, what):
+    import os
+    import threading
+    folder = _pack(tmp_path)
+    f = folder / "statutes" / "odd.yaml"
+    if what == "fifo":
+        os.mkfifo(f)                  # open() would wait for a writer for ever
+    elif what == "self_loop":
+        f.symlink_to(f)
+    else:
+        f.symlink_to(folder / "statutes" / "missing.yaml")
+    result = []
+
+    def run():
+        try:
+            _load(folder)
+            result.append(None)
+        except Exception as exc:      # noqa: BLE001 - the test inspects whatever escapes
+            result.append(exc)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(20)
+    assert result, "loading the pack hangs"
+    assert isinstance(result[0], RuleFileError), repr(result[0])
+    assert result[0].file == str(f)

@@ -18,16 +18,20 @@ from ._limits import MAX_PACK_RULES
 def _ft(values):
     return FieldType("scalar", tuple(values))
 
-from ._resources import load_yaml, relative, rules_root
+from ._resources import contained, load_yaml, relative, rules_root
 from ._schema import (ClassifyFile, PackFile, DatedValue, DeadlineFile, DispositionFile, RegimeFile, RegimesFile,
                       TableFile)
 from ._statutes import Citation, Statutes
 from ._tables import CompiledTable
+from ._yaml import load as _load
 
 
-def _validate(model, path: Path, data=None):
+_READ = object()
+
+
+def _validate(model, path: Path, data=_READ):
     """``data`` (default: the file read) as ``model``, or one RuleFileError naming the file and the field."""
-    data = load_yaml(path) if data is None else data
+    data = load_yaml(path) if data is _READ else data
     if not isinstance(data, dict):
         kind = "空文件 / empty" if data is None else f"{type(data).__name__}"
         raise RuleFileError(f"文件内容须为映射（键: 值），而不是 {kind} / the file must be a mapping",
@@ -147,15 +151,20 @@ class Rulebook:
                     self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
         pack_files = sorted((root / "packs").glob("*/pack.yaml"))
+        real_paths = {}
         for folder in packs:
+            # nothing outside the pack folder is read: pack.yaml and statutes/ may not lead out of it
             folder = Path(folder)
+            path = folder / "pack.yaml"
+            if not path.is_file():
+                raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
+                                    field="pack")
+            real_paths[path] = contained(path, folder)
             if (folder / "statutes").is_dir():
-                self.statutes.add_folder(folder / "statutes")
-            if not (folder / "pack.yaml").is_file():
-                raise RuleFileError("规则包目录中没有 pack.yaml", file=str(folder), field="pack")
-            pack_files.append(folder / "pack.yaml")
+                self.statutes.add_folder(folder / "statutes", within=folder)
+            pack_files.append(path)
         for path in pack_files:
-            pk = self._load_pack(path)
+            pk = self._load_pack(path, real_paths.get(path, path))
             if pk.id in self.packs:
                 raise RuleFileError(f"规则包 {pk.id!r} 重复", file=relative(path), field="pack")
             self.packs[pk.id] = pk
@@ -264,9 +273,10 @@ class Rulebook:
         """The disclosure attributes, as the classify attribute table declares them."""
         return next(t for t in self.classify.tables if t.name == "attribute").spec.outputs
 
-    def _load_pack(self, path: Path) -> Pack:
+    def _load_pack(self, path: Path, real: Path) -> Pack:
+        """The pack in ``path`` (named so in errors), read from ``real`` (its resolved path)."""
         rel = relative(path)
-        data = load_yaml(path)
+        data = _load(real, file=rel)
         rules = data.get("rules") if isinstance(data, dict) else None
         if isinstance(rules, list) and len(rules) > MAX_PACK_RULES:      # before validating them one by one
             raise RuleFileError(f"规则包有 {len(rules)} 条规则，上限为 {MAX_PACK_RULES} 条 / more than {MAX_PACK_RULES} rules",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._errors import CitationError, RuleFileError
-from ._resources import relative
+from ._resources import relative, yaml_files
 from ._schema import StatuteFile
 
 # numbers are bounded as in statute files (MAX_ARTICLE, MAX_PARAGRAPH): a citation of 5,000 digits is a format error
@@ -85,15 +85,17 @@ class Statutes:
         self._cache: dict[str, Citation] = {}
         self.add_folder(folder)
 
-    def add_folder(self, folder: Path) -> None:
+    def add_folder(self, folder: Path, *, within: Path | None = None) -> None:
         """Bundle every instrument file under ``folder`` (an agency's own pack brings its own text).
 
         Each file is validated against :class:`~zwgk_rules._schema.StatuteFile`; a number given twice
-        (article, paragraph or item) is an error, never silently the last one."""
+        (article, paragraph or item) is an error, never silently the last one. Nothing outside ``within``
+        (default: ``folder``; for a pack, the pack's folder) is read, whatever symbolic links say."""
         from ._rulebook import _validate      # (_rulebook imports this module)
-        for path in sorted(folder.rglob("*.yaml")):
+        from ._yaml import load
+        for path, real in yaml_files(folder, folder if within is None else within):
             rel = relative(path)
-            doc = _validate(StatuteFile, path)
+            doc = _validate(StatuteFile, path, load(real, file=rel))
             iid = doc.id
             if iid in self._inst:
                 raise CitationError(f"法规编号 {iid!r} 重复（已见于 {self._inst[iid]['file']}）/ duplicate statute id",
