@@ -464,3 +464,79 @@ def test_a_statute_that_is_not_a_regular_file_is_refused_without_hanging(tmp_pat
     assert result, "loading the pack hangs"
     assert isinstance(result[0], RuleFileError), repr(result[0])
     assert result[0].file == str(f)
+
+
+# ---------------------------------------------------------------- every engine pickles (issue 8.7, 5)
+
+def _inputs():
+    """Every input of the named cases (tests/cases/*.yaml): requests, documents, messages."""
+    import yaml
+    out = []
+    for f in sorted((Path(__file__).parent / "cases").glob("*.yaml")):
+        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
+            out.append((case.get("command", "decide"), case["input"]))
+    return out
+
+
+def _answers(engine, inputs, explain=False):
+    """What ``engine`` answers to each input, under its own pack, as JSON text (errors included).
+    Module level: a worker process of a spawn or forkserver pool runs it."""
+    import datetime as dt
+    import json
+
+    def plain(o):
+        if isinstance(o, dict):
+            return {k: plain(v) for k, v in o.items()}
+        if isinstance(o, list):
+            return [plain(v) for v in o]
+        return o.isoformat() if isinstance(o, dt.date) else o
+
+    out = []
+    for command, inp in inputs:
+        inp = {**plain(inp), "jurisdiction": engine.pack.id}
+        try:
+            if command == "decide":
+                res = engine.decide_raw(inp, explain=explain)
+            elif command == "classify":
+                res = engine.classify_raw(inp)
+            else:
+                res = engine.interact_raw(inp)
+            out.append(json.dumps(plain(res), ensure_ascii=False, sort_keys=True))
+        except zwgk_rules.ZwgkError as exc:
+            out.append(json.dumps({"error": type(exc).__name__, **exc.to_dict()}, ensure_ascii=False, sort_keys=True))
+    return out
+
+
+def _all_engines():
+    rb = zwgk_rules.Rulebook(packs=[EXAMPLE])
+    return [zwgk_rules.Engine(p, rulebook=rb) for p in rb.packs]
+
+
+def test_every_engine_pickles_and_answers_exactly_as_the_original():
+    import pickle
+    inputs = _inputs()
+    engines = _all_engines()
+    assert {e.pack.id for e in engines} >= {"cn", "cn-yn-longling-sfj", "cn-gz-shaomi", "cn-xx-shili-sfj"}
+    for engine in engines + [zwgk_rules.Engine("cn-yn-longling-sfj")]:
+        before = _answers(engine, inputs) + _answers(engine, inputs[:20], explain=True)
+        copy = pickle.loads(pickle.dumps(engine))
+        assert copy.pack.id == engine.pack.id
+        assert _answers(copy, inputs) + _answers(copy, inputs[:20], explain=True) == before, engine.pack.id
+        assert pickle.loads(pickle.dumps(copy)).classify_raw(
+            {"jurisdiction": engine.pack.id, "title": "关于印发某办法的通知", "doc_type": "通知",
+             "formed_on": "2026-03-02", "flags": ["policy_document"]}) == copy.classify_raw(
+            {"jurisdiction": engine.pack.id, "title": "关于印发某办法的通知", "doc_type": "通知",
+             "formed_on": "2026-03-02", "flags": ["policy_document"]})
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_engines_work_in_spawn_and_forkserver_process_pools(method):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    inputs = _inputs()
+    engines = _all_engines()
+    expected = [_answers(e, inputs) for e in engines]
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context(method)) as pool:
+        got = list(pool.map(_answers, engines, [inputs] * len(engines)))
+    for engine, want, have in zip(engines, expected, got):
+        assert have == want, engine.pack.id

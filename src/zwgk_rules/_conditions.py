@@ -173,6 +173,27 @@ def compile_node(node: Node):
     return lambda d: any(s(d) for s in subs)
 
 
+class Condition:
+    """A compiled condition that pickles (an engine goes to spawn / forkserver worker processes whole):
+    it keeps its tree and rebuilds the closure after unpickling. ``cond(facts) -> bool``."""
+
+    __slots__ = ("node", "_test")
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self._test = compile_node(node)
+
+    def __call__(self, facts) -> bool:
+        return self._test(facts)
+
+    def __getstate__(self):
+        return self.node
+
+    def __setstate__(self, node: Node) -> None:
+        self.node = node
+        self._test = compile_node(node)
+
+
 def fields_of(node: Node) -> set[str]:
     if node.kind == "atom":
         return {node.atom.field}
