@@ -540,3 +540,181 @@ def test_engines_work_in_spawn_and_forkserver_process_pools(method):
         got = list(pool.map(_answers, engines, [inputs] * len(engines)))
     for engine, want, have in zip(engines, expected, got):
         assert have == want, engine.pack.id
+
+
+# ---------------------------------------------------------------- broken packs of every other kind (8.7, 6)
+
+_P0 = "  - target: classify.proactive_period        # 国家：20个工作日（第二十六条）\n"
+
+
+def _applied(value, target="classify.proactive_period"):
+    """pack.yaml with one more applied parameter, ``value`` written as is."""
+    return lambda s: s.replace(_P0, f"  - target: {target}\n    description: 期限\n    values: {{2024-01-01: {{value: {value}, "
+                                    f"basis: cn-xx-shili-sfj:3}}}}\n    relation: stricter\n    effect: apply\n" + _P0, 1)
+
+
+def _sub(old, new):
+    def edit(s):
+        assert old in s, old
+        return s.replace(old, new, 1)
+    return edit
+
+
+def _kind(spec):
+    return lambda s: s + "interaction:\n  title: 留言办理\n  kinds:\n  - {kind: a, label: 咨询, basis: cn-xx-shili-sfj:3, " + spec + "}\n"
+
+
+def _on_folder(change):
+    """Marks a change made to the pack folder (the others change the text of pack.yaml)."""
+    change.on_folder = True
+    return change
+
+
+def _write(text):
+    return _on_folder(lambda folder: (folder / "pack.yaml").write_bytes(text if isinstance(text, bytes) else text.encode()))
+
+
+@_on_folder
+def _remove_statutes(folder):
+    shutil.rmtree(folder / "statutes")
+
+
+@_on_folder
+def _statutes_a_file(folder):
+    shutil.rmtree(folder / "statutes")
+    (folder / "statutes").write_text("id: x\n", encoding="utf-8")
+
+
+@_on_folder
+def _no_pack_yaml(folder):
+    (folder / "pack.yaml").unlink()
+
+
+@_on_folder
+def _pack_yaml_a_folder(folder):
+    (folder / "pack.yaml").unlink()
+    (folder / "pack.yaml").mkdir()
+
+
+# (name, change to pack.yaml text or function of the folder, file named, field named)
+BROKEN_PACKS = [
+    ("pack_yaml_a_list", _write("- a\n- b\n"), "pack.yaml", "(root)"),
+    ("pack_yaml_a_scalar", _write("just some text\n"), "pack.yaml", "(root)"),
+    ("pack_yaml_a_number", _write("12\n"), "pack.yaml", "(root)"),
+    ("pack_yaml_empty", _write(""), "pack.yaml", "(root)"),
+    ("pack_yaml_not_utf8", _write("pack: cn-xx-shili-sfj\ntitle: 示例\n".encode("gbk")), "pack.yaml", "file"),
+    ("pack_yaml_missing", _no_pack_yaml, "", "pack"),
+    ("pack_yaml_a_folder", _pack_yaml_a_folder, "", "pack"),
+    ("pack_id_with_dotdot", _sub("pack: cn-xx-shili-sfj", "pack: ../../etc/cn-x"), "pack.yaml", "pack"),
+    ("pack_id_not_the_folder_name", _sub("pack: cn-xx-shili-sfj", "pack: cn-xx-other"), "pack.yaml", "pack"),
+    ("pack_id_a_number", _sub("pack: cn-xx-shili-sfj", "pack: 5"), "pack.yaml", "pack"),
+    ("title_a_list", _sub("title: 示例县司法局（虚构示例）", "title: [a, b]"), "pack.yaml", "title"),
+    ("region_a_string", _sub('region: {name: 示例县, code: "000000"}', "region: 示例县"), "pack.yaml", "region"),
+    ("region_code_a_number", _sub('code: "000000"', "code: 000000"), "pack.yaml", "region.code"),
+    ("calendar_a_number", _sub("calendar: cn", "calendar: 5"), "pack.yaml", "calendar"),
+    ("calendar_unknown", _sub("calendar: cn", "calendar: cn-zz"), "pack.yaml", "calendar"),
+    ("regime_unknown", _sub("regime: ogi-2019", "regime: ogi-2030"), "pack.yaml", "regime"),
+    ("instrument_unknown", _sub("instrument: cn-xx-shili-sfj", "instrument: cn-xx-nope"), "pack.yaml", "instrument"),
+    ("instrument_a_list", _sub("instrument: cn-xx-shili-sfj", "instrument: [a]"), "pack.yaml", "instrument"),
+    ("in_force_a_string", _sub("in_force: {from: 2024-01-01}", "in_force: 2024"), "pack.yaml", "in_force"),
+    ("in_force_ends_before_it_starts", _sub("in_force: {from: 2024-01-01}", "in_force: {from: 2024-01-01, to: 2023-01-01}"),
+     "pack.yaml", "in_force"),
+    ("in_force_a_number_as_date", _sub("in_force: {from: 2024-01-01}", "in_force: {from: 0}"), "pack.yaml",
+     "in_force.from"),
+    ("statutes_folder_missing", _remove_statutes, "pack.yaml", "instrument"),
+    ("statutes_a_file", _statutes_a_file, "statutes", "file"),
+    ("parameters_a_string", _sub("parameters:\n", "parameters: x\nold_parameters:\n"), "pack.yaml", "parameters"),
+    ("parameter_value_date_a_number", _sub("values: {2024-01-01: {value: 10", "values: {20240101: {value: 10"),
+     "pack.yaml", "parameters.0.values"),
+    ("applied_value_a_string", _applied('"十"'), "pack.yaml", "parameters.0.values.2024-01-01.value"),
+    ("applied_value_negative", _applied(-5), "pack.yaml", "parameters.0.values.2024-01-01.value"),
+    ("applied_value_zero", _applied(0), "pack.yaml", "parameters.0.values.2024-01-01.value"),
+    ("applied_value_a_boolean", _applied("true"), "pack.yaml", "parameters.0.values.2024-01-01.value"),
+    ("applied_value_a_fraction", _applied(1.5), "pack.yaml", "parameters.0.values.2024-01-01.value"),
+    ("applied_value_a_list", _applied("[1, 2]", "classify.public_comment_min_days"), "pack.yaml",
+     "parameters.0.values.2024-01-01.value"),
+    ("applied_value_huge", _applied(10 ** 30, "classify.public_comment_min_days"), "pack.yaml",
+     "parameters.0.values.2024-01-01.value"),
+    ("rule_id_of_a_national_rule", _sub("id: sl.review.initial", "id: ogi2019.review.art17.secrecy_review"), "pack.yaml",
+     "id"),
+    ("rule_table_unknown", _sub("table: classify.review\n    id: sl.review.initial",
+                                "table: classify.reviw\n    id: sl.review.initial"), "pack.yaml", "table"),
+    ("rule_when_a_string", _sub("when: {}\n    then: {value: initial_review", "when: x\n    then: {value: initial_review"),
+     "pack.yaml", "rules.0.when"),
+    ("rule_in_force_ends_before_it_starts", _sub("then: {value: initial_review, role: 承办股室}",
+                                                 "then: {value: initial_review, role: 承办股室}\n"
+                                                 "    in_force: {from: 2025-01-01, to: 2024-06-01}"),
+     "pack.yaml", "rules.0.in_force"),
+    ("citation_of_5000_digits", _sub("basis: [cn-xx-shili-sfj:5:p1]", "basis: [cn-xx-shili-sfj:" + "9" * 5000 + "]"),
+     "pack.yaml", "basis"),
+    ("citation_a_number", _sub("basis: [cn-xx-shili-sfj:5:p1]", "basis: [5]"), "pack.yaml", "rules.0.basis.0"),
+    ("sequences_of_an_unknown_table", _sub("  classify.review: [", "  classify.reviw: ["), "pack.yaml",
+     "sequences.classify.reviw"),
+    ("sequences_of_a_table_that_is_not_collect", _sub("sequences:\n", "sequences:\n  classify.attribute: [proactive]\n"),
+     "pack.yaml", "sequences.classify.attribute"),
+    ("sequences_a_string", _sub("sequences:\n  classify.review: [", "sequences: x\nold_sequences:\n  classify.review: ["),
+     "pack.yaml", "sequences"),
+    ("provisions_a_mapping", _sub("provisions:\n", "provisions: {a: 1}\nold_provisions:\n"), "pack.yaml", "provisions"),
+    ("interaction_due_days_huge", _kind("due_days: 100000000000000000000"), "pack.yaml", "interaction.kinds.0.due_days"),
+    ("interaction_due_days_a_boolean", _kind("due_days: true"), "pack.yaml", "interaction.kinds.0.due_days"),
+    ("interaction_due_days_infinite", _kind("due_days: .inf"), "pack.yaml", "interaction.kinds.0.due_days"),
+    ("interaction_min_days_negative", _kind("due_days: 3, min_days: -5"), "pack.yaml", "interaction.kinds.0.min_days"),
+    ("interaction_extended_days_zero", _kind("due_days: 3, extended_days: 0"), "pack.yaml",
+     "interaction.kinds.0.extended_days"),
+    ("statute_id_of_a_national_instrument",
+     _on_folder(lambda folder: (folder / STATUTE).write_text((folder / STATUTE).read_text(encoding="utf-8").replace(
+         "id: cn-xx-shili-sfj", "id: ogi-2019"), encoding="utf-8")), STATUTE, "id"),
+]
+
+
+def _broken(tmp_path, change):
+    if getattr(change, "on_folder", False):
+        folder = _pack(tmp_path)
+        change(folder)
+        return folder
+    return _pack(tmp_path, edit=change)
+
+
+@pytest.mark.parametrize("change,file,field", [c[1:] for c in BROKEN_PACKS], ids=[c[0] for c in BROKEN_PACKS])
+def test_a_broken_pack_is_one_rule_file_error_naming_file_and_field(tmp_path, change, file, field):
+    folder = _broken(tmp_path, change)
+    with pytest.raises(RuleFileError) as info:
+        _load(folder)
+    assert info.value.file == str(folder / file if file else folder), info.value.message
+    assert info.value.field is not None and info.value.field.startswith(field), info.value.message
+
+
+@pytest.mark.parametrize("change,file,field", [c[1:] for c in BROKEN_PACKS], ids=[c[0] for c in BROKEN_PACKS])
+def test_check_reports_a_broken_pack_as_an_error_finding(tmp_path, change, file, field):
+    from zwgk_rules._check import check
+    folder = _broken(tmp_path, change)
+    findings = check(packs=[folder])
+    errors = [f for f in findings if f.code == "rule_file"]
+    assert len(errors) == 1 and errors[0].severity == "error"
+    assert f"字段 {field}" in errors[0].message
+
+
+@pytest.mark.parametrize("name", ["pack_yaml_a_list", "statutes_a_file", "applied_value_a_string",
+                                  "rule_id_of_a_national_rule"])
+def test_zwgk_check_exits_1_on_a_broken_pack_without_a_traceback(tmp_path, name):
+    import subprocess
+    import sys
+    change = next(c[1] for c in BROKEN_PACKS if c[0] == name)
+    folder = _broken(tmp_path, change)
+    r = subprocess.run([sys.executable, "-m", "zwgk_rules", "check", str(folder)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr and "rule_file" in r.stdout
+
+
+@pytest.mark.parametrize("edit", [
+    _sub("in_force: {from: 2024-01-01}", "in_force: {from: 2024-01-01, to: 9999-12-31}"),
+    _sub("then: {value: initial_review, role: 承办股室}",
+         "then: {value: initial_review, role: 承办股室}\n    in_force: {from: 2024-01-01, to: 9999-12-31}"),
+], ids=["pack", "rule"])
+def test_a_pack_in_force_until_the_last_representable_day_loads_and_decides(tmp_path, edit):
+    engine = _load(_pack(tmp_path, edit=edit))
+    c = engine.classify({"jurisdiction": "cn-xx-shili-sfj", "title": "关于调整某收费标准的通告",
+                         "formed_on": "2026-04-30", "flags": ["public_interest"]})
+    assert c.publish_by.isoformat() == "2026-05-18" and c.review[0].step == "initial_review"
+

@@ -86,3 +86,6 @@ MAX_CONDITION_VALUES = 256
 MAX_ARTICLE = 9_999
 #: highest paragraph (款) or item (项) number in a statute file (bundled: 15)
 MAX_PARAGRAPH = 999
+#: longest period, in days, a pack may apply (``effect: apply``) or give a message (``interaction``; bundled: 30)
+MAX_PERIOD_DAYS = 366
+

@@ -12,7 +12,7 @@ from ._calendar import Calendar, load_calendars
 from ._errors import InputError, RuleFileError
 from ._limits import closest
 from ._facts import SCOPES, FieldType
-from ._limits import MAX_PACK_RULES
+from ._limits import MAX_PACK_RULES, MAX_PERIOD_DAYS
 
 
 def _ft(values):
@@ -160,8 +160,12 @@ class Rulebook:
                 raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
                                     field="pack")
             real_paths[path] = contained(path, folder)
-            if (folder / "statutes").is_dir():
-                self.statutes.add_folder(folder / "statutes", within=folder)
+            texts = folder / "statutes"
+            if texts.is_dir():
+                self.statutes.add_folder(texts, within=folder)
+            elif texts.exists():
+                raise RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
+                                    file=str(texts), field="file")
             pack_files.append(path)
         for path in pack_files:
             pk = self._load_pack(path, real_paths.get(path, path))
@@ -285,7 +289,8 @@ class Rulebook:
         if spec.pack != path.parent.name:
             raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
         if spec.instrument not in self.statutes.instruments:
-            raise RuleFileError(f"instrument {spec.instrument!r} 未收录于 rules/statutes/", file=rel, field="instrument")
+            raise RuleFileError(f"instrument {spec.instrument!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
+                                f"以它为 id 的法规文件 / no statute file has this id", file=rel, field="instrument")
         if spec.calendar not in self.calendars:
             raise RuleFileError(f"日历 {spec.calendar!r} 不存在", file=rel, field="calendar")
         if spec.regime not in [r.id for r in self.regimes]:
@@ -303,6 +308,12 @@ class Rulebook:
             if nat is None and not optional:
                 raise RuleFileError(f"参数 {prm.target!r} 不是国家规则的参数", file=rel, field=f"{f}.target")
             if prm.effect == "apply":
+                for day, v in prm.values.items():
+                    # an applied period is counted with: a whole number of days (or null: none from this date)
+                    if v.value is not None and (type(v.value) is not int or not 1 <= v.value <= MAX_PERIOD_DAYS):
+                        raise RuleFileError(f"适用的期限须为 1 至 {MAX_PERIOD_DAYS} 的整数（天数）或 null，而不是 {v.value!r}"
+                                            f" / an applied period is a whole number of days", file=rel,
+                                            rule_id=prm.target, field=f"{f}.values.{day}.value")
                 if prm.relation != "stricter":
                     raise RuleFileError("只有更严格（更短）的期限可以 effect: apply；其余只能 record",
                                         file=rel, rule_id=prm.target, field=f"{f}.effect")
@@ -320,12 +331,26 @@ class Rulebook:
                 res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.cite")
             for b in pv.national:
                 res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.national")
+        seen_ids: set[str] = set()
         for k, r in enumerate(spec.rules):
+            if r.id in seen_ids:
+                raise RuleFileError(f"规则编号 {r.id!r} 重复 / duplicate rule id", file=rel, rule_id=r.id,
+                                    field=f"rules.{k}.id")
+            seen_ids.add(r.id)
             try:
                 self.table(r.table)
             except KeyError as exc:
                 raise RuleFileError(f"rules.{k}.table 指向不存在的决策表 {r.table!r}", file=rel, rule_id=r.id,
                                     field="table", suggestion=exc.args[0]) from None
+        for address in spec.sequences:
+            try:
+                table = self.table(address)
+            except KeyError as exc:
+                raise RuleFileError(f"sequences 指向不存在的决策表 {address!r}", file=rel, field=f"sequences.{address}",
+                                    suggestion=exc.args[0]) from None
+            if table.hit_policy != "collect":
+                raise RuleFileError(f"sequences 只用于 collect 决策表（如审查步骤），{address} 不是",
+                                    file=rel, field=f"sequences.{address}")
         if spec.interaction is not None:
             for kd in spec.interaction.kinds:
                 for b in kd.basis:

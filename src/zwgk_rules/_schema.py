@@ -4,18 +4,34 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from ._limits import MAX_ARTICLE, MAX_PARAGRAPH
+from ._limits import MAX_ARTICLE, MAX_PARAGRAPH, MAX_PERIOD_DAYS
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+def _not_a_number(v):
+    if isinstance(v, (int, float)):      # pydantic would read 0 as 1970-01-01 (seconds since the epoch)
+        raise ValueError("日期须写成 YYYY-MM-DD，而不是数字 / a date is written YYYY-MM-DD, not as a number")
+    return v
+
+
+#: a date as written in a rule file: 2019-05-15 (or '2019-05-15'), never a number
+Day = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
+
 class InForce(_Strict):
-    from_: dt.date = Field(alias="from")
-    to: dt.date | None = None
+    from_: Day = Field(alias="from")
+    to: Day | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"施行期间的终止日期 {self.to} 早于起始日期 {self.from_} / in_force ends before it starts")
+        return self
 
     def covers(self, day: dt.date) -> bool:
         return self.from_ <= day and (self.to is None or day <= self.to)
@@ -141,7 +157,7 @@ class DatedValue(_Strict):
 class Parameter(_Strict):
     description: str
     unit: str | None = None
-    values: dict[dt.date, DatedValue]
+    values: dict[Day, DatedValue]
 
     def at(self, day: dt.date) -> DatedValue | None:
         best = None
@@ -184,7 +200,7 @@ class RegimesFile(_Strict):
     selection: str
     basis: tuple[str, ...] = ()
     unconfirmed: str | None = None
-    earliest: dt.date
+    earliest: Day
     regimes: tuple[RegimeSpan, ...]
 
     @field_validator("basis", mode="before")
@@ -275,7 +291,7 @@ class PackParameter(_Strict):
     target: str
     description: str
     unit: str | None = None
-    values: dict[dt.date, DatedValue]
+    values: dict[Day, DatedValue]
     relation: Literal["same", "stricter", "looser", "restates_repealed", "contradicts"]
     effect: Literal["apply", "record"]
     national: tuple[str, ...] = ()          # the national provision(s) compared with
@@ -313,12 +329,16 @@ class Provision(_Strict):
         return _listify(v)
 
 
+#: a number of days in a pack: an integer as written (not ``true``, not ``"3"``), 1 to MAX_PERIOD_DAYS
+_Days = Annotated[int, Field(strict=True, ge=1, le=MAX_PERIOD_DAYS)]
+
+
 class InteractionKind(_Strict):
     kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
-    due_days: int = Field(ge=1)
-    min_days: int | None = None
-    extended_days: int | None = None
+    due_days: _Days
+    min_days: _Days | None = None
+    extended_days: _Days | None = None
     office: str | None = None
     route: tuple[str, ...] = ()
     basis: tuple[str, ...]

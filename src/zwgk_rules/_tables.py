@@ -151,10 +151,12 @@ class CompiledTable:
         extra_fields = {k: FieldType("scalar", tuple(v), "上游决策表的结论") for k, v in upstream.items()}
         specs = [(r, file) for r in spec.rules] + list(extra_rules)
         ids = [r.id for r, _ in specs]
-        dup = {i for i in ids if ids.count(i) > 1}
-        if dup:
-            raise RuleFileError(f"规则编号重复：{sorted(dup)}", file=file, field="rules.id")
-        index = {rid: n for n, rid in enumerate(ids)}
+        index: dict[str, int] = {}
+        for n, (r, rfile) in enumerate(specs):
+            if r.id in index:           # named in the file that repeats it (a pack's, for a national id)
+                raise RuleFileError(f"规则编号重复：{r.id!r} 已见于 {specs[index[r.id]][1]} / duplicate rule id",
+                                    file=rfile, rule_id=r.id, field="id")
+            index[r.id] = n
         outputs = set(spec.outputs)
         rules: list[CompiledRule] = []
         for r, rfile in specs:
@@ -292,7 +294,8 @@ class CompiledTable:
                     raise RuleFileError(f"例外的施行期间超出其所例外的规则 {rules[t].id} 的施行期间", file=r.file,
                                         rule_id=r.id, field="in_force")
         self.spans = tuple(spans)
-        cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans if b is not None})
+        cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans
+                                               if b is not None and b < dt.date.max})
         cuts = [c for c in cuts if c > t_from and (t_to is None or c <= t_to)]
         if not cuts:
             self._cuts, self._masks = (), None
