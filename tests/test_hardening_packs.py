@@ -718,3 +718,36 @@ def test_a_pack_in_force_until_the_last_representable_day_loads_and_decides(tmp_
                          "formed_on": "2026-04-30", "flags": ["public_interest"]})
     assert c.publish_by.isoformat() == "2026-05-18" and c.review[0].step == "initial_review"
 
+
+def test_check_of_a_large_pack_is_bounded_and_says_so(tmp_path):
+    """2,000 rules over the 14 document flags: within every limit, but exhausting the combinations of a
+    table would take minutes. The analysis is skipped with a warning instead."""
+    from zwgk_rules._check import check
+    from zwgk_rules._facts import SCOPES
+    flags = SCOPES["document"]["flags"].values
+    rules = "".join(f"  - table: classify.review\n    id: sl.big.{k}\n    title: 大\n"
+                    f"    when: {{flags: {{has: {flags[k % len(flags)]}}}}}\n"
+                    f"    then: {{value: ethnic_religious_review, role: 某部门}}\n    basis: [cn-xx-shili-sfj:5:p2]\n"
+                    for k in range(2_000))
+    folder = _pack(tmp_path, edit=lambda s: s.replace("rules:\n", "rules:\n" + rules, 1))
+    t = time.perf_counter()
+    findings = check(packs=[folder])
+    assert time.perf_counter() - t < 60                 # about 170 s before
+    assert any(f.code == "analysis_incomplete" and f.pack == "cn-xx-shili-sfj" for f in findings)
+
+
+def test_the_article_14_check_of_a_large_exemption_overlay_is_bounded(tmp_path):
+    from zwgk_rules._check import check
+    cats = ["state_secret", "prohibited_by_law", "endangers_security", "trade_secret", "personal_privacy",
+            "internal_affairs", "process_information", "enforcement_file"]
+    keys = ["exists", "held", "proactively_published", "requires_creation", "special_procedure",
+            "disclosure_required_by_law", "severable", "responsible_agency_known"]
+    rules = "".join(f"  - table: ogi-2019.exemption\n    id: sl.ex.{k}\n    title: 例外\n"
+                    f"    when: {{categories: {{has: {cats[k % 8]}}}, {keys[k % 8]}: false}}\n"
+                    f"    then: {{value: withhold.state_secret}}\n    basis: [ogi-2019:14]\n"
+                    for k in range(400))
+    folder = _pack(tmp_path, edit=lambda s: s.replace("rules:\n", "rules:\n" + rules, 1))
+    t = time.perf_counter()
+    findings = check(packs=[folder])
+    assert time.perf_counter() - t < 60
+    assert any(f.code == "analysis_incomplete" and f.pack == "cn-xx-shili-sfj" for f in findings)

@@ -89,3 +89,8 @@ MAX_PARAGRAPH = 999
 #: longest period, in days, a pack may apply (``effect: apply``) or give a message (``interaction``; bundled: 30)
 MAX_PERIOD_DAYS = 366
 
+#: ``zwgk check``: most combinations of values (× date segments) a table is analysed on exhaustively
+MAX_CHECK_COMBINATIONS = 400_000
+#: ``zwgk check``: most rule evaluations (combinations × rules) for one table (bundled: 589,824); beyond
+#: either, the table is not analysed and a warning ``analysis_incomplete`` says so
+MAX_CHECK_EVALUATIONS = 10_000_000
