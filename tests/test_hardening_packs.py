@@ -759,3 +759,13 @@ def test_the_article_14_check_of_a_large_exemption_overlay_is_bounded(tmp_path):
     findings = check(packs=[folder])
     assert time.perf_counter() - t < 60
     assert any(f.code == "analysis_incomplete" and f.pack == "cn-xx-shili-sfj" for f in findings)
+
+
+@pytest.mark.parametrize("n,label", [(9, "第九条"), (15, "第十五条"), (110, "第一百一十条"), (115, "第一百一十五条"),
+                                     (201, "第二百零一条"), (1010, "第一千零一十条"), (1102, "第一千一百零二条"),
+                                     (9999, "第九千九百九十九条")])
+def test_article_numbers_up_to_the_limit_are_labelled_in_chinese(tmp_path, n, label):
+    """An article of a pack's own text without a ``label`` is shown by its number (第1102条 used to raise
+    IndexError when a decision was rendered: the numerals stopped at 999)."""
+    engine = _load(_statute(tmp_path, _HEAD + _ARTICLES + f"- article: {n}\n  paragraphs:\n  - text: 某条。\n"))
+    assert engine.rulebook.statutes.resolve(f"cn-xx-shili-sfj:{n}").label == f"《示例》{label}"

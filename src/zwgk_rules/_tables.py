@@ -81,8 +81,8 @@ def _check_exceptions(rules) -> None:
     is deeper than MAX_EXCEPTION_DEPTH; either is a RuleFileError naming the rule and its file."""
     order = _postorder(tuple(r.targets for r in rules))
     if not isinstance(order, list):
-        j, path = order
-        r = rules[path[-2]]
+        _, path = order
+        r = rules[path[-2]]             # the rule whose exception_to closes the cycle
         raise RuleFileError(f"exception_to 形成循环：{_show_path(rules, path)} / exceptions form a cycle",
                             file=r.file, rule_id=r.id, field="exception_to")
     depth = [0] * len(rules)
