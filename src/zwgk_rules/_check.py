@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from ._conditions import Node
 from ._errors import RuleConflictError, RuleFileError, ZwgkError
 
-_MAX_COMBOS = 400_000
+from ._limits import MAX_CHECK_COMBINATIONS as _MAX_COMBOS, MAX_CHECK_EVALUATIONS as _MAX_WORK
 
 
 def article_14_categories(rb) -> frozenset:
@@ -109,10 +109,10 @@ def analyse_table(table, pack: str = "cn") -> list[Finding]:
         total *= len(reps[f])
     segs = _segments(table)
     findings: list[Finding] = []
-    if total * len(segs) > _MAX_COMBOS:
+    if total * len(segs) > _MAX_COMBOS or total * len(segs) * len(table.rules) > _MAX_WORK:
         findings.append(Finding("warning", "analysis_incomplete",
-                                f"决策表 {table.name}（{table.file}）的取值组合过多（{total * len(segs)}），未穷举",
-                                pack))
+                                f"决策表 {table.name}（{table.file}）的取值组合过多（{total * len(segs)} 种，"
+                                f"{len(table.rules)} 条规则），未穷举", pack))
         return findings
     decided: set[str] = set()
     conflicts: dict[tuple, Finding] = {}
@@ -256,6 +256,14 @@ def _pack_findings(rb, pack, eng, national) -> list[Finding]:
             continue
         reps = _classes(t)
         names = list(reps)
+        total = len(_segments(t))
+        for f in names:
+            total *= len(reps[f])
+        if total > _MAX_COMBOS or total * len(t.rules) > _MAX_WORK:
+            out.append(Finding("warning", "analysis_incomplete",
+                               f"决策表 {t.name} 的取值组合过多（{total} 种，{len(t.rules)} 条规则），"
+                               f"未穷举检查规则包是否公开第十四条规定不予公开的信息", pid))
+            continue
         found = False
         for on in _segments(t):
             for combo in itertools.product(*(reps[f] for f in names)):

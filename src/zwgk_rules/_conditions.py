@@ -13,6 +13,9 @@ Grammar (YAML)::
 A mapping with several keys is a conjunction. Every field must belong to the scope's fact
 vocabulary and every literal to the field's domain; errors name the field and suggest the
 closest valid name. No text is ever passed to ``eval``.
+
+A condition is bounded (``_limits``): at most MAX_CONDITION_DEPTH nested ``all`` / ``any`` / ``not``,
+MAX_CONDITION_NODES tests and connectives, MAX_CONDITION_VALUES values in one list.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 
 from ._errors import RuleFileError
 from ._facts import FieldType
+from ._limits import MAX_CONDITION_DEPTH, MAX_CONDITION_NODES, MAX_CONDITION_VALUES
 
 _SCALAR_OPS = ("eq", "in", "not_in")
 _SET_OPS = ("has", "has_any", "has_all", "has_none")
@@ -47,11 +51,15 @@ def _suggest(name, options):
     return close[0] if close else None
 
 
-def parse(when, fields: dict[str, FieldType], *, file=None, rule_id=None, extra: dict | None = None) -> Node:
-    """Validate a ``when`` mapping against the scope's fields and return its normalised tree."""
+def parse(when, fields: dict[str, FieldType], *, file=None, rule_id=None, extra: dict | None = None,
+          root: str = "when") -> Node:
+    """Validate a ``when`` mapping against the scope's fields and return its normalised tree.
+
+    ``root`` is the field path of the condition in its file (``when``, ``parameters.0.applies_when``)."""
     allf = dict(fields)
     if extra:
         allf.update(extra)
+    size = 0
 
     def err(msg, field, suggestion=None):
         return RuleFileError(msg, file=file, rule_id=rule_id, field=field, suggestion=suggestion)
@@ -59,22 +67,33 @@ def parse(when, fields: dict[str, FieldType], *, file=None, rule_id=None, extra:
     def check_value(fname, ft, v):
         # strict: True is not 1, None is only null
         if not any(x is v or (type(x) is type(v) and x == v) for x in ft.values):
-            raise err(f"{v!r} 不是字段 {fname} 的取值，可选：{list(ft.values)}", f"when.{fname}",
+            raise err(f"{v!r} 不是字段 {fname} 的取值，可选：{list(ft.values)}", f"{root}.{fname}",
                       _suggest(v, ft.values))
 
-    def walk(node, path) -> Node:
+    def count(path):
+        nonlocal size
+        size += 1
+        if size > MAX_CONDITION_NODES:
+            raise err(f"条件过大：超过 {MAX_CONDITION_NODES} 个测试与连接词（all / any / not）"
+                      f" / condition larger than {MAX_CONDITION_NODES} nodes", path)
+
+    def walk(node, path, depth) -> Node:
         if node is None or node == {}:
             return Node("all", ())
         if not isinstance(node, dict):
             raise err("条件必须是映射 (a condition is a mapping)", path)
         parts = []
         for key, val in node.items():
+            count(f"{path}.{key}")
+            if key in ("all", "any", "not") and depth >= MAX_CONDITION_DEPTH:
+                raise err(f"条件嵌套过深：all / any / not 超过 {MAX_CONDITION_DEPTH} 层"
+                          f" / condition nested deeper than {MAX_CONDITION_DEPTH}", f"{path}.{key}")
             if key in ("all", "any"):
                 if not isinstance(val, list) or not val:
                     raise err(f"{key} 需要非空列表", f"{path}.{key}")
-                parts.append(Node(key, tuple(walk(v, f"{path}.{key}") for v in val)))
+                parts.append(Node(key, tuple(walk(v, f"{path}.{key}.{n}", depth + 1) for n, v in enumerate(val))))
             elif key == "not":
-                parts.append(Node("not", (walk(val, f"{path}.not"),)))
+                parts.append(Node("not", (walk(val, f"{path}.not", depth + 1),)))
             else:
                 ft = allf.get(key)
                 if ft is None:
@@ -82,7 +101,7 @@ def parse(when, fields: dict[str, FieldType], *, file=None, rule_id=None, extra:
                 parts.append(Node("atom", atom=_atom(key, ft, val, f"{path}.{key}", err, check_value)))
         return parts[0] if len(parts) == 1 else Node("all", tuple(parts))
 
-    return walk(when, "when")
+    return walk(when, root, 0)
 
 
 def _atom(fname, ft, val, path, err, check_value) -> Atom:
@@ -96,6 +115,9 @@ def _atom(fname, ft, val, path, err, check_value) -> Atom:
         args = tuple(arg) if isinstance(arg, list) else (arg,)
         if op in ("in", "not_in", "has_any", "has_all", "has_none") and not isinstance(arg, list):
             raise err(f"运算符 {op} 需要列表", path)
+        if len(args) > MAX_CONDITION_VALUES:
+            raise err(f"运算符 {op} 的列表有 {len(args)} 个值，上限为 {MAX_CONDITION_VALUES} 个"
+                      f" / more than {MAX_CONDITION_VALUES} values in one list", f"{path}.{op}")
         for a in args:
             check_value(fname, ft, a)
         return Atom(fname, op, args)
@@ -149,6 +171,27 @@ def compile_node(node: Node):
             return subs[0]
         return lambda d: all(s(d) for s in subs)
     return lambda d: any(s(d) for s in subs)
+
+
+class Condition:
+    """A compiled condition that pickles (an engine goes to spawn / forkserver worker processes whole):
+    it keeps its tree and rebuilds the closure after unpickling. ``cond(facts) -> bool``."""
+
+    __slots__ = ("node", "_test")
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self._test = compile_node(node)
+
+    def __call__(self, facts) -> bool:
+        return self._test(facts)
+
+    def __getstate__(self):
+        return self.node
+
+    def __setstate__(self, node: Node) -> None:
+        self.node = node
+        self._test = compile_node(node)
 
 
 def fields_of(node: Node) -> set[str]:

@@ -161,7 +161,7 @@ class Engine:
         self._periods: list = []
         if spec is None:
             return
-        from ._conditions import compile_node, parse
+        from ._conditions import Condition, parse
         from ._facts import SCOPES, FieldType
         from ._tables import CompiledTable
         grouped: dict[str, list] = {}
@@ -212,7 +212,7 @@ class Engine:
             self._pack_params.setdefault(prm.target, []).append(prm)
             name = prm.target.partition(".")[2]
             if prm.target.startswith("classify.") and name != "proactive_period":
-                cond = compile_node(parse(prm.applies_when or {}, doc_fields, rule_id=prm.target, extra={
+                cond = Condition(parse(prm.applies_when or {}, doc_fields, rule_id=prm.target, extra={
                     "attribute": FieldType("scalar", rb.attribute_values, "公开属性")}))
                 self._periods.append((prm, name, cond))
 

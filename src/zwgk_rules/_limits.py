@@ -3,8 +3,9 @@
 An input beyond a limit is answered by one error naming the field (or, for a line of the command
 line, one error line); nothing beyond a limit is read into memory. The limits are far above what a
 real request, document or pack needs; they exist so that a hostile or broken input costs a bounded
-amount of time and memory. Rule-file limits are in :mod:`zwgk_rules._yaml` (file size, nesting) and
-:mod:`zwgk_rules._conditions` (condition trees).
+amount of time and memory. The limits on rule files and packs are in the last section (read by
+:mod:`zwgk_rules._yaml`, ``_statutes``, ``_conditions``, ``_tables``, ``_rulebook`` and ``_check``; also
+documented in ``docs/rules.md`` and ``docs/authoring-packs.md``, "限制 / Limits").
 """
 from __future__ import annotations
 
@@ -57,3 +58,39 @@ def closest(word, options) -> str | None:
         return None
     close = difflib.get_close_matches(word, [str(o) for o in options], n=1)
     return close[0] if close else None
+
+
+# ---------------------------------------------------------------- rule files and packs (限制 / Limits)
+# Rule files and packs are data, and a pack may come from anyone. Every walk over them is bounded, so
+# that a hostile or careless file ends in one RuleFileError naming the file, the rule and the field —
+# quickly, in little memory, never as a RecursionError or a hang. The limits are far above anything
+# the bundled rules use (shown after each limit).
+
+#: largest rule file read, in bytes (bundled: about 35 KB)
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: deepest nesting of YAML mappings and lists in a rule file (bundled: 8)
+MAX_YAML_DEPTH = 64
+
+#: rules a pack may add to the national tables (``rules:`` of ``pack.yaml``; bundled: 11)
+MAX_PACK_RULES = 5_000
+#: longest chain of exceptions: a rule that is an exception to an exception to … (bundled: 3)
+MAX_EXCEPTION_DEPTH = 64
+#: deepest nesting of ``all`` / ``any`` / ``not`` in one condition (``when`` / ``applies_when``; bundled: 3)
+MAX_CONDITION_DEPTH = 32
+#: tests and connectives in one condition (bundled: 5)
+MAX_CONDITION_NODES = 1_000
+#: values in one ``in`` / ``not_in`` / ``has_any`` / ``has_all`` / ``has_none`` list (bundled: 4)
+MAX_CONDITION_VALUES = 256
+
+#: highest article number in a statute file (条; bundled: 1102, local texts number 第十一章第二条 as 1102)
+MAX_ARTICLE = 9_999
+#: highest paragraph (款) or item (项) number in a statute file (bundled: 15)
+MAX_PARAGRAPH = 999
+#: longest period, in days, a pack may apply (``effect: apply``) or give a message (``interaction``; bundled: 30)
+MAX_PERIOD_DAYS = 366
+
+#: ``zwgk check``: most combinations of values (× date segments) a table is analysed on exhaustively
+MAX_CHECK_COMBINATIONS = 400_000
+#: ``zwgk check``: most rule evaluations (combinations × rules) for one table (bundled: 589,824); beyond
+#: either, the table is not analysed and a warning ``analysis_incomplete`` says so
+MAX_CHECK_EVALUATIONS = 10_000_000

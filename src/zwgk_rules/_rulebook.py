@@ -12,20 +12,30 @@ from ._calendar import Calendar, load_calendars
 from ._errors import InputError, RuleFileError
 from ._limits import closest
 from ._facts import SCOPES, FieldType
+from ._limits import MAX_PACK_RULES, MAX_PERIOD_DAYS
 
 
 def _ft(values):
     return FieldType("scalar", tuple(values))
 
-from ._resources import load_yaml, relative, rules_root
+from ._resources import contained, load_yaml, relative, rules_root
 from ._schema import (ClassifyFile, PackFile, DatedValue, DeadlineFile, DispositionFile, RegimeFile, RegimesFile,
                       TableFile)
 from ._statutes import Citation, Statutes
 from ._tables import CompiledTable
+from ._yaml import load as _load
 
 
-def _validate(model, path: Path, data=None):
-    data = load_yaml(path) if data is None else data
+_READ = object()
+
+
+def _validate(model, path: Path, data=_READ):
+    """``data`` (default: the file read) as ``model``, or one RuleFileError naming the file and the field."""
+    data = load_yaml(path) if data is _READ else data
+    if not isinstance(data, dict):
+        kind = "空文件 / empty" if data is None else f"{type(data).__name__}"
+        raise RuleFileError(f"文件内容须为映射（键: 值），而不是 {kind} / the file must be a mapping",
+                            file=relative(path), field="(root)")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -141,15 +151,24 @@ class Rulebook:
                     self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
         pack_files = sorted((root / "packs").glob("*/pack.yaml"))
+        real_paths = {}
         for folder in packs:
+            # nothing outside the pack folder is read: pack.yaml and statutes/ may not lead out of it
             folder = Path(folder)
-            if (folder / "statutes").is_dir():
-                self.statutes.add_folder(folder / "statutes")
-            if not (folder / "pack.yaml").is_file():
-                raise RuleFileError("规则包目录中没有 pack.yaml", file=str(folder), field="pack")
-            pack_files.append(folder / "pack.yaml")
+            path = folder / "pack.yaml"
+            if not path.is_file():
+                raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
+                                    field="pack")
+            real_paths[path] = contained(path, folder)
+            texts = folder / "statutes"
+            if texts.is_dir():
+                self.statutes.add_folder(texts, within=folder)
+            elif texts.exists():
+                raise RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
+                                    file=str(texts), field="file")
+            pack_files.append(path)
         for path in pack_files:
-            pk = self._load_pack(path)
+            pk = self._load_pack(path, real_paths.get(path, path))
             if pk.id in self.packs:
                 raise RuleFileError(f"规则包 {pk.id!r} 重复", file=relative(path), field="pack")
             self.packs[pk.id] = pk
@@ -258,14 +277,20 @@ class Rulebook:
         """The disclosure attributes, as the classify attribute table declares them."""
         return next(t for t in self.classify.tables if t.name == "attribute").spec.outputs
 
-    def _load_pack(self, path: Path) -> Pack:
+    def _load_pack(self, path: Path, real: Path) -> Pack:
+        """The pack in ``path`` (named so in errors), read from ``real`` (its resolved path)."""
         rel = relative(path)
-        data = load_yaml(path)
+        data = _load(real, file=rel)
+        rules = data.get("rules") if isinstance(data, dict) else None
+        if isinstance(rules, list) and len(rules) > MAX_PACK_RULES:      # before validating them one by one
+            raise RuleFileError(f"规则包有 {len(rules)} 条规则，上限为 {MAX_PACK_RULES} 条 / more than {MAX_PACK_RULES} rules",
+                                file=rel, field="rules")
         spec = _validate(PackFile, path, data)
         if spec.pack != path.parent.name:
             raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
         if spec.instrument not in self.statutes.instruments:
-            raise RuleFileError(f"instrument {spec.instrument!r} 未收录于 rules/statutes/", file=rel, field="instrument")
+            raise RuleFileError(f"instrument {spec.instrument!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
+                                f"以它为 id 的法规文件 / no statute file has this id", file=rel, field="instrument")
         if spec.calendar not in self.calendars:
             raise RuleFileError(f"日历 {spec.calendar!r} 不存在", file=rel, field="calendar")
         if spec.regime not in [r.id for r in self.regimes]:
@@ -283,6 +308,12 @@ class Rulebook:
             if nat is None and not optional:
                 raise RuleFileError(f"参数 {prm.target!r} 不是国家规则的参数", file=rel, field=f"{f}.target")
             if prm.effect == "apply":
+                for day, v in prm.values.items():
+                    # an applied period is counted with: a whole number of days (or null: none from this date)
+                    if v.value is not None and (type(v.value) is not int or not 1 <= v.value <= MAX_PERIOD_DAYS):
+                        raise RuleFileError(f"适用的期限须为 1 至 {MAX_PERIOD_DAYS} 的整数（天数）或 null，而不是 {v.value!r}"
+                                            f" / an applied period is a whole number of days", file=rel,
+                                            rule_id=prm.target, field=f"{f}.values.{day}.value")
                 if prm.relation != "stricter":
                     raise RuleFileError("只有更严格（更短）的期限可以 effect: apply；其余只能 record",
                                         file=rel, rule_id=prm.target, field=f"{f}.effect")
@@ -294,18 +325,32 @@ class Rulebook:
             if prm.applies_when is not None:
                 from ._conditions import parse
                 parse(prm.applies_when, SCOPES["document"], file=rel, rule_id=prm.target, extra={
-                    "attribute": _ft(self.attribute_values)})
+                    "attribute": _ft(self.attribute_values)}, root=f"{f}.applies_when")
         for k, pv in enumerate(spec.provisions):
             for b in pv.cite:
                 res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.cite")
             for b in pv.national:
                 res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.national")
+        seen_ids: set[str] = set()
         for k, r in enumerate(spec.rules):
+            if r.id in seen_ids:
+                raise RuleFileError(f"规则编号 {r.id!r} 重复 / duplicate rule id", file=rel, rule_id=r.id,
+                                    field=f"rules.{k}.id")
+            seen_ids.add(r.id)
             try:
                 self.table(r.table)
             except KeyError as exc:
                 raise RuleFileError(f"rules.{k}.table 指向不存在的决策表 {r.table!r}", file=rel, rule_id=r.id,
                                     field="table", suggestion=exc.args[0]) from None
+        for address in spec.sequences:
+            try:
+                table = self.table(address)
+            except KeyError as exc:
+                raise RuleFileError(f"sequences 指向不存在的决策表 {address!r}", file=rel, field=f"sequences.{address}",
+                                    suggestion=exc.args[0]) from None
+            if table.hit_policy != "collect":
+                raise RuleFileError(f"sequences 只用于 collect 决策表（如审查步骤），{address} 不是",
+                                    file=rel, field=f"sequences.{address}")
         if spec.interaction is not None:
             for kd in spec.interaction.kinds:
                 for b in kd.basis:

@@ -4,16 +4,34 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from ._limits import MAX_ARTICLE, MAX_PARAGRAPH, MAX_PERIOD_DAYS
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+def _not_a_number(v):
+    if isinstance(v, (int, float)):      # pydantic would read 0 as 1970-01-01 (seconds since the epoch)
+        raise ValueError("日期须写成 YYYY-MM-DD，而不是数字 / a date is written YYYY-MM-DD, not as a number")
+    return v
+
+
+#: a date as written in a rule file: 2019-05-15 (or '2019-05-15'), never a number
+Day = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
+
 class InForce(_Strict):
-    from_: dt.date = Field(alias="from")
-    to: dt.date | None = None
+    from_: Day = Field(alias="from")
+    to: Day | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"施行期间的终止日期 {self.to} 早于起始日期 {self.from_} / in_force ends before it starts")
+        return self
 
     def covers(self, day: dt.date) -> bool:
         return self.from_ <= day and (self.to is None or day <= self.to)
@@ -139,7 +157,7 @@ class DatedValue(_Strict):
 class Parameter(_Strict):
     description: str
     unit: str | None = None
-    values: dict[dt.date, DatedValue]
+    values: dict[Day, DatedValue]
 
     def at(self, day: dt.date) -> DatedValue | None:
         best = None
@@ -182,7 +200,7 @@ class RegimesFile(_Strict):
     selection: str
     basis: tuple[str, ...] = ()
     unconfirmed: str | None = None
-    earliest: dt.date
+    earliest: Day
     regimes: tuple[RegimeSpan, ...]
 
     @field_validator("basis", mode="before")
@@ -213,6 +231,56 @@ class ClassifyFile(_Strict):
     parameters: dict[str, Parameter]
 
 
+# ---------------------------------------------------------------- statutes (rules/statutes/, a pack's statutes/)
+
+#: a statute id is what a citation names before its first colon (``ogi-2019`` in ``ogi-2019:36:i3``)
+StatuteId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$", max_length=100)]
+#: article, paragraph and item numbers are integers as written (not ``"3"``, not ``true``)
+_Article = Annotated[int, Field(strict=True, ge=0, le=MAX_ARTICLE)]   # 0: a preamble (cn-yn-longling-sfj)
+_Number = Annotated[int, Field(strict=True, ge=1, le=MAX_PARAGRAPH)]
+
+
+class StatuteItem(_Strict):
+    """项: ``(一)…``, numbered by ``n``."""
+
+    n: _Number
+    text: str
+
+
+class StatuteParagraph(_Strict):
+    """款: its text and items; numbered by position unless ``n`` says otherwise (a text quoted in part)."""
+
+    n: _Number | None = None
+    text: str = ""
+    items: tuple[StatuteItem, ...] = ()
+    note: str | None = None
+
+
+class StatuteArticle(_Strict):
+    """条: its number, paragraphs and, for a local text, its own heading (``label``)."""
+
+    article: _Article
+    label: str | None = None
+    paragraphs: tuple[StatuteParagraph, ...] = Field(min_length=1)
+    verbatim: bool | None = None            # default: the file's
+    source: str | None = None
+    note: str | None = None
+
+
+class StatuteFile(_Strict):
+    """One instrument's text (法规、规章或本机关制度), cited as ``<id>:<article>[:p<款>][:i<项>]``."""
+
+    id: StatuteId
+    title: str
+    title_en: str | None = None
+    promulgation: str | None = None
+    source: str | None = None
+    verbatim: bool = True                   # false: the text is a summary, not the wording
+    in_force: InForce | None = None
+    note: str | None = None
+    articles: tuple[StatuteArticle, ...]
+
+
 # ---------------------------------------------------------------- local packs (overlays on national rules)
 
 class PackParameter(_Strict):
@@ -223,7 +291,7 @@ class PackParameter(_Strict):
     target: str
     description: str
     unit: str | None = None
-    values: dict[dt.date, DatedValue]
+    values: dict[Day, DatedValue]
     relation: Literal["same", "stricter", "looser", "restates_repealed", "contradicts"]
     effect: Literal["apply", "record"]
     national: tuple[str, ...] = ()          # the national provision(s) compared with
@@ -261,12 +329,16 @@ class Provision(_Strict):
         return _listify(v)
 
 
+#: a number of days in a pack: an integer as written (not ``true``, not ``"3"``), 1 to MAX_PERIOD_DAYS
+_Days = Annotated[int, Field(strict=True, ge=1, le=MAX_PERIOD_DAYS)]
+
+
 class InteractionKind(_Strict):
     kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
-    due_days: int = Field(ge=1)
-    min_days: int | None = None
-    extended_days: int | None = None
+    due_days: _Days
+    min_days: _Days | None = None
+    extended_days: _Days | None = None
     office: str | None = None
     route: tuple[str, ...] = ()
     basis: tuple[str, ...]

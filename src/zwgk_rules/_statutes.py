@@ -10,22 +10,34 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._errors import CitationError
-from ._resources import load_yaml, relative
+from ._errors import CitationError, RuleFileError
+from ._resources import relative, yaml_files
+from ._schema import StatuteFile
 
-_CITE = re.compile(r"^(?P<inst>[a-z0-9][a-z0-9\-]*):(?P<art>\d+)(?::p(?P<para>\d+))?(?::i(?P<item>\d+))?$")
+# numbers are bounded as in statute files (MAX_ARTICLE, MAX_PARAGRAPH): a citation of 5,000 digits is a format error
+_CITE = re.compile(r"^(?P<inst>[a-z0-9][a-z0-9\-]*):(?P<art>\d{1,4})(?::p(?P<para>\d{1,3}))?(?::i(?P<item>\d{1,3}))?$")
 
 _CN_DIGITS = "零一二三四五六七八九"
 
 
 def _cn_number(n: int) -> str:
+    """1 → 一, 15 → 十五, 110 → 一百一十, 1102 → 一千一百零二 (up to 9999, the highest article number)."""
     if n < 10:
         return _CN_DIGITS[n]
     if n < 20:
         return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
     if n < 100:
         return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    return _CN_DIGITS[n // 100] + "百" + ("零" if n % 100 < 10 and n % 100 else "") + (_cn_number(n % 100) if n % 100 else "")
+    if n >= 10_000:
+        return str(n)
+    big, unit = (1000, "千") if n >= 1000 else (100, "百")
+    head, rest = divmod(n, big)
+    if not rest:
+        return _CN_DIGITS[head] + unit
+    tail = _cn_number(rest)
+    if 10 <= rest < 20:
+        tail = "一" + tail            # 一百一十, not 一百十
+    return _CN_DIGITS[head] + unit + ("零" if rest < big // 10 else "") + tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,27 +85,43 @@ class Statutes:
         self._cache: dict[str, Citation] = {}
         self.add_folder(folder)
 
-    def add_folder(self, folder: Path) -> None:
-        """Bundle every instrument file under ``folder`` (an agency's own pack brings its own text)."""
-        for path in sorted(folder.rglob("*.yaml")):
-            doc = load_yaml(path)
-            iid = doc.get("id")
-            if not iid:
-                raise CitationError("法规文件缺少 id", file=relative(path), field="id")
+    def add_folder(self, folder: Path, *, within: Path | None = None) -> None:
+        """Bundle every instrument file under ``folder`` (an agency's own pack brings its own text).
+
+        Each file is validated against :class:`~zwgk_rules._schema.StatuteFile`; a number given twice
+        (article, paragraph or item) is an error, never silently the last one. Nothing outside ``within``
+        (default: ``folder``; for a pack, the pack's folder) is read, whatever symbolic links say."""
+        from ._rulebook import _validate      # (_rulebook imports this module)
+        from ._yaml import load
+        for path, real in yaml_files(folder, folder if within is None else within):
+            rel = relative(path)
+            doc = _validate(StatuteFile, path, load(real, file=rel))
+            iid = doc.id
             if iid in self._inst:
-                raise CitationError(f"法规编号 {iid!r} 重复（已见于 {self._inst[iid]['file']}）", file=relative(path),
-                                    field="id")
+                raise CitationError(f"法规编号 {iid!r} 重复（已见于 {self._inst[iid]['file']}）/ duplicate statute id",
+                                    file=rel, field="id")
             arts = {}
-            for a in doc.get("articles") or []:
+            for k, a in enumerate(doc.articles):
+                where = f"articles.{k}"
+                if a.article in arts:
+                    raise RuleFileError(f"第{a.article}条重复 / article {a.article} given twice", file=rel,
+                                        field=f"{where}.article")
                 paras = {}
-                for pos, p in enumerate(a.get("paragraphs") or [], start=1):
-                    n = p.get("n", pos)
-                    items = {int(i["n"]): i["text"] for i in p.get("items") or []}
-                    paras[int(n)] = (p.get("text", ""), items)
-                arts[int(a["article"])] = {"paragraphs": paras, "label": a.get("label"),
-                                           "verbatim": a.get("verbatim", doc.get("verbatim", True))}
-            self._inst[iid] = {"title": doc.get("title", iid), "articles": arts, "file": relative(path),
-                               "in_force": doc.get("in_force") or {}}
+                for pos, p in enumerate(a.paragraphs, start=1):
+                    n = pos if p.n is None else p.n
+                    if n in paras:
+                        raise RuleFileError(f"第{a.article}条第{n}款重复 / paragraph {n} given twice", file=rel,
+                                            field=f"{where}.paragraphs.{pos - 1}.n")
+                    items = {}
+                    for j, i in enumerate(p.items):
+                        if i.n in items:
+                            raise RuleFileError(f"第{a.article}条第{n}款第{i.n}项重复 / item {i.n} given twice",
+                                                file=rel, field=f"{where}.paragraphs.{pos - 1}.items.{j}.n")
+                        items[i.n] = i.text
+                    paras[n] = (p.text, items)
+                arts[a.article] = {"paragraphs": paras, "label": a.label,
+                                   "verbatim": doc.verbatim if a.verbatim is None else a.verbatim}
+            self._inst[iid] = {"title": doc.title, "articles": arts, "file": rel, "in_force": doc.in_force}
 
     @property
     def instruments(self) -> tuple[str, ...]:

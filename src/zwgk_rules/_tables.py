@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ._conditions import compile_node, fields_of, parse, Node
 from ._errors import RuleConflictError, RuleFileError
 from ._facts import FieldType
+from ._limits import MAX_EXCEPTION_DEPTH
 from ._schema import RuleSpec, TableFile
 from ._statutes import Citation, Statutes
 
@@ -34,6 +35,65 @@ def _key_fn(reads):
     from operator import itemgetter
     get = itemgetter(*reads)
     return get if len(reads) > 1 else (lambda facts: (get(facts),))
+
+
+def _postorder(edges) -> list[int] | tuple[int, list[int]]:
+    """Depth-first post-order of a graph given as ``edges[i]`` (the nodes ``i`` points to), starting from
+    0, 1, 2… and following edges in the order given: every node comes after the nodes it points to.
+    Iterative, so a path of any length is walked. A cycle gives ``(j, path)`` instead: ``path`` ends
+    with ``j``, which it already holds."""
+    order: list[int] = []
+    state = [0] * len(edges)            # 0 unseen, 1 on the path, 2 done
+    for root in range(len(edges)):
+        if state[root]:
+            continue
+        state[root] = 1
+        path = [root]
+        stack = [iter(edges[root])]
+        while stack:
+            for j in stack[-1]:
+                if state[j] == 1:
+                    return j, path + [j]
+                if state[j] == 0:
+                    state[j] = 1
+                    path.append(j)
+                    stack.append(iter(edges[j]))
+                    break
+            else:
+                stack.pop()
+                node = path.pop()
+                state[node] = 2
+                order.append(node)
+    return order
+
+
+def _show_path(rules, path: list[int]) -> str:
+    """``a → b → a``: the cycle at the end of ``path``, its middle left out when it is long."""
+    path = path[path.index(path[-1]):]
+    ids = [rules[i].id for i in path]
+    if len(ids) > 12:
+        ids = ids[:5] + [f"…（{len(ids) - 10} 条）…"] + ids[-5:]
+    return " → ".join(ids)
+
+
+def _check_exceptions(rules) -> None:
+    """``exception_to`` forms no cycle, and no chain of exceptions (an exception to an exception to …)
+    is deeper than MAX_EXCEPTION_DEPTH; either is a RuleFileError naming the rule and its file."""
+    order = _postorder(tuple(r.targets for r in rules))
+    if not isinstance(order, list):
+        _, path = order
+        r = rules[path[-2]]             # the rule whose exception_to closes the cycle
+        raise RuleFileError(f"exception_to 形成循环：{_show_path(rules, path)} / exceptions form a cycle",
+                            file=r.file, rule_id=r.id, field="exception_to")
+    depth = [0] * len(rules)
+    for i in order:                     # targets first
+        t = rules[i].targets
+        if t:
+            d = depth[i] = 1 + max(depth[j] for j in t)
+            if d > MAX_EXCEPTION_DEPTH:
+                raise RuleFileError(f"例外链过深：本规则是第 {d} 层例外（例外的例外……），上限为 {MAX_EXCEPTION_DEPTH} 层"
+                                    f" / chain of exceptions deeper than {MAX_EXCEPTION_DEPTH}",
+                                    file=rules[i].file, rule_id=rules[i].id, field="exception_to")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +151,12 @@ class CompiledTable:
         extra_fields = {k: FieldType("scalar", tuple(v), "上游决策表的结论") for k, v in upstream.items()}
         specs = [(r, file) for r in spec.rules] + list(extra_rules)
         ids = [r.id for r, _ in specs]
-        dup = {i for i in ids if ids.count(i) > 1}
-        if dup:
-            raise RuleFileError(f"规则编号重复：{sorted(dup)}", file=file, field="rules.id")
-        index = {rid: n for n, rid in enumerate(ids)}
+        index: dict[str, int] = {}
+        for n, (r, rfile) in enumerate(specs):
+            if r.id in index:           # named in the file that repeats it (a pack's, for a national id)
+                raise RuleFileError(f"规则编号重复：{r.id!r} 已见于 {specs[index[r.id]][1]} / duplicate rule id",
+                                    file=rfile, rule_id=r.id, field="id")
+            index[r.id] = n
         outputs = set(spec.outputs)
         rules: list[CompiledRule] = []
         for r, rfile in specs:
@@ -135,24 +197,29 @@ class CompiledTable:
         self.rules = tuple(rules)
         self._index = index
         self._upstream = frozenset(upstream)
+        _check_exceptions(rules)
         self._segments(spec, rules, file)
         self._statutes = statutes
 
         # exception closure: family(x) = x and every rule that is (transitively) an exception to x
+        # (every walk below is iterative: a table may hold thousands of rules)
         children: dict[int, set[int]] = {i: set() for i in range(len(rules))}
         for i, r in enumerate(rules):
             for t in r.targets:
                 children[t].add(i)
+        families: dict[int, frozenset[int]] = {}
 
-        def family(i, seen=None):
-            seen = set() if seen is None else seen
-            if i in seen:
-                raise RuleFileError("exception_to 形成循环", file=file, rule_id=rules[i].id, field="exception_to")
-            seen = seen | {i}
-            out = {i}
-            for c in children[i]:
-                out |= family(c, seen)
-            return out
+        def family(i):
+            hit = families.get(i)
+            if hit is None:
+                out, todo = {i}, [i]
+                while todo:
+                    for c in children[todo.pop()]:
+                        if c not in out:
+                            out.add(c)
+                            todo.append(c)
+                hit = families[i] = frozenset(out)
+            return hit
 
         defeaters: dict[int, set[int]] = {i: set() for i in range(len(rules))}
         for i, r in enumerate(rules):
@@ -186,41 +253,16 @@ class CompiledTable:
                 raise RuleFileError(f"hit_policy=priority 但 priority 未列出：{sorted(missing)}", file=file,
                                     field="priority")
         # topological order of the defeat graph (defeaters first); a cycle is a rule-file error
-        order: list[int] = []
-        state: dict[int, int] = {}
-
-        def visit(i, stack):
-            if state.get(i) == 2:
-                return
-            if state.get(i) == 1:
-                cyc = " → ".join(rules[j].id for j in stack + [i])
-                raise RuleFileError(f"例外与优先关系形成循环：{cyc}", file=file, rule_id=rules[i].id,
-                                    field="precedence")
-            state[i] = 1
-            for j in sorted(defeaters[i]):
-                visit(j, stack + [i])
-            state[i] = 2
-            order.append(i)
-
-        for i in range(len(rules)):
-            visit(i, [])
-        self._defeat_order = tuple(order)
         self._defeaters = tuple(tuple(sorted(defeaters[i])) for i in range(len(rules)))
-        # applicability order: exception targets before exceptions
-        app: list[int] = []
-        seen: set[int] = set()
-
-        def visit_app(i):
-            if i in seen:
-                return
-            seen.add(i)
-            for t in rules[i].targets:
-                visit_app(t)
-            app.append(i)
-
-        for i in range(len(rules)):
-            visit_app(i)
-        self._app_order = tuple(app)
+        order = _postorder(self._defeaters)
+        if isinstance(order, list):
+            self._defeat_order = tuple(order)
+        else:
+            j, path = order
+            raise RuleFileError(f"例外与优先关系形成循环：{_show_path(rules, path)}", file=file, rule_id=rules[j].id,
+                                field="precedence")
+        # applicability order: exception targets before exceptions (acyclic: _check_exceptions)
+        self._app_order = tuple(_postorder(tuple(r.targets for r in rules)))
         self._conds = tuple(compile_node(r.node) for r in rules)
         read = set()
         for r in rules:
@@ -252,7 +294,8 @@ class CompiledTable:
                     raise RuleFileError(f"例外的施行期间超出其所例外的规则 {rules[t].id} 的施行期间", file=r.file,
                                         rule_id=r.id, field="in_force")
         self.spans = tuple(spans)
-        cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans if b is not None})
+        cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans
+                                               if b is not None and b < dt.date.max})
         cuts = [c for c in cuts if c > t_from and (t_to is None or c <= t_to)]
         if not cuts:
             self._cuts, self._masks = (), None

@@ -20,11 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._errors import RuleFileError
-
-#: largest rule file read (bytes); the largest bundled file is about 35 KB
-MAX_FILE_BYTES = 4 * 1024 * 1024
-#: deepest nesting of mappings and lists in a rule file
-MAX_DEPTH = 64
+from ._limits import MAX_FILE_BYTES, MAX_YAML_DEPTH as MAX_DEPTH   # the limits live in one place: _limits
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
