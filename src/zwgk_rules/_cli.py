@@ -296,14 +296,32 @@ class _Decider:
     def interact_line(self, line: bytes) -> tuple[bytes, bool]:
         return self._other_line(line, Message, "interact_raw")
 
-    def chunk(self, lines: list[bytes]) -> tuple[bytes, bool]:
-        out, failed = [], False
+    def chunk(self, lines: list, emit=None) -> tuple[bytes, bool]:
+        """Answer ``lines``: one output line each. Without ``emit``, return (the answers, any error line).
+        With ``emit``, hand the answers to it in blocks of about ``_EMIT_BYTES`` as they are made (a
+        chunk of large requests can have answers a thousand times its size) and return (b"", any error)."""
+        out, size, failed = [], 0, False
         for ln in lines:
             data, bad = self.line(ln)
             failed |= bad
             out.append(data)
-        out.append(b"")
-        return b"\n".join(out), failed
+            out.append(b"\n")
+            size += len(data)
+            if emit is not None and size >= _EMIT_BYTES:
+                emit(b"".join(out))
+                out, size = [], 0
+        blob = b"".join(out)
+        if emit is None:
+            return blob, failed
+        if blob:
+            emit(blob)
+        return b"", failed
+
+
+#: answers are handed on in blocks of about this size (bytes)
+_EMIT_BYTES = 4 << 20
+#: a chunk of input lines ends at this many bytes (or ``chunk`` lines)
+_CHUNK_BYTES = 1 << 20
 
 
 _WORKER: _Decider | None = None
@@ -356,32 +374,35 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _worker_chunk_to_fd(seq: int, lines: list[bytes]) -> bool:
-    """Decide chunk ``seq`` and write it to the output when every earlier chunk has been written.
+    """Decide chunk ``seq`` and write its answers to the output once every earlier chunk is written.
 
     The answers go straight from the worker to the output file descriptor instead of back through the
     parent: on two cores that saves a copy of every answer through a pipe. Chunks are taken in order
     from one queue, so the lowest unwritten chunk is always being decided and the wait cannot deadlock.
-    When a chunk fails (or its write does), the turn is not passed on: the parent stops the pool and
-    reports how many chunks were written."""
+    The worker waits for its turn before its first write (a chunk whose answers grow large writes them
+    in blocks, keeping the turn until it is done) and passes the turn on at the end. When a chunk fails
+    (or a write does), the turn is not passed on: the parent stops the pool and reports how many chunks
+    were written."""
     counter, cond, fd = _TURN
-    try:
-        data, bad = _WORKER.chunk(lines)
-        error = None
-    except BaseException as exc:  # noqa: BLE001 - passed on below, after the turn
-        data, bad, error = b"", True, exc
+    mine = False
+
+    def take_turn():
+        nonlocal mine
+        if not mine:
+            with cond:
+                while counter.value != seq:
+                    cond.wait()
+            mine = True
+
+    def emit(data: bytes) -> None:
+        take_turn()
+        _write_all(fd, data)
+
+    _, bad = _WORKER.chunk(lines, emit)
+    take_turn()
     with cond:
-        while counter.value != seq:
-            cond.wait()
-        if error is None:
-            try:
-                _write_all(fd, data)
-            except OSError as exc:      # the output failed: the turn is not passed on, the batch ends
-                error = exc
-            else:
-                counter.value = seq + 1     # chunks fully written: the parent reports it if the batch fails
-                cond.notify_all()
-    if error is not None:
-        raise error
+        counter.value = seq + 1     # chunks fully written: the parent reports it if the batch fails
+        cond.notify_all()
     return bad
 
 
@@ -406,19 +427,26 @@ class _TextSink:
 
 
 def _chunks(lines: Iterator[bytes | _Overlong | _Idle], size: int) -> Iterator[list]:
-    """Lines in chunks of ``size``; a chunk also ends where the input paused (``_IDLE``) or a line was
-    too long, so that answers are not held back waiting for more input."""
+    """Lines in chunks of ``size`` lines or ``_CHUNK_BYTES`` bytes, whichever comes first; a chunk also ends
+    where the input paused (``_IDLE``) or a line was too long, so that answers are not held back waiting
+    for more input."""
     buf: list = []
+    nbytes = 0
     for ln in lines:
         if ln is _IDLE:
             if buf:
                 yield buf
-                buf = []
+                buf, nbytes = [], 0
             continue
         buf.append(ln)
-        if len(buf) >= size or ln.__class__ is _Overlong:
+        if ln.__class__ is _Overlong:
             yield buf
-            buf = []
+            buf, nbytes = [], 0
+            continue
+        nbytes += len(ln)
+        if len(buf) >= size or nbytes >= _CHUNK_BYTES:
+            yield buf
+            buf, nbytes = [], 0
     if buf:
         yield buf
 
@@ -463,13 +491,12 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         flush = getattr(out, "flush", None) or (lambda: None)
         for block in _chunks(_lines(path, stdin), chunk):
             prog.sizes.append(len(block))
-            data, bad = d.chunk(block)
-            failed |= bad
             try:
-                out.write(data)
+                _, bad = d.chunk(block, out.write)
                 flush()
             except OSError as exc:
                 raise _CutShort(_write_failure(exc)) from None
+            failed |= bad
             prog.written_chunks += 1
         return 1 if failed else 0
     import collections
