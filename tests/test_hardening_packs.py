@@ -769,3 +769,16 @@ def test_article_numbers_up_to_the_limit_are_labelled_in_chinese(tmp_path, n, la
     IndexError when a decision was rendered: the numerals stopped at 999)."""
     engine = _load(_statute(tmp_path, _HEAD + _ARTICLES + f"- article: {n}\n  paragraphs:\n  - text: 某条。\n"))
     assert engine.rulebook.statutes.resolve(f"cn-xx-shili-sfj:{n}").label == f"《示例》{label}"
+
+
+def test_check_report_on_a_broken_pack_is_an_error_finding_not_a_crash(tmp_path):
+    import subprocess
+    import sys
+    folder = _pack(tmp_path, edit=lambda s: s + "\nx: *nowhere\n")
+    report = tmp_path / "report.md"
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"), "PATH": "/usr/bin:/bin"}
+    r = subprocess.run([sys.executable, "-m", "zwgk_rules", "check", str(folder), "--report", str(report)],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "[error] rule_file" in report.read_text(encoding="utf-8")

@@ -314,10 +314,11 @@ def render_report(findings: list[Finding], rb) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     lines += [f"共 {len(findings)} 项：错误 {errors}，警告 {warnings}。", ""]
-    packs = ["cn"] + sorted(p for p in rb.packs if p != "cn")
+    known = rb.packs if rb is not None else {}        # None: the rules failed to load (one error finding)
+    packs = ["cn"] + sorted({p for p in known if p != "cn"} | {f.pack for f in findings if f.pack != "cn"})
     for pid in packs:
         these = [f for f in findings if f.pack == pid]
-        title = rb.packs[pid].title if pid in rb.packs else pid
+        title = known[pid].title if pid in known else pid
         lines += [f"## {pid} — {title}", ""]
         if not these:
             lines += ["没有发现问题。No findings.", ""]

@@ -583,11 +583,19 @@ def _stop(pool) -> None:
 
 def run_check(packs, *, json_out: bool = False, report: str | None = None) -> int:
     from ._check import check, render_report
+    from ._errors import RuleFileError
     from ._rulebook import Rulebook
-    findings = check(packs=packs)
+    try:
+        rb = Rulebook(packs=packs)
+    except RuleFileError:
+        rb = None           # check() reports the error as its one finding
+    findings = check(rb, packs=packs) if rb is not None else check(packs=packs)
     if report:
-        with open(report, "w", encoding="utf-8") as fh:
-            fh.write(render_report(findings, Rulebook(packs=packs)))
+        try:
+            with open(report, "w", encoding="utf-8") as fh:
+                fh.write(render_report(findings, rb))
+        except OSError as exc:
+            raise _CannotRun(f"无法写入报告 / cannot write the report {report}: {exc.strerror or exc}") from None
     if json_out:
         sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1) + "\n")
     else:
