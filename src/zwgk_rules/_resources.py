@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
+
 
 @functools.lru_cache(maxsize=1)
 def rules_root() -> Path:
     """The bundled ``rules`` folder: inside the installed package, or the repository's in a checkout."""
+    here = Path(__file__).resolve().parent / "rules"     # an installed wheel (the usual case: no import needed)
+    if here.is_dir():
+        return here
+    from importlib import resources                      # other loaders (a zip, say)
     packaged = resources.files("zwgk_rules") / "rules"
     if packaged.is_dir():
         return Path(str(packaged))

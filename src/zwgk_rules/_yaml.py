@@ -36,8 +36,17 @@ def _modules():
         import yaml
         from yaml.constructor import SafeConstructor
         from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        _yaml = (yaml, loader, SafeConstructor(), ScalarNode, MappingNode, SequenceNode)
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class Loader(base):
+            # no path resolvers are ever registered: skip the two calls the composer makes per node
+            def descend_resolver(self, current_node, current_index):
+                return None
+
+            def ascend_resolver(self):
+                return None
+
+        _yaml = (yaml, Loader, SafeConstructor(), ScalarNode, MappingNode, SequenceNode)
     return _yaml
 
 
@@ -65,6 +74,8 @@ def loads(text: str, *, file: str | None = None):
     if root is None:
         return None
     resolve = loader.resolve
+    # an explicit tag is written with "!": without one in the text, every tag is the implicit one
+    tags_possible = "!" in text
     seen: set[int] = set()
 
     def err(node, msg):
@@ -80,8 +91,7 @@ def loads(text: str, *, file: str | None = None):
             plain = not node.style          # libyaml gives '' for a plain scalar, PyYAML None
             if tag == _STR and not plain:   # quoted: always a string
                 return value
-            implicit = resolve(ScalarNode, value, (plain, not plain))
-            if tag != implicit or tag not in _PLAIN_SCALARS:
+            if tag not in _PLAIN_SCALARS or (tags_possible and tag != resolve(ScalarNode, value, (plain, not plain))):
                 raise err(node, f"规则文件不得使用标签 {tag!r}（类型由写法决定）/ explicit tags are not allowed")
             if tag == _STR:
                 return value
