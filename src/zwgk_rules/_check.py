@@ -14,6 +14,7 @@ import itertools
 from dataclasses import asdict, dataclass, field
 
 from ._conditions import Node
+from ._jurisdiction import looser_than_national
 from ._errors import RuleConflictError, RuleFileError, ZwgkError
 
 from ._limits import MAX_CHECK_COMBINATIONS as _MAX_COMBOS, MAX_CHECK_EVALUATIONS as _MAX_WORK
@@ -235,11 +236,10 @@ def _pack_findings(rb, pack, eng, national) -> list[Finding]:
     # 1. periods longer than the national ones
     for prm in spec.parameters:
         nat = rb.parameter(prm.target)
-        for day, v in prm.values.items():
-            if nat is not None and isinstance(v.value, int) and isinstance(nat.value, int) and v.value > nat.value:
-                out.append(Finding("error", "longer_than_national",
-                                   f"{prm.target}：规则包规定 {v.value}，长于国家规定的 {nat.value}（地方规定不能延长法定期限）",
-                                   pid, citations=cites(list(v.basis) + [b.key for b in nat.basis])))
+        for day, v, nv in (looser_than_national(nat, prm, spec.in_force.to) if nat is not None else ()):
+            out.append(Finding("error", "longer_than_national",
+                               f"{prm.target}：规则包自 {day} 规定 {v.value}，长于国家自 {nv.start} 规定的 {nv.value}"
+                               f"（地方规定不能延长法定期限）", pid, citations=cites(list(v.basis) + [b.key for b in nv.basis])))
         # 2. restating a provision of a regime that was repealed while the pack stays in force
         head = prm.target.partition(".")[0]
         regime = next((r for r in rb.regimes if r.id == head), None)

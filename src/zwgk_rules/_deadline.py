@@ -8,23 +8,57 @@ per interval, never a day-by-day loop.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from ._calendar import Calendar
 
 
-def excluded_intervals(cal: Calendar, consultations, limits: dict) -> list[tuple[int, int]]:
+class DeadlineParams(NamedTuple):
+    """A regime's deadline parameters as in force on one day (``deadline_params``), with the citation key
+    of each, for ``--explain``."""
+
+    receipt_day_counted: bool
+    correction_notice_period: int | None
+    restart_on_correction: bool
+    consultation_limits: dict           # party -> working days, for the consultations whose time is excluded
+    reply_period: int
+    max_extension: int
+    agreed_due_replaces_due: bool
+    basis: dict                         # parameter name -> citation key of its first basis (or None)
+
+
+DEADLINE_PARAMETERS = ("receipt_day_counted", "correction_notice_period", "restart_on_correction",
+                       "excluded_consultations", "consultation_limit_third_party", "consultation_limit_agency",
+                       "reply_period", "max_extension", "agreed_due_replaces_due")
+
+
+def deadline_params(law, regime_id: str, day: dt.date) -> DeadlineParams:
+    """Every deadline parameter of ``regime_id`` as in force on ``day`` in jurisdiction ``law`` (the pack's
+    applied value where it has one, else the national one)."""
+    got = {name: law.at(f"{regime_id}.{name}", day) for name in DEADLINE_PARAMETERS}
+    value = {name: (v.value if v is not None else None) for name, v in got.items()}
+    basis = {name: (v.basis[0].key if v is not None and v.basis else None) for name, v in got.items()}
+    limits = {party: value[f"consultation_limit_{party}"] for party in (value["excluded_consultations"] or ())}
+    return DeadlineParams(bool(value["receipt_day_counted"]), value["correction_notice_period"],
+                          bool(value["restart_on_correction"]), limits, value["reply_period"],
+                          value["max_extension"], bool(value["agreed_due_replaces_due"]), basis)
+
+
+def excluded_intervals(cal: Calendar, consultations, limit_at) -> list[tuple[int, int]]:
     """Working-day rank intervals [a, b] that do not count: after ``sent_on`` up to and including the
     reply, but never beyond the party's time limit, counted from the day it received the letter
     (``received_on``, default ``sent_on``): a reply that never came or came late excludes only the time
-    the consultation needed (第三十三条第三款). Overlaps merge, so each day counts once."""
+    the consultation needed (第三十三条第三款). ``limit_at(party, day)`` is that party's limit in force on
+    ``day`` (None: its time is not excluded). Overlaps merge, so each day counts once."""
     spans = []
     for c in consultations:
         c = c.__dict__            # the model's fields (faster than pydantic attribute access)
-        limit = limits.get(c["party"])
+        sent, replied = c["sent_on"], c["replied_on"]
+        got = c["received_on"] or sent
+        limit = limit_at(c["party"], got)    # the party's time limit in force when it got the letter
         if limit is None:
             continue
-        sent, replied = c["sent_on"], c["replied_on"]
-        cap = cal.add_working_days(c["received_on"] or sent, limit)
+        cap = cal.add_working_days(got, limit)
         end = cap if replied is None or replied > cap else replied
         a = cal.rank(sent) + 1
         b = cal.rank(end)

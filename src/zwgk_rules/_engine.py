@@ -88,7 +88,10 @@ class Engine:
         """``pack``: ``"cn"`` or a local pack id. ``calendar``: use another bundled calendar than the pack's
         own (e.g. the national rules on a region's calendar, to compare a pack with the national law)."""
         self.rulebook = rulebook if rulebook is not None else default_rulebook()
-        self.pack = self.rulebook.pack(pack)
+        #: the compiled law this engine runs on: national rules with the pack's differences (built once,
+        #: shared by every engine of the pack); the engine itself compiles nothing
+        self.law = self.rulebook.jurisdiction(pack)
+        self.pack = self.law.pack
         cid = calendar or self.pack.calendar
         if cid not in self.rulebook.calendars:
             raise InputError(f"未知的日历 calendar={cid!r}", field="calendar")
@@ -97,7 +100,8 @@ class Engine:
             raise ValueError(f"未知后端 backend={backend!r}（python / durable）")
         self.backend = backend
         self._oracle = None
-        self._overlay()
+        self._regime_tables = {rid: (r.request_table, r.item_tables) for rid, r in self.law.regimes.items()}
+        self._classify_tables = self.law.classify_tables
         if backend == "durable":
             self._oracle = self._make_oracle()
         self._bind_eval()
@@ -111,15 +115,14 @@ class Engine:
         self._init_plans()
 
     def _init_plans(self) -> None:
-        """The memo of decision plans (``_plan``), and the date cuts of each regime's tables: a plan holds
-        for receipt dates between two cuts. The durable backend is not memoised, so that every request
-        really goes through it."""
+        """The memo of decision plans (``_plan``), and the date cuts of each regime (where a rule or a
+        parameter changes): a plan holds for receipt dates between two cuts. The durable backend is not
+        memoised, so that every request really goes through it."""
         self._plans = {} if self._oracle is None else None
         self._quick_dates = {rid: {} for rid in self._regime_tables}
         latest = self.rulebook.regimes[-1]
         self._latest = (latest, {ch: r.field for ch, r in latest.receipt.items()})
-        self._cuts = {rid: tuple(sorted({c for t in (rq, *its) for c in t._cuts}))
-                      for rid, (rq, its) in self._regime_tables.items()}
+        self._cuts = {rid: r.cuts for rid, r in self.law.regimes.items()}
 
     def __getstate__(self):
         d = self.__dict__.copy()
@@ -149,85 +152,6 @@ class Engine:
         return DurableOracle(tables=[(label, t, {**fields, **{k: FieldType("scalar", tuple(v), "上游决策表的结论")
                                                              for k, v in ups.items()}})
                                      for label, t, fields, ups in tables])
-
-    def _overlay(self) -> None:
-        """The national tables with this pack's rules added (compiled once per engine), and the pack's
-        applied parameters. A pack holds only its differences, addressed to national tables by name."""
-        rb = self.rulebook
-        spec = self.pack.spec
-        self._regime_tables = {r.id: (r.request_table, r.item_tables) for r in rb.regimes}
-        self._classify_tables = rb.classify.tables
-        self._pack_params: dict = {}
-        self._periods: list = []
-        if spec is None:
-            return
-        from ._conditions import Condition, parse
-        from ._facts import SCOPES, FieldType
-        from ._tables import CompiledTable
-        grouped: dict[str, list] = {}
-        for r in spec.rules:
-            grouped.setdefault(r.table, []).append(r)
-        replaced = {}
-        for address, rules in grouped.items():
-            nat = rb.table(address)
-            tspec = nat.spec
-            new_values = tuple(dict.fromkeys(r.then.value for r in rules if isinstance(r.then.value, str)
-                                             and r.then.value not in tspec.outputs))
-            if new_values or address in spec.sequences:
-                if nat.hit_policy != "collect" and new_values:
-                    from ._errors import RuleFileError
-                    raise RuleFileError(f"规则包只能向 collect 决策表增加新的结论：{list(new_values)}",
-                                        file=self.pack.file, field="rules")
-                outputs = tspec.outputs + new_values
-                order = tuple(spec.sequences.get(address) or (tspec.priority + new_values))
-                if set(order) != set(outputs):
-                    from ._errors import RuleFileError
-                    raise RuleFileError(f"sequences.{address} 须恰好列出全部步骤：缺 {sorted(set(outputs) - set(order))}，"
-                                        f"多 {sorted(set(order) - set(outputs))}", file=self.pack.file,
-                                        field=f"sequences.{address}")
-                tspec = tspec.model_copy(update={"outputs": outputs, "priority": order})
-            # a pack rule is in force from the pack's own date (within the national table's), unless it says otherwise
-            dated = []
-            for r in rules:
-                if r.in_force is None:
-                    t_from, t_to = tspec.in_force.from_, tspec.in_force.to
-                    p_from, p_to = spec.in_force.from_, spec.in_force.to
-                    lo = max(t_from, p_from)
-                    hi = p_to if t_to is None else (t_to if p_to is None else min(t_to, p_to))
-                    r = r.model_copy(update={"in_force": type(spec.in_force).model_validate({"from": lo, "to": hi})})
-                dated.append(r)
-            replaced[id(nat)] = CompiledTable(tspec, nat.file, nat.fields, nat.upstream, rb.statutes,
-                                              extra_rules=tuple((r, self.pack.file) for r in dated))
-
-        def swap(t):
-            return replaced.get(id(t), t)
-
-        self._regime_tables = {rid: (swap(rq), tuple(swap(t) for t in its))
-                               for rid, (rq, its) in self._regime_tables.items()}
-        self._classify_tables = tuple(swap(t) for t in self._classify_tables)
-        doc_fields = SCOPES["document"]
-        for prm in spec.parameters:
-            if prm.effect != "apply":
-                continue
-            self._pack_params.setdefault(prm.target, []).append(prm)
-            name = prm.target.partition(".")[2]
-            if prm.target.startswith("classify.") and name != "proactive_period":
-                cond = Condition(parse(prm.applies_when or {}, doc_fields, rule_id=prm.target, extra={
-                    "attribute": FieldType("scalar", rb.attribute_values, "公开属性")}))
-                self._periods.append((prm, name, cond))
-
-    def _param(self, target: str, national, on):
-        """(value, basis) of a parameter on a date: the pack's applied value if it has one, else national."""
-        for prm in self._pack_params.get(target, ()):
-            best = None
-            for start in sorted(prm.values):
-                if start <= on:
-                    best = prm.values[start]
-            if best is not None:
-                return best.value, tuple(self.rulebook.statutes.resolve(b) for b in best.basis)
-        if national is None:          # a pack-only period, before the pack's date: none applies
-            return None, ()
-        return national.value, national.basis
 
     def interact(self, message) -> MessageRouting:
         """Route an online message (政民互动) to its handling office and reply deadline (pack rules)."""
@@ -362,24 +286,22 @@ class Engine:
         publish_by = None
         provisional = False
         if attr.value == "proactive":
-            n, pbasis = self._param("classify.proactive_period", cr.params["proactive_period"], doc.formed_on)
-            publish_by = self.calendar.add_working_days(doc.formed_on, n)
-            add(pbasis)
+            period = self.law.at("classify.proactive_period", doc.formed_on)
+            publish_by = self.calendar.add_working_days(doc.formed_on, period.value)
+            add(period.basis)
             provisional = self.calendar.provisional(doc.formed_on, publish_by)
             trace.append("classify.proactive_period")
         periods = []
-        for prm, name, cond in self._periods:
-            if not cond(facts):
+        for prm in self.law.periods:       # periods the national law leaves to the pack, where it gives one
+            v = prm.at(doc.formed_on)
+            if v is None or v.value is None or v.source == "national" or not prm.applies_when(facts):
                 continue
-            val, pb = self._param(prm.target, None, doc.formed_on) if prm.values else (None, ())
-            if val is None:
-                continue
-            entry = {"kind": name.removesuffix("_min_days").removesuffix("_max_days"),
-                     "min_days": val if name.endswith("_min_days") else None,
-                     "max_days": val if name.endswith("_max_days") else None,
-                     "unit": prm.unit or "", "basis": [_cit(b, cc) for b in pb]}
+            shown = prm.national.reported_as
+            entry = {"kind": shown.period, "min_days": v.value if shown.bound == "min" else None,
+                     "max_days": v.value if shown.bound == "max" else None,
+                     "unit": prm.unit or prm.national.unit or "", "basis": [_cit(b, cc) for b in v.basis]}
             periods.append(entry)
-            add(pb)
+            add(v.basis)
         out = {"jurisdiction": self.pack.id, "doc_type": doc_type, "attribute": attr.value, "basis": basis,
                "publish_by": publish_by, "provisional": provisional, "reason_required": reason,
                "review": review, "periods": periods, "warnings": warnings, "trace": trace}
@@ -558,9 +480,10 @@ class Engine:
         # when the deadline is just the reply period and its extension from the receipt date (no 补正, no
         # agreed date, receipt day not counted), decide_raw takes a short cut:
         # (n, n + m, trace id, the regime's memo of receipt date -> (due, extended due, provisional))
-        day_counted, _, _, _, n, m, _, tr_reply, _ = self._deadline_params(regime)
-        quick = (n, n + m, tr_reply, self._quick_dates[regime.id]) if (
-            cstatus == "none" and not asks_correction and req.excessive is None and not day_counted) else None
+        dp = self._dp(regime.id, received)     # fixed within the receipt date's segment, like the plan
+        quick = (dp.reply_period, dp.reply_period + dp.max_extension, f"{regime.id}.deadline.reply_period",
+                 self._quick_dates[regime.id]) if (
+            cstatus == "none" and not asks_correction and req.excessive is None and not dp.receipt_day_counted) else None
         return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, quick)
 
     def _compose_item(self, tables, results) -> dict:
@@ -623,24 +546,21 @@ class Engine:
                     actions.append(a)
         return d, basis, actions, trace
 
-    def _deadline_params(self, regime):
-        """The regime's deadline parameters (from its rule file), unpacked once per engine."""
-        hit = self._dparams.get(regime.id)
+    def _dp(self, regime_id: str, day: dt.date) -> dl.DeadlineParams:
+        """The regime's deadline parameters in force on ``day`` (memoised per date segment: within one,
+        no parameter changes)."""
+        key = (regime_id, bisect_right(self._cuts[regime_id], day))
+        hit = self._dparams.get(key)
         if hit is None:
-            p = regime.params
-            limits = {party: p[f"consultation_limit_{party}"].value
-                      for party in (p["excluded_consultations"].value or ())}
-            hit = (bool(p["receipt_day_counted"].value), p["correction_notice_period"].value,
-                   bool(p["restart_on_correction"].value), limits, p["reply_period"].value,
-                   p["max_extension"].value, bool(p["agreed_due_replaces_due"].value),
-                   f"{regime.id}.deadline.reply_period", f"{regime.id}.deadline.agreed_due")
-            self._dparams[regime.id] = hit
+            hit = self._dparams[key] = dl.deadline_params(self.law, regime_id, day)
         return hit
 
     def _deadline(self, rd, regime, received, cstatus, asks_correction, explain, warnings, trace):
         """The deadline dict; ``rd`` is the request's field dict (``req.__dict__``)."""
         cal = self.calendar
-        day_counted, notice_n, restart, limits, n, m, agreed, tr_reply, tr_agreed = self._deadline_params(regime)
+        rid = regime.id
+        dp = self._dp(rid, received)            # read at the receipt date
+        day_counted, notice_n = dp.receipt_day_counted, dp.correction_notice_period
         out: dict = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
                      "correction_notice_by": None, "provisional": False, "calendar": cal.id, "excluded_days": 0}
         last = received
@@ -657,11 +577,16 @@ class Engine:
         excluded = ()
         start = received
         if runs:
-            if cstatus == "received" and restart:
+            if cstatus == "received" and dp.restart_on_correction:
                 start = rd["correction"].__dict__["received_on"]
+                dp = self._dp(rid, start)       # the reply period runs anew: read at the corrected application's date
+            n, m = dp.reply_period, dp.max_extension
             r0 = dl.start_rank(cal, start, day_counted)
             if rd["consultations"]:
-                excluded = dl.excluded_intervals(cal, rd["consultations"], limits)
+                # each consulted party's time limit as in force when it received the letter
+                excluded = dl.excluded_intervals(
+                    cal, rd["consultations"],
+                    lambda party, day: self._dp(rid, day).consultation_limits.get(party))
                 t_due, skipped = dl.advance(cal, r0, n, excluded)
                 t_ext, skipped2 = dl.advance(cal, t_due, m, excluded)
                 skipped += skipped2
@@ -670,28 +595,26 @@ class Engine:
             due = cal.nth(t_due)
             ext = cal.nth(t_ext)
             ex = rd["excessive"]
-            if ex is not None and agreed and ex.reason_reasonable and ex.agreed_due is not None:
+            if ex is not None and dp.agreed_due_replaces_due and ex.reason_reasonable and ex.agreed_due is not None:
                 due = ext = ex.agreed_due
-                trace.append(tr_agreed)
+                trace.append(f"{rid}.deadline.agreed_due")
             out["reply_period_starts"] = start
             out["due"] = due
             out["extended_due"] = ext
             out["excluded_days"] = skipped
             last = ext if ext > due else due
-            trace.append(tr_reply)
+            trace.append(f"{rid}.deadline.reply_period")
         out["provisional"] = cal.provisional(received, last)
         if explain:
-            p = regime.params
-            exb = p["excluded_consultations"].basis
-            bases = [(p["reply_period"].value, p["reply_period"].basis[0].key),
-                     (p["reply_period"].value + p["max_extension"].value, p["max_extension"].basis[0].key)]
+            key = dp.basis
+            bases = [(dp.reply_period, key["reply_period"]),
+                     (dp.reply_period + dp.max_extension, key["max_extension"])]
             if not runs:
-                bases = [(notice_n or 0, (p["correction_notice_period"].basis or (None,))[0].key
-                          if p["correction_notice_period"].basis else None)]
+                bases = [(notice_n or 0, key["correction_notice_period"])]
             steps = dl.explain_days(cal, received, last, start if runs else received, excluded, bases,
-                                    exb[0].key if exb else None)
+                                    key["excluded_consultations"])
             steps[0]["reason"] = "receipt_day"
-            steps[0]["basis"] = (p["receipt_day_counted"].basis or (None,))[0].key if p["receipt_day_counted"].basis else None
+            steps[0]["basis"] = key["receipt_day_counted"]
             out["explain"] = steps
         return out
 

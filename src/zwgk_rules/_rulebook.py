@@ -12,15 +12,16 @@ from ._calendar import Calendar, load_calendars
 from ._errors import InputError, RuleFileError
 from ._limits import closest
 from ._facts import SCOPES, FieldType
-from ._limits import MAX_PACK_RULES, MAX_PERIOD_DAYS
+from ._limits import MAX_PACK_RULES
 
 
 def _ft(values):
     return FieldType("scalar", tuple(values))
 
 from ._resources import contained, load_yaml, relative, rules_root
-from ._schema import (ClassifyFile, PackFile, DatedValue, DeadlineFile, DispositionFile, RegimeFile, RegimesFile,
+from ._schema import (ClassifyFile, PackFile, DeadlineFile, DispositionFile, RegimeFile, RegimesFile,
                       TableFile)
+from ._jurisdiction import Jurisdiction, Param, ParamValue, check_local_parameters, compile_jurisdiction
 from ._statutes import Citation, Statutes
 from ._tables import CompiledTable
 from ._yaml import load as _load
@@ -56,15 +57,6 @@ def _validate(model, path: Path, data=_READ):
             if fields:
                 sugg = closest(e["loc"][-1], fields)
         raise RuleFileError(f"{e['msg']}", file=relative(path), rule_id=rid, field=loc, suggestion=sugg) from None
-
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    name: str
-    value: object
-    basis: tuple[Citation, ...]
-    unconfirmed: str | None
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +141,7 @@ class Rulebook:
             for key in ("weekend_basis", "holiday_basis"):
                 if spec.get(key):
                     self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
+        self._jurisdictions: dict = {}
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
         pack_files = sorted((root / "packs").glob("*/pack.yaml"))
         real_paths = {}
@@ -213,12 +206,9 @@ class Rulebook:
                                                       for b in rr.basis), rr.note)
         params = {}
         for name, p in dl.parameters.items():
-            v: DatedValue | None = p.at(spec.in_force.from_)
-            if v is None:
+            if p.at(spec.in_force.from_) is None:
                 raise RuleFileError(f"参数 {name} 在 {spec.in_force.from_} 没有取值", file=drel, field=f"parameters.{name}")
-            basis = tuple(self.statutes.resolve(b, file=drel, rule_id=name, field=f"parameters.{name}.basis")
-                          for b in v.basis)
-            params[name] = Param(name, v.value, basis, v.unconfirmed, p.description)
+            params[name] = self._param(f"{spec.regime}.{name}", p, drel)
         needed = {"reply_period", "max_extension", "correction_notice_period", "restart_on_correction",
                   "excluded_consultations", "consultation_limit_third_party", "consultation_limit_agency",
                   "agreed_due_replaces_due", "receipt_day_counted"}
@@ -242,17 +232,40 @@ class Rulebook:
                 raise RuleFileError("table 与文件名不一致或 scope 不是 document", file=relative(path), field="table")
             tables[name] = CompiledTable(t, relative(path), SCOPES["document"], dict(upstream), self.statutes)
             upstream[name] = t.outputs
-        params = {}
-        for name, p in spec.parameters.items():
-            v = p.at(spec.in_force.from_)
-            params[name] = Param(name, v.value, tuple(self.statutes.resolve(b, file=rel, rule_id=name,
-                                                                             field=f"parameters.{name}.basis")
-                                                      for b in v.basis), v.unconfirmed, p.description)
+        params = {name: self._param(f"classify.{name}", p, rel) for name, p in spec.parameters.items()}
         reason_basis = tuple(self.statutes.resolve(b, file=rel, field="reason_required.basis")
                              for b in spec.reason_required.basis)
         return ClassifyRules(spec.in_force.from_, tuple(tables[n] for n in spec.tables),
                              tuple(spec.doc_types.names), frozenset(spec.reason_required.attributes), reason_basis,
                              params, rel)
+
+    def _param(self, address: str, p, rel: str) -> Param:
+        """A national parameter with every dated value of its rule file, citations resolved."""
+        name = address.partition(".")[2]
+        values = tuple(ParamValue(day, v.value, tuple(self.statutes.resolve(b, file=rel, rule_id=name,
+                                                                            field=f"parameters.{name}.values.{day}.basis")
+                                                      for b in v.basis), "national", v.unconfirmed)
+                       for day, v in sorted(p.values.items()))
+        return Param(address, p.description, p.unit, p.stricter, p.reported_as, values, rel)
+
+    def national_parameters(self) -> dict[str, Param]:
+        """Every national parameter by address: ``<regime>.<name>`` and ``classify.<name>``."""
+        out = {f"classify.{n}": p for n, p in self.classify.params.items()}
+        for r in self.regimes:
+            out.update((f"{r.id}.{n}", p) for n, p in r.params.items())
+        return out
+
+    def jurisdiction(self, pack_id: str = "cn") -> Jurisdiction:
+        """The compiled law of one pack (national rules with the pack's differences), built once."""
+        law = self._jurisdictions.get(pack_id)
+        if law is None:
+            law = self._jurisdictions[pack_id] = compile_jurisdiction(self, self.pack(pack_id))
+        return law
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d["_jurisdictions"] = {}        # compiled again on demand
+        return d
 
     def table(self, address: str) -> CompiledTable:
         """A national table by address: ``classify.<name>`` or ``<regime>.<name>``."""
@@ -266,11 +279,9 @@ class Rulebook:
             f"{r.id}.{t.name}" for r in self.regimes for t in (r.request_table, *r.item_tables)]
         raise KeyError(closest(address, options))
 
-    def parameter(self, address: str):
-        head, _, name = address.partition(".")
-        params = self.classify.params if head == "classify" else next(
-            (r.params for r in self.regimes if r.id == head), {})
-        return params.get(name)
+    def parameter(self, address: str) -> Param | None:
+        """A national parameter by address (``ogi-2019.reply_period``), or None."""
+        return self.national_parameters().get(address)
 
     @property
     def attribute_values(self) -> tuple[str, ...]:
@@ -303,29 +314,11 @@ class Rulebook:
             for day, v in prm.values.items():
                 for b in v.basis:
                     res(b, file=rel, rule_id=prm.target, field=f"{f}.values.basis")
-            nat = self.parameter(prm.target)
-            optional = prm.target.startswith("classify.") and prm.target not in ("classify.proactive_period",)
-            if nat is None and not optional:
-                raise RuleFileError(f"参数 {prm.target!r} 不是国家规则的参数", file=rel, field=f"{f}.target")
-            if prm.effect == "apply":
-                for day, v in prm.values.items():
-                    # an applied period is counted with: a whole number of days (or null: none from this date)
-                    if v.value is not None and (type(v.value) is not int or not 1 <= v.value <= MAX_PERIOD_DAYS):
-                        raise RuleFileError(f"适用的期限须为 1 至 {MAX_PERIOD_DAYS} 的整数（天数）或 null，而不是 {v.value!r}"
-                                            f" / an applied period is a whole number of days", file=rel,
-                                            rule_id=prm.target, field=f"{f}.values.{day}.value")
-                if prm.relation != "stricter":
-                    raise RuleFileError("只有更严格（更短）的期限可以 effect: apply；其余只能 record",
-                                        file=rel, rule_id=prm.target, field=f"{f}.effect")
-                if nat is not None:
-                    for day, v in prm.values.items():
-                        if isinstance(v.value, int) and isinstance(nat.value, int) and v.value > nat.value:
-                            raise RuleFileError(f"地方期限 {v.value} 长于国家规定 {nat.value}，不能适用",
-                                                file=rel, rule_id=prm.target, field=f"{f}.values")
             if prm.applies_when is not None:
                 from ._conditions import parse
                 parse(prm.applies_when, SCOPES["document"], file=rel, rule_id=prm.target, extra={
                     "attribute": _ft(self.attribute_values)}, root=f"{f}.applies_when")
+        check_local_parameters(self, spec, rel)
         for k, pv in enumerate(spec.provisions):
             for b in pv.cite:
                 res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.cite")

@@ -154,9 +154,25 @@ class DatedValue(_Strict):
         return _listify(v)
 
 
+class ReportedAs(_Strict):
+    """How a period the national law leaves to local rules is shown in a ``classify`` answer's ``periods``:
+    ``{"kind": period, "min_days" | "max_days": value}``."""
+
+    period: str
+    bound: Literal["min", "max"]
+
+
 class Parameter(_Strict):
+    """A dated parameter: ``values`` maps the first day of each value to it (read at the date the
+    computation is about, never at a regime's first day only). ``values: {}`` declares a parameter the
+    national law does not fix, which a pack may give. ``stricter`` says which way a local value may
+    differ and still apply (``effect: apply``): ``shorter`` (a time limit for the agency) or ``longer``
+    (a minimum period for the public); without it no local value may apply."""
+
     description: str
     unit: str | None = None
+    stricter: Literal["shorter", "longer"] | None = None
+    reported_as: ReportedAs | None = None
     values: dict[Day, DatedValue]
 
     def at(self, day: dt.date) -> DatedValue | None:

@@ -201,13 +201,13 @@ def granted_working_days(decision, *, rulebook=None, due: str = "due") -> int | 
     rb = _rb(rulebook)
     cal = rb.calendars[dl.calendar]
     start = dl.reply_period_starts or dl.received_on
-    regime = next(r for r in rb.regimes if r.id == d.regime)
-    counted = bool(regime.params["receipt_day_counted"].value)
+    law = rb.jurisdiction(d.jurisdiction)      # the pack's applied values where it has them, read at their dates
+    counted = bool(law.at(f"{d.regime}.receipt_day_counted", dl.received_on).value)
     r0 = cal.rank(start) - (1 if counted and cal.is_working_day(start) else 0)
     to_extended = cal.rank(dl.extended_due) - r0 - dl.excluded_days
     if due == "extended_due" or _agreed(dl):
         return to_extended
-    return to_extended - regime.params["max_extension"].value
+    return to_extended - law.at(f"{d.regime}.max_extension", start).value
 
 
 def assert_not_later_than_national(local, national, *, rulebook=None) -> None:
