@@ -122,7 +122,41 @@ def test_a_pack_rule_disclosing_article_14_information_is_an_error(tmp_path):
                            "then": {"value": "released"}, "basis": ["cn-xx-shili-sfj:5:p1"]})
     _edit(dst / "pack.yaml", add)
     fs = check(packs=[dst])
-    assert any(f.severity == "error" and f.code == "discloses_article_14" for f in fs)
+    # 第十四条 is declared absolute in the rule files: an exception to it does not even compile
+    assert any(f.severity == "error" and f.code == "rule_file" and "absolute" in f.message for f in fs)
+
+
+def test_a_pack_rule_disclosing_article_14_information_without_naming_it_is_an_error(tmp_path):
+    dst = tmp_path / "cn-xx-shili-sfj"
+    shutil.copytree(EXAMPLE, dst)
+
+    def add(d):
+        d["parameters"] = [p for p in d["parameters"] if p["target"] != "ogi-2019.reply_period"]
+        d["rules"].append({"table": "ogi-2019.exemption", "id": "sl.bad.release", "title": "经领导同意的信息一律公开",
+                           "exception_to": "ogi2019.art13.open_by_default", "when": {"disclosure_required_by_law": True},
+                           "then": {"value": "released"}, "basis": ["cn-xx-shili-sfj:5:p1"]})
+    _edit(dst / "pack.yaml", add)
+    rb = zwgk_rules.Rulebook(packs=[dst])
+    # a sibling of 第十四条 (both exceptions to 第十三条) cannot win: the table's priority puts 第十四条 first
+    engine = zwgk_rules.Engine("cn-xx-shili-sfj", rulebook=rb)
+    d = engine.decide({"jurisdiction": "cn-xx-shili-sfj", "submission": {"channel": "in_person", "submitted_on": "2026-03-02"},
+                       "items": [{"categories": ["state_secret"], "disclosure_required_by_law": True}]})
+    assert d.disposition == "withhold.state_secret"
+    assert not any(f.code == "discloses_article_14" for f in check(rb))
+
+
+def test_a_pack_rule_excepting_the_article_14_reply_does_not_compile(tmp_path):
+    dst = tmp_path / "cn-xx-shili-sfj"
+    shutil.copytree(EXAMPLE, dst)
+
+    def add(d):
+        d["parameters"] = [p for p in d["parameters"] if p["target"] != "ogi-2019.reply_period"]
+        d["rules"].append({"table": "ogi-2019.reply", "id": "sl.bad.reply", "title": "领导同意的，第十四条信息也公开",
+                           "exception_to": "ogi2019.art36.i3.withhold_article14", "when": {"disclosure_required_by_law": True},
+                           "then": {"value": "disclose"}, "basis": ["cn-xx-shili-sfj:5:p1"]})
+    _edit(dst / "pack.yaml", add)
+    fs = check(packs=[dst])
+    assert any(f.severity == "error" and f.code == "rule_file" and "absolute" in f.message for f in fs)
 
 
 def test_a_pack_copying_a_national_rule_is_warned(tmp_path):

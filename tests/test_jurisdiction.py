@@ -147,3 +147,32 @@ def test_every_deadline_parameter_can_be_made_stricter(tmp_path, target, value, 
         d = engine.decide({**req(received), **local})
         assert d.deadline.due.isoformat() == "2026-03-30"
         assert d.deadline.extended_due.isoformat() == due
+
+
+# ---------------------------------------------------------------- 第十四条: declared absolute in the rule files
+
+def test_a_pack_rule_cannot_be_an_exception_to_article_14(tmp_path):
+    folder = tmp_path / "cn-xx-shili-sfj"
+    shutil.copytree(EXAMPLE, folder)
+    p = folder / "pack.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("rules:\n", """rules:
+  - table: ogi-2019.exemption
+    id: sl.secret.open
+    title: 本县认为可以公开的国家秘密
+    exception_to: ogi2019.art14.state_secret
+    when: {categories: {has: state_secret}}
+    then: {value: none}
+    basis: [cn-xx-shili-sfj:3]
+""", 1), encoding="utf-8")
+    rb = zwgk_rules.Rulebook(packs=[folder])
+    with pytest.raises(RuleFileError) as info:
+        zwgk_rules.Engine("cn-xx-shili-sfj", rulebook=rb)
+    assert info.value.rule_id == "sl.secret.open" and info.value.field == "exception_to"
+    assert "absolute" in info.value.message
+
+
+def test_the_absolute_categories_are_read_from_the_rule_files():
+    from zwgk_rules._check import absolute_categories
+    rb = zwgk_rules.Rulebook()
+    assert absolute_categories(rb, "ogi-2019") == {"state_secret", "prohibited_by_law", "endangers_security"}
+    assert absolute_categories(rb, "ogi-2008") == {"state_secret", "endangers_security"}

@@ -20,17 +20,22 @@ from ._errors import RuleConflictError, RuleFileError, ZwgkError
 from ._limits import MAX_CHECK_COMBINATIONS as _MAX_COMBOS, MAX_CHECK_EVALUATIONS as _MAX_WORK
 
 
-def article_14_categories(rb) -> frozenset:
-    """The categories the national exemption rules withhold under 第十四条, read from the rule files
-    (the rules whose basis is ogi-2019 art. 14), so that no legal content is written here."""
+def absolute_categories(rb, regime_id: str = "ogi-2019") -> frozenset:
+    """The categories a regime withholds without exception (its exemption rules marked ``absolute: true``:
+    第十四条 in 2019), read from the rule files, so that no legal content is written here."""
     out = set()
     for regime, table in rb.tables():
-        if table.name != "exemption" or regime.id != "ogi-2019":
+        if table.name != "exemption" or regime.id != regime_id:
             continue
         for r in table.rules:
-            if any(b.regulation == "ogi-2019" and b.article == 14 for b in r.basis):
+            if r.spec.absolute:
                 out |= {v for a in _atoms(r.node) if a.field == "categories" for v in a.values}
     return frozenset(out)
+
+
+def article_14_categories(rb) -> frozenset:
+    """第十四条 (2019): the categories withheld without exception."""
+    return absolute_categories(rb, "ogi-2019")
 
 
 @dataclass
@@ -152,16 +157,17 @@ def analyse_table(table, pack: str = "cn") -> list[Finding]:
     return findings
 
 
-def _engine_tables(engine):
-    for rid, (rq, its) in engine._regime_tables.items():
-        yield rq
-        yield from its
-    yield from engine._classify_tables
+def _law_tables(law):
+    """Every decision table of a compiled jurisdiction (``Rulebook.jurisdiction``)."""
+    for r in law.regimes.values():
+        yield r.request_table
+        yield from r.item_tables
+    yield from law.classify_tables
 
 
 def check(rulebook=None, *, packs=(), root=None) -> list[Finding]:
-    """All findings for the bundled rules (or ``root``) and any extra pack folders."""
-    from ._engine import Engine
+    """All findings for the bundled rules (or ``root``) and any extra pack folders. Analyses the compiled
+    jurisdictions (``Rulebook.jurisdiction``): no engine is built."""
     from ._rulebook import Rulebook
     try:
         rb = rulebook if rulebook is not None else Rulebook(root, packs=packs)
@@ -169,8 +175,8 @@ def check(rulebook=None, *, packs=(), root=None) -> list[Finding]:
         return [Finding("error", "rule_file", exc.message, rules=[{"id": exc.rule_id, "file": exc.file,
                                                                    "basis": []}])]
     findings: list[Finding] = []
-    national = Engine("cn", rulebook=rb)
-    nat_tables = list(_engine_tables(national))
+    national = rb.jurisdiction("cn")
+    nat_tables = list(_law_tables(national))
     for t in nat_tables:
         findings += analyse_table(t)
     findings += _calendar_findings(rb)
@@ -178,18 +184,18 @@ def check(rulebook=None, *, packs=(), root=None) -> list[Finding]:
         if pack.spec is None:
             continue
         try:
-            eng = Engine(pid, rulebook=rb)
+            law = rb.jurisdiction(pid)
         except ZwgkError as exc:
             findings.append(Finding("error", "rule_file", exc.message, pid))
             continue
-        for t in _engine_tables(eng):
+        for t in _law_tables(law):
             if t in nat_tables:
                 continue
             # in a pack's table, a national rule the pack replaces (exception_to) is masked on purpose:
             # report masking only for the pack's own rules
             findings += [f for f in analyse_table(t, pid)
                          if f.code != "masked" or any(r["file"] == pack.file for r in f.rules)]
-        findings += _pack_findings(rb, pack, eng, national)
+        findings += _pack_findings(rb, pack, law, national)
     order = {"error": 0, "warning": 1}
     findings.sort(key=lambda f: (f.pack != "cn", f.pack, order[f.severity], f.code))
     return findings
@@ -213,7 +219,7 @@ def _calendar_findings(rb) -> list[Finding]:
     return out
 
 
-def _pack_findings(rb, pack, eng, national) -> list[Finding]:
+def _pack_findings(rb, pack, law, national) -> list[Finding]:
     spec = pack.spec
     pid = pack.id
     st = rb.statutes
@@ -251,7 +257,7 @@ def _pack_findings(rb, pack, eng, national) -> list[Finding]:
                                pid, citations=cites([b for v in prm.values.values() for b in v.basis] + list(prm.national))))
     # 3. a pack rule that would disclose what article 14 forbids
     art14 = article_14_categories(rb)
-    for t in _engine_tables(eng):
+    for t in _law_tables(law):
         if t.name != "exemption" or not any(r.file == pack.file for r in t.rules):
             continue
         reps = _classes(t)

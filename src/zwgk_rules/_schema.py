@@ -77,6 +77,10 @@ class RuleSpec(_Strict):
     basis: tuple[str, ...] = ()
     exception_to: tuple[str, ...] = ()
     in_force: InForce | None = None
+    #: the law admits no local exception to this rule (第十四条 / 2008年 第八条、第十四条第四款): only the
+    #: exceptions the statute itself writes (第三十七条 区分处理, in the national rule files) apply; a pack's
+    #: rule may not be an exception to it, and ``zwgk check`` proves no pack rule discloses what it withholds
+    absolute: bool = False
     note: str | None = None
 
     @field_validator("basis", "exception_to", mode="before")

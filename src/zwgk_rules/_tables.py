@@ -159,7 +159,8 @@ class CompiledTable:
             index[r.id] = n
         outputs = set(spec.outputs)
         rules: list[CompiledRule] = []
-        for r, rfile in specs:
+        n_national = len(spec.rules)
+        for n, (r, rfile) in enumerate(specs):
             node = parse(r.when, fields, file=rfile, rule_id=r.id, extra=extra_fields)
             basis = tuple(statutes.resolve(b, file=rfile, rule_id=r.id, field="basis") for b in r.basis)
             if not basis and r.then.unsupported is None:
@@ -171,6 +172,10 @@ class CompiledTable:
                     close = difflib.get_close_matches(t, ids, n=1)
                     raise RuleFileError(f"exception_to 指向不存在的规则 {t!r}", file=rfile, rule_id=r.id,
                                         field="exception_to", suggestion=close[0] if close else None)
+                if n >= n_national and specs[index[t]][0].absolute:     # a pack's rule
+                    raise RuleFileError(f"规则 {t} 是法律不允许地方设定例外的规定（absolute），规则包的规则不能作为它的"
+                                        f"例外 / a pack may not make an exception to {t}", file=rfile, rule_id=r.id,
+                                        field="exception_to")
                 targets.append(index[t])
             value = value_from = None
             if isinstance(r.then.value, str):
