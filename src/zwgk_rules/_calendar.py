@@ -33,6 +33,13 @@ class DayInfo:
     basis: str | None      # citation key of the article behind the reason
 
 
+#: what a year's file rests on. Only ``official`` (the notice itself, or a faithful republication of it) makes
+#: the year's deadlines final; the others make them ``provisional``:
+#: ``secondary`` (the dates come from secondary sources only), ``incomplete`` (part of the year's notice is
+#: not known, e.g. one of two festivals), ``estimated`` (no notice: derived from the holiday rules).
+STATUSES = ("official", "secondary", "incomplete", "estimated")
+
+
 def _dates(entry, file, field):
     if "date" in entry:
         return [entry["date"]]
@@ -197,8 +204,8 @@ def load_calendars(folder: Path) -> dict[str, Calendar]:
             doc = load_yaml(path)
             year = doc.get("year")
             status = doc.get("status")
-            if not isinstance(year, int) or status not in ("official", "estimated"):
-                raise RuleFileError("年度文件须有 year（整数）与 status（official / estimated）", file=rel,
+            if not isinstance(year, int) or status not in STATUSES:
+                raise RuleFileError(f"年度文件须有 year（整数）与 status（{' / '.join(STATUSES)}）", file=rel,
                                     field="status")
             notice = doc.get("notice") or {}
             src = notice.get("title") or doc.get("source") or rel

@@ -237,7 +237,7 @@ def _pack_findings(rb, pack, law, national) -> list[Finding]:
         missing = [y for y in range(first, last + 1) if y not in cal.official_years]
         if missing:
             out.append(Finding("warning", "regional_calendar_gap",
-                               f"规则包使用的地区日历 {cal.id} 缺少 {missing} 年的地区放假通知：这些年份的期限按全国日历计算并标为 provisional",
+                               f"规则包使用的地区日历 {cal.id} 缺少 {missing} 年的地区放假通知的正式文本（没有数据、只有二手来源或不完整）：这些年份的期限标为 provisional",
                                pid))
     # 1. periods longer than the national ones
     for prm in spec.parameters:

@@ -24,12 +24,13 @@ class DeadlineParams(NamedTuple):
     reply_period: int
     max_extension: int
     agreed_due_replaces_due: bool
+    applicant_time_limit_rolls_over: bool
     basis: dict                         # parameter name -> citation key of its first basis (or None)
 
 
 DEADLINE_PARAMETERS = ("receipt_day_counted", "correction_notice_period", "restart_on_correction",
                        "excluded_consultations", "consultation_limit_third_party", "consultation_limit_agency",
-                       "reply_period", "max_extension", "agreed_due_replaces_due")
+                       "reply_period", "max_extension", "agreed_due_replaces_due", "applicant_time_limit_rolls_over")
 
 
 def deadline_params(law, regime_id: str, day: dt.date) -> DeadlineParams:
@@ -41,7 +42,16 @@ def deadline_params(law, regime_id: str, day: dt.date) -> DeadlineParams:
     limits = {party: value[f"consultation_limit_{party}"] for party in (value["excluded_consultations"] or ())}
     return DeadlineParams(bool(value["receipt_day_counted"]), value["correction_notice_period"],
                           bool(value["restart_on_correction"]), limits, value["reply_period"],
-                          value["max_extension"], bool(value["agreed_due_replaces_due"]), basis)
+                          value["max_extension"], bool(value["agreed_due_replaces_due"]),
+                          bool(value["applicant_time_limit_rolls_over"]), basis)
+
+
+def last_day_for_applicant(cal: Calendar, day: dt.date, rolls_over: bool) -> dt.date:
+    """The last day of a time limit given to the applicant that ends on ``day``: the next working day
+    when ``day`` is a day off and the law rolls such limits over (民法典 第二百零三条)."""
+    if not rolls_over or cal.is_working_day(day):
+        return day
+    return cal.nth(cal.rank(day) + 1)
 
 
 def excluded_intervals(cal: Calendar, consultations, limit_at) -> list[tuple[int, int]]:

@@ -351,12 +351,19 @@ class Engine:
             as_of = rd["as_of"]
             if cd["received_on"] is not None:
                 cstatus = "received"
-            elif as_of is not None and as_of > cd["due_on"]:
-                cstatus = "lapsed"
+            elif as_of is not None and as_of > cd["due_on"] and as_of > dl.last_day_for_applicant(
+                    self.calendar, cd["due_on"], self._dp(regime.id, cd["due_on"]).applicant_time_limit_rolls_over):
+                cstatus = "lapsed"      # only after the last day of the time limit given (民法典 第二百零三条)
             else:
                 cstatus = "awaiting"
             if cd["notified_on"] < received:
                 raise InputError("correction.notified_on: 补正告知不能早于收到申请之日", field="correction.notified_on")
+        ex = rd["excessive"]
+        if ex is not None and ex.__dict__["agreed_due"] is not None and ex.__dict__["agreed_due"] < received:
+            raise InputError("excessive.agreed_due: 告知的延迟答复期限不能早于收到申请之日", field="excessive.agreed_due")
+        ext = rd["extension"]
+        if ext is not None and ext.__dict__["approved_on"] < received:
+            raise InputError("extension.approved_on: 延长答复期限不能在收到申请之前批准", field="extension.approved_on")
         consultations = rd["consultations"]
         if consultations:
             for k, c in enumerate(consultations):
@@ -595,14 +602,16 @@ class Engine:
             due = cal.nth(t_due)
             ext = cal.nth(t_ext)
             ex = rd["excessive"]
-            if ex is not None and dp.agreed_due_replaces_due and ex.reason_reasonable and ex.agreed_due is not None:
+            agreed = ex is not None and dp.agreed_due_replaces_due and ex.reason_reasonable and ex.agreed_due is not None
+            if agreed:
                 due = ext = ex.agreed_due
                 trace.append(f"{rid}.deadline.agreed_due")
             out["reply_period_starts"] = start
             out["due"] = due
             out["extended_due"] = ext
             out["excluded_days"] = skipped
-            last = ext if ext > due else due
+            if not agreed:          # an agreed date is a date, not a count: it depends on no calendar
+                last = max(last, ext if ext > due else due)
             trace.append(f"{rid}.deadline.reply_period")
         out["provisional"] = cal.provisional(received, last)
         if explain:

@@ -81,6 +81,9 @@ class RuleSpec(_Strict):
     #: exceptions the statute itself writes (第三十七条 区分处理, in the national rule files) apply; a pack's
     #: rule may not be an exception to it, and ``zwgk check`` proves no pack rule discloses what it withholds
     absolute: bool = False
+    #: why no article is cited (a rule that only maps a request to a reporting category, e.g. 年度报告格式的
+    #: “要求确认或重新出具”): such a rule may have no ``basis``
+    no_article: str | None = None
     note: str | None = None
 
     @field_validator("basis", "exception_to", mode="before")

@@ -163,8 +163,11 @@ class CompiledTable:
         for n, (r, rfile) in enumerate(specs):
             node = parse(r.when, fields, file=rfile, rule_id=r.id, extra=extra_fields)
             basis = tuple(statutes.resolve(b, file=rfile, rule_id=r.id, field="basis") for b in r.basis)
-            if not basis and r.then.unsupported is None:
-                raise RuleFileError("规则必须写明依据 (basis)", file=rfile, rule_id=r.id, field="basis")
+            if not basis and r.then.unsupported is None and not r.no_article:
+                raise RuleFileError("规则必须写明依据 (basis)，或以 no_article 说明为何没有条款可引", file=rfile,
+                                    rule_id=r.id, field="basis")
+            if basis and r.no_article:
+                raise RuleFileError("写了 no_article 的规则不能同时有 basis", file=rfile, rule_id=r.id, field="no_article")
             targets = []
             for t in r.exception_to:
                 if t not in index:

@@ -50,6 +50,13 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _no_article(rb, trace) -> bool:
+    """True when a rule in ``trace`` declares that no article applies (``no_article`` in its rule file): the
+    decision then rightly cites nothing (e.g. a request to reconfirm information already obtained)."""
+    ids = {r.id for _, t in rb.tables() for r in t.rules if r.spec.no_article}
+    return any(rid in ids for rid in trace)
+
+
 def _rb(rulebook):
     if rulebook is not None:
         return rulebook
@@ -108,7 +115,8 @@ def assert_decision_invariants(decision, request, *, rulebook=None) -> None:
       ``final`` is false exactly when it is ``pending``, and a pending decision says what must come
       first (``actions``); a final decision has no pending item; any pending item makes it pending;
     * one item decision per requested item;
-    * a basis for the decision and every item, each citation with its text;
+    * a basis for the decision and every item, each citation with its text (unless the deciding rule
+      declares ``no_article``: no article applies, as for a request to reconfirm information obtained);
     * ``received_on`` is the 第三十一条 date of the submission's channel, and the regime is the one in
       force on that day;
     * ``due`` is after ``received_on`` (except an agreed date under 第三十五条) and a working day of
@@ -127,14 +135,14 @@ def assert_decision_invariants(decision, request, *, rulebook=None) -> None:
     assert len(d.items) == len(items), f"{len(d.items)} item decisions for {len(items)} items{where}"
     for k, it in enumerate(d.items):
         assert it.disposition in codes, f"items.{k}: {it.disposition!r} is not a contract code{where}"
-        assert it.basis, f"items.{k}: no basis{where}"
+        assert it.basis or _no_article(rb, it.trace), f"items.{k}: no basis{where}"
         for b in it.basis:
             assert b.text, f"items.{k}: citation {b.regulation}:{b.article} has no text{where}"
         if it.disposition == "pending":
             assert it.actions, f"items.{k}: pending without actions{where}"
     if any(it.disposition == "pending" for it in d.items):
         assert d.disposition == "pending", f"an item is pending but the request is {d.disposition}{where}"
-    assert d.basis, f"a decision must cite its basis{where}"
+    assert d.basis or _no_article(rb, d.trace), f"a decision must cite its basis{where}"
     for b in d.basis:
         assert b.text, f"citation {b.regulation}:{b.article} has no text{where}"
     assert d.jurisdiction == req.get("jurisdiction", "cn"), f"jurisdiction {d.jurisdiction!r}{where}"
