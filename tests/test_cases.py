@@ -78,6 +78,24 @@ def test_acceptance_case(engine, case):
     assert not problems, problems
 
 
+def _known_rule_ids(rb) -> set:
+    """Every rule id the rulebook defines: table rules (national and every pack's), deadline steps and the
+    rules behind warnings."""
+    ids = {r.id for _, t in rb.tables() for r in t.rules} | {r.id for t in rb.classify.tables for r in t.rules}
+    ids |= {r.id for p in rb.packs.values() if p.spec for r in p.spec.rules}
+    for regime in rb.regimes:
+        ids |= {s.id for s in regime.steps.values()} | {s.id for s in regime.warnings.values()}
+    return ids
+
+
+def test_every_rule_id_named_by_a_case_exists():
+    """A case's ``rules:`` list names rules of the rulebook: a misspelt or invented id is an error, not
+    decoration (two such ids once named rules that did not exist)."""
+    known = _known_rule_ids(zwgk_rules.Rulebook())
+    unknown = sorted({(p.id, r) for p in CASES for r in p.values[0].get("rules") or [] if r not in known})
+    assert not unknown, unknown
+
+
 def test_every_rule_is_exercised_by_a_named_case():
     """Each rule id of the national rules appears in some case's `rules:` list or trace."""
     named = set()

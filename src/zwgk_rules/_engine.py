@@ -488,7 +488,7 @@ class Engine:
         # agreed date, receipt day not counted), decide_raw takes a short cut:
         # (n, n + m, trace id, the regime's memo of receipt date -> (due, extended due, provisional))
         dp = self._dp(regime.id, received)     # fixed within the receipt date's segment, like the plan
-        quick = (dp.reply_period, dp.reply_period + dp.max_extension, f"{regime.id}.deadline.reply_period",
+        quick = (dp.reply_period, dp.reply_period + dp.max_extension, regime.steps["reply_period"].id,
                  self._quick_dates[regime.id]) if (
             cstatus == "none" and not asks_correction and req.excessive is None and not dp.receipt_day_counted) else None
         return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, quick)
@@ -605,14 +605,14 @@ class Engine:
             agreed = ex is not None and dp.agreed_due_replaces_due and ex.reason_reasonable and ex.agreed_due is not None
             if agreed:
                 due = ext = ex.agreed_due
-                trace.append(f"{rid}.deadline.agreed_due")
+                trace.append(regime.steps["agreed_due"].id)
             out["reply_period_starts"] = start
             out["due"] = due
             out["extended_due"] = ext
             out["excluded_days"] = skipped
             if not agreed:          # an agreed date is a date, not a count: it depends on no calendar
                 last = max(last, ext if ext > due else due)
-            trace.append(f"{rid}.deadline.reply_period")
+            trace.append(regime.steps["reply_period"].id)
         out["provisional"] = cal.provisional(received, last)
         if explain:
             key = dp.basis

@@ -67,6 +67,16 @@ class ReceiptRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """A step of the deadline procedure, or the rule behind a warning code: its id in ``trace``, its
+    title and its resolved citations (``deadlines.yaml`` ``steps`` / ``warnings``)."""
+
+    id: str
+    title: str
+    basis: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Regime:
     id: str
     title: str
@@ -77,6 +87,8 @@ class Regime:
     receipt: dict
     params: dict
     file: str
+    steps: dict = None            # name -> Step (reply_period, agreed_due)
+    warnings: dict = None         # warning code -> Step
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -215,9 +227,20 @@ class Rulebook:
         missing = needed - set(params)
         if missing:
             raise RuleFileError(f"缺少期限参数：{sorted(missing)}", file=drel, field="parameters")
+        def step(kind: str, name: str, st) -> Step:
+            return Step(st.id, st.title, tuple(self.statutes.resolve(b, file=drel, rule_id=st.id,
+                                                                     field=f"{kind}.{name}.basis") for b in st.basis))
+
+        steps = {name: step("steps", name, st) for name, st in dl.steps.items()}
+        warnings = {code: step("warnings", code, st) for code, st in dl.warnings.items()}
+        for kind, have, want in (("steps", steps, ("reply_period", "agreed_due")),
+                                 ("warnings", warnings, ("correction_notice_late", "extension_after_due"))):
+            missing = [w for w in want if w not in have]
+            if missing:
+                raise RuleFileError(f"缺少 {kind}：{missing}", file=drel, field=kind)
         return Regime(spec.regime, spec.title, spec.in_force.from_, spec.in_force.to,
                       tables[spec.request_table], tuple(tables[n] for n in spec.item_tables), receipt, params,
-                      relative(rfile))
+                      relative(rfile), steps, warnings)
 
     def _load_classify(self, folder: Path) -> "ClassifyRules":
         mfile = folder / "classify.yaml"

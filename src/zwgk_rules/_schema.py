@@ -190,12 +190,30 @@ class Parameter(_Strict):
         return best
 
 
+class Step(_Strict):
+    """A named step of the deadline procedure (or a warning it gives): the id it has in ``trace`` (or
+    the rule behind a warning code), what it says and the articles it rests on."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
+    title: str
+    basis: tuple[str, ...]
+
+    @field_validator("basis", mode="before")
+    @classmethod
+    def _l(cls, v):
+        return _listify(v)
+
+
 class DeadlineFile(_Strict):
     title: str
     regime: str
     in_force: InForce
     receipt_date: dict[str, ReceiptRule]
     parameters: dict[str, Parameter]
+    #: the procedure's steps as they appear in ``trace``: ``reply_period``, ``agreed_due``
+    steps: dict[Literal["reply_period", "agreed_due"], Step]
+    #: the warnings it may give, by code: ``correction_notice_late``, ``extension_after_due``
+    warnings: dict[Literal["correction_notice_late", "extension_after_due"], Step]
 
 
 class DispositionCode(_Strict):
