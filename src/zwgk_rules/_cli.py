@@ -233,7 +233,7 @@ class _Decider:
 
         self.rb = default_rulebook()
         self.engines: dict = {}
-        self.encode = Encoder().encode_parts
+        self.encode = Encoder(self.rb.not_final).encode_parts
         self.explain = explain
         self.backend = backend
         self.command = command

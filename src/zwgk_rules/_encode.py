@@ -47,7 +47,9 @@ _DEADLINE = (b'%s, "reply_period_starts": %s, "due": %s, "extended_due": %s, "co
 
 
 class Encoder:
-    def __init__(self, limit: int = 4096) -> None:
+    def __init__(self, not_final: frozenset, limit: int = 4096) -> None:
+        """``not_final``: the codes that are not yet an answer (``Rulebook.not_final``)."""
+        self._not_final = not_final
         self._frag: dict[int, tuple[object, str]] = {}
         self._plans: dict[int, tuple[object, bytes, bytes]] = {}
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
@@ -72,7 +74,7 @@ class Encoder:
         disposition, basis, actions, items = plan[:4]
         c = self._cached
         head = (f'"jurisdiction": "{pack_id}", "disposition": "{disposition}", '
-                f'"final": {"true" if disposition != "pending" else "false"}, "regime": "{regime_id}", '
+                f'"final": {"false" if disposition in self._not_final else "true"}, "regime": "{regime_id}", '
                 f'"basis": [{", ".join(map(c, basis))}], "actions": {_ids(actions)}, '
                 f'"deadline": {{"received_on": ').encode()
         mid = f'}}, "items": [{", ".join(map(c, items))}], "trace": '.encode()

@@ -111,6 +111,7 @@ class Engine:
         self._dparams: dict = {}
         self._model_cache: dict = {}
         self._order = {c: n for n, c in enumerate(self.rulebook.dispositions)}
+        self._not_final = self.rulebook.not_final
         self._pack_id = self.pack.id
         self._init_plans()
 
@@ -285,12 +286,13 @@ class Engine:
             add(cr.reason_basis)
         publish_by = None
         provisional = False
-        if attr.value == "proactive":
-            period = self.law.at("classify.proactive_period", doc.formed_on)
+        if attr.value == cr.publish_attribute:     # classify.yaml `publish`: 第二十六条
+            name = f"classify.{cr.publish_period}"
+            period = self.law.at(name, doc.formed_on)
             publish_by = self.calendar.add_working_days(doc.formed_on, period.value)
             add(period.basis)
             provisional = self.calendar.provisional(doc.formed_on, publish_by)
-            trace.append("classify.proactive_period")
+            trace.append(name)
         periods = []
         for prm in self.law.periods:       # periods the national law leaves to the pack, where it gives one
             v = prm.at(doc.formed_on)
@@ -411,11 +413,11 @@ class Engine:
             return plan, regime.id, deadline, trace, warnings
         disposition, basis, actions, items_out = plan[:4]
         if rd["id"] is None:
-            return {"jurisdiction": self._pack_id, "disposition": disposition, "final": disposition != "pending",
+            return {"jurisdiction": self._pack_id, "disposition": disposition, "final": disposition not in self._not_final,
                     "regime": regime.id, "basis": list(basis), "actions": list(actions), "deadline": deadline,
                     "items": list(items_out), "trace": trace, "warnings": warnings}
         return {"id": rd["id"], "jurisdiction": self._pack_id, "disposition": disposition,
-                "final": disposition != "pending", "regime": regime.id, "basis": list(basis),
+                "final": disposition not in self._not_final, "regime": regime.id, "basis": list(basis),
                 "actions": list(actions), "deadline": deadline, "items": list(items_out), "trace": trace,
                 "warnings": warnings}
 
@@ -529,16 +531,13 @@ class Engine:
                             actions=tuple(actions), trace=tuple(trace))
 
     def _combine(self, items: list[dict]):
-        comb = self.rulebook.combination
         disps = [it["disposition"] for it in items]
-        if comb["pending"] in disps:
-            d = comb["pending"]
-        elif all(x == comb["all"] for x in disps):
-            d = comb["all"]
-        elif any(x in comb["partial_if_any"] for x in disps):
-            d = comb["partial"]
-        else:
-            d = min(disps, key=self._order.__getitem__)
+        for step in self.rulebook.combination:          # dispositions.yaml: the first step that holds decides
+            when, of = step.when, step.of
+            if (when == "otherwise" or (when == "any" and any(x in of for x in disps))
+                    or (when == "all" and all(x in of for x in disps))):
+                d = step.then if step.then != "earliest_row" else min(disps, key=self._order.__getitem__)
+                break
         basis, actions, seen, trace = [], [], set(), []
         for it in items:
             for rid in it["trace"]:

@@ -14,6 +14,13 @@ NATURES = ("information", "petition", "publication", "reconfirm")
 CHANNELS = ("in_person", "post", "ordinary_mail", "online", "fax")
 APPLICANT_KINDS = ("natural_person", "enterprise", "research_institution", "nonprofit",
                    "legal_service", "other_org")
+#: the nature of an ordinary request, which names at least one item (contract)
+NATURE_WITH_ITEMS = "information"
+#: what a request is when it does not say (contract defaults)
+DEFAULT_NATURE = NATURE_WITH_ITEMS
+DEFAULT_APPLICANT_KIND = APPLICANT_KINDS[0]   # natural_person
+#: the disclosure attributes of a document (公开属性): the outputs of rules/national/classify/attribute.yaml
+ATTRIBUTES = ("proactive", "on_request", "not_public")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +68,7 @@ DOCUMENT_FACTS: dict[str, FieldType] = {
     "doc_type": FieldType("scalar", DOC_TYPES, "文种（党政机关公文处理工作条例）"),
     "issued_as": FieldType("scalar", ("agency", "office"), "以机关名义 / 以内设科室名义制发"),
     "addressed_to_superior": FieldType("scalar", BOOL, "报上级机关"),
-    "forwards": FieldType("scalar", ("none", "proactive", "on_request", "not_public", "unset"),
+    "forwards": FieldType("scalar", ("none", *ATTRIBUTES, "unset"),
                           "转发类公文：所转发公文的公开属性；none 不是转发，unset 所转发公文未确定属性"),
     "flags": FieldType("set", DOC_FLAGS, "公文内容的审查结论"),
 }

@@ -18,6 +18,8 @@ from typing import Annotated, Literal, Optional
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool, StringConstraints,
                       field_validator, model_validator)
 
+from ._facts import (APPLICANT_KINDS, ATTRIBUTES, CATEGORIES, CHANNELS, DEFAULT_APPLICANT_KIND, DEFAULT_NATURE,
+                     DOC_FLAGS, DOC_TYPES, NATURE_WITH_ITEMS, NATURES)
 from ._limits import MAX_CODE, MAX_CONSULTATIONS, MAX_ID, MAX_ITEMS, MAX_NAME, MAX_TEXT
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -41,12 +43,11 @@ Name = Annotated[str, Strict(), StringConstraints(max_length=MAX_NAME)]
 CallerId = Annotated[str, Strict(), StringConstraints(max_length=MAX_ID)]
 Code = Annotated[str, Strict(), StringConstraints(max_length=MAX_CODE)]
 
-Category = Literal["state_secret", "prohibited_by_law", "endangers_security", "trade_secret",
-                   "personal_privacy", "internal_affairs", "process_information", "enforcement_file"]
-Channel = Literal["in_person", "post", "ordinary_mail", "online", "fax"]
-Nature = Literal["information", "petition", "publication", "reconfirm"]
-ApplicantKind = Literal["natural_person", "enterprise", "research_institution", "nonprofit",
-                        "legal_service", "other_org"]
+# the contract's closed vocabularies: one definition, in _facts
+Category = Literal[CATEGORIES]
+Channel = Literal[CHANNELS]
+Nature = Literal[NATURES]
+ApplicantKind = Literal[APPLICANT_KINDS]
 
 
 class _In(BaseModel):
@@ -64,7 +65,7 @@ class Submission(_In):
 
 
 class Applicant(_In):
-    kind: ApplicantKind = "natural_person"
+    kind: ApplicantKind = DEFAULT_APPLICANT_KIND
 
 
 class ThirdParty(_In):
@@ -147,7 +148,7 @@ class DisclosureRequest(_In):
     jurisdiction: Code = "cn"
     submission: Submission
     applicant: Applicant = Applicant()
-    nature: Nature = "information"
+    nature: Nature = DEFAULT_NATURE
     content_clear: Flag = True
     correction: Optional[Correction] = None
     repeat_of_answered: Flag = False
@@ -159,7 +160,7 @@ class DisclosureRequest(_In):
 
     @model_validator(mode="after")
     def _items(self):
-        if self.nature == "information" and not self.items:
+        if self.nature == NATURE_WITH_ITEMS and not self.items:
             raise ValueError("items: nature 为 information 时至少需要一项所申请的信息 (at least one item)")
         return self
 
@@ -264,12 +265,9 @@ class ErrorLine(_Out):
 
 # ---------------------------------------------------------------- classify (公文)
 
-DocType = Literal["决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
-                  "议案", "函", "纪要"]
-DocFlag = Literal["public_interest", "public_awareness", "organization", "internal_management",
-                  "internal_material", "trade_secret", "personal_privacy", "state_secret", "work_secret",
-                  "consultation", "ethnic_religious", "secrecy_uncertain", "media_release", "policy_document"]
-Attribute = Literal["proactive", "on_request", "not_public"]
+DocType = Literal[DOC_TYPES]
+DocFlag = Literal[DOC_FLAGS]
+Attribute = Literal[ATTRIBUTES]
 
 
 class Forwarded(_In):

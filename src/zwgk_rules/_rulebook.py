@@ -103,6 +103,8 @@ class ClassifyRules:
     reason_basis: tuple
     params: dict
     file: str
+    publish_attribute: str = ""      # documents of this attribute get publish_by …
+    publish_period: str = ""         # … within this parameter's working days
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,18 @@ class Rulebook:
         disp = _validate(DispositionFile, nat / "dispositions.yaml")
         self.dispositions = tuple(c.code for c in disp.codes)
         self.disposition_info = {c.code: c for c in disp.codes}
+        #: codes that are not yet an answer (``final`` false in a decision): ``pending``
+        self.not_final = frozenset(c.code for c in disp.codes if not c.final)
+        #: codes that give the applicant (some of) the information: ``disclose``, ``partial``
+        self.disclosing = frozenset(c.code for c in disp.codes if c.discloses)
+        dfile = relative(nat / "dispositions.yaml")
+        for k, step in enumerate(disp.combination):
+            for code in (*step.of, step.then):
+                if code not in self.disposition_info and code != "earliest_row":
+                    raise RuleFileError(f"{code!r} 不是处理代码", file=dfile, field=f"combination.{k}",
+                                        suggestion=closest(code, self.disposition_info))
+        if not disp.combination or disp.combination[-1].when != "otherwise":
+            raise RuleFileError("combination 的最后一条须为 when: otherwise", file=dfile, field="combination")
         self.combination = disp.combination
         regs = _validate(RegimesFile, nat / "regimes.yaml")
         for b in regs.basis:
@@ -258,9 +272,16 @@ class Rulebook:
         params = {name: self._param(f"classify.{name}", p, rel) for name, p in spec.parameters.items()}
         reason_basis = tuple(self.statutes.resolve(b, file=rel, field="reason_required.basis")
                              for b in spec.reason_required.basis)
+        attrs = next((t.spec.outputs for n, t in tables.items() if n == "attribute"), ())
+        if spec.publish.attribute not in attrs:
+            raise RuleFileError(f"publish.attribute {spec.publish.attribute!r} 不是公开属性之一：{list(attrs)}", file=rel,
+                                field="publish.attribute", suggestion=closest(spec.publish.attribute, attrs))
+        if spec.publish.period not in params:
+            raise RuleFileError(f"publish.period {spec.publish.period!r} 不是本文件的参数", file=rel,
+                                field="publish.period", suggestion=closest(spec.publish.period, params))
         return ClassifyRules(spec.in_force.from_, tuple(tables[n] for n in spec.tables),
                              tuple(spec.doc_types.names), frozenset(spec.reason_required.attributes), reason_basis,
-                             params, rel)
+                             params, rel, spec.publish.attribute, spec.publish.period)
 
     def _param(self, address: str, p, rel: str) -> Param:
         """A national parameter with every dated value of its rule file, citations resolved."""

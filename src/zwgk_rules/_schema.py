@@ -79,7 +79,8 @@ class RuleSpec(_Strict):
     in_force: InForce | None = None
     #: the law admits no local exception to this rule (第十四条 / 2008年 第八条、第十四条第四款): only the
     #: exceptions the statute itself writes (第三十七条 区分处理, in the national rule files) apply; a pack's
-    #: rule may not be an exception to it, and ``zwgk check`` proves no pack rule discloses what it withholds
+    #: rule may not be an exception to it (in a ``collect`` table it may only refine it: same step, its own
+    #: role), and ``zwgk check`` proves no pack rule discloses what it withholds
     absolute: bool = False
     #: why no article is cited (a rule that only maps a request to a reporting category, e.g. 年度报告格式的
     #: “要求确认或重新出具”): such a rule may have no ``basis``
@@ -221,13 +222,28 @@ class DispositionCode(_Strict):
     row: str
     label: str
     label_en: str
+    #: false for a result that is not yet an answer (``pending``): ``final`` in a decision
+    final: bool = True
+    #: true for a result that gives the applicant (some of) the information: ``disclose``, ``partial``
+    discloses: bool = False
+
+
+class Combination(_Strict):
+    """One step of how item results combine into the request's: the first step that holds decides.
+    ``any``: some item's result is in ``of``; ``all``: every item's is; ``otherwise``: always.
+    ``then`` is a code, or ``earliest_row``: the earliest row (in ``codes`` order) among the items'."""
+
+    when: Literal["any", "all", "otherwise"]
+    of: tuple[str, ...] = ()
+    then: str
+    note: str | None = None
 
 
 class DispositionFile(_Strict):
     title: str
     source: str
     codes: tuple[DispositionCode, ...]
-    combination: dict[str, Any]
+    combination: tuple[Combination, ...]
 
 
 class RegimeSpan(_Strict):
@@ -262,6 +278,14 @@ class ReasonRequired(_Strict):
     note: str | None = None
 
 
+class Publish(_Strict):
+    """Documents of ``attribute`` must be published within the parameter ``period`` (working days from
+    ``formed_on``): a classification of that attribute carries ``publish_by``."""
+
+    attribute: str
+    period: str
+
+
 class ClassifyFile(_Strict):
     title: str
     regime: str
@@ -269,6 +293,7 @@ class ClassifyFile(_Strict):
     tables: tuple[str, ...]
     doc_types: DocTypes
     reason_required: ReasonRequired
+    publish: Publish
     parameters: dict[str, Parameter]
 
 

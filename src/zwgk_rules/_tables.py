@@ -175,7 +175,9 @@ class CompiledTable:
                     close = difflib.get_close_matches(t, ids, n=1)
                     raise RuleFileError(f"exception_to 指向不存在的规则 {t!r}", file=rfile, rule_id=r.id,
                                         field="exception_to", suggestion=close[0] if close else None)
-                if n >= n_national and specs[index[t]][0].absolute:     # a pack's rule
+                base = specs[index[t]][0]
+                refines = spec.hit_policy == "collect" and r.then.value == base.then.value   # same step, local roles
+                if n >= n_national and base.absolute and not refines:     # a pack's rule
                     raise RuleFileError(f"规则 {t} 是法律不允许地方设定例外的规定（absolute），规则包的规则不能作为它的"
                                         f"例外 / a pack may not make an exception to {t}", file=rfile, rule_id=r.id,
                                         field="exception_to")

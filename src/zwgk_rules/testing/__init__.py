@@ -35,13 +35,14 @@ __all__ = [
     "granted_working_days",
 ]
 
-#: 第十四条 categories (one definition, in ``_vocabulary``, shared with ``strategies``; tests check it
-#: against the rule files). Nothing here imports hypothesis: only ``strategies`` needs it.
-from ._vocabulary import ARTICLE_14_CATEGORIES  # noqa: E402
-_DISCLOSING = ("disclose", "partial")
+# Nothing here imports hypothesis: only ``strategies`` needs it. Nothing here spells a code of the law
+# either: categories, dispositions and attributes are read from the rule files and ``_facts``.
 
 
 def __getattr__(name):
+    if name == "ARTICLE_14_CATEGORIES":
+        from ._vocabulary import article_14_categories
+        return article_14_categories()
     # ``zwgk_rules.testing.strategies`` after a plain ``import zwgk_rules.testing``, as when this package
     # imported it eagerly; imported on first use, so that hypothesis is needed only by who uses it
     if name == "strategies":
@@ -127,9 +128,10 @@ def assert_decision_invariants(decision, request, *, rulebook=None) -> None:
     req = _request_dict(request)
     where = f"\nrequest: {_label(req)}"
     codes = set(rb.dispositions)
+    waiting = rb.not_final
     assert d.disposition in codes, f"disposition {d.disposition!r} is not a contract code{where}"
-    assert d.final == (d.disposition != "pending"), f"final={d.final} with disposition {d.disposition}{where}"
-    if d.disposition == "pending":
+    assert d.final == (d.disposition not in waiting), f"final={d.final} with disposition {d.disposition}{where}"
+    if d.disposition in waiting:
         assert d.actions, f"a pending decision must say what must happen first (actions){where}"
     items = _items(req)
     assert len(d.items) == len(items), f"{len(d.items)} item decisions for {len(items)} items{where}"
@@ -138,10 +140,10 @@ def assert_decision_invariants(decision, request, *, rulebook=None) -> None:
         assert it.basis or _no_article(rb, it.trace), f"items.{k}: no basis{where}"
         for b in it.basis:
             assert b.text, f"items.{k}: citation {b.regulation}:{b.article} has no text{where}"
-        if it.disposition == "pending":
+        if it.disposition in waiting:
             assert it.actions, f"items.{k}: pending without actions{where}"
-    if any(it.disposition == "pending" for it in d.items):
-        assert d.disposition == "pending", f"an item is pending but the request is {d.disposition}{where}"
+    if any(it.disposition in waiting for it in d.items):
+        assert d.disposition in waiting, f"an item is pending but the request is {d.disposition}{where}"
     assert d.basis or _no_article(rb, d.trace), f"a decision must cite its basis{where}"
     for b in d.basis:
         assert b.text, f"citation {b.regulation}:{b.article} has no text{where}"
@@ -170,21 +172,25 @@ def assert_decision_invariants(decision, request, *, rulebook=None) -> None:
         assert dl.correction_notice_by > dl.received_on, f"correction_notice_by not after receipt{where}"
 
 
-def assert_never_discloses_article_14(decision, request) -> None:
-    """第十四条: an item reviewed as a state secret, prohibited by law or endangering security, that
-    cannot be severed (第三十七条), is never ``disclose`` or ``partial`` — whatever the third party's
-    consent, a public-interest override, a ``disclosure_required_by_law`` claim, or an earlier
-    (mistaken) proactive publication."""
+def assert_never_discloses_article_14(decision, request, *, rulebook=None) -> None:
+    """第十四条 (2008: 第八条、第十四条第四款): an item reviewed in a category its regime withholds without
+    exception (the exemption rules marked ``absolute``: state secret, prohibited by law, endangering
+    security) that cannot be severed (第三十七条) is never disclosed (a code marked ``discloses``) —
+    whatever the third party's consent, a public-interest override, a ``disclosure_required_by_law``
+    claim, or an earlier (mistaken) proactive publication."""
+    from .._check import absolute_categories
     d = _model(decision)
+    rb = _rb(rulebook)
+    absolute = absolute_categories(rb, d.regime)
     items = _items(request)
     for k, (item, out) in enumerate(zip(items, d.items)):
         cats = set(item.get("categories") or ())
-        if not cats & set(ARTICLE_14_CATEGORIES) or item.get("severable"):
+        if not cats & absolute or item.get("severable"):
             continue
-        if out.disposition not in _DISCLOSING:
+        if out.disposition not in rb.disclosing:
             continue
         raise AssertionError(
-            f"items.{k} ({sorted(cats & set(ARTICLE_14_CATEGORIES))}, not severable) was decided "
+            f"items.{k} ({sorted(cats & absolute)}, not severable) was decided "
             f"{out.disposition!r} by {out.trace}: 第十四条 forbids disclosing it\nrequest: {_label(request)}")
 
 
@@ -308,36 +314,62 @@ def assert_backends_agree(engine_a, engine_b, request, *, command: str = "decide
 # ---------------------------------------------------------------- classify and interact
 
 def assert_classification_invariants(c, document=None, *, rulebook=None) -> None:
-    """What every classification must satisfy: one attribute of three; a reason is required exactly
-    when it is not proactive; ``publish_by`` exactly for proactive
-    documents, after ``formed_on`` and a working day of the pack's calendar; a secrecy review on
-    every route; a document flagged ``state_secret`` is never public; ``secrecy_uncertain`` is
-    referred to the secrecy authority; every citation has its text."""
+    """What every classification must satisfy: one of the attributes of the classify rules; a reason is
+    required exactly for the attributes the rules say (``reason_required``); ``publish_by`` exactly for
+    the attribute that is published (``publish``), after ``formed_on`` and a working day of the pack's
+    calendar; a secrecy review on every route; every rule the law admits no exception to
+    (``absolute: true``: a state secret is not public, an uncertain one is referred to the secrecy
+    authority) holds whenever its condition does; every citation has its text."""
+    from .._facts import ATTRIBUTES
     if isinstance(c, dict):
         from .._models import Classification
         c = Classification.model_validate(c)
+    rb = _rb(rulebook)
+    cr = rb.classify
     where = f"\ndocument: {_label(document)}" if document is not None else ""
-    assert c.attribute in ("proactive", "on_request", "not_public"), f"attribute {c.attribute!r}{where}"
-    assert c.reason_required == (c.attribute != "proactive"), f"reason_required={c.reason_required}{where}"
-    assert (c.publish_by is not None) == (c.attribute == "proactive"), f"publish_by={c.publish_by}{where}"
+    assert c.attribute in ATTRIBUTES, f"attribute {c.attribute!r}{where}"
+    assert c.reason_required == (c.attribute in cr.reason_required), f"reason_required={c.reason_required}{where}"
+    assert (c.publish_by is not None) == (c.attribute == cr.publish_attribute), f"publish_by={c.publish_by}{where}"
     assert c.basis and all(b.text for b in c.basis), f"basis missing or without text{where}"
     assert any(s.step.endswith("secrecy_review") for s in c.review), f"no secrecy review in {c.review}{where}"
     if document is not None:
         doc = document if isinstance(document, dict) else document.model_dump(mode="json")
         formed = _date(doc["formed_on"])
-        flags = set(doc.get("flags") or ())
         if c.publish_by is not None:
             assert c.publish_by > formed, f"publish_by {c.publish_by} not after formed_on {formed}{where}"
-            rb = _rb(rulebook)
             pack = rb.packs.get(c.jurisdiction)
             if pack is not None:
                 cal = rb.calendars[pack.calendar]
                 assert cal.is_working_day(c.publish_by), f"publish_by {c.publish_by} is not a working day{where}"
-        if "state_secret" in flags:
-            assert c.attribute == "not_public", f"a state secret classified {c.attribute}{where}"
-        if "secrecy_uncertain" in flags:
-            assert any(s.step == "refer_to_secrecy_authority" for s in c.review), \
-                f"secrecy_uncertain not referred to the secrecy authority{where}"
+        for rule, holds in _absolute_classify_rules(rb, doc, c.doc_type):
+            if not holds:
+                continue
+            if rule.table == "attribute":
+                assert c.attribute == rule.value, f"{rule.id} holds but the attribute is {c.attribute}{where}"
+            else:
+                assert any(s.step == rule.value for s in c.review), f"{rule.id} holds but {rule.value} is not on the route{where}"
+
+
+class _Absolute:
+    __slots__ = ("id", "table", "value")
+
+    def __init__(self, rid, table, value):
+        self.id, self.table, self.value = rid, table, value
+
+
+def _absolute_classify_rules(rb, doc: dict, doc_type: str):
+    """(rule, whether its condition holds for ``doc``) for each classify rule marked ``absolute``."""
+    from .._conditions import compile_node
+    from .._facts import document_facts
+    from .._models import Document
+    model = Document.model_validate({k: v for k, v in doc.items() if k != "id"})
+    facts = document_facts(model, doc_type)
+    out = []
+    for t in rb.classify.tables:
+        for r in t.rules:
+            if r.spec.absolute and isinstance(r.value, str):
+                out.append((_Absolute(r.id, t.name, r.value), bool(compile_node(r.node)(facts))))
+    return out
 
 
 def assert_routing_invariants(routing, message=None) -> None:

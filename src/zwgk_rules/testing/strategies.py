@@ -46,36 +46,61 @@ except ModuleNotFoundError as exc:
         "(or the test extra, pip install \"zwgk-rules[test]\"); the assert_* helpers of zwgk_rules.testing "
         "work without it.", name="hypothesis") from exc
 
-from ._vocabulary import ARTICLE_14_CATEGORIES
+from .._facts import (APPLICANT_KINDS, ATTRIBUTES, CATEGORIES, CHANNELS, DOC_FLAGS, DOC_TYPES, NATURE_WITH_ITEMS,
+                      NATURES)
 
+#: read from the rule files on first use (module ``__getattr__``)
+_FROM_THE_RULES = ("ARTICLE_14_CATEGORIES", "CATEGORIES_2008", "FIRST_DAY", "LAST_DAY")
 __all__ = [
-    "CATEGORIES", "ARTICLE_14_CATEGORIES", "CATEGORIES_2008", "CHANNELS", "NATURES", "APPLICANT_KINDS",
-    "DOC_TYPES", "DOC_FLAGS", "FIRST_DAY", "LAST_DAY",
+    "CATEGORIES", "CHANNELS", "NATURES", "APPLICANT_KINDS", "DOC_TYPES", "DOC_FLAGS",
     "submissions", "items", "consultations", "corrections", "requests", "documents", "messages",
     "packs", "jurisdictions", "receipt_dates", "special_days", "set_default_rulebook", "received_on",
-]
+] + list(_FROM_THE_RULES)
 
-# The closed vocabularies of the public contract (mirrors zwgk_rules._facts; repeated here so that a
-# strategy can be built without loading anything). tests/test_testing_toolkit.py checks they agree.
-CATEGORIES = ("state_secret", "prohibited_by_law", "endangers_security", "trade_secret",
-              "personal_privacy", "internal_affairs", "process_information", "enforcement_file")
-# 第十四条: ARTICLE_14_CATEGORIES, imported above from ._vocabulary (one definition, shared with the
-# assert_* helpers, which must work without hypothesis)
-# the categories the 2008 regulation names (第十四条): others raise UnsupportedInputError under ogi-2008
-CATEGORIES_2008 = ("state_secret", "endangers_security", "trade_secret", "personal_privacy")
-CHANNELS = ("in_person", "post", "ordinary_mail", "online", "fax")
-NATURES = ("information", "petition", "publication", "reconfirm")
-APPLICANT_KINDS = ("natural_person", "enterprise", "research_institution", "nonprofit",
-                   "legal_service", "other_org")
-DOC_TYPES = ("通知", "决定", "决议", "命令", "令", "公报", "公告", "通告", "意见", "通报", "报告", "请示", "批复",
-             "议案", "函", "纪要")
-DOC_FLAGS = ("public_interest", "public_awareness", "organization", "internal_management", "internal_material",
-             "trade_secret", "personal_privacy", "state_secret", "work_secret", "consultation", "ethnic_religious",
-             "secrecy_uncertain", "media_release", "policy_document")
+# The contract's closed vocabularies (CATEGORIES, CHANNELS, …) are imported from zwgk_rules._facts, their one
+# definition. What depends on the law — the 第十四条 categories, the categories the 2008 regulation
+# names, the first and last days the rules and calendars cover — is read from the rule files, on first use
+# (module ``__getattr__`` below), never written here.
 
-FIRST_DAY = dt.date(2008, 5, 1)        # the 2008 regulation took effect
-LAST_DAY = dt.date(2027, 12, 31)       # the last year with a bundled (official or estimated) notice
-CLASSIFY_FIRST_DAY = dt.date(2019, 5, 15)
+
+def __getattr__(name):
+    law = _law_facts()
+    if name in law:
+        return law[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.lru_cache(maxsize=1)
+def _law_facts() -> dict:
+    from .._check import absolute_categories
+    from .._rulebook import default_rulebook
+    from ._vocabulary import article_14_categories
+    rb = default_rulebook()
+    oldest = rb.regimes[0]
+    unsupported: set = set()
+    for t in (oldest.request_table, *oldest.item_tables):
+        for r in t.rules:
+            if r.unsupported is not None:
+                unsupported |= {v for a in _atoms(r.node) if a.field == "categories" for v in a.values}
+    cn = rb.calendars["cn"]
+    return {
+        "ARTICLE_14_CATEGORIES": article_14_categories(),
+        # the categories the oldest regime (the 2008 regulation) can decide on; others are unsupported there
+        "CATEGORIES_2008": tuple(c for c in CATEGORIES if c not in unsupported),
+        "ABSOLUTE_2008": absolute_categories(rb, oldest.id),
+        "OLDEST_REGIME": oldest.id,
+        "FIRST_DAY": rb.earliest,                                  # the first regulation took effect
+        "LAST_DAY": dt.date(max(cn.sources), 12, 31),              # the last year with a bundled notice
+        "CLASSIFY_FIRST_DAY": rb.classify.start,
+    }
+
+
+def _atoms(node):
+    if node.kind == "atom":
+        yield node.atom
+    for c in node.children:
+        yield from _atoms(c)
+
 
 _DESCRIPTIONS = ("某文件", "2023年度部门预算", "某项目的环境影响评价报告", "行政处罚决定书", "会议纪要")
 _TITLE_STEMS = ("关于某事项的", "关于公证收费标准的", "关于印发2024年政务公开工作要点的", "关于开展安全检查的")
@@ -220,14 +245,18 @@ def _dates(lo: dt.date, hi: dt.date, special: bool, calendar: str, rulebook) -> 
     return strategy
 
 
-def receipt_dates(received_between=(FIRST_DAY, LAST_DAY), *, special_days: bool = True, calendar: str = "cn",
+def receipt_dates(received_between=None, *, special_days: bool = True, calendar: str = "cn",
                   rulebook=None) -> st.SearchStrategy:
     """``datetime.date`` values in ``received_between``, biased to the calendar's special days."""
     lo, hi = _span(received_between)
     return _dates(lo, hi, special_days, calendar, rulebook)
 
 
-def _span(between) -> tuple[dt.date, dt.date]:
+def _span(between, first: str = "FIRST_DAY") -> tuple[dt.date, dt.date]:
+    """``between`` as two dates; None: from ``first`` (a day the rules begin) to the last calendar day."""
+    if between is None:
+        law = _law_facts()
+        between = (law[first], law["LAST_DAY"])
     lo, hi = between
     lo = dt.date.fromisoformat(lo) if isinstance(lo, str) else lo
     hi = dt.date.fromisoformat(hi) if isinstance(hi, str) else hi
@@ -255,14 +284,14 @@ def received_on(submission: dict) -> dt.date:
 def _submission(draw, channels, lo, hi, special, calendar, rulebook, max_lag):
     channel = draw(st.sampled_from(channels))
     received = draw(_dates(lo, hi, special, calendar, rulebook))
-    if channel == "in_person":
+    field = _rulebook(rulebook).regime_for(received).receipt[channel].field     # 第三十一条, from the rules
+    if field == "submitted_on":
         return {"channel": channel, "submitted_on": _iso(received)}
     lag = draw(st.integers(0, max_lag))
-    field = "signed_on" if channel == "post" else "confirmed_on"
     return {"channel": channel, "submitted_on": _iso(received - dt.timedelta(days=lag)), field: _iso(received)}
 
 
-def submissions(channels: Iterable[str] = CHANNELS, received_between=(FIRST_DAY, LAST_DAY), special_days: bool = True,
+def submissions(channels: Iterable[str] = CHANNELS, received_between=None, special_days: bool = True,
                 *, calendar: str = "cn", rulebook=None, max_lag: int = 10) -> st.SearchStrategy:
     """Submissions by every channel in ``channels`` with the date each needs (第三十一条): ``post`` →
     ``signed_on``; ``ordinary_mail``/``online``/``fax`` → ``confirmed_on``, 0..``max_lag`` days after
@@ -291,7 +320,7 @@ def items(categories: Iterable[str] = CATEGORIES, with_third_party: bool = True,
 def _items(categories, with_third_party, regime, max_categories):
     categories = tuple(c for c in CATEGORIES if c in categories)
     if regime == "ogi-2008":
-        categories = tuple(c for c in categories if c in CATEGORIES_2008)
+        categories = tuple(c for c in categories if c in _law_facts()["CATEGORIES_2008"])
     optional = {
         # rarely false: an item that does not exist masks every other finding
         "exists": st.sampled_from([True, True, True, False]),
@@ -419,10 +448,11 @@ def _request(draw, jurisdiction, regime, rulebook, channels, lo, hi, special, ca
 
     # every draw below happens under both regimes (and is then ignored under ogi-2008), so that the
     # two regimes' examples are equally long and shrinking prefers the newest regime
-    nature = draw(st.sampled_from(("information",) * 9 + NATURES[1:]))
+    others = tuple(n for n in NATURES if n != NATURE_WITH_ITEMS)
+    nature = draw(st.sampled_from((NATURE_WITH_ITEMS,) * 9 + others))
     if old:
-        nature = "information"
-    elif nature != "information":
+        nature = NATURE_WITH_ITEMS
+    elif nature != NATURE_WITH_ITEMS:
         req["nature"] = nature
     if _rare(draw, 8):
         req["applicant"] = {"kind": draw(st.sampled_from(APPLICANT_KINDS))}
@@ -455,13 +485,13 @@ def _request(draw, jurisdiction, regime, rulebook, channels, lo, hi, special, ca
         req["extension"] = {"approved_on": _iso(r + dt.timedelta(days=draw(st.integers(1, 40))))}
     req["items"] = draw(st.lists(items(categories, with_third_party, regime="ogi-2008" if old else None),
                                  min_size=1, max_size=max(1, max_items)))
-    if nature != "information" and draw(st.booleans()):
+    if nature != NATURE_WITH_ITEMS and draw(st.booleans()):
         req["items"] = []                    # a petition or a request for a publication names no item
     return req
 
 
 def requests(jurisdiction: str = "cn", regime: str | None = None, *, rulebook=None,
-             channels: Iterable[str] = CHANNELS, received_between=(FIRST_DAY, LAST_DAY), special_days: bool = True,
+             channels: Iterable[str] = CHANNELS, received_between=None, special_days: bool = True,
              categories: Iterable[str] = CATEGORIES, max_items: int = 3, with_third_party: bool = True,
              max_consultations: int = 2, max_lag: int = 10) -> st.SearchStrategy:
     """Valid disclosure requests (``DisclosureRequest``) for ``jurisdiction``.
@@ -497,20 +527,20 @@ def _document(draw, jurisdiction, rulebook, lo, hi, special, doc_types, flags, m
     if _rare(draw, 5):
         doc["addressed_to_superior"] = True
     if _rare(draw, 4):
-        doc["forwards"] = {"attribute": draw(st.sampled_from([None, "proactive", "on_request", "not_public"]))}
+        doc["forwards"] = {"attribute": draw(st.sampled_from([None, *ATTRIBUTES]))}
     fl = draw(st.lists(st.sampled_from(flags), unique=True, max_size=max_flags))
     if fl:
         doc["flags"] = fl
     return doc
 
 
-def documents(jurisdiction: str = "cn", *, rulebook=None, formed_between=(CLASSIFY_FIRST_DAY, LAST_DAY),
+def documents(jurisdiction: str = "cn", *, rulebook=None, formed_between=None,
               special_days: bool = True, doc_types: Iterable[str] = DOC_TYPES, flags: Iterable[str] = DOC_FLAGS,
               max_flags: int = 4) -> st.SearchStrategy:
     """Documents to classify (``Document``): a ``doc_type`` with a title, or (one in three) only a title
     ending with its 文种; ``formed_on`` in ``formed_between`` (from 2019-05-15, when the classification
     rules apply); sometimes ``issued_as: office``, ``addressed_to_superior``, ``forwards`` and flags."""
-    lo, hi = _span(formed_between)
+    lo, hi = _span(formed_between, "CLASSIFY_FIRST_DAY")
     return _document(jurisdiction, rulebook, lo, hi, special_days, tuple(doc_types), tuple(flags), max_flags)
 
 
@@ -531,7 +561,7 @@ def _message(draw, jurisdiction, rulebook, lo, hi, special):
     return msg
 
 
-def messages(jurisdiction: str, *, rulebook=None, received_between=(CLASSIFY_FIRST_DAY, LAST_DAY),
+def messages(jurisdiction: str, *, rulebook=None, received_between=None,
              special_days: bool = True) -> st.SearchStrategy:
     """Online messages (``Message``, 政民互动) of the kinds listed in the pack's ``interaction.kinds``.
     Only for packs that have interaction rules (the first draw raises ``InvalidArgument`` otherwise)."""
