@@ -16,7 +16,6 @@ allowances below are each a word that happens to coincide with a code, or a spre
 inputs, not law; each is named with its reason.
 """
 import ast
-import datetime as dt
 import re
 from pathlib import Path
 
