@@ -239,7 +239,9 @@ class Engine:
                              field="jurisdiction")
         cr = self.rulebook.classify
         doc_type = doc.doc_type
-        if doc_type is None:
+        if doc_type is None and not cr.recognise_from_title_end:
+            raise InputError("doc_type: 须给出文种 / required", field="doc_type")
+        if doc_type is None:        # classify.yaml doc_types.recognise_from_title_end: the title ends with its 文种
             title = doc.title.strip().rstrip("。.")
             for name in sorted(cr.doc_types, key=len, reverse=True):
                 if title.endswith(name):

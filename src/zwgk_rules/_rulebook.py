@@ -99,6 +99,7 @@ class ClassifyRules:
     start: dt.date
     tables: tuple
     doc_types: tuple[str, ...]
+    recognise_from_title_end: bool
     reason_required: frozenset
     reason_basis: tuple
     params: dict
@@ -198,6 +199,9 @@ class Rulebook:
     def _load_regime(self, folder: Path, span) -> Regime:
         rfile = folder / "regime.yaml"
         spec = _validate(RegimeFile, rfile)
+        if spec.statute not in self.statutes.instruments:
+            raise RuleFileError(f"statute {spec.statute!r} 未收录于 rules/statutes/", file=relative(rfile), field="statute",
+                                suggestion=closest(spec.statute, self.statutes.instruments))
         if spec.regime != span.id or spec.in_force != span.in_force:
             raise RuleFileError("regime.yaml 与 regimes.yaml 的编号或施行期间不一致", file=relative(rfile),
                                 field="in_force")
@@ -273,6 +277,13 @@ class Rulebook:
         reason_basis = tuple(self.statutes.resolve(b, file=rel, field="reason_required.basis")
                              for b in spec.reason_required.basis)
         attrs = next((t.spec.outputs for n, t in tables.items() if n == "attribute"), ())
+        # the rule files name the contract's vocabularies (_facts): they must agree with it, not rival it
+        from ._facts import ATTRIBUTES, DOC_TYPES
+        for what, have, want, field in (("文种", spec.doc_types.names, DOC_TYPES, "doc_types.names"),
+                                        ("公开属性", attrs, ATTRIBUTES, "attribute.outputs")):
+            if set(have) != set(want):
+                raise RuleFileError(f"{what} 与输入合同的取值不一致：多 {sorted(set(have) - set(want))}，"
+                                    f"缺 {sorted(set(want) - set(have))}", file=rel, field=field)
         if spec.publish.attribute not in attrs:
             raise RuleFileError(f"publish.attribute {spec.publish.attribute!r} 不是公开属性之一：{list(attrs)}", file=rel,
                                 field="publish.attribute", suggestion=closest(spec.publish.attribute, attrs))
@@ -280,7 +291,8 @@ class Rulebook:
             raise RuleFileError(f"publish.period {spec.publish.period!r} 不是本文件的参数", file=rel,
                                 field="publish.period", suggestion=closest(spec.publish.period, params))
         return ClassifyRules(spec.in_force.from_, tuple(tables[n] for n in spec.tables),
-                             tuple(spec.doc_types.names), frozenset(spec.reason_required.attributes), reason_basis,
+                             tuple(spec.doc_types.names), spec.doc_types.recognise_from_title_end,
+                             frozenset(spec.reason_required.attributes), reason_basis,
                              params, rel, spec.publish.attribute, spec.publish.period)
 
     def _param(self, address: str, p, rel: str) -> Param:

@@ -254,7 +254,8 @@ class RegimeSpan(_Strict):
 
 class RegimesFile(_Strict):
     title: str
-    selection: str
+    #: which date chooses the regime of a request: its receipt date (第三十一条); the only choice built
+    selection: Literal["received_on"]
     basis: tuple[str, ...] = ()
     unconfirmed: str | None = None
     earliest: Day
