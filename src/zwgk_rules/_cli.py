@@ -639,6 +639,11 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("packs", nargs="*", help="本机关规则包目录（可多个）；省略则只检查随库规则")
     k.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable findings")
     k.add_argument("--report", metavar="FILE", help="把报告（Markdown）写入文件 / write the Markdown report")
+    x = sub.add_parser("explain", help="按条文查找：条文、引用它的规则（各规则包）、参数、对应的2008年规则与用例 / "
+                                      "an article: its text, the rules citing it, parameters, the 2008 counterpart, cases")
+    x.add_argument("ref", help="条文（如 ogi-2019:15、ogi-2019:33:p2）或规则编号（如 ogi2019.art15.consent）")
+    x.add_argument("packs", nargs="*", help="另外载入的本机关规则包目录 / extra pack folders")
+    x.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable")
     s = sub.add_parser("schema", help="打印输入、输出模型的 JSON Schema / print JSON Schema")
     s.add_argument("which", choices=["decide", "classify", "interact"])
     args = ap.parse_args(argv)
@@ -648,6 +653,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args.packs, json_out=args.json, report=args.report)
+        if args.command == "explain":
+            from ._explain import explain, render
+            from ._rulebook import Rulebook, default_rulebook
+            rb = Rulebook(packs=args.packs) if args.packs else default_rulebook()
+            info = explain(rb, args.ref)
+            sys.stdout.write(json.dumps(info, ensure_ascii=False, indent=1) + "\n" if args.json else render(info))
+            return 0
         if args.command == "schema":
             pair = {"decide": (DisclosureRequest, Decision), "classify": (Document, Classification),
                     "interact": (Message, MessageRouting)}[args.which]

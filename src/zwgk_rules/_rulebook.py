@@ -160,6 +160,14 @@ class Rulebook:
                 raise RuleFileError(f"法规版本 {a.id} 与 {b.id} 之间有空档", file=relative(nat / "regimes.yaml"),
                                     field="regimes")
         self.regimes = tuple(regimes)
+        ids = {r.id for reg in regimes for t in (reg.request_table, *reg.item_tables) for r in t.rules}
+        for reg in regimes:
+            for t in (reg.request_table, *reg.item_tables):
+                for r in t.rules:
+                    for other in r.spec.corresponds_to:
+                        if other not in ids:
+                            raise RuleFileError(f"corresponds_to 指向不存在的规则 {other!r}", file=r.file, rule_id=r.id,
+                                                field="corresponds_to", suggestion=closest(other, ids))
         self.classify = self._load_classify(nat / "classify")
         self.calendars: dict[str, Calendar] = load_calendars(root / "calendars")
         cal_file = relative(root / "calendars" / "calendars.yaml")

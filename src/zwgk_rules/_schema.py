@@ -82,12 +82,14 @@ class RuleSpec(_Strict):
     #: rule may not be an exception to it (in a ``collect`` table it may only refine it: same step, its own
     #: role), and ``zwgk check`` proves no pack rule discloses what it withholds
     absolute: bool = False
+    #: the rules of another regime that say the same (2019 ↔ 2008), by id: ``zwgk explain`` shows them
+    corresponds_to: tuple[str, ...] = ()
     #: why no article is cited (a rule that only maps a request to a reporting category, e.g. 年度报告格式的
     #: “要求确认或重新出具”): such a rule may have no ``basis``
     no_article: str | None = None
     note: str | None = None
 
-    @field_validator("basis", "exception_to", mode="before")
+    @field_validator("basis", "exception_to", "corresponds_to", mode="before")
     @classmethod
     def _l(cls, v):
         return _listify(v)
