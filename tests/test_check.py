@@ -189,3 +189,37 @@ def test_cli_check_exit_status_and_json():
 def test_article_14_categories_come_from_the_rule_files():
     from zwgk_rules._check import article_14_categories
     assert article_14_categories(zwgk_rules.Rulebook()) == {"state_secret", "prohibited_by_law", "endangers_security"}
+
+
+def test_check_reports_every_problem_of_a_pack_not_only_the_first(tmp_path):
+    dst = tmp_path / "cn-xx-shili-sfj"
+    shutil.copytree(EXAMPLE, dst)
+
+    def spoil(d):
+        d["parameters"][0]["target"] = "classify.proactive_perod"          # a misspelt target
+        d["parameters"][1]["values"] = {"2024-01-01": {"value": 30, "basis": "cn-xx-shili-sfj:99"}}   # no art. 99
+        d["rules"][0]["table"] = "classify.reveiw"                          # a misspelt table
+        d["rules"][1]["basis"] = ["ogi-2019:999"]                           # an article not bundled
+        d["rules"][2]["colour"] = "blue"                                    # an unknown key
+    _edit(dst / "pack.yaml", spoil)
+    fs = [f for f in check(packs=[dst]) if f.severity == "error"]
+    assert len(fs) >= 1
+    # the schema error comes first (an unknown key): fix it and the semantic problems are all listed
+    _edit(dst / "pack.yaml", lambda d: d["rules"][2].pop("colour"))
+    fs = [f for f in check(packs=[dst]) if f.severity == "error"]
+    text = "\n".join(f.message for f in fs)
+    assert len(fs) >= 3, text
+    assert "proactive_perod" in text and "classify.reveiw" in text and "99" in text
+
+
+def test_check_reports_every_schema_error_of_a_pack(tmp_path):
+    dst = tmp_path / "cn-xx-shili-sfj"
+    shutil.copytree(EXAMPLE, dst)
+
+    def spoil(d):
+        d["rules"][0]["colour"] = "blue"
+        d["rules"][1]["size"] = 3
+        d["parameters"][0]["effect"] = "sometimes"
+    _edit(dst / "pack.yaml", spoil)
+    fs = [f for f in check(packs=[dst]) if f.severity == "error"]
+    assert len(fs) == 3, [f.message for f in fs]

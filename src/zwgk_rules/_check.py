@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 
 from ._conditions import Node
@@ -172,8 +173,7 @@ def check(rulebook=None, *, packs=(), root=None) -> list[Finding]:
     try:
         rb = rulebook if rulebook is not None else Rulebook(root, packs=packs)
     except RuleFileError as exc:
-        return [Finding("error", "rule_file", exc.message, rules=[{"id": exc.rule_id, "file": exc.file,
-                                                                   "basis": []}])]
+        return _load_findings(exc, root, packs)
     findings: list[Finding] = []
     national = rb.jurisdiction("cn")
     nat_tables = list(_law_tables(national))
@@ -199,6 +199,27 @@ def check(rulebook=None, *, packs=(), root=None) -> list[Finding]:
     order = {"error": 0, "warning": 1}
     findings.sort(key=lambda f: (f.pack != "cn", f.pack, order[f.severity], f.code))
     return findings
+
+
+def _load_findings(first: RuleFileError, root, packs) -> list[Finding]:
+    """The rules did not load. If the bundled rules load without the extra packs, every problem of each
+    pack is reported (not only the first); otherwise the one error that stopped the load."""
+    from ._rulebook import Rulebook
+
+    def finding(exc, pack="cn"):
+        return Finding("error", "rule_file", exc.message, pack,
+                       rules=[{"id": exc.rule_id, "file": exc.file, "basis": []}])
+
+    if not packs:
+        return [finding(first)]
+    try:
+        base = Rulebook(root)
+    except RuleFileError:
+        return [finding(first)]
+    out = []
+    for folder in packs:
+        out += [finding(e, Path(folder).name) for e in base.pack_problems(folder)]
+    return out or [finding(first)]
 
 
 def _calendar_findings(rb) -> list[Finding]:

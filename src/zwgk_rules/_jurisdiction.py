@@ -216,13 +216,15 @@ def compile_jurisdiction(rb, pack) -> Jurisdiction:
     return Jurisdiction(pack.id, pack.title, pack.calendar, pack, regimes, classify_tables, params, tuple(periods))
 
 
-def check_local_parameters(rb, spec, rel: str) -> None:
+def check_local_parameters(rb, spec, rel: str, only: int | None = None) -> None:
     """A pack's parameters, checked against the national ones at load: every ``target`` names a national
     parameter (with a did-you-mean), and a value that applies is a whole number of days, stricter than
     (or equal to) every national value in force while it is (``stricter`` of the national parameter)."""
     from ._limits import MAX_PERIOD_DAYS, closest
     national = rb.national_parameters()
     for k, prm in enumerate(spec.parameters):
+        if only is not None and k != only:
+            continue
         f = f"parameters.{k}"
         nat = national.get(prm.target)
         if nat is None:

@@ -30,8 +30,10 @@ from ._yaml import load as _load
 _READ = object()
 
 
-def _validate(model, path: Path, data=_READ):
-    """``data`` (default: the file read) as ``model``, or one RuleFileError naming the file and the field."""
+def _validate(model, path: Path, data=_READ, *, every: list | None = None):
+    """``data`` (default: the file read) as ``model``, or one RuleFileError naming the file and the field.
+    With ``every`` (a list), each schema error is appended to it as its own RuleFileError and None is
+    returned when there is any (``zwgk check`` reports them all)."""
     data = load_yaml(path) if data is _READ else data
     if not isinstance(data, dict):
         kind = "空文件 / empty" if data is None else f"{type(data).__name__}"
@@ -40,23 +42,30 @@ def _validate(model, path: Path, data=_READ):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        e = exc.errors()[0]
-        loc = ".".join(str(p) for p in e["loc"])
-        rid = None
-        if e["loc"][:1] == ("rules",) and len(e["loc"]) > 1 and isinstance(data, dict):
-            try:
-                rid = data["rules"][e["loc"][1]].get("id")
-            except (IndexError, KeyError, TypeError, AttributeError):
-                rid = None
-        sugg = None
-        if e["type"] == "extra_forbidden":
-            fields = list(model.model_fields) if len(e["loc"]) == 1 else None
-            if fields is None and rid is not None:
-                from ._schema import RuleSpec
-                fields = list(RuleSpec.model_fields) + ["when", "then"]
-            if fields:
-                sugg = closest(e["loc"][-1], fields)
-        raise RuleFileError(f"{e['msg']}", file=relative(path), rule_id=rid, field=loc, suggestion=sugg) from None
+        errors = [_schema_error(model, path, data, e) for e in exc.errors()]
+        if every is None:
+            raise errors[0] from None
+        every.extend(errors)
+        return None
+
+
+def _schema_error(model, path: Path, data: dict, e: dict) -> RuleFileError:
+    loc = ".".join(str(p) for p in e["loc"])
+    rid = None
+    if e["loc"][:1] == ("rules",) and len(e["loc"]) > 1 and isinstance(data, dict):
+        try:
+            rid = data["rules"][e["loc"][1]].get("id")
+        except (IndexError, KeyError, TypeError, AttributeError):
+            rid = None
+    sugg = None
+    if e["type"] == "extra_forbidden":
+        fields = list(model.model_fields) if len(e["loc"]) == 1 else None
+        if fields is None and rid is not None:
+            from ._schema import RuleSpec
+            fields = list(RuleSpec.model_fields) + ["when", "then"]
+        if fields:
+            sugg = closest(e["loc"][-1], fields)
+    return RuleFileError(f"{e['msg']}", file=relative(path), rule_id=rid, field=loc, suggestion=sugg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,67 +361,131 @@ class Rulebook:
         """The disclosure attributes, as the classify attribute table declares them."""
         return next(t for t in self.classify.tables if t.name == "attribute").spec.outputs
 
-    def _load_pack(self, path: Path, real: Path) -> Pack:
-        """The pack in ``path`` (named so in errors), read from ``real`` (its resolved path)."""
+    def _load_pack(self, path: Path, real: Path, every: list | None = None) -> Pack | None:
+        """The pack in ``path`` (named so in errors), read from ``real`` (its resolved path).
+
+        Without ``every``, the first problem raises. With ``every`` (a list), every problem that can be
+        found is appended to it (each parameter, provision and rule is checked on its own), and None is
+        returned if there was any: ``zwgk check`` reports them all."""
         rel = relative(path)
+
+        class _Each:                    # `with each:` — a problem is raised, or collected and the check goes on
+            def __enter__(self):
+                return self
+
+            def __exit__(self, kind, exc, tb):
+                if every is not None and isinstance(exc, RuleFileError):
+                    every.append(exc)
+                    return True
+                return False
+
+        each = _Each()
+        before = len(every) if every is not None else 0
         data = _load(real, file=rel)
         rules = data.get("rules") if isinstance(data, dict) else None
         if isinstance(rules, list) and len(rules) > MAX_PACK_RULES:      # before validating them one by one
             raise RuleFileError(f"规则包有 {len(rules)} 条规则，上限为 {MAX_PACK_RULES} 条 / more than {MAX_PACK_RULES} rules",
                                 file=rel, field="rules")
-        spec = _validate(PackFile, path, data)
-        if spec.pack != path.parent.name:
-            raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
-        if spec.instrument not in self.statutes.instruments:
-            raise RuleFileError(f"instrument {spec.instrument!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
-                                f"以它为 id 的法规文件 / no statute file has this id", file=rel, field="instrument")
-        if spec.calendar not in self.calendars:
-            raise RuleFileError(f"日历 {spec.calendar!r} 不存在", file=rel, field="calendar")
-        if spec.regime not in [r.id for r in self.regimes]:
-            raise RuleFileError(f"regime {spec.regime!r} 不存在", file=rel, field="regime")
+        spec = _validate(PackFile, path, data, every=every)
+        if spec is None:
+            return None
+        with each:
+            if spec.pack != path.parent.name:
+                raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
+        with each:
+            if spec.instrument not in self.statutes.instruments:
+                raise RuleFileError(f"instrument {spec.instrument!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
+                                    f"以它为 id 的法规文件 / no statute file has this id", file=rel, field="instrument")
+        with each:
+            if spec.calendar not in self.calendars:
+                raise RuleFileError(f"日历 {spec.calendar!r} 不存在", file=rel, field="calendar",
+                                    suggestion=closest(spec.calendar, self.calendars))
+        with each:
+            if spec.regime not in [r.id for r in self.regimes]:
+                raise RuleFileError(f"regime {spec.regime!r} 不存在", file=rel, field="regime")
         res = self.statutes.resolve
         for k, prm in enumerate(spec.parameters):
             f = f"parameters.{k}"
-            for b in prm.national:
-                res(b, file=rel, rule_id=prm.target, field=f"{f}.national")
-            for day, v in prm.values.items():
-                for b in v.basis:
-                    res(b, file=rel, rule_id=prm.target, field=f"{f}.values.basis")
-            if prm.applies_when is not None:
-                from ._conditions import parse
-                parse(prm.applies_when, SCOPES["document"], file=rel, rule_id=prm.target, extra={
-                    "attribute": _ft(self.attribute_values)}, root=f"{f}.applies_when")
-        check_local_parameters(self, spec, rel)
+            with each:
+                for b in prm.national:
+                    res(b, file=rel, rule_id=prm.target, field=f"{f}.national")
+            with each:
+                for day, v in prm.values.items():
+                    for b in v.basis:
+                        res(b, file=rel, rule_id=prm.target, field=f"{f}.values.basis")
+            with each:
+                if prm.applies_when is not None:
+                    from ._conditions import parse
+                    parse(prm.applies_when, SCOPES["document"], file=rel, rule_id=prm.target, extra={
+                        "attribute": _ft(self.attribute_values)}, root=f"{f}.applies_when")
+            with each:
+                check_local_parameters(self, spec, rel, only=k)
         for k, pv in enumerate(spec.provisions):
-            for b in pv.cite:
-                res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.cite")
-            for b in pv.national:
-                res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.national")
+            with each:
+                for b in pv.cite:
+                    res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.cite")
+                for b in pv.national:
+                    res(b, file=rel, rule_id=pv.id, field=f"provisions.{k}.national")
         seen_ids: set[str] = set()
         for k, r in enumerate(spec.rules):
-            if r.id in seen_ids:
-                raise RuleFileError(f"规则编号 {r.id!r} 重复 / duplicate rule id", file=rel, rule_id=r.id,
-                                    field=f"rules.{k}.id")
-            seen_ids.add(r.id)
-            try:
-                self.table(r.table)
-            except KeyError as exc:
-                raise RuleFileError(f"rules.{k}.table 指向不存在的决策表 {r.table!r}", file=rel, rule_id=r.id,
-                                    field="table", suggestion=exc.args[0]) from None
+            with each:
+                if r.id in seen_ids:
+                    raise RuleFileError(f"规则编号 {r.id!r} 重复 / duplicate rule id", file=rel, rule_id=r.id,
+                                        field=f"rules.{k}.id")
+                seen_ids.add(r.id)
+                try:
+                    self.table(r.table)
+                except KeyError as exc:
+                    raise RuleFileError(f"rules.{k}.table 指向不存在的决策表 {r.table!r}", file=rel, rule_id=r.id,
+                                        field="table", suggestion=exc.args[0]) from None
         for address in spec.sequences:
-            try:
-                table = self.table(address)
-            except KeyError as exc:
-                raise RuleFileError(f"sequences 指向不存在的决策表 {address!r}", file=rel, field=f"sequences.{address}",
-                                    suggestion=exc.args[0]) from None
-            if table.hit_policy != "collect":
-                raise RuleFileError(f"sequences 只用于 collect 决策表（如审查步骤），{address} 不是",
-                                    file=rel, field=f"sequences.{address}")
+            with each:
+                try:
+                    table = self.table(address)
+                except KeyError as exc:
+                    raise RuleFileError(f"sequences 指向不存在的决策表 {address!r}", file=rel,
+                                        field=f"sequences.{address}", suggestion=exc.args[0]) from None
+                if table.hit_policy != "collect":
+                    raise RuleFileError(f"sequences 只用于 collect 决策表（如审查步骤），{address} 不是",
+                                        file=rel, field=f"sequences.{address}")
         if spec.interaction is not None:
             for kd in spec.interaction.kinds:
-                for b in kd.basis:
-                    res(b, file=rel, rule_id=kd.kind, field="interaction.kinds.basis")
+                with each:
+                    for b in kd.basis:
+                        res(b, file=rel, rule_id=kd.kind, field="interaction.kinds.basis")
+        if every is not None and len(every) > before:
+            return None
         return Pack(spec.pack, spec.title, spec.calendar, spec, rel)
+
+    def pack_problems(self, folder) -> list[RuleFileError]:
+        """Every problem of the pack in ``folder`` that can be found, checked against these rules (which are
+        not changed: the pack's statute texts are read into a copy of the statutes). Empty when it loads
+        and compiles."""
+        import copy
+        folder = Path(folder)
+        path = folder / "pack.yaml"
+        problems: list[RuleFileError] = []
+        saved, self.statutes = self.statutes, copy.deepcopy(self.statutes)
+        try:
+            try:
+                if not path.is_file():
+                    raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
+                                        field="pack")
+                real = contained(path, folder)
+                texts = folder / "statutes"
+                if texts.is_dir():
+                    self.statutes.add_folder(texts, within=folder)
+                elif texts.exists():
+                    problems.append(RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
+                                                  file=str(texts), field="file"))
+                pack = self._load_pack(path, real, every=problems)
+                if pack is not None:
+                    compile_jurisdiction(self, pack)        # the tables: the first problem there, if any
+            except RuleFileError as exc:
+                problems.append(exc)
+        finally:
+            self.statutes = saved
+        return problems
 
     def regime_for(self, received: dt.date) -> Regime:
         for r in self.regimes:
