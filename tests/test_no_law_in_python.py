@@ -35,7 +35,7 @@ ALLOWED = {
 #: apart dates are drawn), not periods of the law
 GENERATORS = {"testing/strategies.py"}
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DAY_FUNCS = {"add_working_days", "after_pair", "nth", "timedelta"}
+DAY_FUNCS = {"add_working_days", "nth", "timedelta"}
 
 
 def _vocabulary() -> set[str]:

@@ -133,18 +133,6 @@ class Calendar:
                 return work[k - 1]
         return self.nth(self.rank(d) + n)
 
-    def after_pair(self, d: dt.date, n1: int, n2: int) -> tuple[dt.date, dt.date]:
-        """The ``n1``-th and ``n2``-th working days after ``d`` (``d`` not counted), e.g. a reply period
-        and its extension from one receipt date: one rank lookup, two index lookups."""
-        base, cum, work = self._ix or self._index()
-        i = d.toordinal() - base
-        if 0 <= i < len(cum):
-            k = cum[i]
-            if 0 < k + n1 and k + n2 <= len(work):
-                return work[k + n1 - 1], work[k + n2 - 1]
-        r = self.rank(d)
-        return self.nth(r + n1), self.nth(r + n2)
-
     def provisional(self, first: dt.date, last: dt.date) -> bool:
         """True when any day in [first, last] lies in a year without an official notice."""
         off = self.official_years

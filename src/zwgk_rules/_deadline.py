@@ -143,3 +143,86 @@ def explain_days(cal: Calendar, first: dt.date, last: dt.date, start_of_count: d
         out.append(step)
         d += one
     return out
+
+
+class DeadlineResult(NamedTuple):
+    """What the deadline procedure gives: the ``deadline`` object of a decision, the ids of the steps
+    taken (``trace``) and the warning codes."""
+
+    deadline: dict
+    trace: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, cstatus: str, asks_correction: bool,
+            *, explain: bool = False) -> DeadlineResult:
+    """The deadline procedure of 第三十条至第三十五条 (2008: 第二十一条、第二十四条), the one path every
+    decision's dates come from (the engine's short cut is a memo of this function's result; ``explain``
+    records, day by day, what this function counted).
+
+    ``dp_at(day)`` gives the regime's parameters in force on ``day`` (``DeadlineParams``); ``steps`` the
+    regime's declared steps (``deadlines.yaml``: ids for ``trace``); ``rd`` the request's fields;
+    ``cstatus`` the 补正 status (none / awaiting / received / lapsed)."""
+    dp = dp_at(received)                    # read at the receipt date
+    day_counted, notice_n = dp.receipt_day_counted, dp.correction_notice_period
+    out: dict = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
+                 "correction_notice_by": None, "provisional": False, "calendar": cal.id, "excluded_days": 0}
+    trace: list[str] = []
+    warnings: list[str] = []
+    last = received
+    if notice_n is not None and (cstatus != "none" or asks_correction):
+        notice_by = cal.nth(start_rank(cal, received, day_counted) + notice_n)
+        if asks_correction:
+            out["correction_notice_by"] = notice_by
+            last = max(last, notice_by)
+        corr = rd["correction"]
+        if corr is not None and corr.__dict__["notified_on"] > notice_by:
+            warnings.append("correction_notice_late")
+    runs = cstatus != "awaiting" and cstatus != "lapsed" and not asks_correction
+    excluded = ()
+    start = received
+    if runs:
+        if cstatus == "received" and dp.restart_on_correction:
+            start = rd["correction"].__dict__["received_on"]
+            dp = dp_at(start)               # the reply period runs anew: read at the corrected application's date
+        n, m = dp.reply_period, dp.max_extension
+        r0 = start_rank(cal, start, day_counted)
+        if rd["consultations"]:
+            # each consulted party's time limit as in force when it received the letter
+            excluded = excluded_intervals(cal, rd["consultations"],
+                                          lambda party, day: dp_at(day).consultation_limits.get(party))
+            t_due, skipped = advance(cal, r0, n, excluded)
+            t_ext, skipped2 = advance(cal, t_due, m, excluded)
+            skipped += skipped2
+        else:
+            t_due, t_ext, skipped = r0 + n, r0 + n + m, 0
+        due = cal.nth(t_due)
+        ext = cal.nth(t_ext)
+        ex = rd["excessive"]
+        agreed = ex is not None and dp.agreed_due_replaces_due and ex.reason_reasonable and ex.agreed_due is not None
+        if agreed:
+            due = ext = ex.agreed_due
+            trace.append(steps["agreed_due"].id)
+        out["reply_period_starts"] = start
+        out["due"] = due
+        out["extended_due"] = ext
+        out["excluded_days"] = skipped
+        if not agreed:          # an agreed date is a date, not a count: it depends on no calendar
+            last = max(last, ext if ext > due else due)
+        trace.append(steps["reply_period"].id)
+    out["provisional"] = cal.provisional(received, last)
+    extension = rd["extension"]
+    if extension is not None and out["due"] is not None and extension.__dict__["approved_on"] > out["due"]:
+        warnings.append("extension_after_due")      # approved only after the reply period had run out
+    if explain:
+        key = dp.basis
+        bases = [(dp.reply_period, key["reply_period"]),
+                 (dp.reply_period + dp.max_extension, key["max_extension"])]
+        if not runs:
+            bases = [(notice_n or 0, key["correction_notice_period"])]
+        days = explain_days(cal, received, last, start if runs else received, excluded, bases,
+                            key["excluded_consultations"])
+        days[0]["reason"] = "receipt_day"
+        days[0]["basis"] = key["receipt_day_counted"]
+        out["explain"] = days
+    return DeadlineResult(out, tuple(trace), tuple(warnings))

@@ -387,30 +387,23 @@ class Engine:
                 plans[key] = plan
         else:       # the durable backend (every request goes through it), or a large request
             plan = self._plan(req, regime, received, cstatus)
-        trace, asks_correction, quick = plan[4:]
-        if quick is not None and not consultations and not explain:
-            # nothing but the reply period and its extension, counted from the receipt date
-            cal = self.calendar
-            dates = quick[3].get(received)     # many requests share a receipt date
-            if dates is None:
-                due, ext = cal.after_pair(received, quick[0], quick[1])
-                dates = (due, ext, cal.provisional(received, ext if ext > due else due))
-                if len(quick[3]) >= _DATES_LIMIT:
-                    quick[3].clear()
-                quick[3][received] = dates
-            due, ext, provisional = dates
-            deadline = {"received_on": received, "reply_period_starts": received, "due": due, "extended_due": ext,
-                        "correction_notice_by": None, "provisional": provisional, "calendar": cal.id,
-                        "excluded_days": 0}
-            trace = [*trace, quick[2]]
-            warnings: list[str] = []
+        trace, asks_correction, memo = plan[4:]
+        rid = regime.id
+        if memo is not None and not consultations and rd["extension"] is None and not explain:
+            # the deadline depends on nothing but the receipt date: the procedure's result, memoised per date
+            # (many requests share a receipt date); each caller gets its own copy
+            hit = memo.get(received)
+            if hit is None:
+                hit = dl.compute(self.calendar, lambda day: self._dp(rid, day), regime.steps, rd, received, cstatus,
+                                 asks_correction)
+                if len(memo) >= _DATES_LIMIT:
+                    memo.clear()
+                memo[received] = hit
+            deadline, trace, warnings = dict(hit.deadline), [*trace, *hit.trace], list(hit.warnings)
         else:
-            trace = list(trace)
-            warnings = []
-            deadline = self._deadline(rd, regime, received, cstatus, asks_correction, explain, warnings, trace)
-        extension = rd["extension"]
-        if extension is not None and deadline["due"] is not None and extension.__dict__["approved_on"] > deadline["due"]:
-            warnings.append("extension_after_due")      # approved only after the reply period had run out
+            res = dl.compute(self.calendar, lambda day: self._dp(rid, day), regime.steps, rd, received, cstatus,
+                             asks_correction, explain=explain)
+            deadline, trace, warnings = res.deadline, [*trace, *res.trace], list(res.warnings)
         if _parts:
             return plan, regime.id, deadline, trace, warnings
         disposition, basis, actions, items_out = plan[:4]
@@ -491,11 +484,11 @@ class Engine:
         # when the deadline is just the reply period and its extension from the receipt date (no 补正, no
         # agreed date, receipt day not counted), decide_raw takes a short cut:
         # (n, n + m, trace id, the regime's memo of receipt date -> (due, extended due, provisional))
-        dp = self._dp(regime.id, received)     # fixed within the receipt date's segment, like the plan
-        quick = (dp.reply_period, dp.reply_period + dp.max_extension, regime.steps["reply_period"].id,
-                 self._quick_dates[regime.id]) if (
-            cstatus == "none" and not asks_correction and req.excessive is None and not dp.receipt_day_counted) else None
-        return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, quick)
+        # when the deadline depends on nothing but the receipt date (no 补正, no 第三十五条 date), decide_raw
+        # memoises the procedure's result per receipt date: the regime's memo, or None
+        memo = self._quick_dates[regime.id] if (
+            cstatus == "none" and not asks_correction and req.excessive is None) else None
+        return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, memo)
 
     def _compose_item(self, tables, results) -> dict:
         by_name = {t.name: r for t, r in zip(tables, results)}
@@ -562,71 +555,6 @@ class Engine:
         if hit is None:
             hit = self._dparams[key] = dl.deadline_params(self.law, regime_id, day)
         return hit
-
-    def _deadline(self, rd, regime, received, cstatus, asks_correction, explain, warnings, trace):
-        """The deadline dict; ``rd`` is the request's field dict (``req.__dict__``)."""
-        cal = self.calendar
-        rid = regime.id
-        dp = self._dp(rid, received)            # read at the receipt date
-        day_counted, notice_n = dp.receipt_day_counted, dp.correction_notice_period
-        out: dict = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
-                     "correction_notice_by": None, "provisional": False, "calendar": cal.id, "excluded_days": 0}
-        last = received
-        notice_by = None
-        if notice_n is not None and (cstatus != "none" or asks_correction):
-            notice_by = cal.nth(dl.start_rank(cal, received, day_counted) + notice_n)
-            if asks_correction:
-                out["correction_notice_by"] = notice_by
-                last = max(last, notice_by)
-            corr = rd["correction"]
-            if corr is not None and corr.__dict__["notified_on"] > notice_by:
-                warnings.append("correction_notice_late")
-        runs = cstatus != "awaiting" and cstatus != "lapsed" and not asks_correction
-        excluded = ()
-        start = received
-        if runs:
-            if cstatus == "received" and dp.restart_on_correction:
-                start = rd["correction"].__dict__["received_on"]
-                dp = self._dp(rid, start)       # the reply period runs anew: read at the corrected application's date
-            n, m = dp.reply_period, dp.max_extension
-            r0 = dl.start_rank(cal, start, day_counted)
-            if rd["consultations"]:
-                # each consulted party's time limit as in force when it received the letter
-                excluded = dl.excluded_intervals(
-                    cal, rd["consultations"],
-                    lambda party, day: self._dp(rid, day).consultation_limits.get(party))
-                t_due, skipped = dl.advance(cal, r0, n, excluded)
-                t_ext, skipped2 = dl.advance(cal, t_due, m, excluded)
-                skipped += skipped2
-            else:
-                t_due, t_ext, skipped = r0 + n, r0 + n + m, 0
-            due = cal.nth(t_due)
-            ext = cal.nth(t_ext)
-            ex = rd["excessive"]
-            agreed = ex is not None and dp.agreed_due_replaces_due and ex.reason_reasonable and ex.agreed_due is not None
-            if agreed:
-                due = ext = ex.agreed_due
-                trace.append(regime.steps["agreed_due"].id)
-            out["reply_period_starts"] = start
-            out["due"] = due
-            out["extended_due"] = ext
-            out["excluded_days"] = skipped
-            if not agreed:          # an agreed date is a date, not a count: it depends on no calendar
-                last = max(last, ext if ext > due else due)
-            trace.append(regime.steps["reply_period"].id)
-        out["provisional"] = cal.provisional(received, last)
-        if explain:
-            key = dp.basis
-            bases = [(dp.reply_period, key["reply_period"]),
-                     (dp.reply_period + dp.max_extension, key["max_extension"])]
-            if not runs:
-                bases = [(notice_n or 0, key["correction_notice_period"])]
-            steps = dl.explain_days(cal, received, last, start if runs else received, excluded, bases,
-                                    key["excluded_consultations"])
-            steps[0]["reason"] = "receipt_day"
-            steps[0]["basis"] = key["receipt_day_counted"]
-            out["explain"] = steps
-        return out
 
 
 _set = object.__setattr__
