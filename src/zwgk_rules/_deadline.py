@@ -162,7 +162,8 @@ def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, csta
 
     ``dp_at(day)`` gives the regime's parameters in force on ``day`` (``DeadlineParams``); ``steps`` the
     regime's declared steps (``deadlines.yaml``: ids for ``trace``); ``rd`` the request's fields;
-    ``cstatus`` the 补正 status (none / awaiting / received / lapsed)."""
+    ``cstatus`` the 补正 status (none / awaiting / received / lapsed). The one warning that depends on more
+    than the dates (``extension_after_due``) is added by the caller (``extension_after_due``)."""
     dp = dp_at(received)                    # read at the receipt date
     day_counted, notice_n = dp.receipt_day_counted, dp.correction_notice_period
     out: dict = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
@@ -211,9 +212,6 @@ def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, csta
             last = max(last, ext if ext > due else due)
         trace.append(steps["reply_period"].id)
     out["provisional"] = cal.provisional(received, last)
-    extension = rd["extension"]
-    if extension is not None and out["due"] is not None and extension.__dict__["approved_on"] > out["due"]:
-        warnings.append("extension_after_due")      # approved only after the reply period had run out
     if explain:
         key = dp.basis
         bases = [(dp.reply_period, key["reply_period"]),
@@ -225,4 +223,14 @@ def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, csta
         days[0]["reason"] = "receipt_day"
         days[0]["basis"] = key["receipt_day_counted"]
         out["explain"] = days
-    return DeadlineResult(out, tuple(trace), tuple(warnings))
+    return _result((out, tuple(trace), tuple(warnings)))
+
+
+def extension_after_due(extension, deadline: dict) -> bool:
+    """An extension (第三十三条第二款) approved only after the reply period had run out: warning
+    ``extension_after_due`` (the caller adds it; it depends on the request's extension, not the dates)."""
+    due = deadline["due"]
+    return due is not None and extension.__dict__["approved_on"] > due
+
+
+_result = DeadlineResult._make       # a typed record, built without NamedTuple's keyword handling

@@ -7,6 +7,7 @@ the request (``submission``, ``as_of``…): the engine never reads today's date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
@@ -109,6 +110,7 @@ class Engine:
         self._item_cache: dict = {}
         self._comb_cache: dict = {}
         self._dparams: dict = {}
+        self._dp_segments: dict = {}
         self._model_cache: dict = {}
         self._order = {c: n for n, c in enumerate(self.rulebook.dispositions)}
         self._not_final = self.rulebook.not_final
@@ -124,10 +126,14 @@ class Engine:
         latest = self.rulebook.regimes[-1]
         self._latest = (latest, {ch: r.field for ch, r in latest.receipt.items()})
         self._cuts = {rid: r.cuts for rid, r in self.law.regimes.items()}
+        # each regime's parameters at a day, as the deadline procedure reads them
+        self._dp_at = {rid: functools.partial(self._dp, rid) for rid in self.law.regimes}
 
     def __getstate__(self):
         d = self.__dict__.copy()
         d["_cit_cache"], d["_item_cache"], d["_comb_cache"], d["_dparams"], d["_oracle"] = {}, {}, {}, {}, None
+        d["_dp_segments"] = {}
+        d.pop("_dp_at", None)
         d["_model_cache"] = {}
         d["_plans"] = d["_quick_dates"] = None
         d.pop("_eval", None)
@@ -387,32 +393,34 @@ class Engine:
                 plans[key] = plan
         else:       # the durable backend (every request goes through it), or a large request
             plan = self._plan(req, regime, received, cstatus)
-        trace, asks_correction, memo = plan[4:]
-        rid = regime.id
-        if memo is not None and not consultations and rd["extension"] is None and not explain:
+        trace, asks_correction, memo = plan[4:7]
+        if memo is not None and not consultations and not explain:
             # the deadline depends on nothing but the receipt date: the procedure's result, memoised per date
             # (many requests share a receipt date); each caller gets its own copy
             hit = memo.get(received)
             if hit is None:
-                hit = dl.compute(self.calendar, lambda day: self._dp(rid, day), regime.steps, rd, received, cstatus,
+                hit = dl.compute(self.calendar, self._dp_at[regime.id], regime.steps, rd, received, cstatus,
                                  asks_correction)
                 if len(memo) >= _DATES_LIMIT:
                     memo.clear()
                 memo[received] = hit
-            deadline, trace, warnings = dict(hit.deadline), [*trace, *hit.trace], list(hit.warnings)
+            deadline, trace, warnings = hit.deadline.copy(), [*trace, *hit.trace], list(hit.warnings)
         else:
-            res = dl.compute(self.calendar, lambda day: self._dp(rid, day), regime.steps, rd, received, cstatus,
-                             asks_correction, explain=explain)
-            deadline, trace, warnings = res.deadline, [*trace, *res.trace], list(res.warnings)
+            deadline, steps, warned = dl.compute(self.calendar, self._dp_at[regime.id], regime.steps, rd, received,
+                                                 cstatus, asks_correction, explain=explain)
+            trace, warnings = [*trace, *steps], list(warned)
+        extension = rd["extension"]
+        if extension is not None and dl.extension_after_due(extension, deadline):
+            warnings.append("extension_after_due")      # approved only after the reply period had run out
         if _parts:
             return plan, regime.id, deadline, trace, warnings
         disposition, basis, actions, items_out = plan[:4]
         if rd["id"] is None:
-            return {"jurisdiction": self._pack_id, "disposition": disposition, "final": disposition not in self._not_final,
+            return {"jurisdiction": self._pack_id, "disposition": disposition, "final": plan[7],
                     "regime": regime.id, "basis": list(basis), "actions": list(actions), "deadline": deadline,
                     "items": list(items_out), "trace": trace, "warnings": warnings}
         return {"id": rd["id"], "jurisdiction": self._pack_id, "disposition": disposition,
-                "final": disposition not in self._not_final, "regime": regime.id, "basis": list(basis),
+                "final": plan[7], "regime": regime.id, "basis": list(basis),
                 "actions": list(actions), "deadline": deadline, "items": list(items_out), "trace": trace,
                 "warnings": warnings}
 
@@ -488,7 +496,8 @@ class Engine:
         # memoises the procedure's result per receipt date: the regime's memo, or None
         memo = self._quick_dates[regime.id] if (
             cstatus == "none" and not asks_correction and req.excessive is None) else None
-        return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, memo)
+        return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, memo,
+                disposition not in self._not_final)
 
     def _compose_item(self, tables, results) -> dict:
         by_name = {t.name: r for t, r in zip(tables, results)}
@@ -548,12 +557,20 @@ class Engine:
         return d, basis, actions, trace
 
     def _dp(self, regime_id: str, day: dt.date) -> dl.DeadlineParams:
-        """The regime's deadline parameters in force on ``day`` (memoised per date segment: within one,
-        no parameter changes)."""
-        key = (regime_id, bisect_right(self._cuts[regime_id], day))
-        hit = self._dparams.get(key)
+        """The regime's deadline parameters in force on ``day``: one per date segment (within one, no parameter
+        changes), memoised by day."""
+        by_day = self._dparams.get(regime_id)
+        if by_day is None:
+            by_day = self._dparams[regime_id] = {}
+        hit = by_day.get(day)
         if hit is None:
-            hit = self._dparams[key] = dl.deadline_params(self.law, regime_id, day)
+            seg = bisect_right(self._cuts[regime_id], day)
+            hit = self._dp_segments.get((regime_id, seg))
+            if hit is None:
+                hit = self._dp_segments[(regime_id, seg)] = dl.deadline_params(self.law, regime_id, day)
+            if len(by_day) >= _DATES_LIMIT:
+                by_day.clear()
+            by_day[day] = hit
         return hit
 
 
