@@ -301,8 +301,12 @@ class NationalOracle:
                 d, b, a = item_2019(it) if new else item_2008(it, k)
                 items.append({"disposition": d, "basis": b, "actions": a})
                 disps.append(d)
-                _add(basis, b)
-                _add(actions, a)
+                for x in b:
+                    if x not in basis:
+                        basis.append(x)
+                for x in a:
+                    if x not in actions:
+                        actions.append(x)
             if "pending" in disps:
                 disposition = "pending"
             elif all(d == "disclose" for d in disps):
@@ -314,18 +318,17 @@ class NationalOracle:
 
         # -- the deadline: working days after the receipt day (民法典 第二百零一条), 20 + 20 (2008: 15 + 15)
         warnings = []
-        out_dl = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
-                  "correction_notice_by": None, "provisional": False, "calendar": cal.id, "excluded_days": 0}
+        start = due = ext_due = notice_by = None
+        excluded_days = 0
         last = received
         asks_correction = disposition == "pending" and "request_correction" in actions
         if cstatus != "none" or asks_correction:
-            notice_by = cal.add_working_days(received, notice_days)
+            notice = cal.add_working_days(received, notice_days)
             if asks_correction:
-                out_dl["correction_notice_by"] = notice_by
-                last = max(last, notice_by)
-            if corr is not None and corr.notified_on > notice_by:
+                notice_by = last = notice
+            if corr is not None and corr.notified_on > notice:
                 warnings.append("correction_notice_late")
-        if cstatus in ("none", "received") and not asks_correction:
+        if (cstatus == "none" or cstatus == "received") and not asks_correction:
             # 第三十条：补正的，自收到补正的申请之日起计算
             start = corr.received_on if cstatus == "received" else received
             # 第三十三条第三款 (2008: 第二十四条第三款): consultation time is not counted — from the day after
@@ -341,33 +344,38 @@ class NationalOracle:
                 a, b = cal.rank(c.sent_on) + 1, cal.rank(end)
                 if b >= a:
                     spans.append((a, b))
-            spans.sort()
-            merged: list = []
-            for a, b in spans:
-                if merged and a <= merged[-1][1] + 1:
-                    if b > merged[-1][1]:
-                        merged[-1] = (merged[-1][0], b)
-                else:
-                    merged.append((a, b))
-            r0 = cal.rank(start)
-            due_rank, skipped1 = _count(r0, reply_days, merged)
-            ext_rank, skipped2 = _count(due_rank, extension_days, merged)
-            due, ext_due = cal.nth(due_rank), cal.nth(ext_rank)
+            if spans:
+                spans.sort()
+                merged = [spans[0]]
+                for a, b in spans[1:]:
+                    if a <= merged[-1][1] + 1:
+                        if b > merged[-1][1]:
+                            merged[-1] = (merged[-1][0], b)
+                    else:
+                        merged.append((a, b))
+                due_rank, skipped1 = _count(cal.rank(start), reply_days, merged)
+                ext_rank, skipped2 = _count(due_rank, extension_days, merged)
+                due, ext_due, excluded_days = cal.nth(due_rank), cal.nth(ext_rank), skipped1 + skipped2
+            else:
+                due = cal.add_working_days(start, reply_days)
+                ext_due = cal.add_working_days(due, extension_days)
             if new and ex is not None and ex.reason_reasonable and ex.agreed_due is not None:
                 # 第三十五条：the date set and notified replaces the period, with no 第三十三条 extension; a date
                 # is not a count of working days, so it makes nothing provisional
                 due = ext_due = ex.agreed_due
-            else:
-                last = max(last, due, ext_due)
-            out_dl.update(reply_period_starts=start, due=due, extended_due=ext_due, excluded_days=skipped1 + skipped2)
+            elif ext_due > last:
+                last = ext_due
             if req.extension is not None and req.extension.approved_on > due:
                 warnings.append("extension_after_due")
         # provisional: a day from receipt to the last date computed lies in a year without an official notice
         off = cal.official_years
-        out_dl["provisional"] = any(y not in off for y in range(received.year, last.year + 1))
+        provisional = any(y not in off for y in range(received.year, last.year + 1))
         return {"id": req.id, "jurisdiction": "cn", "disposition": disposition, "final": disposition != "pending",
                 "regime": "ogi-2019" if new else "ogi-2008", "basis": basis, "actions": actions,
-                "deadline": out_dl, "items": items, "warnings": warnings}
+                "deadline": {"received_on": received, "reply_period_starts": start, "due": due,
+                             "extended_due": ext_due, "correction_notice_by": notice_by, "provisional": provisional,
+                             "calendar": cal.id, "excluded_days": excluded_days},
+                "items": items, "warnings": warnings}
 
 
 def _count(r0: int, n: int, excluded: list) -> tuple[int, int]:
