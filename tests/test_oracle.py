@@ -212,10 +212,11 @@ def test_recent_rule_decisions_literally(pair):
 def test_oracle_agrees_on_the_benchmark_mix(pair):
     """benchmarks/bench.py times the engine against the oracle on its 56-request mix after checking that
     both agree on it: keep that check green here too."""
+    saved = list(sys.path)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     try:
-        import bench
+        import bench        # it puts src/ and tests/ on sys.path: put it back as it was
     finally:
-        sys.path.pop(0)
+        sys.path[:] = saved
     for raw in bench.request_mix():
         _decide_both(pair, raw)
