@@ -10,10 +10,14 @@ judged on the best pass or run, as timeit does (other processes only ever add ti
 printed beside it).
 
 Sections
-  1. Engine.decide_raw / Engine.decide on ~55 pre-validated requests, cycled, against
-     baseline_decide(): a hand-written if/elif implementation of the same national rules
-     (ogi-2019, plus the ogi-2008 branch for old-regime requests), using the same precomputed
-     calendar. The two are checked to agree on the whole mix before anything is timed.
+  1. Engine.decide_raw / Engine.decide on 56 pre-validated requests, cycled, against the baseline:
+     tests/oracle.py, the hand-written second implementation of the same national rules (ogi-2019, and
+     ogi-2008 for old-regime requests; an independent reading also used as the differential oracle of
+     tests/test_oracle.py), on the same precomputed calendar. The two are checked to agree on the whole
+     mix before anything is timed.
+     1b. The same on diverse national traffic (tests/traffic.py, fixed seed): 5 interleaved passes of
+     4,000 (--quick) or 10,000 requests each, every pass on requests never decided before; checked to
+     agree first, reported against the target of issue 12 (≥ 1.0x the baseline's speed) without a verdict.
   2. The durable_rules backend (Engine("cn", backend="durable")), if it can be built.
   3. Working-day deadline: Calendar.add_working_days vs holidays.China().get_nth_working_day.
   4. The command line end to end on JSONL (python -m zwgk_rules decide FILE), start-up included.
@@ -38,8 +42,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
+TESTS = ROOT / "tests"      # the baseline (tests/oracle.py) and the traffic generator (tests/traffic.py)
+for _p in (SRC, TESTS):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+from oracle import DEADLINE_FIELDS, NationalOracle  # noqa: E402
+import traffic  # noqa: E402
 
 perf = time.perf_counter
 D = dt.date.fromisoformat
@@ -174,301 +183,20 @@ def request_mix() -> list[dict]:
     return m
 
 
-# ----------------------------------------------------------------------------- hand-written baseline
+# ----------------------------------------------------------------------------- the baseline
 
-_NEW_REGIME = dt.date(2019, 5, 15)
-_RECEIPT_FIELD = {"in_person": "submitted_on", "post": "signed_on", "ordinary_mail": "confirmed_on",
-                  "online": "confirmed_on", "fax": "confirmed_on"}
-_ROW_ORDER = None      # disposition -> annual-report row order, filled from the engine's rulebook
-_CAL = None            # the engine's precomputed calendar
-
-
-class BaselineError(Exception):
-    pass
-
-
-def _exemption_2019(item):
-    """Arts. 13-16 and 32 for one item: (exemption result, basis, actions)."""
-    cats = item.categories
-    if not cats:
-        return "none", ("ogi-2019:13",), ()
-    if "state_secret" in cats:
-        return "withhold.state_secret", ("ogi-2019:14",), ()
-    if "prohibited_by_law" in cats:
-        return "withhold.prohibited_by_law", ("ogi-2019:14",), ()
-    if "endangers_security" in cats:
-        return "withhold.endangers_security", ("ogi-2019:14",), ()
-    tp_res = None
-    tp_actions = ()
-    if "trade_secret" in cats or "personal_privacy" in cats:
-        tp = item.third_party
-        consent = None if tp is None else tp.consent
-        if consent is None:
-            tp_res, tp_actions = "pending", ("consult_third_party",)
-        elif consent is True:
-            tp_res = "released"
-        elif tp.public_interest_override:
-            tp_res, tp_actions = "released", ("notify_third_party",)
-        else:
-            return "withhold.third_party", ("ogi-2019:15", "ogi-2019:32"), ()
-        if tp_res == "pending":
-            return "pending", ("ogi-2019:32", "ogi-2019:15"), tp_actions
-    if "internal_affairs" in cats:
-        return "withhold.internal_affairs", ("ogi-2019:16:p1",), ()
-    if not item.disclosure_required_by_law:
-        if "process_information" in cats:
-            return "withhold.process_information", ("ogi-2019:16:p2",), ()
-        if "enforcement_file" in cats:
-            return "withhold.enforcement_file", ("ogi-2019:16:p2",), ()
-    elif "process_information" in cats or "enforcement_file" in cats:
-        return "released", ("ogi-2019:16:p2",), tp_actions
-    if tp_res == "released":
-        return "released", ("ogi-2019:15",), tp_actions
-    return "none", ("ogi-2019:13",), ()
-
-
-def _item_2019(item):
-    """Arts. 36-38 for one item: (disposition, basis, actions)."""
-    if not item.held:
-        if item.responsible_agency:
-            return "unavailable.not_held", ("ogi-2019:36:i5",), ("state_reasons", "refer_to_responsible_agency")
-        return "unavailable.not_held", ("ogi-2019:36:i5",), ("state_reasons",)
-    if not item.exists:
-        return "unavailable.not_held", ("ogi-2019:36:i4",), ()
-    if item.proactively_published:
-        return "disclose", ("ogi-2019:36:i1",), ("inform_access_route",)
-    if item.special_procedure:
-        return "withhold.administrative_query", ("ogi-2019:36:i7",), ("inform_special_procedure",)
-    if item.requires_creation:
-        return "unavailable.requires_creation", ("ogi-2019:38",), ()
-    ex, ex_basis, ex_actions = _exemption_2019(item)
-    if ex == "none" or ex == "released":
-        return "disclose", ex_basis + ("ogi-2019:36:i2",), ex_actions
-    if ex == "pending":
-        return "pending", ex_basis, ex_actions
-    if item.severable:
-        return "partial", ex_basis + ("ogi-2019:37",), ex_actions + ("redact", "state_reasons")
-    return ex, ex_basis + ("ogi-2019:36:i3",), ex_actions + ("state_reasons",)
-
-
-def _item_2008(item):
-    """2008 regulation, arts. 8, 14, 21-23, for one item."""
-    if not item.held or not item.exists:
-        if not item.held and item.responsible_agency:
-            return "unavailable.not_held", ("ogi-2008:21:i3",), ("refer_to_responsible_agency",)
-        return "unavailable.not_held", ("ogi-2008:21:i3",), ()
-    if item.special_procedure or item.requires_creation:
-        raise BaselineError("ogi-2008 has no such reply type")
-    if item.proactively_published:
-        return "disclose", ("ogi-2008:21:i1",), ("inform_access_route",)
-    cats = item.categories
-    ex, ex_basis, ex_actions = "none", ("ogi-2008:21:i1",), ()
-    if cats:
-        if {"prohibited_by_law", "internal_affairs", "process_information", "enforcement_file"} & set(cats):
-            raise BaselineError("ogi-2008 has no such category")
-        if "state_secret" in cats:
-            ex, ex_basis = "withhold.state_secret", ("ogi-2008:14:p4",)
-        elif "endangers_security" in cats:
-            ex, ex_basis = "withhold.endangers_security", ("ogi-2008:8",)
-        elif "trade_secret" in cats or "personal_privacy" in cats:
-            tp = item.third_party
-            consent = None if tp is None else tp.consent
-            if consent is None:
-                ex, ex_basis, ex_actions = "pending", ("ogi-2008:23",), ("consult_third_party",)
-            elif consent is True:
-                ex, ex_basis = "released", ("ogi-2008:14:p4",)
-            elif tp.public_interest_override:
-                ex, ex_basis, ex_actions = "released", ("ogi-2008:14:p4", "ogi-2008:23"), ("notify_third_party",)
-            else:
-                ex, ex_basis = "withhold.third_party", ("ogi-2008:14:p4", "ogi-2008:23")
-    if ex == "none" or ex == "released":
-        return "disclose", ex_basis + ("ogi-2008:21:i1",), ex_actions
-    if ex == "pending":
-        return "pending", ex_basis, ex_actions
-    if item.severable:
-        return "partial", ex_basis + ("ogi-2008:22",), ex_actions + ("redact",)
-    return ex, ex_basis + ("ogi-2008:21:i2",), ex_actions + ("state_reasons",)
-
-
-def _advance(r0, n, excluded):
-    target = r0 + n
-    skipped = 0
-    for a, b in excluded:
-        if b <= r0:
-            continue
-        if a <= r0:
-            a = r0 + 1
-        if a > target:
-            break
-        skipped += b - a + 1
-        target += b - a + 1
-    return target, skipped
-
-
-def baseline_decide(req) -> dict:
-    """The national rules written by hand: one if/elif chain per step, same inputs, same calendar."""
-    cal = _CAL
-    sub = req.submission
-    received = getattr(sub, _RECEIPT_FIELD[sub.channel])
-    if received is None or received < sub.submitted_on:
-        raise BaselineError("bad receipt date")
-    new = received >= _NEW_REGIME
-    corr = req.correction
-    if corr is None:
-        cstatus = "none"
-    elif corr.received_on is not None:
-        cstatus = "received"
-    elif req.as_of is not None and req.as_of > corr.due_on:
-        cstatus = "lapsed"
-    else:
-        cstatus = "awaiting"
-    if corr is not None and corr.notified_on < received:
-        raise BaselineError("correction before receipt")
-    for c in req.consultations:
-        if c.sent_on < received:
-            raise BaselineError("consultation before receipt")
-
-    # -- request level (arts. 39, 30, 36(6), 35; 2008: art. 21(4))
-    disposition = None
-    basis: tuple = ()
-    actions: tuple = ()
-    if new:
-        nature = req.nature
-        ex = req.excessive
-        if nature == "petition":
-            disposition, basis, actions = "not_processed.petition", ("ogi-2019:39:p1",), ("inform_proper_channel",)
-        elif nature == "publication":
-            disposition, basis, actions = "not_processed.publication", ("ogi-2019:39:p2",), ("inform_access_route",)
-        elif nature == "reconfirm":
-            disposition, basis = "not_processed.reconfirm", ("ogi-2019:50:p1:i2",)
-        elif cstatus == "lapsed":
-            disposition, basis = "other.correction_lapsed", ("ogi-2019:30",)
-        elif cstatus == "awaiting":
-            disposition, basis, actions = "pending", ("ogi-2019:30",), ("await_correction",)
-        elif not req.content_clear:
-            if cstatus == "received":
-                disposition, basis = "unavailable.unclear_after_correction", ("ogi-2019:30",)
-            else:
-                disposition, basis, actions = "pending", ("ogi-2019:30",), ("request_correction",)
-        elif req.repeat_of_answered:
-            disposition, basis = "not_processed.repeat", ("ogi-2019:36:i6",)
-        elif ex is not None and not ex.reason_reasonable:
-            disposition, basis = "not_processed.excessive", ("ogi-2019:35",)
-        item_rule = _item_2019
-        n, m, notice_n, parties = 20, 20, 7, ("third_party", "agency")
-    else:
-        if req.nature != "information" or req.repeat_of_answered or req.excessive is not None \
-                or cstatus == "lapsed" or (cstatus == "received" and not req.content_clear):
-            raise BaselineError("not covered by the 2008 regulation")
-        if cstatus == "awaiting":
-            disposition, basis, actions = "pending", ("ogi-2008:21:i4",), ("await_correction",)
-        elif not req.content_clear and cstatus == "none":
-            disposition, basis, actions = "pending", ("ogi-2008:21:i4",), ("request_correction",)
-        item_rule = _item_2008
-        n, m, notice_n, parties = 15, 15, None, ("third_party",)
-
-    # -- items, then how they combine
-    if disposition is not None:
-        one = {"disposition": disposition, "basis": list(basis), "actions": list(actions)}
-        items = [one for _ in req.items]
-    else:
-        items = []
-        disps = []
-        basis_l: list = []
-        actions_l: list = []
-        for it in req.items:
-            d, b, a = item_rule(it)
-            items.append({"disposition": d, "basis": list(b), "actions": list(a)})
-            disps.append(d)
-            for x in b:
-                if x not in basis_l:
-                    basis_l.append(x)
-            for x in a:
-                if x not in actions_l:
-                    actions_l.append(x)
-        if "pending" in disps:
-            disposition = "pending"
-        elif all(d == "disclose" for d in disps):
-            disposition = "disclose"
-        elif "disclose" in disps or "partial" in disps:
-            disposition = "partial"
-        else:
-            disposition = min(disps, key=_ROW_ORDER.__getitem__)
-        basis, actions = basis_l, actions_l
-
-    # -- deadline: receipt day not counted; 20 (15) working days + 20 (15) extension; time spent on
-    #    consultations not counted; restart on correction; 7-day correction notice
-    warnings = []
-    dl = {"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
-          "correction_notice_by": None, "provisional": False, "excluded_days": 0}
-    last = received
-    asks_correction = "request_correction" in actions and disposition == "pending"
-    if notice_n is not None and (cstatus != "none" or asks_correction):
-        notice_by = cal.add_working_days(received, notice_n)
-        if asks_correction:
-            dl["correction_notice_by"] = notice_by
-            if notice_by > last:
-                last = notice_by
-        if corr is not None and corr.notified_on > notice_by:
-            warnings.append("correction_notice_late")
-    if cstatus not in ("awaiting", "lapsed") and not asks_correction:
-        start = corr.received_on if cstatus == "received" else received
-        spans = []
-        for c in req.consultations:
-            if c.party in parties:
-                cap = cal.add_working_days(c.received_on or c.sent_on, 15)
-                end = cap if c.replied_on is None or c.replied_on > cap else c.replied_on
-                a, b = cal.rank(c.sent_on) + 1, cal.rank(end)
-                if b >= a:
-                    spans.append((a, b))
-        if len(spans) > 1:
-            spans.sort()
-            merged = [spans[0]]
-            for a, b in spans[1:]:
-                if a <= merged[-1][1] + 1:
-                    if b > merged[-1][1]:
-                        merged[-1] = (merged[-1][0], b)
-                else:
-                    merged.append((a, b))
-            spans = merged
-        if spans:
-            r0 = cal.rank(start)
-            t_due, s1 = _advance(r0, n, spans)
-            t_ext, s2 = _advance(t_due, m, spans)
-            due, ext = cal.nth(t_due), cal.nth(t_ext)
-        else:
-            s1 = s2 = 0
-            due = cal.add_working_days(start, n)
-            ext = cal.add_working_days(due, m)
-        ex = req.excessive
-        if new and ex is not None and ex.reason_reasonable and ex.agreed_due is not None:
-            due = ext = ex.agreed_due
-        dl["reply_period_starts"], dl["due"], dl["extended_due"], dl["excluded_days"] = start, due, ext, s1 + s2
-        if ext > last:
-            last = ext
-        if due > last:
-            last = due
-        if req.extension is not None and req.extension.approved_on > due:
-            warnings.append("extension_after_due")
-    off = cal.official_years
-    dl["provisional"] = any(y not in off for y in range(received.year, last.year + 1))
-    return {"id": req.id, "disposition": disposition, "final": disposition != "pending",
-            "regime": "ogi-2019" if new else "ogi-2008", "basis": basis, "actions": actions,
-            "deadline": dl, "items": items, "warnings": warnings}
-
-
-def check_baseline(engine, reqs):
-    """baseline_decide must agree with the engine on the whole mix, or the comparison is unfair."""
-    keys = ("received_on", "reply_period_starts", "due", "extended_due", "correction_notice_by",
-            "provisional", "excluded_days")
+def check_baseline(engine, baseline, reqs):
+    """The baseline (tests/oracle.py) must agree with the engine on every request timed, or the comparison
+    is unfair. (tests/test_oracle.py compares more: basis, item actions, rejections.)"""
+    keys = DEADLINE_FIELDS
     for r in reqs:
         e = engine.decide_raw(r)
-        b = baseline_decide(r)
+        b = baseline(r)
         got = (b["disposition"], b["regime"], sorted(b["actions"]), [i["disposition"] for i in b["items"]],
                sorted(b["warnings"]), tuple(b["deadline"][k] for k in keys))
         want = (e["disposition"], e["regime"], sorted(e["actions"]), [i["disposition"] for i in e["items"]],
                 sorted(e["warnings"]), tuple(e["deadline"][k] for k in keys))
-        assert got == want, f"baseline_decide disagrees with the engine on {r.id}:\n  baseline {got}\n  engine   {want}"
+        assert got == want, f"the baseline disagrees with the engine on {r.id}:\n  baseline {got}\n  engine   {want}"
 
 
 # ----------------------------------------------------------------------------- timing helpers
@@ -480,20 +208,22 @@ def time_loop(fn, args) -> float:
     return perf() - t0
 
 
-def interleaved(funcs: dict, args, reps=5, batch=False) -> dict:
+def interleaved(funcs: dict, args, reps=5, batch=False, passes=None) -> dict:
     """Seconds per call for each function over ``reps`` interleaved passes: {name: [per-pass times]}.
 
     ``args`` is one list for all functions, or a dict giving each function its own list (a fast
     function may need more calls per pass for a stable figure). Passes alternate between the
     functions, so pass k of each saw the same machine load: ratios are taken pass by pass.
-    With ``batch`` each function is called once per pass with the whole list (it loops itself)."""
+    With ``batch`` each function is called once per pass with the whole list (it loops itself). With
+    ``passes`` (a list of ``reps`` lists) pass k gives every function ``passes[k]``, e.g. requests none of
+    them has seen before."""
     out = {k: [] for k in funcs}
     gc_was = gc.isenabled()
     gc.disable()
     try:
-        for _ in range(reps):
+        for p in range(reps):
             for k, f in funcs.items():
-                a = args[k] if isinstance(args, dict) else args
+                a = passes[p] if passes is not None else (args[k] if isinstance(args, dict) else args)
                 if batch:
                     t0 = perf()
                     f(a)
@@ -573,14 +303,14 @@ def profile_decide_raw(engine, reqs):
     st.sort_stats("tottime").print_stats(15)
 
 
-def bench_decide(engine, reqs, quick):
-    hdr("1. decide on pre-validated requests vs hand-written baseline_decide")
-    check_baseline(engine, reqs)
-    print(f"baseline_decide agrees with the engine on all {len(reqs)} requests "
+def bench_decide(engine, baseline, reqs, quick):
+    hdr("1. decide on pre-validated requests vs the hand-written baseline (tests/oracle.py)")
+    check_baseline(engine, baseline, reqs)
+    print(f"the baseline agrees with the engine on all {len(reqs)} requests "
           f"(disposition, item dispositions, actions, warnings, received/due/extended_due/notice/provisional)")
     cycles = 100 if quick else 500
     args = reqs * cycles
-    funcs = {"baseline": baseline_decide, "decide_raw": engine.decide_raw, "decide": engine.decide}
+    funcs = {"baseline": baseline, "decide_raw": engine.decide_raw, "decide": engine.decide}
     interleaved(funcs, reqs * 20, reps=1)   # warm caches and memos
     res = interleaved(funcs, args)
     b, raw, typ = med(res["baseline"]), med(res["decide_raw"]), med(res["decide"])
@@ -602,6 +332,70 @@ def bench_decide(engine, reqs, quick):
     row("decide_raw throughput, 1 core", f"{rate(fast)} best pass", f"median pass {rate(raw)}", "",
         "≥ 200,000/s", 1 / fast >= 200_000)
     return raw
+
+
+DIVERSE_SEED = 12
+
+
+def diverse_requests(n, seed=DIVERSE_SEED):
+    """``n`` diverse national requests from tests/traffic.py, validated, each one the engine decides (a request
+    it rejects, which the generator makes only by accident, is left out), and the engine that checked them."""
+    import zwgk_rules
+    checker = zwgk_rules.Engine("cn")
+    out, left_out = [], 0
+    for raw in traffic.requests(n + n // 10, seed=seed, national_only=True):
+        r = zwgk_rules.DisclosureRequest.model_validate(raw)
+        try:
+            checker.decide_raw(r)
+        except zwgk_rules.InputError:
+            left_out += 1
+            continue
+        out.append(r)
+        if len(out) == n:
+            break
+    return out, left_out, checker
+
+
+def bench_decide_diverse(baseline, quick):
+    """Section 1, second workload: diverse national traffic that the engine has not seen before.
+
+    Each of the 5 interleaved passes decides its own slice of requests, never seen before, so the engine's
+    memos (decision plans keyed on the facts, due dates keyed on the receipt date) only help where a fact
+    pattern or a receipt date recurs, as on a long stream of real requests; they keep what earlier passes
+    taught them. decide_raw and decide each run on a fresh engine of their own (so that neither finds the
+    other's plans); the rule tables' own memo is shared by every engine of the pack, and is warm."""
+    import zwgk_rules
+    per_pass, reps = (4_000, 5) if quick else (10_000, 5)
+    hdr(f"1b. diverse national requests (tests/traffic.py): {reps} passes x {per_pass:,} requests never decided "
+        f"before, vs the same baseline")
+    t0 = perf()
+    reqs, left_out, checker = diverse_requests(per_pass * reps)
+    check_baseline(checker, baseline, reqs)
+    old = sum(1 for r in reqs if checker.decide_raw(r)["regime"] == "ogi-2008")
+    items = sum(len(r.items) for r in reqs)
+    print(f"{len(reqs):,} distinct requests ({old:,} under the 2008 regulation, {items / len(reqs):.2f} items each; "
+          f"{left_out} the engine rejects left out), generated, validated and checked in {perf() - t0:.1f} s: "
+          f"the baseline agrees with the engine on all of them")
+    del checker
+    slices = [reqs[k * per_pass:(k + 1) * per_pass] for k in range(reps)]
+    eng_raw, eng_typed = zwgk_rules.Engine("cn"), zwgk_rules.Engine("cn")
+    funcs = {"baseline": baseline, "decide_raw": eng_raw.decide_raw, "decide": eng_typed.decide}
+    res = interleaved(funcs, None, reps=reps, passes=slices)
+    b, raw, typ = med(res["baseline"]), med(res["decide_raw"]), med(res["decide"])
+    print(f"{per_pass:,} calls per pass, {reps} interleaved passes on new requests each, median (best); "
+          f"time ratio = median of the per-pass ratios; per pass, first to last:")
+    for k, ts in res.items():
+        print(f"  {k:<12} {us(med(ts)):>10} ({us(min(ts))})  {rate(med(ts)):>12}   "
+              f"x{paired_ratio(ts, res['baseline']):.2f} of baseline time   "
+              f"[{', '.join(f'{t * 1e6:.1f}' for t in ts)} µs]")
+    speed_raw = paired_ratio(res["baseline"], res["decide_raw"])
+    speed_typ = paired_ratio(res["baseline"], res["decide"])
+    print(f"engine speed relative to baseline on diverse traffic: decide_raw {speed_raw:.2f}, decide {speed_typ:.2f} "
+          f"(target ≥ 1.0, issue 12: reported, not judged yet)")
+    row("decide_raw, diverse national", f"{us(raw)} = {rate(raw)}", f"hand-written {us(b)}",
+        f"{speed_raw:.2f}x speed", "≥ 1.0× (issue 12)", None)
+    row("decide (typed), diverse national", f"{us(typ)} = {rate(typ)}", f"hand-written {us(b)}",
+        f"{speed_typ:.2f}x speed", "≥ 1.0× (issue 12)", None)
 
 
 def bench_durable(reqs, raw_python, quick):
@@ -867,16 +661,16 @@ def main(argv=None):
 
     engine = make_engine()
     import zwgk_rules
-    global _ROW_ORDER, _CAL
-    _ROW_ORDER = {c: k for k, c in enumerate(engine.rulebook.dispositions)}
-    _CAL = engine.calendar
+    # the hand-written second implementation (tests/oracle.py) on the engine's own precomputed calendar
+    baseline = NationalOracle(engine.calendar, engine.rulebook.dispositions).decide
     mix = request_mix()
     reqs = [zwgk_rules.DisclosureRequest.model_validate(r) for r in mix]
     lines = [json.dumps(r, ensure_ascii=False) for r in mix]
     print(f"zwgk_rules {zwgk_rules.__version__}; calendar {engine.calendar!r}; {len(reqs)} distinct requests")
 
     bench_calibration()
-    raw = bench_decide(engine, reqs, args.quick)
+    raw = bench_decide(engine, baseline, reqs, args.quick)
+    bench_decide_diverse(baseline, args.quick)
     if args.profile:
         profile_decide_raw(engine, reqs)
     bench_durable(reqs, raw, args.quick)

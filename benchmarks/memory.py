@@ -5,9 +5,10 @@
 Two workloads, each written to a JSONL file and decided by ``python -m zwgk_rules decide FILE`` (the
 automatic choice of worker processes applies: two for files over 8 MB):
 
-* ``--lines`` distinct requests of 1–3 items: receipt dates spread over 2008–2026, every channel,
-  random categories, third-party answers, consultations, corrections, extensions and local packs;
-  every request has its own id and descriptions, and about one in two has a fact pattern of its own;
+* ``--lines`` distinct requests of 1–3 items (now and then 4–6), drawn by ``tests/traffic.py`` (the
+  generator shared with ``bench.py`` and ``tests/test_oracle.py``): receipt dates spread over 2008–2026,
+  every channel, categories, third-party answers, consultations, corrections, extensions, art. 35,
+  request natures and local packs; every request has its own id and descriptions;
 * ``--big`` requests of 1,000 items each, all distinct.
 
 For each it prints the largest process's maximum RSS (``/usr/bin/time -v`` or getrusage), the peak of
@@ -17,89 +18,16 @@ first workload as the baseline, measured in the same run.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import random
 import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 from bench import max_rss_kb  # noqa: E402
-
-CATEGORIES = ["state_secret", "prohibited_by_law", "endangers_security", "trade_secret", "personal_privacy",
-              "internal_affairs", "process_information", "enforcement_file"]
-# what the 2008 regulation provides for (requests received before 2019-05-15 use only these)
-CATEGORIES_2008 = ["state_secret", "endangers_security", "trade_secret", "personal_privacy"]
-NEW_IN_2019 = dt.date(2019, 5, 15)
-PACKS = ["cn", "cn", "cn", "cn", "cn-nx-zhongwei-sfj", "cn-yn-longling-sfj", "cn-gz-shaomi"]
-START, SPAN = dt.date(2008, 5, 1), (dt.date(2026, 12, 20) - dt.date(2008, 5, 1)).days
-
-
-def _item(rnd: random.Random, tag: str, old: bool) -> dict:
-    item: dict = {"description": f"信息 {tag}"}
-    r = rnd.random()
-    if old and r >= 0.62:
-        r = 0.0
-    if r < 0.35:
-        cats = rnd.sample(CATEGORIES_2008 if old else CATEGORIES, rnd.choice((1, 1, 2)))
-        item["categories"] = cats
-        if "trade_secret" in cats or "personal_privacy" in cats:
-            if rnd.random() < 0.7:
-                item["third_party"] = {"consent": rnd.choice([True, False, "no_reply"]),
-                                       "public_interest_override": rnd.random() < 0.2}
-        item["severable"] = rnd.random() < 0.4
-        if not old and ("process_information" in cats or "enforcement_file" in cats):
-            item["disclosure_required_by_law"] = rnd.random() < 0.3
-    elif r < 0.45:
-        item["exists"] = False
-    elif r < 0.55:
-        item["held"] = False
-        item["responsible_agency"] = "某局"
-    elif r < 0.62:
-        item["proactively_published"] = True
-    elif r < 0.68:
-        item["requires_creation"] = True
-    elif r < 0.72:
-        item["special_procedure"] = True
-    return item
-
-
-def request(rnd: random.Random, n: int, items: int | None = None) -> dict:
-    submitted = START + dt.timedelta(days=rnd.randrange(SPAN))
-    channel = rnd.choice(["in_person", "post", "ordinary_mail", "online", "fax"])
-    sub: dict = {"channel": channel, "submitted_on": submitted.isoformat()}
-    received = submitted + dt.timedelta(days=rnd.choice((0, 0, 1, 2, 3)))
-    if channel == "post":
-        sub["signed_on"] = received.isoformat()
-    elif channel != "in_person":
-        sub["confirmed_on"] = received.isoformat()
-    old = received < NEW_IN_2019
-    req: dict = {"id": f"r{n}", "jurisdiction": rnd.choice(PACKS), "submission": sub,
-                 "items": [_item(rnd, f"{n}-{k}", old) for k in range(items or rnd.choice((1, 1, 2, 3)))]}
-    r = rnd.random()
-    if old and (r < 0.06 or r >= 0.20):       # 补正 lapses, petitions and repeats have no 2008 provision
-        r = 0.10
-    if r < 0.06:
-        notified = received + dt.timedelta(days=rnd.randrange(1, 8))
-        corr = {"notified_on": notified.isoformat(), "due_on": (notified + dt.timedelta(days=15)).isoformat()}
-        if rnd.random() < 0.6:
-            corr["received_on"] = (notified + dt.timedelta(days=rnd.randrange(1, 12))).isoformat()
-        req["correction"] = corr
-        req["as_of"] = (notified + dt.timedelta(days=rnd.randrange(1, 30))).isoformat()
-    elif r < 0.16:
-        sent = received + dt.timedelta(days=rnd.randrange(1, 10))
-        c = {"party": rnd.choice(["third_party", "agency"]), "sent_on": sent.isoformat()}
-        if rnd.random() < 0.6:
-            c["replied_on"] = (sent + dt.timedelta(days=rnd.randrange(1, 25))).isoformat()
-        req["consultations"] = [c]
-    elif r < 0.20:
-        req["extension"] = {"approved_on": (received + dt.timedelta(days=rnd.randrange(10, 35))).isoformat()}
-    elif r < 0.22:
-        req["nature"] = rnd.choice(["petition", "publication", "reconfirm"])
-    elif r < 0.24:
-        req["repeat_of_answered"] = True
-    return req
+from traffic import request  # noqa: E402   tests/traffic.py: the generator shared with bench.py and the tests
 
 
 def write(path: Path, n: int, seed: int, items: int | None = None) -> int:
