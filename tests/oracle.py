@@ -179,9 +179,8 @@ def item_2008(item, k: int) -> tuple[str, list, list]:
     if ex in ABSOLUTE_2008:                          # 第八条、第十四条第四款：即使曾经公开
         if item.severable:
             return "partial", basis + ["ogi-2008:22"], actions + ["redact"]
-        out = list(basis)
-        _add(out, ("ogi-2008:21:i2", "ogi-2008:8", "ogi-2008:14:p4"))
-        return ex, out, actions + ["state_reasons"]
+        # the reasons name the actual ground: 第十四条第四款 for a secret, 第八条 for security (from the exemption)
+        return ex, basis + ["ogi-2008:21:i2"], actions + ["state_reasons"]
     if item.proactively_published:
         return "disclose", ["ogi-2008:21:i1"], ["inform_access_route"]
     if ex == "withhold.third_party":
