@@ -20,16 +20,16 @@ def test_encoder_gives_the_text_of_json_dumps(engine, req, explain):
     raw = engine.decide_raw(req, explain=explain)
     expected = json.dumps(raw, ensure_ascii=False, default=lambda d: d.isoformat()).encode()
     enc = Encoder(engine.rulebook.not_final)
-    assert enc.encode_parts(req.id, engine.pack.id, engine.decide_raw(req, explain=explain, _parts=True)) == expected
+    assert enc.encode_parts(req.id, engine.pack.id, engine._decide_parts(req, explain)) == expected
     # and again, from the cached fragments
-    assert enc.encode_parts(req.id, engine.pack.id, engine.decide_raw(req, explain=explain, _parts=True)) == expected
+    assert enc.encode_parts(req.id, engine.pack.id, engine._decide_parts(req, explain)) == expected
 
 
 def test_encoder_writes_ids_as_json_strings(engine):
     from zwgk_rules import DisclosureRequest
     req = DisclosureRequest.model_validate({"id": "a\u2028b\"c", "submission": {"channel": "in_person",
                                             "submitted_on": "2026-03-02"}, "items": [{}]})
-    data = Encoder(engine.rulebook.not_final).encode_parts(req.id, "cn", engine.decide_raw(req, _parts=True))
+    data = Encoder(engine.rulebook.not_final).encode_parts(req.id, "cn", engine._decide_parts(req))
     assert json.loads(data)["id"] == "a\u2028b\"c"
     # the encoder keeps the character; the command line escapes it (tests/test_malformed.py)
     assert data.startswith(b'{"id": "a\xe2\x80\xa8b\\"c", ')

@@ -273,7 +273,7 @@ class _Decider:
         try:
             req = self.parse(self._parse, line)
             eng = self.engine(req.jurisdiction)
-            data = self.encode(req.id, eng.pack.id, eng.decide_raw(req, explain=self.explain, _parts=True))
+            data = self.encode(req.id, eng.pack.id, eng._decide_parts(req, self.explain))
             # the answer's own text is escaped where it is encoded; what it echoes comes from this line
             if has_separator(line):
                 data = one_line(data)

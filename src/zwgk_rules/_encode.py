@@ -71,7 +71,7 @@ class Encoder:
         hit = self._plans.get(id(plan))
         if hit is not None and hit[0] is plan:
             return hit[1], hit[2]
-        disposition, basis, actions, items = plan[:4]
+        disposition, basis, actions, items = plan.disposition, plan.basis, plan.actions, plan.items
         c = self._cached
         head = (f'"jurisdiction": "{pack_id}", "disposition": "{disposition}", '
                 f'"final": {"false" if disposition in self._not_final else "true"}, "regime": "{regime_id}", '
@@ -122,8 +122,8 @@ class Encoder:
         return b
 
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:
-        """One answer line (without its newline) from the parts ``Engine.decide_raw(..., _parts=True)`` returns, as UTF-8 bytes."""
-        plan, regime_id, dl, trace, warnings = parts
+        """One answer line (without its newline) from the ``Parts`` that ``Engine._decide_parts`` returns, as UTF-8 bytes."""
+        plan, regime_id, dl, trace, warnings = parts.plan, parts.regime, parts.deadline, parts.trace, parts.warnings
         head, mid = self._plan_bytes(plan, pack_id, regime_id)
         explain = dl.get("explain")
         return _LINE % (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from bisect import bisect_right
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from pydantic import ValidationError
 
@@ -75,6 +75,33 @@ def _cit(c: Citation, cache: dict) -> dict:
     if d is None:
         d = cache[c] = ReadOnlyDict(c.to_dict())
     return d
+
+
+class Plan(NamedTuple):
+    """Everything in a decision but its dates (``Engine._plan``): memoised per regime, date segment and facts."""
+
+    disposition: str
+    basis: tuple                 # citation dicts (read-only)
+    actions: tuple
+    items: tuple                 # item answers (read-only dicts)
+    trace: tuple
+    asks_correction: bool
+    memo: dict | None            # the regime's per-receipt-date memo of deadlines, when the dates depend on nothing else
+    final: bool
+
+
+class Parts(NamedTuple):
+    """A decision in parts, for the command line's encoder (``Engine._decide_parts``)."""
+
+    plan: Plan
+    regime: str
+    deadline: dict
+    trace: list
+    warnings: list
+    id: str | None               # the caller's id, echoed
+
+
+_parts = Parts._make         # the typed record, built at C speed (the hot path)
 
 
 class Engine:
@@ -331,12 +358,27 @@ class Engine:
             raise InputError(f"submission.{rule.field}: 不能早于 submitted_on", field=f"submission.{rule.field}")
         return value, rule
 
-    def decide_raw(self, request: DisclosureRequest | dict, *, explain: bool = False, _parts: bool = False):
-        """The decision as a JSON-ready dict (dates as ``datetime.date``). Read-only: the citation and
-        item dicts inside are shared, memoised objects and must not be mutated.
+    def decide_raw(self, request: DisclosureRequest | dict, *, explain: bool = False) -> dict:
+        """The decision as a JSON-ready dict (dates as ``datetime.date``): a fresh dict; ``basis``, ``actions``
+        and ``items`` are tuples (immutable) and the citation and item dicts in them read-only, since they are
+        shared between answers; ``trace``, ``warnings`` and ``deadline`` are the caller's own."""
+        plan, regime_id, deadline, trace, warnings, caller_id = self._decide(request, explain)
+        # basis, actions and items are the plan's own tuples (immutable; their dicts read-only): nothing to copy
+        if caller_id is None:
+            return {"jurisdiction": self._pack_id, "disposition": plan.disposition, "final": plan.final,
+                    "regime": regime_id, "basis": plan.basis, "actions": plan.actions,
+                    "deadline": deadline, "items": plan.items, "trace": trace, "warnings": warnings}
+        return {"id": caller_id, "jurisdiction": self._pack_id, "disposition": plan.disposition, "final": plan.final,
+                "regime": regime_id, "basis": plan.basis, "actions": plan.actions,
+                "deadline": deadline, "items": plan.items, "trace": trace, "warnings": warnings}
 
-        ``_parts`` is internal (the command line): return the parts (plan, regime id, deadline dict, trace,
-        warnings) instead of the dict, to be encoded straight to JSON."""
+    def _decide_parts(self, request, explain: bool = False) -> Parts:
+        """The decision in parts (``Parts``), for the command line's encoder."""
+        return _parts(self._decide(request, explain))
+
+    def _decide(self, request, explain: bool = False) -> tuple:
+        """The decision in parts, in ``Parts``' field order as a bare tuple: the hot path under both
+        ``decide_raw`` (which assembles the dict) and ``_decide_parts`` (which types it for the encoder)."""
         req = request if request.__class__ is DisclosureRequest else self.validate(request)
         # hot path: fields are read from the models' __dict__ (pydantic's __getattr__ slows attribute access)
         rd = req.__dict__
@@ -393,7 +435,7 @@ class Engine:
                 plans[key] = plan
         else:       # the durable backend (every request goes through it), or a large request
             plan = self._plan(req, regime, received, cstatus)
-        trace, asks_correction, memo = plan[4:7]
+        trace, asks_correction, memo = plan.trace, plan.asks_correction, plan.memo
         if memo is not None and not consultations and not explain:
             # the deadline depends on nothing but the receipt date: the procedure's result, memoised per date
             # (many requests share a receipt date); each caller gets its own copy
@@ -412,19 +454,9 @@ class Engine:
         extension = rd["extension"]
         if extension is not None and dl.extension_after_due(extension, deadline):
             warnings.append("extension_after_due")      # approved only after the reply period had run out
-        if _parts:
-            return plan, regime.id, deadline, trace, warnings
-        disposition, basis, actions, items_out = plan[:4]
-        if rd["id"] is None:
-            return {"jurisdiction": self._pack_id, "disposition": disposition, "final": plan[7],
-                    "regime": regime.id, "basis": list(basis), "actions": list(actions), "deadline": deadline,
-                    "items": list(items_out), "trace": trace, "warnings": warnings}
-        return {"id": rd["id"], "jurisdiction": self._pack_id, "disposition": disposition,
-                "final": plan[7], "regime": regime.id, "basis": list(basis),
-                "actions": list(actions), "deadline": deadline, "items": list(items_out), "trace": trace,
-                "warnings": warnings}
+        return plan, regime.id, deadline, trace, warnings, rd["id"]
 
-    def _plan(self, req, regime: Regime, received: dt.date, cstatus: str) -> tuple:
+    def _plan(self, req, regime: Regime, received: dt.date, cstatus: str) -> Plan:
         """Everything in a decision but its dates, from the rule tables: (disposition, basis, actions,
         items, trace, asks for 补正, short-cut parameters or None). It depends only on the regime, the
         date segment of the receipt date and the facts, so ``decide_raw`` memoises it on exactly those."""
@@ -496,8 +528,8 @@ class Engine:
         # memoises the procedure's result per receipt date: the regime's memo, or None
         memo = self._quick_dates[regime.id] if (
             cstatus == "none" and not asks_correction and req.excessive is None) else None
-        return (disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, memo,
-                disposition not in self._not_final)
+        return Plan(disposition, tuple(basis), tuple(actions), tuple(items_out), tuple(trace), asks_correction, memo,
+                    disposition not in self._not_final)
 
     def _compose_item(self, tables, results) -> dict:
         by_name = {t.name: r for t, r in zip(tables, results)}
