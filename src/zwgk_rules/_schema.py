@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from ._limits import MAX_ARTICLE, MAX_PARAGRAPH, MAX_PERIOD_DAYS
 
@@ -43,6 +43,10 @@ def _listify(v):
     return tuple(v) if isinstance(v, (list, tuple)) else (v,)
 
 
+#: citations or rule ids: a list in the rule file, or one value written alone (``basis: ogi-2019:14``)
+Refs = Annotated[tuple[str, ...], BeforeValidator(_listify)]
+
+
 class Unsupported(_Strict):
     field: str
     message: str
@@ -53,19 +57,16 @@ class ValueFrom(_Strict):
 
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.\-]*$")]
+#: action codes, listed like ``Refs``
+Codes = Annotated[tuple[Code, ...], BeforeValidator(_listify)]
 
 
 class Then(_Strict):
     value: str | ValueFrom | None = None
     role: str | None = None              # for review steps: who acts
-    actions: tuple[Code, ...] = ()
-    cite: tuple[str, ...] = ()          # upstream tables whose basis (and actions) this outcome carries
+    actions: Codes = ()
+    cite: Refs = ()          # upstream tables whose basis (and actions) this outcome carries
     unsupported: Unsupported | None = None
-
-    @field_validator("actions", "cite", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 class RuleSpec(_Strict):
@@ -74,8 +75,8 @@ class RuleSpec(_Strict):
     title_en: str | None = None
     when: dict[str, Any] | None = None
     then: Then
-    basis: tuple[str, ...] = ()
-    exception_to: tuple[str, ...] = ()
+    basis: Refs = ()
+    exception_to: Refs = ()
     in_force: InForce | None = None
     #: the law admits no local exception to this rule (第十四条 / 2008年 第八条、第十四条第四款): only the
     #: exceptions the statute itself writes (第三十七条 区分处理, in the national rule files) apply; a pack's
@@ -83,16 +84,11 @@ class RuleSpec(_Strict):
     #: role), and ``zwgk check`` proves no pack rule discloses what it withholds
     absolute: bool = False
     #: the rules of another regime that say the same (2019 ↔ 2008), by id: ``zwgk explain`` shows them
-    corresponds_to: tuple[str, ...] = ()
+    corresponds_to: Refs = ()
     #: why no article is cited (a rule that only maps a request to a reporting category, e.g. 年度报告格式的
     #: “要求确认或重新出具”): such a rule may have no ``basis``
     no_article: str | None = None
     note: str | None = None
-
-    @field_validator("basis", "exception_to", "corresponds_to", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 class Precedence(_Strict):
@@ -101,12 +97,7 @@ class Precedence(_Strict):
     id: str
     order: tuple[str, ...]
     reason: str
-    basis: tuple[str, ...] = ()
-
-    @field_validator("basis", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
+    basis: Refs = ()
 
 
 class TableFile(_Strict):
@@ -118,17 +109,12 @@ class TableFile(_Strict):
     hit_policy: Literal["unique", "priority", "collect"] = "unique"
     priority: tuple[str, ...] = ()               # priority: values strongest first; collect: the output order
     priority_reason: str | None = None
-    priority_basis: tuple[str, ...] = ()
+    priority_basis: Refs = ()
     outputs: tuple[str, ...]                     # the closed set of values this table can produce
     text: str | None = None
     rules: tuple[RuleSpec, ...]
     precedence: tuple[Precedence, ...] = ()
     not_formalised: str | None = None
-
-    @field_validator("priority_basis", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 class RegimeFile(_Strict):
@@ -143,25 +129,15 @@ class RegimeFile(_Strict):
 
 class ReceiptRule(_Strict):
     field: str
-    basis: tuple[str, ...] = ()
+    basis: Refs = ()
     note: str | None = None
-
-    @field_validator("basis", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 class DatedValue(_Strict):
     value: Any
-    basis: tuple[str, ...] = ()
+    basis: Refs = ()
     unconfirmed: str | None = None
     note: str | None = None
-
-    @field_validator("basis", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 class ReportedAs(_Strict):
@@ -199,12 +175,7 @@ class Step(_Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
     title: str
-    basis: tuple[str, ...]
-
-    @field_validator("basis", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
+    basis: Refs
 
 
 class DeadlineFile(_Strict):
@@ -258,15 +229,10 @@ class RegimesFile(_Strict):
     title: str
     #: which date chooses the regime of a request: its receipt date (第三十一条); the only choice built
     selection: Literal["received_on"]
-    basis: tuple[str, ...] = ()
+    basis: Refs = ()
     unconfirmed: str | None = None
     earliest: Day
     regimes: tuple[RegimeSpan, ...]
-
-    @field_validator("basis", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 class DocTypes(_Strict):
@@ -363,14 +329,9 @@ class PackParameter(_Strict):
     values: dict[Day, DatedValue]
     relation: Literal["same", "stricter", "looser", "restates_repealed", "contradicts"]
     effect: Literal["apply", "record"]
-    national: tuple[str, ...] = ()          # the national provision(s) compared with
+    national: Refs = ()          # the national provision(s) compared with
     applies_when: dict[str, Any] | None = None   # classify periods: the documents it concerns
     note: str | None = None
-
-    @field_validator("national", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 class PackRule(RuleSpec):
@@ -385,17 +346,12 @@ class Provision(_Strict):
     relates to the national law, and why it is not (or cannot be) applied."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
-    cite: tuple[str, ...]
+    cite: Refs
     status: Literal["same", "stricter", "looser", "contradicts", "no_national_basis", "restates_repealed",
                     "not_expressible", "applied"]
-    national: tuple[str, ...] = ()
+    national: Refs = ()
     summary: str
     note: str | None = None
-
-    @field_validator("cite", "national", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 #: a number of days in a pack: an integer as written (not ``true``, not ``"3"``), 1 to MAX_PERIOD_DAYS
@@ -409,14 +365,9 @@ class InteractionKind(_Strict):
     min_days: _Days | None = None
     extended_days: _Days | None = None
     office: str | None = None
-    route: tuple[str, ...] = ()
-    basis: tuple[str, ...]
+    route: Refs = ()
+    basis: Refs
     note: str | None = None
-
-    @field_validator("basis", "route", mode="before")
-    @classmethod
-    def _l(cls, v):
-        return _listify(v)
 
 
 class Interaction(_Strict):
