@@ -126,9 +126,6 @@ class Jurisdiction:
     parameters: dict                  # address -> Parameter
     periods: tuple = field(default=())  # Parameters shown in classify's `periods` (reported_as, applied locally)
 
-    def parameter(self, name: str) -> Parameter:
-        return self.parameters[name]
-
     def at(self, name: str, day: dt.date) -> ParamValue | None:
         """The value of parameter ``name`` (``ogi-2019.reply_period``) in force on ``day``."""
         return self.parameters[name].at(day)

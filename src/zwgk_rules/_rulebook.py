@@ -10,9 +10,8 @@ from pydantic import ValidationError
 
 from ._calendar import Calendar, load_calendars
 from ._errors import InputError, RuleFileError
-from ._limits import closest
 from ._facts import SCOPES, FieldType
-from ._limits import MAX_PACK_RULES
+from ._limits import MAX_PACK_RULES, closest
 
 
 def _ft(values):
@@ -322,10 +321,13 @@ class Rulebook:
         return Param(address, p.description, p.unit, p.stricter, p.reported_as, values, rel)
 
     def national_parameters(self) -> dict[str, Param]:
-        """Every national parameter by address: ``<regime>.<name>`` and ``classify.<name>``."""
-        out = {f"classify.{n}": p for n, p in self.classify.params.items()}
-        for r in self.regimes:
-            out.update((f"{r.id}.{n}", p) for n, p in r.params.items())
+        """Every national parameter by address: ``<regime>.<name>`` and ``classify.<name>`` (built once)."""
+        out = self.__dict__.get("_national_params")
+        if out is None:
+            out = {f"classify.{n}": p for n, p in self.classify.params.items()}
+            for r in self.regimes:
+                out.update((f"{r.id}.{n}", p) for n, p in r.params.items())
+            self._national_params = out
         return out
 
     def jurisdiction(self, pack_id: str = "cn") -> Jurisdiction:

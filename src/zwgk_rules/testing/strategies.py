@@ -72,7 +72,6 @@ def __getattr__(name):
 
 @functools.lru_cache(maxsize=1)
 def _law_facts() -> dict:
-    from .._check import absolute_categories
     from .._rulebook import default_rulebook
     from ._vocabulary import article_14_categories
     rb = default_rulebook()
@@ -87,8 +86,6 @@ def _law_facts() -> dict:
         "ARTICLE_14_CATEGORIES": article_14_categories(),
         # the categories the oldest regime (the 2008 regulation) can decide on; others are unsupported there
         "CATEGORIES_2008": tuple(c for c in CATEGORIES if c not in unsupported),
-        "ABSOLUTE_2008": absolute_categories(rb, oldest.id),
-        "OLDEST_REGIME": oldest.id,
         "FIRST_DAY": rb.earliest,                                  # the first regulation took effect
         "LAST_DAY": dt.date(max(cn.sources), 12, 31),              # the last year with a bundled notice
         "CLASSIFY_FIRST_DAY": rb.classify.start,
