@@ -7,7 +7,7 @@ reports, with file and line:
 * a number of days given to the calendar: ``add_working_days(d, 20)``, ``timedelta(days=15)``,
   ``cal.nth(rank + 7)`` — any integer other than 0 and 1 in a day count;
 * a code of the law's vocabulary written out: a category, a channel, a nature, an applicant kind, a
-  文种, a document flag, a disposition code or a disclosure attribute. The vocabulary has exactly one
+  文种, a document flag, a disposition code, a disclosure attribute or an action of a decision table. The vocabulary has exactly one
   home, ``_facts.py`` (the contract's input domains); dispositions and attributes are defined by the rule
   files (``dispositions.yaml``, ``classify/attribute.yaml``) and read from them.
 
@@ -45,6 +45,11 @@ def _vocabulary() -> set[str]:
     words |= {c["code"] for c in disp["codes"]}
     attr = yaml.safe_load((RULES / "national" / "classify" / "attribute.yaml").read_text(encoding="utf-8"))
     words |= set(attr["outputs"])
+    # the actions the decision tables give (request_correction, notify_third_party…): defined by the rules
+    for f in (RULES / "national").rglob("*.yaml"):
+        doc = yaml.safe_load(f.read_text(encoding="utf-8"))
+        for r in (doc.get("rules") or []) if isinstance(doc, dict) else []:
+            words |= set(((r.get("then") or {}).get("actions")) or [])
     return words
 
 
@@ -92,9 +97,11 @@ def test_the_guard_sees_what_it_guards_against(tmp_path):
         "def later(d):\n"
         "    return d + dt.timedelta(days=15)\n"
         "def secret(item):\n"
-        "    return 'state_secret' in item.categories\n", encoding="utf-8")
+        "    return 'state_secret' in item.categories\n"
+        "def asks(result):\n"
+        "    return 'request_correction' in result.actions\n", encoding="utf-8")
     found = _findings_at(planted)
-    assert len(found) == 5, found
+    assert len(found) == 6, found
 
 
 def _findings_at(path):

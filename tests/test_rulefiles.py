@@ -169,3 +169,34 @@ def test_exception_outliving_its_base_rule_is_rejected(rules_copy):
     with pytest.raises(RuleFileError) as e:
         zwgk_rules.Rulebook(rules_copy)
     assert e.value.field == "in_force"
+
+
+def _rename_action(doc, old, new):
+    for r in doc["rules"]:
+        acts = r.get("then", {}).get("actions")
+        if acts:
+            r["then"]["actions"] = [new if a == old else a for a in acts]
+
+
+def test_the_action_that_asks_for_a_correction_is_read_from_the_deadline_rules(rules_copy):
+    # 第三十条: while a 补正 is asked for, no reply period runs and the notice is due within 7 working days.
+    # Renamed in the rule files (request table and deadlines.yaml), the engine still knows it.
+    edit(rules_copy / "national/ogi-2019/request.yaml", lambda d: _rename_action(d, "request_correction", "ask_to_correct"))
+    edit(rules_copy / "national/ogi-2019/deadlines.yaml", lambda d: d["correction"].update(requested_by="ask_to_correct"))
+    engine = zwgk_rules.Engine(rulebook=zwgk_rules.Rulebook(rules_copy))
+    d = engine.decide_raw({"jurisdiction": "cn", "submission": {"channel": "in_person", "submitted_on": "2026-03-02"},
+                           "content_clear": False, "items": [{}]})
+    assert d["actions"] == ("ask_to_correct",)
+    # 2026-03-02 (Mon) + 7 working days = 2026-03-11 (Wed); no reply period runs while the 补正 is asked for
+    assert d["deadline"]["correction_notice_by"].isoformat() == "2026-03-11"
+    assert d["deadline"]["due"] is None
+
+
+def test_a_correction_action_the_request_table_never_gives_is_an_error_with_a_suggestion(rules_copy):
+    edit(rules_copy / "national/ogi-2019/deadlines.yaml",
+         lambda d: d["correction"].update(requested_by="request_corection"))
+    with pytest.raises(RuleFileError) as e:
+        zwgk_rules.Rulebook(rules_copy)
+    assert e.value.field == "correction.requested_by"
+    assert e.value.suggestion == "request_correction"
+    assert e.value.file.endswith("ogi-2019/deadlines.yaml")

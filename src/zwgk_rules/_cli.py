@@ -229,7 +229,8 @@ class _Decider:
         from ._encode import Encoder
         from ._rulebook import default_rulebook
 
-        from ._engine import Engine, validation_error
+        from ._answers import validation_error
+        from ._engine import Engine
 
         self.rb = default_rulebook()
         self.engines: dict = {}

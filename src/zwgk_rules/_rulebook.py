@@ -97,6 +97,7 @@ class Regime:
     file: str
     steps: dict = None            # name -> Step (reply_period, agreed_due)
     warnings: dict = None         # warning code -> Step
+    correction_action: str = ""   # the request table's action asking for a 补正 (deadlines.yaml `correction`)
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -272,9 +273,16 @@ class Rulebook:
             missing = [w for w in want if w not in have]
             if missing:
                 raise RuleFileError(f"缺少 {kind}：{missing}", file=drel, field=kind)
+        req_actions = {a for w in tables[spec.request_table].spec.rules for a in w.then.actions}
+        if dl.correction.requested_by not in req_actions:
+            raise RuleFileError(f"correction.requested_by {dl.correction.requested_by!r} 不是申请层面决策表的 action"
+                                f"（有：{sorted(req_actions)}）", file=drel, field="correction.requested_by",
+                                suggestion=closest(dl.correction.requested_by, req_actions))
+        for b in dl.correction.basis:
+            self.statutes.resolve(b, file=drel, field="correction.basis")
         return Regime(spec.regime, spec.title, spec.in_force.from_, spec.in_force.to,
                       tables[spec.request_table], tuple(tables[n] for n in spec.item_tables), receipt, params,
-                      relative(rfile), steps, warnings)
+                      relative(rfile), steps, warnings, dl.correction.requested_by)
 
     def _load_classify(self, folder: Path) -> "ClassifyRules":
         mfile = folder / "classify.yaml"

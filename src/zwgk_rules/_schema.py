@@ -178,6 +178,11 @@ class Step(_Strict):
     basis: Refs
 
 
+class CorrectionProcedure(_Strict):
+    requested_by: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    basis: Refs
+
+
 class DeadlineFile(_Strict):
     title: str
     regime: str
@@ -188,6 +193,9 @@ class DeadlineFile(_Strict):
     steps: dict[Literal["reply_period", "agreed_due"], Step]
     #: the warnings it may give, by code: ``correction_notice_late``, ``extension_after_due``
     warnings: dict[Literal["correction_notice_late", "extension_after_due"], Step]
+    #: 补正 (第三十条; 2008: 第二十一条第四项): the action of the request table by which the agency asks the
+    #: applicant to correct the application; while it is asked or awaited, no reply period runs
+    correction: CorrectionProcedure
 
 
 class DispositionCode(_Strict):
