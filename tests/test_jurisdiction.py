@@ -176,3 +176,46 @@ def test_the_absolute_categories_are_read_from_the_rule_files():
     rb = zwgk_rules.Rulebook()
     assert absolute_categories(rb, "ogi-2019") == {"state_secret", "prohibited_by_law", "endangers_security"}
     assert absolute_categories(rb, "ogi-2008") == {"state_secret", "endangers_security"}
+
+
+# ---------------------------------------------------------------- 政民互动 periods are dated too
+
+def _with_messages(tmp_path, due_days):
+    folder = tmp_path / "cn-xx-shili-sfj"
+    shutil.copytree(EXAMPLE, folder)
+    p = folder / "pack.yaml"
+    p.write_text(p.read_text(encoding="utf-8") + "interaction:\n  title: 留言办理\n  kinds:\n"
+                 f"  - {{kind: consult, label: 咨询, basis: cn-xx-shili-sfj:7, due_days: {due_days}}}\n",
+                 encoding="utf-8")
+    return folder
+
+
+def test_a_message_kind_s_period_is_read_at_the_day_the_message_is_received(tmp_path):
+    folder = _with_messages(tmp_path, "{2024-01-01: 7, 2026-03-01: 5}")
+    engine = zwgk_rules.Engine("cn-xx-shili-sfj", rulebook=zwgk_rules.Rulebook(packs=[folder]))
+    msg = {"jurisdiction": "cn-xx-shili-sfj", "kind": "consult"}
+    # received 2025-12-01 (Mon), 7 working days: 12-02..05 (4), 12-08..10 (7) -> 2025-12-10
+    assert engine.interact({**msg, "received_on": "2025-12-01"}).due.isoformat() == "2025-12-10"
+    # received 2026-03-02 (Mon), the 5 in force from 03-01: 03-03..06 (4), 03-09 (5) -> 2026-03-09
+    assert engine.interact({**msg, "received_on": "2026-03-02"}).due.isoformat() == "2026-03-09"
+    assert engine.law.at("interaction.consult.due_days", dt.date(2026, 3, 2)).value == 5
+    assert engine.law.at("interaction.consult.due_days", dt.date(2026, 3, 2)).source == "cn-xx-shili-sfj"
+
+
+def test_a_message_received_before_the_pack_is_in_force_is_not_routed_under_it(tmp_path):
+    folder = _with_messages(tmp_path, "7")
+    engine = zwgk_rules.Engine("cn-xx-shili-sfj", rulebook=zwgk_rules.Rulebook(packs=[folder]))
+    with pytest.raises(zwgk_rules.UnsupportedInputError) as e:
+        engine.interact({"jurisdiction": "cn-xx-shili-sfj", "kind": "consult", "received_on": "2023-06-01"})
+    assert e.value.field == "received_on"
+    # a plain number is in force from the pack's first day (2024-01-01, a holiday): received 2024-01-02 (Tue)
+    # + 7 working days: 01-03..05 (3), 01-08..11 (7) -> 2024-01-11
+    assert engine.interact({"jurisdiction": "cn-xx-shili-sfj", "kind": "consult",
+                            "received_on": "2024-01-02"}).due.isoformat() == "2024-01-11"
+
+
+def test_dated_message_periods_must_start_on_the_pack_s_first_day(tmp_path):
+    folder = _with_messages(tmp_path, "{2023-01-01: 7}")
+    with pytest.raises(RuleFileError) as e:
+        zwgk_rules.Rulebook(packs=[folder])
+    assert e.value.field == "interaction.kinds.due_days"

@@ -202,6 +202,8 @@ def compile_jurisdiction(rb, pack) -> Jurisdiction:
             params[prm.target] = Parameter(base.national, local, spec.in_force.to, cond, prm.unit)
             if cond is not None:
                 periods.append(params[prm.target])
+    if spec is not None and spec.interaction is not None:
+        params.update(interaction_parameters(rb, pack))
     regimes = {}
     for r in rb.regimes:
         rq, its = tables[r.id]
@@ -211,6 +213,33 @@ def compile_jurisdiction(rb, pack) -> Jurisdiction:
                 cuts.update(d for d in p.starts() if r.start < d and (r.end is None or d <= r.end))
         regimes[r.id] = RegimeLaw(r, rq, its, tuple(sorted(cuts)))
     return Jurisdiction(pack.id, pack.title, pack.calendar, pack, regimes, classify_tables, params, tuple(periods))
+
+
+#: the periods of a 政民互动 message kind, as parameters ``interaction.<kind>.<field>``
+INTERACTION_PERIODS = {"due_days": "办理（答复）期限", "min_days": "期限区间的下限（只作提示）",
+                       "extended_days": "另一可选的较长期限"}
+
+
+def interaction_parameters(rb, pack) -> dict:
+    """The pack's 政民互动 periods as dated parameters ``interaction.<kind>.<field>``, read at the day a
+    message is received. The national law fixes none of them: each is the pack's own (``source``), and a
+    value given as a plain number is in force from the pack's first day."""
+    spec = pack.spec
+    resolve = rb.statutes.resolve
+    out = {}
+    for kd in spec.interaction.kinds:
+        basis = tuple(resolve(b) for b in kd.basis)
+        for fname, what in INTERACTION_PERIODS.items():
+            given = getattr(kd, fname)
+            if given is None:
+                continue
+            dated = given if isinstance(given, dict) else {spec.in_force.from_: given}
+            name = f"interaction.{kd.kind}.{fname}"
+            values = tuple(ParamValue(day, v, basis, pack.id) for day, v in sorted(dated.items()))
+            # no national value: after the pack's last day (``local_until``) there is no period at all
+            out[name] = Parameter(Param(name, f"{kd.label}：{what}", spec.interaction.unit, None, None, (),
+                                        pack.file), values, spec.in_force.to, unit=spec.interaction.unit)
+    return out
 
 
 def check_local_parameters(rb, spec, rel: str, only: int | None = None) -> None:

@@ -463,6 +463,17 @@ class Rulebook:
                 with each:
                     for b in kd.basis:
                         res(b, file=rel, rule_id=kd.kind, field="interaction.kinds.basis")
+                for fname in ("due_days", "min_days", "extended_days"):
+                    given = getattr(kd, fname)
+                    if not isinstance(given, dict):
+                        continue
+                    with each:
+                        inf = spec.in_force
+                        days = sorted(given)
+                        if not days or days[0] != inf.from_ or (inf.to is not None and days[-1] > inf.to):
+                            raise RuleFileError(f"dated {fname} 须自规则包施行之日 {inf.from_} 起，且不晚于其失效之日"
+                                                f" / dated periods start on the pack's first day and stay within it",
+                                                file=rel, rule_id=kd.kind, field=f"interaction.kinds.{fname}")
         if every is not None and len(every) > before:
             return None
         return Pack(spec.pack, spec.title, spec.calendar, spec, rel)

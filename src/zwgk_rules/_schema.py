@@ -366,12 +366,17 @@ class Provision(_Strict):
 _Days = Annotated[int, Field(strict=True, ge=1, le=MAX_PERIOD_DAYS)]
 
 
+#: a period of a message kind: a number of days, or dated values (``{2019-05-15: 7, 2027-01-01: 5}``), each
+#: in force from its day until the next one's (read at the day the message is received)
+_DatedDays = _Days | dict[Day, _Days]
+
+
 class InteractionKind(_Strict):
     kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
-    due_days: _Days
-    min_days: _Days | None = None
-    extended_days: _Days | None = None
+    due_days: _DatedDays
+    min_days: _DatedDays | None = None
+    extended_days: _DatedDays | None = None
     office: str | None = None
     route: Refs = ()
     basis: Refs

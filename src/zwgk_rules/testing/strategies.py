@@ -551,6 +551,8 @@ def _message(draw, jurisdiction, rulebook, lo, hi, special):
     if inter is None:
         have = sorted(p.id for p in rb.packs.values() if p.spec is not None and p.spec.interaction is not None)
         raise InvalidArgument(f"pack {jurisdiction!r} has no interaction (政民互动) rules; packs that do: {have}")
+    inf = pack.spec.in_force         # a message is routed only under rules in force on the day received
+    lo, hi = max(lo, inf.from_), (hi if inf.to is None else min(hi, inf.to))
     msg = {"jurisdiction": jurisdiction, "kind": draw(st.sampled_from([k.kind for k in inter.kinds])),
            "received_on": _iso(draw(_dates(lo, hi, special, pack.calendar, rb)))}
     if _rare(draw, 2):
