@@ -296,6 +296,8 @@ class StatuteParagraph(_Strict):
     n: _Number | None = None
     text: str = ""
     items: tuple[StatuteItem, ...] = ()
+    verbatim: bool | None = None            # default: the article's (one paragraph read verbatim, another not)
+    source: str | None = None               # where this paragraph was read, when not where the article was
     note: str | None = None
 
 
