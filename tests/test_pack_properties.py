@@ -44,7 +44,7 @@ def test_packs_decide_as_the_national_law_does(pack, req):
 @st.composite
 def documents(draw):
     doc = {"doc_type": draw(st.sampled_from(TYPES)), "title": "某文件",
-           "formed_on": draw(st.dates(dt.date(2019, 5, 15), dt.date(2026, 11, 30))).isoformat(),
+           "formed_on": draw(st.dates(dt.date(2008, 5, 1), dt.date(2026, 11, 30))).isoformat(),
            "addressed_to_superior": draw(st.booleans()),
            "flags": draw(st.lists(st.sampled_from(FLAGS), unique=True, max_size=4))}
     if draw(st.booleans()):

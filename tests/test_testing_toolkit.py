@@ -276,8 +276,9 @@ def test_shrinking_a_failure_gives_a_readable_example():
     assert set(r["items"][0]) <= {"description", "categories", "third_party"}   # nothing else left over
     assert set(r) == {"jurisdiction", "submission", "items"}
     d = find(st.documents(), lambda d: True, settings=FIND)
-    # the first 文种 of the contract's list (党政机关公文处理工作条例 order, zwgk_rules._facts.DOC_TYPES)
-    assert d == {"jurisdiction": "cn", "doc_type": "决议", "title": "关于某事项的决议", "formed_on": "2019-05-15"}
+    # the first 文种 of the contract's list (党政机关公文处理工作条例 order, zwgk_rules._facts.DOC_TYPES), formed on
+    # the first day a regulation applies to documents (the 2008 regulation's)
+    assert d == {"jurisdiction": "cn", "doc_type": "决议", "title": "关于某事项的决议", "formed_on": "2008-05-01"}
 
 
 # ---------------------------------------------------------------- an agency's own pack

@@ -110,11 +110,20 @@ class ClassifyRules:
     doc_types: tuple[str, ...]
     recognise_from_title_end: bool
     reason_required: frozenset
-    reason_basis: tuple
+    reason_basis: tuple              # ((first day, citations), …) by first day
     params: dict
     file: str
     publish_attribute: str = ""      # documents of this attribute get publish_by …
     publish_period: str = ""         # … within this parameter's working days
+    regimes: tuple = ()              # the regimes (Regime) whose rules the tables hold, by date
+
+    def reason_basis_at(self, day: dt.date) -> tuple:
+        """The citations behind ``reason_required`` for a document formed on ``day``."""
+        best = ()
+        for start, basis in self.reason_basis:
+            if start <= day:
+                best = basis
+        return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,15 +178,15 @@ class Rulebook:
                 raise RuleFileError(f"法规版本 {a.id} 与 {b.id} 之间有空档", file=relative(nat / "regimes.yaml"),
                                     field="regimes")
         self.regimes = tuple(regimes)
-        ids = {r.id for reg in regimes for t in (reg.request_table, *reg.item_tables) for r in t.rules}
-        for reg in regimes:
-            for t in (reg.request_table, *reg.item_tables):
-                for r in t.rules:
-                    for other in r.spec.corresponds_to:
-                        if other not in ids:
-                            raise RuleFileError(f"corresponds_to 指向不存在的规则 {other!r}", file=r.file, rule_id=r.id,
-                                                field="corresponds_to", suggestion=closest(other, ids))
         self.classify = self._load_classify(nat / "classify")
+        linked = [t for reg in regimes for t in (reg.request_table, *reg.item_tables)] + list(self.classify.tables)
+        ids = {r.id for t in linked for r in t.rules}
+        for t in linked:
+            for r in t.rules:
+                for other in r.spec.corresponds_to:
+                    if other not in ids:
+                        raise RuleFileError(f"corresponds_to 指向不存在的规则 {other!r}", file=r.file, rule_id=r.id,
+                                            field="corresponds_to", suggestion=closest(other, ids))
         self.calendars: dict[str, Calendar] = load_calendars(root / "calendars")
         cal_file = relative(root / "calendars" / "calendars.yaml")
         for spec in load_yaml(root / "calendars" / "calendars.yaml")["calendars"]:
@@ -297,9 +306,32 @@ class Rulebook:
                 raise RuleFileError("table 与文件名不一致或 scope 不是 document", file=relative(path), field="table")
             tables[name] = CompiledTable(t, relative(path), SCOPES["document"], dict(upstream), self.statutes)
             upstream[name] = t.outputs
+            # the tables hold the rules of several regulations: a rule cites only what is in force while it is
+            for r, (a, b) in zip(tables[name].rules, tables[name].spans):
+                for c in r.basis:
+                    f = self.statutes.in_force(c.regulation)
+                    if f is not None and (a < f.from_ or (f.to is not None and (b is None or b > f.to))):
+                        raise RuleFileError(f"规则施行期间 {a}..{b or ''} 引用了不在施行中的 {c.key}（{f.from_}..{f.to or ''}）"
+                                            f" / the rule cites a text not in force throughout its dates",
+                                            file=r.file, rule_id=r.id, field="in_force")
         params = {name: self._param(f"classify.{name}", p, rel) for name, p in spec.parameters.items()}
-        reason_basis = tuple(self.statutes.resolve(b, file=rel, field="reason_required.basis")
-                             for b in spec.reason_required.basis)
+        # the regimes the classify rules follow: known, and their first day is the rules' first day
+        known = {r.id: r for r in self.regimes}
+        for k, rid in enumerate(spec.regimes):
+            if rid not in known:
+                raise RuleFileError(f"regimes 中的 {rid!r} 不是 regimes.yaml 中的条例版本", file=rel,
+                                    field=f"regimes.{k}", suggestion=closest(rid, known))
+        regimes = tuple(sorted((known[r] for r in spec.regimes), key=lambda r: r.start))
+        if spec.in_force.from_ != regimes[0].start:
+            raise RuleFileError(f"in_force.from {spec.in_force.from_} 须为最早的条例版本 {regimes[0].id} 的施行之日 "
+                                f"{regimes[0].start}", file=rel, field="in_force")
+        rb_in = spec.reason_required.basis
+        dated = sorted(rb_in.items()) if isinstance(rb_in, dict) else [(spec.in_force.from_, rb_in)]
+        if dated[0][0] > spec.in_force.from_:
+            raise RuleFileError(f"reason_required.basis 在 {spec.in_force.from_} 没有依据", file=rel,
+                                field="reason_required.basis")
+        reason_basis = tuple((day, tuple(self.statutes.resolve(b, file=rel, field=f"reason_required.basis.{day}")
+                                         for b in refs)) for day, refs in dated)
         attrs = next((t.spec.outputs for n, t in tables.items() if n == "attribute"), ())
         # the rule files name the contract's vocabularies (_facts): they must agree with it, not rival it
         from ._facts import ATTRIBUTES, DOC_TYPES
@@ -317,7 +349,7 @@ class Rulebook:
         return ClassifyRules(spec.in_force.from_, tuple(tables[n] for n in spec.tables),
                              tuple(spec.doc_types.names), spec.doc_types.recognise_from_title_end,
                              frozenset(spec.reason_required.attributes), reason_basis,
-                             params, rel, spec.publish.attribute, spec.publish.period)
+                             params, rel, spec.publish.attribute, spec.publish.period, regimes)
 
     def _param(self, address: str, p, rel: str) -> Param:
         """A national parameter with every dated value of its rule file, citations resolved."""

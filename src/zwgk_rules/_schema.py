@@ -250,8 +250,11 @@ class DocTypes(_Strict):
 
 
 class ReasonRequired(_Strict):
+    """The attributes whose reason must be written down, and why: ``basis`` is one list of citations, or
+    lists by the first day they apply (read at ``formed_on``, as a dated parameter is)."""
+
     attributes: tuple[str, ...]
-    basis: tuple[str, ...]
+    basis: tuple[str, ...] | dict[Day, tuple[str, ...]]
     note: str | None = None
 
 
@@ -265,7 +268,7 @@ class Publish(_Strict):
 
 class ClassifyFile(_Strict):
     title: str
-    regime: str
+    regimes: tuple[str, ...] = Field(min_length=1)   # the regulations whose rules the tables hold, by date
     in_force: InForce
     tables: tuple[str, ...]
     doc_types: DocTypes
