@@ -124,6 +124,8 @@ class Pack:
     calendar: str
     spec: object          # PackFile, or None for the national rules alone
     file: str | None
+    #: the pack's folder (``pack.yaml``, ``statutes/``, ``cases.yaml``, ``README.md``), bundled or not
+    folder: Path | None = None
 
 
 class Rulebook:
@@ -187,25 +189,11 @@ class Rulebook:
                     self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
         self._jurisdictions: dict = {}
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
-        pack_files = sorted((root / "packs").glob("*/pack.yaml"))
-        real_paths = {}
-        for folder in packs:
-            # nothing outside the pack folder is read: pack.yaml and statutes/ may not lead out of it
-            folder = Path(folder)
-            path = folder / "pack.yaml"
-            if not path.is_file():
-                raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
-                                    field="pack")
-            real_paths[path] = contained(path, folder)
-            texts = folder / "statutes"
-            if texts.is_dir():
-                self.statutes.add_folder(texts, within=folder)
-            elif texts.exists():
-                raise RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
-                                    file=str(texts), field="file")
-            pack_files.append(path)
-        for path in pack_files:
-            pk = self._load_pack(path, real_paths.get(path, path))
+        # One pack = one folder, bundled (rules/packs/<id>/) or given: the same layout, read the same way
+        folders = bundled_pack_folders(root) + [Path(f) for f in packs]
+        opened = [(folder, *_open_pack_folder(folder, self.statutes)) for folder in folders]
+        for folder, path, real in opened:
+            pk = self._load_pack(path, real)
             if pk.id in self.packs:
                 raise RuleFileError(f"规则包 {pk.id!r} 重复", file=relative(path), field="pack")
             self.packs[pk.id] = pk
@@ -476,7 +464,7 @@ class Rulebook:
                                                 file=rel, rule_id=kd.kind, field=f"interaction.kinds.{fname}")
         if every is not None and len(every) > before:
             return None
-        return Pack(spec.pack, spec.title, spec.calendar, spec, rel)
+        return Pack(spec.pack, spec.title, spec.calendar, spec, rel, path.parent)
 
     def pack_problems(self, folder) -> list[RuleFileError]:
         """Every problem of the pack in ``folder`` that can be found, checked against these rules (which are
@@ -484,21 +472,11 @@ class Rulebook:
         and compiles."""
         import copy
         folder = Path(folder)
-        path = folder / "pack.yaml"
         problems: list[RuleFileError] = []
         saved, self.statutes = self.statutes, copy.deepcopy(self.statutes)
         try:
             try:
-                if not path.is_file():
-                    raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
-                                        field="pack")
-                real = contained(path, folder)
-                texts = folder / "statutes"
-                if texts.is_dir():
-                    self.statutes.add_folder(texts, within=folder)
-                elif texts.exists():
-                    problems.append(RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
-                                                  file=str(texts), field="file"))
+                path, real = _open_pack_folder(folder, self.statutes, problems)
                 pack = self._load_pack(path, real, every=problems)
                 if pack is not None:
                     compile_jurisdiction(self, pack)        # the tables: the first problem there, if any
@@ -534,6 +512,36 @@ class Rulebook:
             yield r, r.request_table
             for t in r.item_tables:
                 yield r, t
+
+
+def bundled_pack_folders(root: Path | None = None) -> list[Path]:
+    """The folders of the bundled packs, ``rules/packs/<id>/``, in name order."""
+    packs = (Path(root) if root is not None else rules_root()) / "packs"
+    if not packs.is_dir():
+        return []
+    return sorted(p for p in packs.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _open_pack_folder(folder: Path, statutes: Statutes, problems: list | None = None) -> tuple[Path, Path]:
+    """``(pack.yaml, its resolved path)`` of the pack in ``folder``, after bundling the texts in its
+    ``statutes/`` folder into ``statutes``. The same for a bundled pack and a pack folder given by the
+    caller: nothing outside the folder is read (``pack.yaml`` and ``statutes/`` may not lead out of it).
+    A ``statutes`` that is not a folder is raised, or appended to ``problems`` when given."""
+    path = folder / "pack.yaml"
+    if not path.is_file():
+        raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
+                            field="pack")
+    real = contained(path, folder)
+    texts = folder / "statutes"
+    if texts.is_dir():
+        statutes.add_folder(texts, within=folder)
+    elif texts.exists():
+        exc = RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
+                            file=str(texts), field="file")
+        if problems is None:
+            raise exc
+        problems.append(exc)
+    return path, real
 
 
 @functools.lru_cache(maxsize=1)
