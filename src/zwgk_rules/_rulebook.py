@@ -391,9 +391,15 @@ class Rulebook:
             if spec.pack != path.parent.name:
                 raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
         with each:
-            if spec.instrument not in self.statutes.instruments:
-                raise RuleFileError(f"instrument {spec.instrument!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
-                                    f"以它为 id 的法规文件 / no statute file has this id", file=rel, field="instrument")
+            if not spec.instrument:
+                raise RuleFileError("instrument 不能为空：写明本机关制度原文的法规编号 / name the pack's own text",
+                                    file=rel, field="instrument")
+            for k, iid in enumerate(spec.instrument):
+                if iid not in self.statutes.instruments:
+                    where = "instrument" if len(spec.instrument) == 1 else f"instrument.{k}"
+                    raise RuleFileError(f"instrument {iid!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
+                                        f"以它为 id 的法规文件 / no statute file has this id", file=rel, field=where,
+                                        suggestion=closest(iid, self.statutes.instruments))
         with each:
             if spec.calendar not in self.calendars:
                 raise RuleFileError(f"日历 {spec.calendar!r} 不存在", file=rel, field="calendar",

@@ -402,7 +402,9 @@ class PackFile(_Strict):
     title_en: str | None = None
     region: Region
     calendar: str
-    instrument: str                         # statute id of the bundled local text
+    #: statute id(s) of the pack's own text, in its ``statutes/``: one id, or a list when the text is several
+    #: documents (勺米镇: twelve 制度, each an instrument with its own article numbers)
+    instrument: Refs
     regime: str                             # the national regime the text was written under
     in_force: InForce
     parameters: tuple[PackParameter, ...] = ()
