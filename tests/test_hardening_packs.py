@@ -477,13 +477,10 @@ def test_a_statute_that_is_not_a_regular_file_is_refused_without_hanging(tmp_pat
 # ---------------------------------------------------------------- every engine pickles (issue 8.7, 5)
 
 def _inputs():
-    """Every input of the named cases (tests/cases/*.yaml): requests, documents, messages."""
-    import yaml
-    out = []
-    for f in sorted((Path(__file__).parent / "cases").glob("*.yaml")):
-        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
-            out.append((case.get("command", "decide"), case["input"]))
-    return out
+    """Every input of the named cases (tests/cases/*.yaml and the bundled packs' cases.yaml): requests,
+    documents, messages."""
+    from conftest import named_cases
+    return [(case.get("command", "decide"), case["input"]) for _, case in named_cases()]
 
 
 def _answers(engine, inputs, explain=False):
