@@ -340,6 +340,7 @@ class PackParameter(_Strict):
     national: Refs = ()          # the national provision(s) compared with
     applies_when: dict[str, Any] | None = None   # classify periods: the documents it concerns
     note: str | None = None
+    note_en: str | None = None                   # the note in English, for the pack's page (``zwgk doc``)
 
 
 class PackRule(RuleSpec):
@@ -347,6 +348,7 @@ class PackRule(RuleSpec):
     ``ogi-2019.exemption``). It may be an exception to a national rule, by id."""
 
     table: str
+    note_en: str | None = None
 
 
 class Provision(_Strict):
@@ -360,6 +362,7 @@ class Provision(_Strict):
     national: Refs = ()
     summary: str
     note: str | None = None
+    note_en: str | None = None
 
 
 #: a number of days in a pack: an integer as written (not ``true``, not ``"3"``), 1 to MAX_PERIOD_DAYS
@@ -381,6 +384,7 @@ class InteractionKind(_Strict):
     route: Refs = ()
     basis: Refs
     note: str | None = None
+    note_en: str | None = None
 
 
 class Interaction(_Strict):
@@ -389,11 +393,28 @@ class Interaction(_Strict):
     counted_from: Literal["received"] = "received"
     kinds: tuple[InteractionKind, ...]
     note: str | None = None
+    note_en: str | None = None
 
 
 class Region(_Strict):
     name: str
     code: str
+
+
+class NotExpressed(_Strict):
+    """A part of the local text the pack could not express, and why (a row of the pack's page)."""
+
+    seed: str
+    reason: str
+
+
+class PackDoc(_Strict):
+    """Prose for the pack's page (``README.md`` in its folder, written by ``zwgk doc``): what the pack
+    changes (Markdown), and what could not be expressed. Everything else on the page comes from the
+    pack's fields and texts."""
+
+    changes: str | None = None
+    not_expressed: tuple[NotExpressed, ...] = ()
 
 
 class PackFile(_Strict):
@@ -412,3 +433,4 @@ class PackFile(_Strict):
     provisions: tuple[Provision, ...] = ()
     sequences: dict[str, tuple[str, ...]] = {}   # collect tables: the full order of values in this pack
     interaction: Interaction | None = None       # 政民互动 routing (勺米镇)
+    doc: PackDoc | None = None                   # prose of the pack's page (``zwgk doc``)

@@ -121,7 +121,9 @@ class Statutes:
                     paras[n] = (p.text, items)
                 arts[a.article] = {"paragraphs": paras, "label": a.label,
                                    "verbatim": doc.verbatim if a.verbatim is None else a.verbatim}
-            self._inst[iid] = {"title": doc.title, "articles": arts, "file": rel, "in_force": doc.in_force}
+            self._inst[iid] = {"title": doc.title, "articles": arts, "file": rel, "in_force": doc.in_force,
+                               "path": path, "source": doc.source, "promulgation": doc.promulgation,
+                               "verbatim": doc.verbatim}
 
     @property
     def instruments(self) -> tuple[str, ...]:
@@ -129,6 +131,12 @@ class Statutes:
 
     def title(self, instrument: str) -> str:
         return self._inst[instrument]["title"]
+
+    def about(self, instrument: str) -> dict:
+        """What its file says of an instrument: ``title``, ``path`` (of the file), ``source``,
+        ``promulgation``, ``verbatim`` (the file's default) and ``in_force``."""
+        inst = self._inst[instrument]
+        return {k: inst[k] for k in ("title", "path", "source", "promulgation", "verbatim", "in_force")}
 
     def resolve(self, ref: str, *, file: str | None = None, rule_id: str | None = None,
                 field: str = "basis") -> Citation:
