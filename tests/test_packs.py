@@ -203,6 +203,17 @@ def test_a_page_shows_the_packs_prose_and_texts(rb):
     assert "**主动公开制度 第四条**（`cn-nx-zhongwei-sfj:4`）" in render_pack_doc(rb, "cn-nx-zhongwei-sfj")
 
 
+def test_a_page_shows_dated_message_periods(tmp_path):
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    pack = root / "packs" / "cn-gz-shaomi" / "pack.yaml"
+    text = pack.read_text(encoding="utf-8")
+    assert text.count("      due_days: 3\n") == 1
+    pack.write_text(text.replace("      due_days: 3\n", "      due_days: {2019-05-15: 3, 2027-01-01: 2}\n"), encoding="utf-8")
+    page = render_pack_doc(zwgk_rules.Rulebook(root), "cn-gz-shaomi")
+    assert "| `policy_question`<br>政策咨询类信件 | due：2019-05-15起 3个工作日；2027-01-01起 2个工作日 | 科宣中心 |" in page
+
+
 def _zwgk(*args, cwd=ROOT):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run([sys.executable, "-m", "zwgk_rules", *args], capture_output=True, text=True, env=env,

@@ -46,6 +46,13 @@ def _flow(v) -> str:
     return str(v)
 
 
+def _days(v) -> str:
+    """A message period: ``3个工作日``, or dated values ``2019-05-15起 5个工作日；2027-01-01起 3个工作日``."""
+    if isinstance(v, dict):
+        return "；".join(f"{day.isoformat()}起 {n}个工作日" for day, n in sorted(v.items()))
+    return f"{v}个工作日"
+
+
 def _codes(keys) -> str:
     return "、".join(f"`{k}`" for k in keys) if keys else "—"
 
@@ -245,7 +252,10 @@ class _Page:
         out += ["| 类别 / kind | 期限 / period | 办理部门 / office | 路线 / route | 依据 / basis | 说明 / note |",
                 "|---|---|---|---|---|---|"]
         for k in it.kinds:
-            if k.min_days is not None:
+            if any(isinstance(v, dict) for v in (k.due_days, k.min_days, k.extended_days)):
+                period = "<br>".join(f"{name}：{_days(v)}" for name, v in (
+                    ("due", k.due_days), ("earliest", k.min_days), ("extended_due", k.extended_days)) if v is not None)
+            elif k.min_days is not None:
                 period = f"{k.min_days}—{k.due_days}个工作日（due {k.due_days}，earliest {k.min_days}）"
             elif k.extended_days is not None:
                 period = f"{k.due_days}个工作日；或 {k.extended_days}个工作日（extended_due）"
