@@ -620,7 +620,11 @@ BROKEN_PACKS = [
     ("calendar_unknown", _sub("calendar: cn", "calendar: cn-zz"), "pack.yaml", "calendar"),
     ("regime_unknown", _sub("regime: ogi-2019", "regime: ogi-2030"), "pack.yaml", "regime"),
     ("instrument_unknown", _sub("instrument: cn-xx-shili-sfj", "instrument: cn-xx-nope"), "pack.yaml", "instrument"),
-    ("instrument_a_list", _sub("instrument: cn-xx-shili-sfj", "instrument: [a]"), "pack.yaml", "instrument"),
+    # a list of texts is allowed (勺米镇's twelve documents), each must be one of the pack's statute files
+    ("instrument_a_list_with_an_unknown_id", _sub("instrument: cn-xx-shili-sfj", "instrument: [cn-xx-shili-sfj, a]"),
+     "pack.yaml", "instrument.1"),
+    ("instrument_an_empty_list", _sub("instrument: cn-xx-shili-sfj", "instrument: []"), "pack.yaml", "instrument"),
+    ("instrument_a_mapping", _sub("instrument: cn-xx-shili-sfj", "instrument: {a: 1}"), "pack.yaml", "instrument"),
     ("in_force_a_string", _sub("in_force: {from: 2024-01-01}", "in_force: 2024"), "pack.yaml", "in_force"),
     ("in_force_ends_before_it_starts", _sub("in_force: {from: 2024-01-01}", "in_force: {from: 2024-01-01, to: 2023-01-01}"),
      "pack.yaml", "in_force"),

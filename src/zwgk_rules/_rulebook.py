@@ -133,7 +133,8 @@ class Rulebook:
 
     def __init__(self, root: Path | None = None, *, packs=()) -> None:
         """Load the bundled rules (or those under ``root``), plus any extra pack folders given in
-        ``packs``: each holds a ``pack.yaml`` and, in ``statutes/``, the text of its own instrument."""
+        ``packs``. A pack folder, bundled (``rules/packs/<id>/``) or given, holds a ``pack.yaml`` and, in
+        ``statutes/``, the text of its own instrument(s); both kinds are opened by the same code."""
         root = Path(root) if root is not None else rules_root()
         self.root = root
         self.statutes = Statutes(root / "statutes")
@@ -191,8 +192,8 @@ class Rulebook:
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
         # One pack = one folder, bundled (rules/packs/<id>/) or given: the same layout, read the same way
         folders = bundled_pack_folders(root) + [Path(f) for f in packs]
-        opened = [(folder, *_open_pack_folder(folder, self.statutes)) for folder in folders]
-        for folder, path, real in opened:
+        opened = [_open_pack_folder(folder, self.statutes) for folder in folders]   # every text before any pack
+        for path, real in opened:
             pk = self._load_pack(path, real)
             if pk.id in self.packs:
                 raise RuleFileError(f"规则包 {pk.id!r} 重复", file=relative(path), field="pack")

@@ -2,7 +2,8 @@
 
 A citation string is ``<instrument>:<article>[:p<paragraph>][:i<item>]``, e.g. ``ogi-2019:36:i3``
 (第三十六条第（三）项), ``ogi-2019:33:p2`` (第三十三条第二款). Every citation in a rule file must
-resolve to text bundled under ``rules/statutes/`` when the rules load.
+resolve to text bundled under ``rules/statutes/`` (what the national rules cite) or in a pack's own
+``statutes/`` folder when the rules load.
 """
 from __future__ import annotations
 
