@@ -72,11 +72,8 @@ def test_every_document_gets_one_attribute_and_a_review(pack, doc):
 
 
 def test_every_pack_rule_is_exercised_by_a_case():
-    import yaml
-    from pathlib import Path
-    cases = []
-    for f in (Path(__file__).parent / "cases").glob("*.yaml"):
-        cases += yaml.safe_load(f.read_text(encoding="utf-8"))
+    from conftest import named_cases
+    cases = [case for _, case in named_cases()]
     seen = set()
     from test_cases import answer
     for c in cases:

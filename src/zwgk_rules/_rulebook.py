@@ -133,6 +133,8 @@ class Pack:
     calendar: str
     spec: object          # PackFile, or None for the national rules alone
     file: str | None
+    #: the pack's folder (``pack.yaml``, ``statutes/``, ``cases.yaml``, ``README.md``), bundled or not
+    folder: Path | None = None
 
 
 class Rulebook:
@@ -140,7 +142,8 @@ class Rulebook:
 
     def __init__(self, root: Path | None = None, *, packs=()) -> None:
         """Load the bundled rules (or those under ``root``), plus any extra pack folders given in
-        ``packs``: each holds a ``pack.yaml`` and, in ``statutes/``, the text of its own instrument."""
+        ``packs``. A pack folder, bundled (``rules/packs/<id>/``) or given, holds a ``pack.yaml`` and, in
+        ``statutes/``, the text of its own instrument(s); both kinds are opened by the same code."""
         root = Path(root) if root is not None else rules_root()
         self.root = root
         self.statutes = Statutes(root / "statutes")
@@ -196,25 +199,11 @@ class Rulebook:
                     self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
         self._jurisdictions: dict = {}
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
-        pack_files = sorted((root / "packs").glob("*/pack.yaml"))
-        real_paths = {}
-        for folder in packs:
-            # nothing outside the pack folder is read: pack.yaml and statutes/ may not lead out of it
-            folder = Path(folder)
-            path = folder / "pack.yaml"
-            if not path.is_file():
-                raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
-                                    field="pack")
-            real_paths[path] = contained(path, folder)
-            texts = folder / "statutes"
-            if texts.is_dir():
-                self.statutes.add_folder(texts, within=folder)
-            elif texts.exists():
-                raise RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
-                                    file=str(texts), field="file")
-            pack_files.append(path)
-        for path in pack_files:
-            pk = self._load_pack(path, real_paths.get(path, path))
+        # One pack = one folder, bundled (rules/packs/<id>/) or given: the same layout, read the same way
+        folders = bundled_pack_folders(root) + [Path(f) for f in packs]
+        opened = [_open_pack_folder(folder, self.statutes) for folder in folders]   # every text before any pack
+        for path, real in opened:
+            pk = self._load_pack(path, real)
             if pk.id in self.packs:
                 raise RuleFileError(f"规则包 {pk.id!r} 重复", file=relative(path), field="pack")
             self.packs[pk.id] = pk
@@ -435,9 +424,15 @@ class Rulebook:
             if spec.pack != path.parent.name:
                 raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
         with each:
-            if spec.instrument not in self.statutes.instruments:
-                raise RuleFileError(f"instrument {spec.instrument!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
-                                    f"以它为 id 的法规文件 / no statute file has this id", file=rel, field="instrument")
+            if not spec.instrument:
+                raise RuleFileError("instrument 不能为空：写明本机关制度原文的法规编号 / name the pack's own text",
+                                    file=rel, field="instrument")
+            for k, iid in enumerate(spec.instrument):
+                if iid not in self.statutes.instruments:
+                    where = "instrument" if len(spec.instrument) == 1 else f"instrument.{k}"
+                    raise RuleFileError(f"instrument {iid!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
+                                        f"以它为 id 的法规文件 / no statute file has this id", file=rel, field=where,
+                                        suggestion=closest(iid, self.statutes.instruments))
         with each:
             if spec.calendar not in self.calendars:
                 raise RuleFileError(f"日历 {spec.calendar!r} 不存在", file=rel, field="calendar",
@@ -508,7 +503,7 @@ class Rulebook:
                                                 file=rel, rule_id=kd.kind, field=f"interaction.kinds.{fname}")
         if every is not None and len(every) > before:
             return None
-        return Pack(spec.pack, spec.title, spec.calendar, spec, rel)
+        return Pack(spec.pack, spec.title, spec.calendar, spec, rel, path.parent)
 
     def pack_problems(self, folder) -> list[RuleFileError]:
         """Every problem of the pack in ``folder`` that can be found, checked against these rules (which are
@@ -516,21 +511,11 @@ class Rulebook:
         and compiles."""
         import copy
         folder = Path(folder)
-        path = folder / "pack.yaml"
         problems: list[RuleFileError] = []
         saved, self.statutes = self.statutes, copy.deepcopy(self.statutes)
         try:
             try:
-                if not path.is_file():
-                    raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
-                                        field="pack")
-                real = contained(path, folder)
-                texts = folder / "statutes"
-                if texts.is_dir():
-                    self.statutes.add_folder(texts, within=folder)
-                elif texts.exists():
-                    problems.append(RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
-                                                  file=str(texts), field="file"))
+                path, real = _open_pack_folder(folder, self.statutes, problems)
                 pack = self._load_pack(path, real, every=problems)
                 if pack is not None:
                     compile_jurisdiction(self, pack)        # the tables: the first problem there, if any
@@ -566,6 +551,36 @@ class Rulebook:
             yield r, r.request_table
             for t in r.item_tables:
                 yield r, t
+
+
+def bundled_pack_folders(root: Path | None = None) -> list[Path]:
+    """The folders of the bundled packs, ``rules/packs/<id>/``, in name order."""
+    packs = (Path(root) if root is not None else rules_root()) / "packs"
+    if not packs.is_dir():
+        return []
+    return sorted(p for p in packs.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _open_pack_folder(folder: Path, statutes: Statutes, problems: list | None = None) -> tuple[Path, Path]:
+    """``(pack.yaml, its resolved path)`` of the pack in ``folder``, after bundling the texts in its
+    ``statutes/`` folder into ``statutes``. The same for a bundled pack and a pack folder given by the
+    caller: nothing outside the folder is read (``pack.yaml`` and ``statutes/`` may not lead out of it).
+    A ``statutes`` that is not a folder is raised, or appended to ``problems`` when given."""
+    path = folder / "pack.yaml"
+    if not path.is_file():
+        raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
+                            field="pack")
+    real = contained(path, folder)
+    texts = folder / "statutes"
+    if texts.is_dir():
+        statutes.add_folder(texts, within=folder)
+    elif texts.exists():
+        exc = RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
+                            file=str(texts), field="file")
+        if problems is None:
+            raise exc
+        problems.append(exc)
+    return path, real
 
 
 @functools.lru_cache(maxsize=1)

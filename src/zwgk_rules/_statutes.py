@@ -2,7 +2,8 @@
 
 A citation string is ``<instrument>:<article>[:p<paragraph>][:i<item>]``, e.g. ``ogi-2019:36:i3``
 (第三十六条第（三）项), ``ogi-2019:33:p2`` (第三十三条第二款). Every citation in a rule file must
-resolve to text bundled under ``rules/statutes/`` when the rules load.
+resolve to text bundled under ``rules/statutes/`` (what the national rules cite) or in a pack's own
+``statutes/`` folder when the rules load.
 """
 from __future__ import annotations
 
@@ -124,7 +125,9 @@ class Statutes:
                     para_verbatim[n] = art_verbatim if p.verbatim is None else p.verbatim
                 arts[a.article] = {"paragraphs": paras, "label": a.label, "para_verbatim": para_verbatim,
                                    "verbatim": all(para_verbatim.values())}
-            self._inst[iid] = {"title": doc.title, "articles": arts, "file": rel, "in_force": doc.in_force}
+            self._inst[iid] = {"title": doc.title, "articles": arts, "file": rel, "in_force": doc.in_force,
+                               "path": path, "source": doc.source, "promulgation": doc.promulgation,
+                               "verbatim": doc.verbatim}
 
     @property
     def instruments(self) -> tuple[str, ...]:
@@ -136,6 +139,12 @@ class Statutes:
     def in_force(self, instrument: str):
         """The instrument's ``in_force`` (``InForce``), or None where its file gives none."""
         return self._inst[instrument]["in_force"]
+
+    def about(self, instrument: str) -> dict:
+        """What its file says of an instrument: ``title``, ``path`` (of the file), ``source``,
+        ``promulgation``, ``verbatim`` (the file's default) and ``in_force``."""
+        inst = self._inst[instrument]
+        return {k: inst[k] for k in ("title", "path", "source", "promulgation", "verbatim", "in_force")}
 
     def resolve(self, ref: str, *, file: str | None = None, rule_id: str | None = None,
                 field: str = "basis") -> Citation:

@@ -5,7 +5,9 @@
 * the ``assert_*`` functions below — invariants every decision must satisfy, whatever the pack
   (plain functions raising ``AssertionError`` with a message; usable with or without hypothesis);
 * :mod:`zwgk_rules.testing.plugin` — pytest fixtures ``zwgk_rulebook`` and ``zwgk_engine``
-  (loaded automatically through the package's ``pytest11`` entry point).
+  (loaded automatically through the package's ``pytest11`` entry point);
+* :mod:`zwgk_rules.testing.cases` — a pack folder's literal cases (``cases.yaml``): ``load_cases`` and
+  ``run_case`` (no hypothesis needed).
 
 See ``docs/testing.md`` ("Testing your regulations / 测试本机关的规定").
 
