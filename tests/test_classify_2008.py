@@ -127,13 +127,20 @@ def test_the_reason_basis_follows_formed_on(rb):
 
 
 def test_a_pack_rule_excepting_a_2019_rule_starts_with_it(rb):
-    """横县 (in force 2012-11-20) replaces 2019 review rules: its rules apply from 2019-05-15, as those do; a
-    rule without exception_to starts on the pack's own day (中卫 2019-08-27)."""
+    """横县 (in force 2012-11-20) replaces 2019 review rules: those rules apply from 2019-05-15, as the 2019 rules
+    do; its rules replacing 2008 rules apply from the pack's day to 2019-05-14; a rule without exception_to
+    starts on the pack's own day (中卫 2019-08-27)."""
     def spans(pack, table):
         t = next(t for t in rb.jurisdiction(pack).classify_tables if t.name == table)
         return {r.id: s for r, s in zip(t.rules, t.spans) if r.file.endswith("pack.yaml")}
     hx = spans("cn-gx-hengxian-sfj", "review")
-    assert hx and all(s == (D("2019-05-15"), None) for s in hx.values()), hx
+    assert {k: v for k, v in hx.items() if not k.endswith(".ogi2008")} == {
+        "hx.review.office": (D("2019-05-15"), None), "hx.review.bureau": (D("2019-05-15"), None),
+        "hx.review.refer": (D("2019-05-15"), None)}
+    assert {k: v for k, v in hx.items() if k.endswith(".ogi2008")} == {
+        "hx.review.office.ogi2008": (D("2012-11-20"), D("2019-05-14")),
+        "hx.review.bureau.ogi2008": (D("2012-11-20"), D("2019-05-14")),
+        "hx.review.refer.ogi2008": (D("2012-11-20"), D("2019-05-14"))}
     zw = spans("cn-nx-zhongwei-sfj", "review")
     assert zw["zw.review.initial"] == (D("2019-08-27"), None)
 

@@ -43,4 +43,4 @@ def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path, built_wheel):
                             "cs = pack_cases()\n"
                             "print(len(cs), sum(bool(run_case(c)) for _, c in cs))"],
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
-    assert cases.stdout.split() == ["25", "0"], cases.stdout + cases.stderr
+    assert cases.stdout.split() == ["27", "0"], cases.stdout + cases.stderr
