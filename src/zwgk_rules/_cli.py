@@ -622,7 +622,10 @@ def _auto_jobs(path: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ._version import __version__
     ap = argparse.ArgumentParser(prog="zwgk", description="政府信息公开规则引擎 / OGI rules engine")
+    ap.add_argument("--version", action="version", version=f"zwgk-rules {__version__}",
+                    help="打印版本号并退出 / print the version and exit")
     sub = ap.add_subparsers(dest="command")
     d = sub.add_parser("decide", help="依申请公开申请 → 处理决定 (JSON / JSONL / - for stdin)")
     d.add_argument("file")
