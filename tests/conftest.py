@@ -29,7 +29,7 @@ def need(module: str, extra: str) -> None:
            f"(the {extra} extra): pip install -e '.[test,dev]'")
     if os.environ.get("CI"):
         pytest.fail(msg + "; CI must have it (scripts/install.sh)")
-    pytest.skip(msg)
+    pytest.skip(msg, allow_module_level=True)
 
 
 @pytest.fixture(scope="session")

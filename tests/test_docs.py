@@ -104,7 +104,7 @@ def test_the_pages_have_snippets_to_run():
             } <= names
     commands = {p.values[2] for p in shell_commands()}
     assert {"zwgk decide request.json", "zwgk decide - < requests.jsonl", "zwgk classify documents.jsonl",
-            "zwgk interact messages.jsonl", "zwgk schema decide", "zwgk --version"} <= commands
+            "zwgk interact messages.jsonl", "zwgk schema decide input", "zwgk --version"} <= commands
     # synopsis lines are recognised as such
     assert not SYNOPSIS.search("zwgk decide request.json --explain")
     assert SYNOPSIS.search("zwgk decide   FILE|-   [--explain]") and SYNOPSIS.search("python -m zwgk_rules decide …")

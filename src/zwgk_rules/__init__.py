@@ -25,6 +25,7 @@ _WHERE = {
     "Submission": "_models", "ThirdParty": "_models",
     "Document": "_models", "Forwarded": "_models", "Classification": "_models", "ReviewStep": "_models",
     "Period": "_models", "Message": "_models", "MessageRouting": "_models",
+    "json_schema": "_contract_schema",
 }
 
 
@@ -74,4 +75,5 @@ __all__ = [
     "UnsupportedInputError",
     "ZwgkError",
     "__version__",
+    "json_schema",
 ]

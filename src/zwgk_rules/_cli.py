@@ -27,8 +27,7 @@ from pydantic import ValidationError
 
 from ._encode import has_separator, one_line
 from ._errors import InputError, ZwgkError
-from ._models import (Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
-                      MessageRouting)
+from ._models import DisclosureRequest, Document, Message
 
 
 def _iso(o):
@@ -648,8 +647,12 @@ def main(argv: list[str] | None = None) -> int:
     x.add_argument("ref", help="条文（如 ogi-2019:15、ogi-2019:33:p2）或规则编号（如 ogi2019.art15.consent）")
     x.add_argument("packs", nargs="*", help="另外载入的本机关规则包目录 / extra pack folders")
     x.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable")
-    s = sub.add_parser("schema", help="打印输入、输出模型的 JSON Schema / print JSON Schema")
+    s = sub.add_parser("schema", help="打印输入、输出的 JSON Schema（draft 2020-12）/ print the JSON Schemas",
+                       description="zwgk schema decide input：decide 一个输入的 Schema；output：一个答复；error：错误行；"
+                                   "省略时打印三者的合集（docs/cli.md）/ one standalone schema per part; without a part, "
+                                   "the bundle of the three")
     s.add_argument("which", choices=["decide", "classify", "interact"])
+    s.add_argument("part", nargs="?", choices=["input", "output", "error"])
     args = ap.parse_args(argv)
     if args.command is None:
         ap.print_help(sys.stderr)
@@ -665,10 +668,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(json.dumps(info, ensure_ascii=False, indent=1) + "\n" if args.json else render(info))
             return 0
         if args.command == "schema":
-            pair = {"decide": (DisclosureRequest, Decision), "classify": (Document, Classification),
-                    "interact": (Message, MessageRouting)}[args.which]
-            schema = {"input": pair[0].model_json_schema(), "output": pair[1].model_json_schema(),
-                      "error": ErrorLine.model_json_schema()}
+            from ._contract_schema import json_schema
+            schema = json_schema(args.which, args.part)
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)

@@ -21,6 +21,11 @@ DEFAULT_NATURE = NATURE_WITH_ITEMS
 DEFAULT_APPLICANT_KIND = APPLICANT_KINDS[0]   # natural_person
 #: the disclosure attributes of a document (公开属性): the outputs of rules/national/classify/attribute.yaml
 ATTRIBUTES = ("proactive", "on_request", "not_public")
+#: why a day of a deadline counts or not, in ``--explain`` (``DeadlineStep.reason``): the calendar's kinds of day
+#: (``_calendar``), then the deadline's own (``_deadline``): before the period, its first day, a consultation
+#: day not counted, the receipt day
+EXPLAIN_REASONS = ("workday", "weekend", "holiday", "makeup_workday", "regional_holiday", "regional_makeup_workday",
+                   "before_period", "period_start", "consultation", "receipt_day")
 
 
 @dataclass(frozen=True, slots=True)
