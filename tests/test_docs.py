@@ -94,13 +94,15 @@ def reader_folder(tmp_path, monkeypatch):
     shutil.copytree(ex / "packs" / "cn-xx-shili-sfj", tmp_path / "packs" / "cn-xx-shili-sfj")
     (tmp_path / "docs").mkdir()
     monkeypatch.chdir(tmp_path)
+    # a snippet's own subprocesses (python -m zwgk_rules) run this checkout, wherever the folder is
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
     return tmp_path
 
 
 def test_the_pages_have_snippets_to_run():
     """The collection below finds what it should (a broken fence pattern would silently test nothing)."""
     names = {p.relative_to(ROOT).as_posix() for p in python_pages()}
-    assert {"README.md", "docs/index.md", "docs/classify.md", "docs/testing.md", "docs/authoring-packs.md",
+    assert {"README.md", "docs/index.md", "docs/classify.md", "docs/testing.md", "docs/authoring-packs.md", "docs/cli.md",
             } <= names
     commands = {p.values[2] for p in shell_commands()}
     assert {"zwgk decide request.json", "zwgk decide - < requests.jsonl", "zwgk classify documents.jsonl",
@@ -147,7 +149,7 @@ def test_python_snippets_run(page, reader_folder):
 
 @pytest.mark.parametrize("block,line,cmd,status", shell_commands())
 def test_shell_commands_run(block, line, cmd, status, reader_folder):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    env = dict(os.environ)          # PYTHONPATH set by reader_folder
     script = f'zwgk() {{ "{sys.executable}" -m zwgk_rules "$@"; }}\n' + cmd.replace(
         "python -m zwgk_rules ", f'"{sys.executable}" -m zwgk_rules ', 1)
     r = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=300, env=env,
