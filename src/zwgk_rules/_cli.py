@@ -651,8 +651,9 @@ def main(argv: list[str] | None = None) -> int:
                        description="zwgk schema decide input：decide 一个输入的 Schema；output：一个答复；error：错误行；"
                                    "省略时打印三者的合集（docs/cli.md）/ one standalone schema per part; without a part, "
                                    "the bundle of the three")
-    s.add_argument("which", choices=["decide", "classify", "interact"])
-    s.add_argument("part", nargs="?", choices=["input", "output", "error"])
+    from ._contract_schema import COMMANDS, PARTS          # every command with a schema (one entry each)
+    s.add_argument("which", choices=list(COMMANDS))
+    s.add_argument("part", nargs="?", choices=list(PARTS))
     args = ap.parse_args(argv)
     if args.command is None:
         ap.print_help(sys.stderr)
