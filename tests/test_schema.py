@@ -162,7 +162,8 @@ def test_the_enums_are_the_codes_of_the_rules(schemas):
         "in_person", "post", "ordinary_mail", "online", "fax"]
     cl = schemas["classify output"]
     assert cl["properties"]["attribute"]["enum"] == ["proactive", "on_request", "not_public"]
-    assert cl["properties"]["warnings"]["items"]["enum"] == ["mixed_content", "attribute_needs_determination"]
+    assert cl["properties"]["warnings"]["items"]["enum"] == ["mixed_content", "attribute_needs_determination",
+                                                             "category_not_in_regime"]
     assert cl["properties"]["doc_type"]["enum"][:3] == ["决议", "决定", "命令"]
     assert {"secrecy_review", "initial_review", "final_review", "refer_to_secrecy_authority"} <= set(
         cl["$defs"]["ReviewStep"]["properties"]["step"]["enum"])

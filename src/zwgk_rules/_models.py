@@ -174,8 +174,10 @@ class DisclosureRequest(_In):
     """依申请公开申请（decide 的输入）/ A disclosure request, as the contract's ``decide`` input."""
 
     id: Optional[CallerId] = Field(default=None, description="调用方的编号，原样返回 / caller's id, echoed back")
-    jurisdiction: Code = Field(default="cn", description="规则包：cn（只用国家规则）或地方规则包编号 / rule pack: cn (the "
-                                                 "national rules alone) or a local pack's id",
+    jurisdiction: Code = Field(default="cn", description="规则包：cn（只用国家规则）或地方规则包编号；省略时命令行按 cn，"
+                                                         "Engine 按其规则包 / rule pack: cn (the national rules alone) or "
+                                                         "a local pack's id; left out: cn on the command line, the "
+                                                         "engine's pack in Python",
                                json_schema_extra=codes("jurisdiction"))
     submission: Submission = Field(description="申请如何、何时提交（第三十一条）/ how and when it arrived (art. 31)")
     applicant: Applicant = Field(default=Applicant(), description="申请人 / the applicant")
@@ -356,7 +358,9 @@ class Document(_In):
     ``classify`` input."""
 
     id: Optional[CallerId] = Field(default=None, description="调用方的编号，原样返回 / caller's id, echoed back")
-    jurisdiction: Code = Field(default="cn", description="规则包：cn 或地方规则包编号 / rule pack: cn or a local pack's id",
+    jurisdiction: Code = Field(default="cn", description="规则包：cn 或地方规则包编号；省略时命令行按 cn，Engine 按其"
+                                                         "规则包 / rule pack: cn or a local pack's id; left out: cn on "
+                                                         "the command line, the engine's pack in Python",
                                json_schema_extra=codes("jurisdiction"))
     doc_type: Optional[DocType] = Field(default=None, description="文种；标题以文种结尾时可省略 / the document type; may be "
                                                           "left out when the title ends with it")
