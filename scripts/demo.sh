@@ -1,7 +1,7 @@
 #!/bin/sh
 # Sets up .venv (if needed; $ZWGK_VENV names another venv, as in scripts/install.sh), installs zwgk-rules
 # and decides the bundled example requests. Needs no C compiler: the package and its dependencies
-# (pydantic, PyYAML, python-dateutil) install from wheels; the durable extra is not installed here.
+# (pydantic, PyYAML) install from wheels; the durable extra is not installed here.
 set -eu
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}

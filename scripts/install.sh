@@ -1,7 +1,8 @@
 #!/bin/sh
-# 建立虚拟环境（如需要），以可编辑方式安装 zwgk-rules 及其测试依赖；能构建时也安装 durable-rules 第二后端。
+# 建立虚拟环境（如需要），以可编辑方式安装 zwgk-rules 及其测试依赖（test）与构建工具（dev，wheel 测试需要）；能构建时也安装 durable-rules 第二后端。
 # scripts/test.sh 调用它。
-# Sets up the venv (if needed) with the package and its test extra, and the durable-rules second backend
+# Sets up the venv (if needed) with the package, its test extra and the build tools (the dev extra, for the
+# tests that build and install the wheel), and the durable-rules second backend
 # where it can be built; called by scripts/test.sh. The venv is .venv at the repository root, or
 # $ZWGK_VENV (relative paths are taken from the repository root); the Python that creates it is $PYTHON
 # (default python3).
@@ -21,11 +22,11 @@ fi
 if ! "$VENV/bin/python" -c 'import sys; sys.exit(0 if sys.version_info < (3, 13) else 1)'; then
     echo "zwgk-rules: Python 3.13+ 上不安装 durable-rules 第二后端，其测试将被跳过。" >&2
     echo "zwgk-rules: the durable-rules second backend does not work on Python 3.13+; installing without it, its tests will be skipped." >&2
-    exec "$VENV/bin/python" -m pip install -q -e ".[test]"
+    exec "$VENV/bin/python" -m pip install -q -e ".[test,dev]"
 fi
 # the package and its tests first: a failure here (no network, say) is a real error
-"$VENV/bin/python" -m pip install -q -e ".[test]"
-if ! "$VENV/bin/python" -m pip install -q -e ".[test,durable]"; then
+"$VENV/bin/python" -m pip install -q -e ".[test,dev]"
+if ! "$VENV/bin/python" -m pip install -q -e ".[test,dev,durable]"; then
     cat >&2 <<'MSG'
 
 zwgk-rules: 无法构建 durable-rules 第二后端（它需要 C 编译器和 Python 头文件，见 docs/backends.md），

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Sets up .venv (if needed) with the package, its test extra and the durable-rules extra
+# Sets up .venv (if needed) with the package, its test and dev extras and the durable-rules extra
 # (scripts/install.sh; $ZWGK_VENV names another venv), then runs the whole test suite. Used as-is by .ci/run.
 set -eu
 cd "$(dirname "$0")/.."

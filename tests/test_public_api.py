@@ -4,7 +4,7 @@ PINNED = [
     "Applicant", "Classification", "Document", "Forwarded", "Message", "MessageRouting", "Period", "ReviewStep", "CalendarError", "CitationError", "CitationOut", "Consultation", "Correction", "Deadline",
     "DeadlineStep", "Decision", "DisclosureRequest", "Engine", "Excessive", "Extension", "InputError", "Item",
     "ItemDecision", "RuleConflictError", "RuleFileError", "Rulebook", "Submission", "ThirdParty",
-    "UnsupportedInputError", "ZwgkError", "__version__",
+    "UnsupportedInputError", "ZwgkError", "__version__", "json_schema",
 ]
 
 

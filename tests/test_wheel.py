@@ -1,17 +1,26 @@
-"""The built wheel carries rules/ and decides a request from outside the repository."""
+"""The built wheel carries rules/ and py.typed, declares only what the package imports, and decides a
+request from outside the repository; mypy checks an integrator's script against it."""
 import json
 import os
+import shutil
 import subprocess
+import sys
 import venv
+import zipfile
+from pathlib import Path
 
 import pytest
+
+from conftest import need
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
 def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path, built_wheel):
     wheel = built_wheel
-    import zipfile
     names = zipfile.ZipFile(wheel).namelist()
+    assert "zwgk_rules/py.typed" in names
     assert "zwgk_rules/rules/national/ogi-2019/exemption.yaml" in names
     assert "zwgk_rules/rules/statutes/ogi-2019.yaml" in names
     assert "zwgk_rules/rules/calendars/cn/2026.yaml" in names
@@ -44,3 +53,29 @@ def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path, built_wheel):
                             "print(len(cs), sum(bool(run_case(c)) for _, c in cs))"],
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert cases.stdout.split() == ["27", "0"], cases.stdout + cases.stderr
+    version = subprocess.run([str(env_dir / "bin" / "zwgk"), "--version"], capture_output=True, text=True, env=env)
+    from zwgk_rules._version import __version__
+    assert version.returncode == 0 and version.stdout == f"zwgk-rules {__version__}\n"
+
+    # an integrator type-checks against the installed wheel: found through its py.typed (PEP 561)
+    need("mypy", "test")
+    shutil.copy(ROOT / "examples" / "integrator.py", tmp_path / "integrator.py")
+    env = {k: v for k, v in env.items() if k != "MYPYPATH"}
+    r = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--python-executable", str(py),
+                        "--cache-dir", str(tmp_path / "mypy-cache"), "integrator.py"],
+                       capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
+    assert r.returncode == 0 and r.stdout == "Success: no issues found in 1 source file\n", r.stdout + r.stderr
+    r = subprocess.run([str(py), "integrator.py"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert r.returncode == 0 and r.stdout.splitlines()[-1] == "22 disposition codes", r.stdout + r.stderr
+
+
+@pytest.mark.slow
+def test_the_wheel_declares_only_what_the_package_imports(built_wheel):
+    z = zipfile.ZipFile(built_wheel)
+    meta = z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    requires = [line.removeprefix("Requires-Dist: ") for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    assert [r for r in requires if "extra ==" not in r] == ["pydantic>=2.5", "pyyaml>=6.0"]
+    assert sorted(r for r in requires if "extra == 'dev'" in r) == ["build>=1.0; extra == 'dev'",
+                                                                   "hatchling>=1.18; extra == 'dev'"]
+    assert not any(r.startswith(("build", "hatchling")) and "extra == 'test'" in r for r in requires)
+    assert "python-dateutil" not in meta

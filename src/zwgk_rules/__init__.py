@@ -10,7 +10,26 @@ engine: a typed request in, a disposition, its legal basis and a working-day dea
     >>> d.disposition, d.deadline.due.isoformat()
     ('disclose', '2026-10-30')
 """
+from typing import TYPE_CHECKING
+
 from ._version import __version__
+
+if TYPE_CHECKING:
+    # what type checkers see (the package ships ``py.typed``): the public names themselves, so that mypy
+    # knows their types and reports a misspelt name; at run time they resolve lazily through __getattr__
+    from ._contract_schema import json_schema as json_schema
+    from ._engine import Engine as Engine
+    from ._errors import (CalendarError as CalendarError, CitationError as CitationError, InputError as InputError,
+                          RuleConflictError as RuleConflictError, RuleFileError as RuleFileError,
+                          UnsupportedInputError as UnsupportedInputError, ZwgkError as ZwgkError)
+    from ._models import (Applicant as Applicant, CitationOut as CitationOut, Classification as Classification,
+                          Consultation as Consultation, Correction as Correction, Deadline as Deadline,
+                          DeadlineStep as DeadlineStep, Decision as Decision, DisclosureRequest as DisclosureRequest,
+                          Document as Document, Excessive as Excessive, Extension as Extension, Forwarded as Forwarded,
+                          Item as Item, ItemDecision as ItemDecision, Message as Message,
+                          MessageRouting as MessageRouting, Period as Period, ReviewStep as ReviewStep,
+                          Submission as Submission, ThirdParty as ThirdParty)
+    from ._rulebook import Rulebook as Rulebook
 
 # Public names resolve on first use (PEP 562), so that ``import zwgk_rules`` stays cheap and loading
 # the rules does not also build the request and decision models.
@@ -25,20 +44,22 @@ _WHERE = {
     "Submission": "_models", "ThirdParty": "_models",
     "Document": "_models", "Forwarded": "_models", "Classification": "_models", "ReviewStep": "_models",
     "Period": "_models", "Message": "_models", "MessageRouting": "_models",
+    "json_schema": "_contract_schema",
 }
 
 
-def __getattr__(name):
-    mod = _WHERE.get(name)
-    if mod is None:
-        raise AttributeError(f"module 'zwgk_rules' has no attribute {name!r}")
-    import importlib
-    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:         # hidden from type checkers: to them every public name is imported above
+    def __getattr__(name):
+        mod = _WHERE.get(name)
+        if mod is None:
+            raise AttributeError(f"module 'zwgk_rules' has no attribute {name!r}")
+        import importlib
+        value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+        globals()[name] = value
+        return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_WHERE))
 
 
@@ -74,4 +95,5 @@ __all__ = [
     "UnsupportedInputError",
     "ZwgkError",
     "__version__",
+    "json_schema",
 ]

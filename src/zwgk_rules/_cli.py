@@ -27,8 +27,7 @@ from pydantic import ValidationError
 
 from ._encode import has_separator, one_line
 from ._errors import InputError, ZwgkError
-from ._models import (Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
-                      MessageRouting)
+from ._models import DisclosureRequest, Document, Message
 
 
 def _iso(o):
@@ -622,7 +621,10 @@ def _auto_jobs(path: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ._version import __version__
     ap = argparse.ArgumentParser(prog="zwgk", description="政府信息公开规则引擎 / OGI rules engine")
+    ap.add_argument("--version", action="version", version=f"zwgk-rules {__version__}",
+                    help="打印版本号并退出 / print the version and exit")
     sub = ap.add_subparsers(dest="command")
     d = sub.add_parser("decide", help="依申请公开申请 → 处理决定 (JSON / JSONL / - for stdin)")
     d.add_argument("file")
@@ -648,8 +650,13 @@ def main(argv: list[str] | None = None) -> int:
     g = sub.add_parser("doc", help="写出规则包目录中的说明页 README.md（由 pack.yaml 与 statutes/ 生成）/ write a pack's page")
     g.add_argument("packs", nargs="*", help="规则包目录（可多个）；省略则为全部随库规则包 / pack folders (default: the bundled ones)")
     g.add_argument("--check", action="store_true", help="只检查页面是否最新，不写入 / only check that the pages are current")
-    s = sub.add_parser("schema", help="打印输入、输出模型的 JSON Schema / print JSON Schema")
-    s.add_argument("which", choices=["decide", "classify", "interact"])
+    s = sub.add_parser("schema", help="打印输入、输出的 JSON Schema（draft 2020-12）/ print the JSON Schemas",
+                       description="zwgk schema decide input：decide 一个输入的 Schema；output：一个答复；error：错误行；"
+                                   "省略时打印三者的合集（docs/cli.md）/ one standalone schema per part; without a part, "
+                                   "the bundle of the three")
+    from ._contract_schema import COMMANDS, PARTS          # every command with a schema (one entry each)
+    s.add_argument("which", choices=list(COMMANDS))
+    s.add_argument("part", nargs="?", choices=list(PARTS))
     args = ap.parse_args(argv)
     if args.command is None:
         ap.print_help(sys.stderr)
@@ -668,10 +675,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(json.dumps(info, ensure_ascii=False, indent=1) + "\n" if args.json else render(info))
             return 0
         if args.command == "schema":
-            pair = {"decide": (DisclosureRequest, Decision), "classify": (Document, Classification),
-                    "interact": (Message, MessageRouting)}[args.which]
-            schema = {"input": pair[0].model_json_schema(), "output": pair[1].model_json_schema(),
-                      "error": ErrorLine.model_json_schema()}
+            from ._contract_schema import json_schema
+            schema = json_schema(args.which, args.part)
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)

@@ -7,20 +7,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Literal, get_args
 
-CATEGORIES = ("state_secret", "prohibited_by_law", "endangers_security", "trade_secret",
-              "personal_privacy", "internal_affairs", "process_information", "enforcement_file")
-NATURES = ("information", "petition", "publication", "reconfirm")
-CHANNELS = ("in_person", "post", "ordinary_mail", "online", "fax")
-APPLICANT_KINDS = ("natural_person", "enterprise", "research_institution", "nonprofit",
-                   "legal_service", "other_org")
+# Each vocabulary is written once, as the Literal type that the models use (and that type checkers see,
+# through the package's py.typed); the tuple of its values is read from it.
+Category = Literal["state_secret", "prohibited_by_law", "endangers_security", "trade_secret",
+                   "personal_privacy", "internal_affairs", "process_information", "enforcement_file"]
+Nature = Literal["information", "petition", "publication", "reconfirm"]
+Channel = Literal["in_person", "post", "ordinary_mail", "online", "fax"]
+ApplicantKind = Literal["natural_person", "enterprise", "research_institution", "nonprofit",
+                        "legal_service", "other_org"]
+#: the disclosure attributes of a document (公开属性): the outputs of rules/national/classify/attribute.yaml
+Attribute = Literal["proactive", "on_request", "not_public"]
+
+CATEGORIES: tuple[str, ...] = get_args(Category)
+NATURES: tuple[str, ...] = get_args(Nature)
+CHANNELS: tuple[str, ...] = get_args(Channel)
+APPLICANT_KINDS: tuple[str, ...] = get_args(ApplicantKind)
 #: the nature of an ordinary request, which names at least one item (contract)
 NATURE_WITH_ITEMS = "information"
 #: what a request is when it does not say (contract defaults)
 DEFAULT_NATURE = NATURE_WITH_ITEMS
 DEFAULT_APPLICANT_KIND = APPLICANT_KINDS[0]   # natural_person
-#: the disclosure attributes of a document (公开属性): the outputs of rules/national/classify/attribute.yaml
-ATTRIBUTES = ("proactive", "on_request", "not_public")
+ATTRIBUTES: tuple[str, ...] = get_args(Attribute)
+#: why a day of a deadline counts or not, in ``--explain`` (``DeadlineStep.reason``): the calendar's kinds of day
+#: (``_calendar``), then the deadline's own (``_deadline``): before the period, its first day, a consultation
+#: day not counted, the receipt day
+EXPLAIN_REASONS = ("workday", "weekend", "holiday", "makeup_workday", "regional_holiday", "regional_makeup_workday",
+                   "before_period", "period_start", "consultation", "receipt_day")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +72,13 @@ REQUEST_FACTS: dict[str, FieldType] = {
     "applicant.kind": FieldType("scalar", APPLICANT_KINDS, "申请人类型"),
 }
 
-DOC_TYPES = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
-             "议案", "函", "纪要")
-DOC_FLAGS = ("public_interest", "public_awareness", "organization", "internal_management", "internal_material",
-             "trade_secret", "personal_privacy", "state_secret", "work_secret", "consultation", "ethnic_religious",
-             "secrecy_uncertain", "media_release", "policy_document")
+DocType = Literal["决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
+                 "议案", "函", "纪要"]
+DOC_TYPES: tuple[str, ...] = get_args(DocType)
+DocFlag = Literal["public_interest", "public_awareness", "organization", "internal_management", "internal_material",
+                  "trade_secret", "personal_privacy", "state_secret", "work_secret", "consultation", "ethnic_religious",
+                  "secrecy_uncertain", "media_release", "policy_document"]
+DOC_FLAGS: tuple[str, ...] = get_args(DocFlag)
 
 DOCUMENT_FACTS: dict[str, FieldType] = {
     "doc_type": FieldType("scalar", DOC_TYPES, "文种（党政机关公文处理工作条例）"),

@@ -18,8 +18,8 @@ from typing import Annotated, Literal, Optional
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool, StringConstraints,
                       field_validator, model_validator)
 
-from ._facts import (APPLICANT_KINDS, ATTRIBUTES, CATEGORIES, CHANNELS, DEFAULT_APPLICANT_KIND, DEFAULT_NATURE,
-                     DOC_FLAGS, DOC_TYPES, NATURE_WITH_ITEMS, NATURES)
+from ._facts import (DEFAULT_APPLICANT_KIND, DEFAULT_NATURE, NATURE_WITH_ITEMS, ApplicantKind, Attribute, Category,
+                     Channel, DocFlag, DocType, Nature)
 from ._limits import MAX_CODE, MAX_CONSULTATIONS, MAX_ID, MAX_ITEMS, MAX_NAME, MAX_TEXT
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -43,11 +43,17 @@ Name = Annotated[str, Strict(), StringConstraints(max_length=MAX_NAME)]
 CallerId = Annotated[str, Strict(), StringConstraints(max_length=MAX_ID)]
 Code = Annotated[str, Strict(), StringConstraints(max_length=MAX_CODE)]
 
-# the contract's closed vocabularies: one definition, in _facts
-Category = Literal[CATEGORIES]
-Channel = Literal[CHANNELS]
-Nature = Literal[NATURES]
-ApplicantKind = Literal[APPLICANT_KINDS]
+#: the key of ``codes()``; ``zwgk schema`` replaces it with the enum
+CODES_KEY = "x-zwgk-codes"
+
+
+def codes(vocabulary: str) -> dict:
+    """``json_schema_extra`` of a field whose values are codes that the rule files define (dispositions,
+    actions, pack ids…): ``zwgk schema`` (``_contract_schema``) writes the enum from the rulebook loaded."""
+    return {CODES_KEY: vocabulary}
+
+# the contract's closed vocabularies (Category, Channel, Nature, ApplicantKind, DocType, DocFlag, Attribute):
+# one definition each, as Literal types in _facts
 
 
 class _In(BaseModel):
@@ -56,39 +62,53 @@ class _In(BaseModel):
 
 
 class Submission(_In):
-    """How and when the application arrived (条例 第三十一条)."""
+    """申请如何、何时提交（条例第三十一条）/ How and when the application arrived (art. 31)."""
 
-    channel: Channel = Field(description="提交渠道 / channel")
-    submitted_on: Date = Field(description="申请人提交或寄出之日")
-    signed_on: Optional[Date] = Field(None, description="邮寄（挂号）：行政机关签收之日")
-    confirmed_on: Optional[Date] = Field(None, description="平常信函、互联网、传真：双方确认之日")
+    channel: Channel = Field(description="提交渠道：当面、邮寄（挂号）、平常信函、互联网、传真 / how it was handed in")
+    submitted_on: Date = Field(description="申请人提交或寄出之日 / the day the applicant handed it in or sent it")
+    signed_on: Optional[Date] = Field(default=None, description="邮寄（挂号，post）：行政机关签收之日；post 必填 / "
+                                                        "post (registered mail): the day the agency signed for it")
+    confirmed_on: Optional[Date] = Field(default=None, description="平常信函、互联网、传真：双方确认收到之日；这三种渠道必填 / "
+                                                           "ordinary_mail, online, fax: the day both sides confirmed receipt")
 
 
 class Applicant(_In):
-    kind: ApplicantKind = DEFAULT_APPLICANT_KIND
+    """申请人 / The applicant."""
+
+    kind: ApplicantKind = Field(default=DEFAULT_APPLICANT_KIND, description="申请人类型（年度报告的各列）/ "
+                                                                    "the kind of applicant (the annual report's columns)")
 
 
 class ThirdParty(_In):
-    """The third party's answer to the written consultation (第三十二条)."""
+    """第三方对书面征求意见的答复（第三十二条）/ The third party's answer to the written consultation (art. 32)."""
 
-    consent: Flag | Literal["no_reply"] = Field(description="同意 true / 不同意 false / 逾期未答复 no_reply")
-    public_interest_override: Flag = Field(False, description="行政机关认为不公开会对公共利益造成重大影响")
+    consent: Flag | Literal["no_reply"] = Field(description="同意 true / 不同意 false / 逾期未答复 no_reply / "
+                                                            "consents, refuses, or did not reply in time")
+    public_interest_override: Flag = Field(default=False, description="行政机关认为不公开会对公共利益造成重大影响 / the agency "
+                                                              "finds that withholding would gravely affect the public interest")
 
 
 class Item(_In):
-    """One piece of information asked for, with the findings of the review."""
+    """所申请的一项信息及审查结论 / One piece of information asked for, with the findings of the review."""
 
-    description: Text = ""
-    exists: Flag = True
-    held: Flag = True
-    responsible_agency: Optional[Name] = None
-    proactively_published: Flag = False
-    requires_creation: Flag = False
-    special_procedure: Flag = False
-    categories: tuple[Category, ...] = Field((), max_length=16)
-    third_party: Optional[ThirdParty] = None
-    disclosure_required_by_law: Flag = False
-    severable: Flag = False
+    description: Text = Field(default="", description="所申请信息的描述（自由文本）/ what is asked for (free text)")
+    exists: Flag = Field(default=True, description="经检索存在（第三十六条第四项）/ found after search (art. 36(4))")
+    held: Flag = Field(default=True, description="属于本机关负责公开（第三十六条第五项）/ this agency is responsible for disclosing it (art. 36(5))")
+    responsible_agency: Optional[Name] = Field(default=None, description="负责公开的机关（已知时）/ the agency that is, when known")
+    proactively_published: Flag = Field(default=False, description="已经主动公开（第三十六条第一项）/ already proactively disclosed (art. 36(1))")
+    requires_creation: Flag = Field(default=False, description="需要加工、分析或另行制作（第三十八条）/ would need processing, analysis "
+                                                       "or new production (art. 38)")
+    special_procedure: Flag = Field(default=False, description="工商、不动产登记资料等有专门规定的查询（第三十六条第七项）/ business or "
+                                                       "real-estate registration records and the like, with their own access law (art. 36(7))")
+    categories: tuple[Category, ...] = Field(default=(), max_length=16, description="审查认定的类别（第十四条至第十六条）/ "
+                                                                            "findings of the review (arts. 14–16)")
+    third_party: Optional[ThirdParty] = Field(default=None, description="第三方意见；null 表示尚未征求 / the third party's answer; "
+                                                                "null: not consulted yet")
+    disclosure_required_by_law: Flag = Field(default=False, description="法律、法规、规章规定过程性信息或行政执法案卷应当公开（第十六条"
+                                                                "第二款）/ a law requires process information or enforcement files "
+                                                                "to be disclosed (art. 16(2))")
+    severable: Flag = Field(default=False, description="不应公开的部分能够作区分处理（第三十七条）/ the exempt part can be separated "
+                                               "out (art. 37)")
 
     @field_validator("categories")
     @classmethod
@@ -97,11 +117,12 @@ class Item(_In):
 
 
 class Correction(_In):
-    """A 补正 notice that was sent (第三十条)."""
+    """已发出的补正告知（第三十条）/ A 补正 notice that was sent (art. 30)."""
 
-    notified_on: Date
-    due_on: Date
-    received_on: Optional[Date] = None
+    notified_on: Date = Field(description="告知补正之日 / the day the applicant was asked to correct the application")
+    due_on: Date = Field(description="给申请人的补正期限 / the time limit given for the correction")
+    received_on: Optional[Date] = Field(default=None, description="收到补正后申请之日；null 表示尚未收到 / the day the corrected "
+                                                          "application arrived; null: not yet")
 
     @model_validator(mode="after")
     def _order(self):
@@ -113,20 +134,25 @@ class Correction(_In):
 
 
 class Excessive(_In):
-    """第三十五条: the request's volume or frequency is clearly beyond a reasonable range."""
+    """申请的数量、频次明显超过合理范围（第三十五条）/ The request's volume or frequency is clearly beyond a
+    reasonable range (art. 35)."""
 
-    reason_reasonable: Flag
-    agreed_due: Optional[Date] = None
+    reason_reasonable: Flag = Field(description="申请人说明的理由是否合理 / whether the applicant's reason is reasonable")
+    agreed_due: Optional[Date] = Field(default=None, description="告知申请人的延迟答复的合理期限 / the reasonable later date "
+                                                         "notified to the applicant")
 
 
 class Consultation(_In):
-    """A written consultation of a third party (第三十二条) or another agency (第三十四条)."""
+    """书面征求第三方（第三十二条）或其他机关（第三十四条）的意见 / A written consultation of a third party
+    (art. 32) or another agency (art. 34)."""
 
-    party: Literal["third_party", "agency"]
-    sent_on: Date
-    received_on: Optional[Date] = Field(None, description="被征求意见方收到征求意见书之日（默认为 sent_on）；"
-                                                          "其提出意见的期限自此日起算")
-    replied_on: Optional[Date] = None
+    party: Literal["third_party", "agency"] = Field(description="被征求意见方：第三方或其他机关 / who was consulted: "
+                                                                "a third party or another agency")
+    sent_on: Date = Field(description="发出征求意见书之日 / the day the letter was sent")
+    received_on: Optional[Date] = Field(default=None, description="被征求意见方收到征求意见书之日（默认为 sent_on）；"
+                                                          "其提出意见的期限自此日起算 / the day the consulted party "
+                                                          "received the letter (default sent_on): its period runs from there")
+    replied_on: Optional[Date] = Field(default=None, description="答复之日；null 表示尚未答复 / the day it replied; null: no reply yet")
 
     @model_validator(mode="after")
     def _order(self):
@@ -138,25 +164,42 @@ class Consultation(_In):
 
 
 class Extension(_In):
-    approved_on: Date
+    """延长答复期限（第三十三条第二款）/ An extension of the reply period (art. 33(2))."""
+
+    approved_on: Date = Field(description="经政府信息公开工作机构负责人同意并告知申请人之日 / the day the head of the "
+                                          "office approved it and the applicant was told")
 
 
 class DisclosureRequest(_In):
-    """A disclosure request (依申请公开申请) as the contract's ``decide`` input."""
+    """依申请公开申请（decide 的输入）/ A disclosure request, as the contract's ``decide`` input."""
 
-    id: Optional[CallerId] = Field(None, description="调用方的编号，原样返回 / caller's id, echoed back")
-    jurisdiction: Code = "cn"
-    submission: Submission
-    applicant: Applicant = Applicant()
-    nature: Nature = DEFAULT_NATURE
-    content_clear: Flag = True
-    correction: Optional[Correction] = None
-    repeat_of_answered: Flag = False
-    excessive: Optional[Excessive] = None
-    consultations: tuple[Consultation, ...] = Field((), max_length=MAX_CONSULTATIONS)
-    extension: Optional[Extension] = None
-    as_of: Optional[Date] = None
-    items: tuple[Item, ...] = Field((), max_length=MAX_ITEMS)
+    id: Optional[CallerId] = Field(default=None, description="调用方的编号，原样返回 / caller's id, echoed back")
+    jurisdiction: Code = Field(default="cn", description="规则包：cn（只用国家规则）或地方规则包编号；省略时命令行按 cn，"
+                                                         "Engine 按其规则包 / rule pack: cn (the national rules alone) or "
+                                                         "a local pack's id; left out: cn on the command line, the "
+                                                         "engine's pack in Python",
+                               json_schema_extra=codes("jurisdiction"))
+    submission: Submission = Field(description="申请如何、何时提交（第三十一条）/ how and when it arrived (art. 31)")
+    applicant: Applicant = Field(default=Applicant(), description="申请人 / the applicant")
+    nature: Nature = Field(default=DEFAULT_NATURE, description="申请性质：政府信息、信访投诉举报、公开出版物、确认或重新出具 / "
+                                                       "what is asked: information, a petition, a publication, a reconfirmation")
+    content_clear: Flag = Field(default=True, description="申请内容明确，能够检索（第三十条）/ clear enough to search (art. 30)")
+    correction: Optional[Correction] = Field(default=None, description="已发出的补正告知；null 表示没有 / a 补正 notice that "
+                                                               "was sent; null: none")
+    repeat_of_answered: Flag = Field(default=False, description="重复申请已答复的信息（第三十六条第六项）/ the same information, "
+                                                        "already answered (art. 36(6))")
+    excessive: Optional[Excessive] = Field(default=None, description="数量、频次明显超过合理范围（第三十五条）；null 表示否 / "
+                                                             "clearly beyond a reasonable range (art. 35); null: not")
+    consultations: tuple[Consultation, ...] = Field(default=(), max_length=MAX_CONSULTATIONS,
+                                                    description="书面征求意见（第三十二条、第三十四条）/ written "
+                                                                "consultations (arts. 32, 34)")
+    extension: Optional[Extension] = Field(default=None, description="经批准的延长答复期限；null 表示没有 / an approved "
+                                                             "extension; null: none")
+    as_of: Optional[Date] = Field(default=None, description="提问之日（如补正是否逾期）；引擎从不读取今天的日期 / the day the "
+                                                    "question is asked (e.g. whether a correction lapsed); never the clock")
+    items: tuple[Item, ...] = Field(default=(), max_length=MAX_ITEMS, description="所申请的各项信息；nature 为 information 时"
+                                                                          "至少一项 / the pieces of information asked "
+                                                                          "for; at least one for nature information")
 
     @model_validator(mode="after")
     def _items(self):
@@ -197,95 +240,138 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
 
+_BASIS = "依据：法规、条、款、项与条文原文 / the legal basis: instrument, article, paragraph, item and text"
+_TRACE = "作出结论的规则编号，按顺序 / the ids of the rules that decided, in order"
+_ID_OUT = "输入的 id，原样返回（输入没有时省略）/ the input's id, echoed (left out when it had none)"
+
+
 class CitationOut(_Out):
-    regulation: str
-    article: int
-    paragraph: Optional[int] = None
-    item: Optional[int] = None
-    text: str
-    label: str = ""
-    verbatim: bool = True
+    """一处引用：法规的条、款、项及其原文 / One citation: an article, paragraph or item and its text."""
+
+    regulation: str = Field(description="法规编号（ogi-2019、ogi-2008、规则包的本机关制度…）/ the instrument's id",
+                            json_schema_extra=codes("statute"))
+    article: int = Field(description="条 / article")
+    paragraph: Optional[int] = Field(default=None, description="款；null 表示整条 / paragraph; null: the whole article")
+    item: Optional[int] = Field(default=None, description="项；null 表示整款或整条 / item; null: the whole paragraph or article")
+    text: str = Field(description="所引条文的原文（verbatim 为 false 时是摘要）/ the text cited (a summary where "
+                                  "verbatim is false)")
+    label: str = Field(default="", description="中文标注，如《中华人民共和国政府信息公开条例（2019年修订）》第十五条 / "
+                                       "the citation written out in Chinese")
+    verbatim: bool = Field(default=True, description="text 是否为原文 / whether text is the wording itself")
 
 
 class ItemDecision(_Out):
-    disposition: str
-    basis: tuple[CitationOut, ...]
-    actions: tuple[str, ...] = ()
-    trace: tuple[str, ...] = ()
+    """一项所申请信息的处理结果 / The answer for one item asked for."""
+
+    disposition: str = Field(description="该项的处理结果代码（年度报告表的一行）/ the item's disposition code "
+                                         "(a row of the annual report)", json_schema_extra=codes("disposition"))
+    basis: tuple[CitationOut, ...] = Field(description=_BASIS)
+    actions: tuple[str, ...] = Field(default=(), description="该项须先做的事（如征求第三方意见）/ what the agency must do "
+                                                     "for it first", json_schema_extra=codes("action"))
+    trace: tuple[str, ...] = Field(default=(), description=_TRACE)
 
 
 class DeadlineStep(_Out):
-    date: dt.date
-    counted: bool
-    count: Optional[int] = None
-    reason: str
-    name: Optional[str] = None
-    source: Optional[str] = None
-    basis: Optional[str] = None
+    """期限计算中的一天（--explain）/ One day of the deadline count (``--explain``)."""
+
+    date: dt.date = Field(description="日期 / the day")
+    counted: bool = Field(description="是否计入期限 / whether it counts")
+    count: Optional[int] = Field(default=None, description="计入的第几个工作日 / the running count of working days counted")
+    reason: str = Field(description="计入或跳过的原因 / why it counts or not", json_schema_extra=codes("explain_reason"))
+    name: Optional[str] = Field(default=None, description="节假日名称，如国庆节 / the holiday's name")
+    source: Optional[str] = Field(default=None, description="日历数据的出处（放假通知）/ where the calendar has it from")
+    basis: Optional[str] = Field(default=None, description="其依据的引用键，如 ogi-2019:33:p2 / the citation behind it")
 
 
 class Deadline(_Out):
-    received_on: dt.date
-    reply_period_starts: Optional[dt.date] = None
-    due: Optional[dt.date] = None
-    extended_due: Optional[dt.date] = None
-    correction_notice_by: Optional[dt.date] = None
-    provisional: bool = False
-    calendar: str = "cn"
-    excluded_days: int = 0
-    explain: Optional[tuple[DeadlineStep, ...]] = None
+    """答复期限（工作日，第三十三条）/ The reply deadline in working days (art. 33)."""
+
+    received_on: dt.date = Field(description="收到申请之日（第三十一条）/ the legal receipt date (art. 31)")
+    reply_period_starts: Optional[dt.date] = Field(default=None, description="答复期限起算之日（补正后为收到补正之日）/ the "
+                                                                     "day the reply period starts (after a 补正, its receipt)")
+    due: Optional[dt.date] = Field(default=None, description="答复期限，不计征求意见时间，不含延长 / the reply deadline, "
+                                                     "consultation time excluded, without extension")
+    extended_due: Optional[dt.date] = Field(default=None, description="最长延长后的期限 / the latest date with the longest "
+                                                              "extension allowed")
+    correction_notice_by: Optional[dt.date] = Field(default=None, description="应告知补正的期限（7个工作日）/ while a 补正 "
+                                                                      "notice is owed: its deadline (7 working days)")
+    provisional: bool = Field(default=False, description="日期取决于尚无官方放假通知的年份 / the dates depend on a year "
+                                                 "without an official holiday notice in the calendar data")
+    calendar: str = Field(default="cn", description="所用工作日日历 / the working-day calendar used",
+                          json_schema_extra=codes("calendar"))
+    excluded_days: int = Field(default=0, description="不计入期限的征求意见工作日数 / working days of consultation not counted")
+    explain: Optional[tuple[DeadlineStep, ...]] = Field(default=None, description="逐日计算过程（--explain 时）/ the count "
+                                                                          "day by day (with --explain)")
 
 
 class Decision(_Out):
-    """A decision on a disclosure request: what to do, why, by when, and which rules decided."""
+    """对依申请公开申请的决定：处理结果、依据、期限与作出决定的规则 / A decision on a disclosure request:
+    what to do, why, by when, and which rules decided."""
 
-    id: Optional[str] = None
-    jurisdiction: str = "cn"
-    disposition: str
-    final: bool
-    regime: str
-    basis: tuple[CitationOut, ...]
-    actions: tuple[str, ...]
-    deadline: Deadline
-    items: tuple[ItemDecision, ...]
-    trace: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
+    id: Optional[str] = Field(default=None, description=_ID_OUT)
+    jurisdiction: str = Field(default="cn", description="所适用的规则包 / the rule pack applied",
+                              json_schema_extra=codes("jurisdiction"))
+    disposition: str = Field(description="处理结果代码 = 年度报告“收到和处理政府信息公开申请情况”表的一行 / "
+                                         "the disposition: a row of the annual report's table",
+                             json_schema_extra=codes("disposition"))
+    final: bool = Field(description="是否已可作出答复（pending 时为 false）/ false while the case waits for a step")
+    regime: str = Field(description="收到申请之日施行的条例版本 / the regulation in force on the receipt date",
+                        json_schema_extra=codes("regime"))
+    basis: tuple[CitationOut, ...] = Field(description=_BASIS)
+    actions: tuple[str, ...] = Field(description="行政机关须做的事（如补正、征求第三方意见）/ what the agency must do",
+                                     json_schema_extra=codes("action"))
+    deadline: Deadline = Field(description="答复期限 / the reply deadline")
+    items: tuple[ItemDecision, ...] = Field(description="每一项所申请信息的处理结果，与输入顺序一致 / one answer per "
+                                                        "input item, in order")
+    trace: tuple[str, ...] = Field(description=_TRACE)
+    warnings: tuple[str, ...] = Field(default=(), description="提示代码（如补正告知晚于7个工作日）/ warning codes",
+                                      json_schema_extra=codes("decide_warning"))
 
 
 class ErrorOut(_Out):
-    message: str
-    field: Optional[str] = None
+    """无法处理的原因 / Why the input could not be handled."""
+
+    message: str = Field(description="说明（中文，附英文）/ what is wrong, in Chinese with English")
+    field: Optional[str] = Field(default=None, description="出错的输入字段（点分路径，如 submission.channel）；null 表示整行 / "
+                                                   "the offending input field, dotted; null: the whole line")
 
 
 class ErrorLine(_Out):
-    """What the command line prints for an input it cannot handle."""
+    """命令行对无法处理的输入行的答复 / What the command line prints for an input it cannot handle."""
 
-    error: ErrorOut
+    error: ErrorOut = Field(description="错误 / the error")
 
 
 # ---------------------------------------------------------------- classify (公文)
 
-DocType = Literal[DOC_TYPES]
-DocFlag = Literal[DOC_FLAGS]
-Attribute = Literal[ATTRIBUTES]
 
 
 class Forwarded(_In):
-    attribute: Optional[Attribute] = Field(None, description="所转发公文的公开属性；null 表示未确定")
+    """转发类公文所转发的公文 / The document a forwarding document forwards."""
+
+    attribute: Optional[Attribute] = Field(default=None, description="所转发公文的公开属性；null 表示未确定 / its disclosure "
+                                                             "attribute; null: not determined")
 
 
 class Document(_In):
-    """An official document (公文) to classify, as the contract's ``classify`` input."""
+    """待认定公开属性的公文（classify 的输入）/ An official document (公文) to classify, as the contract's
+    ``classify`` input."""
 
-    id: Optional[CallerId] = Field(None, description="调用方的编号，原样返回 / caller's id, echoed back")
-    jurisdiction: Code = "cn"
-    doc_type: Optional[DocType] = Field(None, description="文种；可省略，若标题以文种结尾")
-    title: Text = ""
-    formed_on: Date = Field(description="形成或者变更之日（第二十六条）")
-    issued_as: Literal["agency", "office"] = "agency"
-    addressed_to_superior: Flag = False
-    forwards: Optional[Forwarded] = None
-    flags: tuple[DocFlag, ...] = Field((), max_length=32)
+    id: Optional[CallerId] = Field(default=None, description="调用方的编号，原样返回 / caller's id, echoed back")
+    jurisdiction: Code = Field(default="cn", description="规则包：cn 或地方规则包编号；省略时命令行按 cn，Engine 按其"
+                                                         "规则包 / rule pack: cn or a local pack's id; left out: cn on "
+                                                         "the command line, the engine's pack in Python",
+                               json_schema_extra=codes("jurisdiction"))
+    doc_type: Optional[DocType] = Field(default=None, description="文种；标题以文种结尾时可省略 / the document type; may be "
+                                                          "left out when the title ends with it")
+    title: Text = Field(default="", description="标题 / the title")
+    formed_on: Date = Field(description="形成或者变更之日（第二十六条）/ the day it was formed or changed (art. 26)")
+    issued_as: Literal["agency", "office"] = Field(default="agency", description="以机关名义或以内设科室名义制发 / issued in "
+                                                                         "the agency's name or an internal office's")
+    addressed_to_superior: Flag = Field(default=False, description="报上级机关的请示、报告 / addressed to a superior agency")
+    forwards: Optional[Forwarded] = Field(default=None, description="转发类公文：所转发公文的属性；null 表示不是转发 / a "
+                                                            "forwarding document: what it forwards; null: not one")
+    flags: tuple[DocFlag, ...] = Field(default=(), max_length=32, description="公文内容的审查结论 / findings about its content")
 
     @field_validator("flags")
     @classmethod
@@ -294,58 +380,75 @@ class Document(_In):
 
 
 class ReviewStep(_Out):
-    step: str
-    role: Optional[str] = None
-    basis: tuple[CitationOut, ...]
+    """公开前审查流程的一步 / One step of the review before publication."""
+
+    step: str = Field(description="审查步骤代码 / the step", json_schema_extra=codes("review_step"))
+    role: Optional[str] = Field(default=None, description="由谁办理 / who acts")
+    basis: tuple[CitationOut, ...] = Field(description=_BASIS)
 
 
 class Classification(_Out):
-    """The disclosure attribute of a document, its basis, publication deadline and review route."""
+    """公文的公开属性、依据、发布期限与审查流程 / The disclosure attribute of a document, its basis,
+    publication deadline and review route."""
 
-    id: Optional[str] = None
-    jurisdiction: str = "cn"
-    doc_type: str
-    attribute: Attribute
-    basis: tuple[CitationOut, ...]
-    publish_by: Optional[dt.date] = None
-    provisional: bool = False
-    reason_required: bool
-    review: tuple[ReviewStep, ...]
-    periods: tuple["Period", ...] = ()
-    warnings: tuple[str, ...] = ()
-    trace: tuple[str, ...] = ()
+    id: Optional[str] = Field(default=None, description=_ID_OUT)
+    jurisdiction: str = Field(default="cn", description="所适用的规则包 / the rule pack applied",
+                              json_schema_extra=codes("jurisdiction"))
+    doc_type: str = Field(description="文种（输入的或从标题认出的）/ the document type (given or read from the title)",
+                          json_schema_extra=codes("doc_type"))
+    attribute: Attribute = Field(description="公开属性：主动公开、依申请公开、不予公开 / the disclosure attribute")
+    basis: tuple[CitationOut, ...] = Field(description=_BASIS)
+    publish_by: Optional[dt.date] = Field(default=None, description="主动公开的最后期限（第二十六条）；其他属性为 null / "
+                                                            "for proactive documents, the last day to publish (art. 26)")
+    provisional: bool = Field(default=False, description="日期取决于尚无官方放假通知的年份 / the date depends on a year "
+                                                 "without an official holiday notice")
+    reason_required: bool = Field(description="须说明不主动公开的理由 / a reason must be recorded for not "
+                                              "publishing it proactively")
+    review: tuple[ReviewStep, ...] = Field(description="公开前的审查流程，按顺序 / the review route, in order")
+    periods: tuple["Period", ...] = Field(default=(), description="规则包规定的其他期限 / further periods the pack sets")
+    warnings: tuple[str, ...] = Field(default=(), description="提示代码 / warning codes", json_schema_extra=codes("classify_warning"))
+    trace: tuple[str, ...] = Field(default=(), description=_TRACE)
 
 
 class Period(_Out):
-    kind: str
-    min_days: Optional[int] = None
-    max_days: Optional[int] = None
-    unit: str
-    basis: tuple[CitationOut, ...]
+    """国家规定留给地方的期限在本规则包中的取值 / A period the national law leaves to local rules, as this
+    pack sets it."""
+
+    kind: str = Field(description="期限的种类 / which period", json_schema_extra=codes("period_kind"))
+    min_days: Optional[int] = Field(default=None, description="至少的天数 / the minimum number of days")
+    max_days: Optional[int] = Field(default=None, description="至多的天数 / the maximum number of days")
+    unit: str = Field(description="天数的单位（工作日或自然日）/ the unit of the days", json_schema_extra=codes("unit"))
+    basis: tuple[CitationOut, ...] = Field(description=_BASIS)
 
 
 # ---------------------------------------------------------------- 政民互动 (online messages)
 
 class Message(_In):
-    """An online message to the agency (政民互动), as the ``interact`` input."""
+    """政民互动留言（interact 的输入）/ An online message to the agency (政民互动), as the ``interact`` input."""
 
-    id: Optional[CallerId] = None
-    jurisdiction: Code
-    kind: Code = Field(description="留言类别，取值见规则包的 interaction.kinds")
-    received_on: Date
-    title: Text = ""
+    id: Optional[CallerId] = Field(default=None, description="调用方的编号，原样返回 / caller's id, echoed back")
+    jurisdiction: Code = Field(description="规则包（须有政民互动的规定，如勺米镇）/ the rule pack (one with "
+                                           "message rules)", json_schema_extra=codes("interaction_jurisdiction"))
+    kind: Code = Field(description="留言类别，取值见规则包的 interaction.kinds / the kind of message, as the pack "
+                                   "lists them", json_schema_extra=codes("message_kind"))
+    received_on: Date = Field(description="收到留言之日 / the day the message arrived")
+    title: Text = Field(default="", description="留言标题 / the message's title")
 
 
 class MessageRouting(_Out):
-    id: Optional[str] = None
-    jurisdiction: str
-    kind: str
-    label: str
-    office: Optional[str] = None
-    route: tuple[str, ...] = ()
-    due: dt.date
-    earliest: Optional[dt.date] = None
-    extended_due: Optional[dt.date] = None
-    provisional: bool = False
-    basis: tuple[CitationOut, ...]
-    note: Optional[str] = None
+    """留言的办理科室、流程与答复期限 / Where a message goes and by when it must be answered."""
+
+    id: Optional[str] = Field(default=None, description=_ID_OUT)
+    jurisdiction: str = Field(description="所适用的规则包 / the rule pack applied",
+                              json_schema_extra=codes("interaction_jurisdiction"))
+    kind: str = Field(description="留言类别 / the kind of message", json_schema_extra=codes("message_kind"))
+    label: str = Field(description="类别名称 / the kind's name")
+    office: Optional[str] = Field(default=None, description="办理科室 / the office that handles it")
+    route: tuple[str, ...] = Field(default=(), description="办理流程，按顺序 / the route, in order")
+    due: dt.date = Field(description="答复期限 / the reply deadline")
+    earliest: Optional[dt.date] = Field(default=None, description="期限为区间时的下限 / the lower end where the period is a range")
+    extended_due: Optional[dt.date] = Field(default=None, description="延长后的期限 / the deadline when extended")
+    provisional: bool = Field(default=False, description="日期取决于尚无官方放假通知的年份 / the date depends on a year "
+                                                 "without an official holiday notice")
+    basis: tuple[CitationOut, ...] = Field(description=_BASIS)
+    note: Optional[str] = Field(default=None, description="说明 / a note")
