@@ -21,6 +21,7 @@ import io
 import json
 import os
 import sys
+from pathlib import Path
 from typing import IO, Iterator
 
 from pydantic import ValidationError
@@ -581,7 +582,9 @@ def _stop(pool) -> None:
             pass
 
 
-def run_check(packs, *, json_out: bool = False, report: str | None = None) -> int:
+def run_check(packs, *, json_out: bool = False, report: str | None = None, everything: bool = False) -> int:
+    """``zwgk check``: with pack folders, only their findings (and the national rules' errors) unless
+    ``everything``; without, the bundled rules'."""
     from ._check import check, render_report
     from ._errors import RuleFileError
     from ._rulebook import Rulebook
@@ -590,6 +593,11 @@ def run_check(packs, *, json_out: bool = False, report: str | None = None) -> in
     except RuleFileError:
         rb = None           # check() reports the error as its one finding
     findings = check(rb, packs=packs) if rb is not None else check(packs=packs)
+    if packs and rb is not None and not everything:
+        named = {Path(p).resolve() for p in packs}
+        mine = {pid for pid, pk in rb.packs.items() if getattr(pk, "folder", None) is not None
+                and Path(pk.folder).resolve() in named}
+        findings = [f for f in findings if f.pack in mine or (f.pack == "cn" and f.severity == "error")]
     if report:
         try:
             with open(report, "w", encoding="utf-8") as fh:
@@ -642,6 +650,13 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("packs", nargs="*", help="本机关规则包目录（可多个）；省略则只检查随库规则")
     k.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable findings")
     k.add_argument("--report", metavar="FILE", help="把报告（Markdown）写入文件 / write the Markdown report")
+    k.add_argument("--all", action="store_true", help="给出规则包目录时也报告随库规则包的发现 / with pack folders, also "
+                                                      "report the bundled packs' findings")
+    t = sub.add_parser("test", help="运行以句子命名的 YAML 用例（输入、期望值）/ run sentence-named YAML cases")
+    t.add_argument("paths", nargs="+", metavar="FILE|PACK_DIR",
+                   help="用例文件，或规则包目录（运行其 cases.yaml，并载入该规则包）/ cases files or pack folders")
+    t.add_argument("--pack", action="append", default=[], metavar="DIR",
+                   help="另外载入的规则包目录（可重复）/ another pack folder to load (repeatable)")
     x = sub.add_parser("explain", help="按条文查找：条文、引用它的规则（各规则包）、参数、对应的2008年规则与用例 / "
                                       "an article: its text, the rules citing it, parameters, the 2008 counterpart, cases")
     x.add_argument("ref", help="条文（如 ogi-2019:15、ogi-2019:33:p2）或规则编号（如 ogi2019.art15.consent）")
@@ -663,7 +678,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "check":
-            return run_check(args.packs, json_out=args.json, report=args.report)
+            return run_check(args.packs, json_out=args.json, report=args.report, everything=args.all)
+        if args.command == "test":
+            from ._casetest import run_test
+            return run_test(args.paths, args.pack)
         if args.command == "doc":
             from ._packdoc import run_doc
             return run_doc(args.packs, check=args.check)
