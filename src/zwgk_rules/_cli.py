@@ -1063,7 +1063,8 @@ def _run_batch(args, jobs: int) -> int:
                   input_format=args.input_format)
         if args.command == "decide":
             kw.update(explain=args.explain, backend=args.backend)
-        if not args.no_progress and _render_mod().stderr_is_terminal() and not _is_terminal(args, stdout):
+        if (not args.no_progress and _render_mod().stderr_is_terminal() and not _is_terminal(args, stdout)
+                and (fmt != "table" or args.output)):
             kw["counter"] = counter = [0]
             total, unit = _input_size(args.file, counter, prog)
             prog.display = _render_mod().ProgressBar(sys.stderr, total, unit)

@@ -109,9 +109,9 @@ class Columns:
         words = lambda codes: "、".join(label(c) for c in codes or ())     # noqa: E731
         if command == "decide":
             self.cols = [
-                ("行", 5, True, lambda a, i, n: n),
+                ("行", 4, True, lambda a, i, n: n),
                 ("编号", 14, True, lambda a, i, n: a.get("id")),
-                ("处理结果", 20, True, lambda a, i, n: labels.get(a.get("disposition"), a.get("disposition"))),
+                ("处理结果", 24, True, lambda a, i, n: labels.get(a.get("disposition"), a.get("disposition"))),
                 ("处理结果代码", 0, False, lambda a, i, n: a.get("disposition")),
                 ("收到申请日期", 0, False, lambda a, i, n: (a.get("deadline") or {}).get("received_on")),
                 ("答复期限", 10, True, lambda a, i, n: (a.get("deadline") or {}).get("due")),
@@ -128,7 +128,7 @@ class Columns:
             ]
         elif command == "classify":
             self.cols = [
-                ("行", 5, True, lambda a, i, n: n),
+                ("行", 4, True, lambda a, i, n: n),
                 ("编号", 12, True, lambda a, i, n: a.get("id")),
                 ("标题", 26, True, lambda a, i, n: (i or {}).get("title")),
                 ("文种", 0, False, lambda a, i, n: a.get("doc_type")),
@@ -146,7 +146,7 @@ class Columns:
             ]
         else:
             self.cols = [
-                ("行", 5, True, lambda a, i, n: n),
+                ("行", 4, True, lambda a, i, n: n),
                 ("编号", 12, True, lambda a, i, n: a.get("id")),
                 ("标题", 22, True, lambda a, i, n: (i or {}).get("title")),
                 ("留言类别", 12, True, lambda a, i, n: a.get("label") or a.get("kind")),
@@ -375,19 +375,32 @@ def _pad(s: str, width: int) -> str:
     return s + " " * max(0, width - _width(s))
 
 
+_BREAK = re.compile(r"(?<=[、；，。：;,:/ ])")
+_NO_START = set("、，。；：！？）》」』”’,.;:!?)]")
+
+
 def _wrap(s: str, width: int) -> list[str]:
-    """``s`` cut into lines of at most ``width`` terminal columns (at any character: Chinese has no spaces)."""
+    """``s`` cut into lines of at most ``width`` terminal columns: after a 、 ； ， ： or a space where one
+    falls in the line, else at any character (Chinese has no spaces)."""
     out = []
     for para in s.split("\n"):
         line, w = "", 0
-        for ch in para:
-            cw = _width(ch)
-            if w + cw > width and line:
-                out.append(line)
+        for piece in _BREAK.split(para):
+            pw = _width(piece)
+            if w + pw > width and line and pw <= width:
+                out.append(line.rstrip())
                 line, w = "", 0
-            line += ch
-            w += cw
-        out.append(line)
+            for ch in piece:
+                cw = _width(ch)
+                if w + cw > width and line:
+                    carry = ""
+                    if ch in _NO_START and len(line) > 1:     # no line starts with 、 or a closing bracket
+                        line, carry = line[:-1], line[-1]
+                    out.append(line.rstrip())
+                    line, w = carry, _width(carry)
+                line += ch
+                w += cw
+        out.append(line.rstrip())
     return out or [""]
 
 
@@ -421,7 +434,8 @@ class TableRenderer:
         self.header_done = False
 
     def rows(self, rows) -> None:
-        cells = [[("" if r[k] is None else str(r[k])) for k in self.idx] for r, _ in rows]
+        cells = [["\n".join(_wrap("" if r[k] is None else str(r[k]), w)) for k, w in zip(self.idx, self.widths)]
+                 for r, _ in rows]
         errors = ["error" in a for _, a in rows]
         if self.console is not None:
             self._rich(cells, errors)
@@ -488,12 +502,12 @@ class CsvRenderer:
 # ---------------------------------------------------------------- XLSX
 
 #: column widths in the sheet (Excel's units: about one Latin character; a Chinese character takes two)
-_XLSX_WIDTH = {"行": 6, "编号": 16, "处理结果": 24, "处理结果代码": 22, "收到申请日期": 13, "答复期限": 12,
+_XLSX_WIDTH = {"行": 6, "编号": 20, "处理结果": 24, "处理结果代码": 27, "收到申请日期": 13, "答复期限": 12,
                "延长后期限": 12, "补正告知期限": 13, "应办事项": 20, "依据": 36, "各项结果": 44, "依据（全称）": 60,
                "适用条例": 10, "规则包": 20, "日期待定": 9, "提示": 20, "错误": 50, "标题": 40, "文种": 6,
                "公开属性": 11, "属性代码": 11, "公开期限": 12, "须说明理由": 11, "审查流程": 40, "留言类别": 14,
                "办理科室": 18, "说明": 30}
-_XLSX_WRAP = {"处理结果", "依据", "各项结果", "依据（全称）", "审查流程", "错误", "标题", "应办事项", "说明", "提示"}
+_XLSX_WRAP = {"编号", "处理结果", "依据", "各项结果", "依据（全称）", "审查流程", "错误", "标题", "应办事项", "说明", "提示"}
 _DATE_COLS = {"收到申请日期", "答复期限", "延长后期限", "补正告知期限", "公开期限"}
 
 
@@ -519,6 +533,8 @@ class XlsxRenderer:
         self.dates = {k for k, h in enumerate(columns.headers) if h in _DATE_COLS}
         self.wrapped = {k for k, h in enumerate(columns.headers) if h in _XLSX_WRAP}
         self.err_col = len(columns.headers) - 1
+        self.main = columns.headers.index(columns.main_header)
+        self.widths = [_XLSX_WIDTH.get(h, 14) for h in columns.headers]
         self.sheets = 0
         self.n = 0
         self.cited: dict[str, dict] = {}
@@ -532,6 +548,8 @@ class XlsxRenderer:
             ws.column_dimensions[get_column_letter(k + 1)].width = _XLSX_WIDTH.get(h, 14)
         ws.freeze_panes = "C2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns.headers))}1"
+        _landscape(ws)
+        ws.print_title_rows = "1:1"
         head = []
         for h in self.columns.headers:
             c = self.Cell(ws, value=h)
@@ -543,26 +561,40 @@ class XlsxRenderer:
 
     def rows(self, rows) -> None:
         import datetime as dt
-        Cell, wrapped, dates = self.Cell, self.wrapped, self.dates
+        Cell, wrapped, dates, widths = self.Cell, self.wrapped, self.dates, self.widths
         for r, answer in rows:
             if self.in_sheet >= MAX_SHEET_ROWS:
                 self._sheet()
             bad = "error" in answer
-            out = []
+            lines = 1
+            for k in wrapped:
+                v = r[k]
+                if v.__class__ is str:
+                    lines = max(lines, _lines_in(v, widths[k]))
+            if bad and r[self.err_col]:
+                lines = max(lines, _lines_in(r[self.err_col], widths[self.err_col]))
+            out: list = []
             for k, v in enumerate(r):
-                if v is not None and k in dates and isinstance(v, str):
+                if v is not None and k in dates:
                     v = dt.date.fromisoformat(v)
-                if k in wrapped or k in dates or bad:
+                if lines > 1 or k in dates or bad:
+                    # a row of several lines reads from the top (unstyled cells would sit at the bottom)
                     c = Cell(self.ws, value=v)
-                    c.alignment = self.wrap if k in wrapped else self.top
+                    c.alignment = self.wrap if k in wrapped or k == self.err_col else self.top
                     if k in dates:
                         c.number_format = "yyyy-mm-dd"
-                    if bad and k in (2, self.err_col):
+                    if bad and k in (self.main, self.err_col):
                         c.font = self.red
                     out.append(c)
                 else:
                     out.append(v)
-            self.ws.append(out)
+            if lines > 1:
+                # Excel and LibreOffice do not size the rows of a written file to wrapped text: say how high
+                self.ws.row_dimensions[self.in_sheet + 1].height = 15 * min(lines, 26) + 2
+                self.ws.append(out)
+                del self.ws.row_dimensions[self.in_sheet + 1]
+            else:
+                self.ws.append(out)
             self.in_sheet += 1
             self.n += 1
             if not bad and len(self.cited) < 10_000:
@@ -577,6 +609,7 @@ class XlsxRenderer:
         ws = self.wb.create_sheet("汇总")
         for col, w in zip("ABCD", (40, 12, 30, 60)):
             ws.column_dimensions[col].width = w
+        _landscape(ws)
 
         def bold(v):
             c = self.Cell(ws, value=v)
@@ -602,14 +635,40 @@ class XlsxRenderer:
         cs = self.wb.create_sheet("依据条文")
         for col, w in zip("ABC", (18, 44, 100)):
             cs.column_dimensions[col].width = w
+        _landscape(cs)
         cs.append([bold("条文编号 / key"), bold("条文 / article"), bold("原文 / text")])
-        for key in sorted(self.cited, key=_cite_order):
+        for n, key in enumerate(sorted(self.cited, key=_cite_order), 2):
             c = self.cited[key]
-            text = self.Cell(cs, value=c.get("text"))
-            text.alignment = self.wrap
-            cs.append([key, c.get("label"), text])
+            cells = [self.Cell(cs, value=v) for v in (key, c.get("label"), c.get("text"))]
+            for cell in cells:
+                cell.alignment = self.wrap
+            lines = max(_lines_in(c.get("label") or "", 44), _lines_in(c.get("text") or "", 100))
+            cs.row_dimensions[n].height = 15 * min(lines, 26) + 2
+            cs.append(cells)
+            del cs.row_dimensions[n]
         _ = get_column_letter
         self.wb.save(self.target)
+
+
+def _lines_in(text: str, width: float) -> int:
+    """About how many lines ``text`` takes wrapped in a column ``width`` wide (Excel's units, where a Chinese
+    character takes about two): the width of a line is counted from its UTF-8 length, which is 1 for
+    ASCII and 3 for Chinese, so (bytes + characters) / 2 is its width in those units."""
+    room = max(1.0, width - 1.5)
+    n = 0
+    for para in text.split("\n"):
+        w = (len(para.encode()) + len(para)) / 2
+        n += max(1, -int(-w // room))
+    return n
+
+
+def _landscape(ws) -> None:
+    """Printed (or made a PDF): landscape A4, every column on the page's width, the header on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9          # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _citations(answer: dict):
@@ -637,7 +696,11 @@ def _cite_order(key: str):
 
 class ProgressBar:
     """A progress bar on stderr with the count, the rate and the time left: drawn by rich when it is
-    installed, else one line rewritten in place. Shown only when stderr is a terminal."""
+    installed, else one line rewritten in place. Shown only when stderr is a terminal, and only once a
+    batch has run for a second (a short batch leaves the terminal as it was)."""
+
+    #: seconds before the bar appears
+    DELAY = 1.0
 
     def __init__(self, stream, total: float | None, unit_of) -> None:
         """``total``: the input's size (bytes, or rows for .xlsx), None if unknown; ``unit_of()``: how much of
@@ -646,36 +709,40 @@ class ProgressBar:
         self.total = total
         self.unit_of = unit_of
         self.start = time.monotonic()
-        self.done = 0
         self.last = 0.0
+        self.shown = False
         self.rich = None
+
+    def _show(self) -> None:
+        self.shown = True
         try:
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)
-            self.rich = Progress(TextColumn("{task.fields[count]:>10} 份"), BarColumn(),
-                                 TaskProgressColumn(), TextColumn("{task.fields[rate]:>8} 份/秒"),
-                                 TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
-                                 console=Console(file=stream), transient=True)
-            _ = MofNCompleteColumn
-            self.task = self.rich.add_task("zwgk", total=total or None, count="0", rate="-")
-            self.rich.start()
+            from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
         except ImportError:
-            self.rich = None
+            return
+        self.rich = Progress(TextColumn("zwgk"), BarColumn(), TaskProgressColumn(),
+                             TextColumn("{task.fields[count]:>10} 份 · {task.fields[rate]:>7} 份/秒 · 已用"),
+                             TimeElapsedColumn(), TextColumn("· 剩余"), TimeRemainingColumn(),
+                             console=Console(file=self.stream), transient=True)
+        self.task = self.rich.add_task("zwgk", total=self.total or None, count="0", rate="-")
+        self.rich.start()
 
     def update(self, prog) -> None:
-        self.done = prog.answered
         now = time.monotonic()
-        if now - self.last < 0.2:
-            return
-        self.last = now
         took = now - self.start
-        rate = self.done / took if took > 0 else 0
+        if now - self.last < 0.2 or took < self.DELAY:
+            return
+        if not self.shown:
+            self._show()
+        self.last = now
+        done = prog.answered
+        rate = done / took if took > 0 else 0
         pos = self.unit_of()
         if self.rich is not None:
-            self.rich.update(self.task, completed=pos, count=f"{self.done:,}", rate=f"{rate:,.0f}")
+            self.rich.update(self.task, completed=pos, count=f"{done:,}", rate=f"{rate:,.0f}")
             return
-        text = f"\rzwgk: {self.done:,} 份 · {rate:,.0f} 份/秒 · 已用 {took:,.0f} 秒"
+        text = f"\rzwgk: {done:,} 份 · {rate:,.0f} 份/秒 · 已用 {took:,.0f} 秒"
         if self.total and pos:
             frac = min(1.0, pos / self.total)
             left = took * (1 - frac) / frac if frac > 0 else 0
@@ -684,10 +751,12 @@ class ProgressBar:
         self.stream.flush()
 
     def close(self) -> None:
+        if not self.shown:
+            return
         if self.rich is not None:
             self.rich.stop()
         else:
-            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.write("\r" + " " * 78 + "\r")
             self.stream.flush()
 
 

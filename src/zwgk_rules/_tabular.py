@@ -565,3 +565,24 @@ def json_lines(rows: Iterator, columns_for, date_mode: int = 0) -> Iterator:
             yield 1
             continue
         yield cols.row(cells, date_mode)
+
+
+def header_table(command: str) -> str:
+    """The Markdown table of a command's column headers (docs/cli.md shows it; a test checks they agree)."""
+    from ._models import DisclosureRequest, Document, Message
+    model, labels = {"decide": (DisclosureRequest, _facts.REQUEST_LABELS),
+                     "classify": (Document, _facts.DOCUMENT_LABELS),
+                     "interact": (Message, _facts.MESSAGE_LABELS)}[command]
+    kinds = {"text": "文字 / text", "flag": "是/否 · TRUE/FALSE", "date": "日期 / date",
+             "consent": "同意 · 不同意 · 逾期未答复（true · false · no_reply）"}
+    out = ["| 英文表头 / field path | 中文表头 / label | 取值 / values |", "|---|---|---|"]
+    for path, spec in specs(model, labels).items():
+        if spec.kind in ("code", "codes"):
+            words = _facts.ISSUED_AS_LABELS if path == "issued_as" else _facts.CODE_LABELS
+            values = " · ".join(f"`{v}` {words[v]}" if v in words else f"`{v}`" for v in spec.values)
+            if spec.kind == "codes":
+                values = "多个，以 ; 、 , 分隔 / several: " + values
+        else:
+            values = kinds[spec.kind]
+        out.append(f"| `{path}` | {spec.label} | {values} |")
+    return "\n".join(out) + "\n"
