@@ -1166,22 +1166,15 @@ def _output(args, fmt: str, stdout):
         sink = r.JsonlSink(out, args.compact, summary) if args.compact or summary is not None else None
         return out, sink, fh.close if fh is not None else None
     if fmt == "xlsx":
-        import importlib.util
-        if importlib.util.find_spec("openpyxl") is None:
-            raise _CannotRun("--format xlsx 需要 openpyxl：pip install 'zwgk-rules[xlsx]' / --format xlsx needs openpyxl: "
-                             "pip install 'zwgk-rules[xlsx]'")
         if path:
             target, done = path, None
         else:
             if _is_terminal(args, stdout):
                 raise _CannotRun("--format xlsx 须给出 --output FILE（不能把表格文件打印到终端）/ --format xlsx needs "
                                  "--output FILE")
-            target = io.BytesIO()
-
-            def done():
-                stdout.flush()
-                getattr(stdout, "buffer", stdout).write(target.getvalue())
-                stdout.flush()
+            stdout.flush()
+            target = getattr(stdout, "buffer", stdout)      # a pipe: the zip is written as a stream
+            done = target.flush
         if path:
             open_file("wb").close()         # fails now, not after the batch, if the file cannot be written
         cols = r.Columns(args.command, args.compact)

@@ -106,7 +106,7 @@ class Columns:
             else full_citations
         short = (lambda b: " ".join(c if isinstance(c, str) else cite_key(c) for c in b)) if compact_keys \
             else short_citations
-        words = lambda codes: "、".join(label(c) for c in codes or ())     # noqa: E731
+        words = lambda codes: "、".join(label(c) for c in codes) if codes else None     # noqa: E731
         if command == "decide":
             self.cols = [
                 ("行", 4, True, lambda a, i, n: n),
@@ -138,7 +138,7 @@ class Columns:
                 ("须说明理由", 0, False, lambda a, i, n: _yes(a.get("reason_required"))),
                 ("依据", 24, True, lambda a, i, n: short(a.get("basis") or ())),
                 ("审查流程", 0, False, lambda a, i, n: "→".join(
-                    label(r.get("step")) + (f"（{r['role']}）" if r.get("role") else "") for r in a.get("review") or ())),
+                    label(r.get("step")) + (f"：{r['role']}" if r.get("role") else "") for r in a.get("review") or ()) or None),
                 ("依据（全称）", 0, False, lambda a, i, n: cites(a.get("basis") or ())),
                 ("规则包", 0, False, lambda a, i, n: a.get("jurisdiction")),
                 ("日期待定", 0, False, lambda a, i, n: _yes(a.get("provisional"))),
@@ -503,7 +503,7 @@ class CsvRenderer:
 
 #: column widths in the sheet (Excel's units: about one Latin character; a Chinese character takes two)
 _XLSX_WIDTH = {"行": 6, "编号": 20, "处理结果": 24, "处理结果代码": 27, "收到申请日期": 13, "答复期限": 12,
-               "延长后期限": 12, "补正告知期限": 13, "应办事项": 20, "依据": 36, "各项结果": 44, "依据（全称）": 60,
+               "延长后期限": 12, "补正告知期限": 13, "应办事项": 20, "依据": 36, "各项结果": 44, "依据（全称）": 90,
                "适用条例": 10, "规则包": 20, "日期待定": 9, "提示": 20, "错误": 50, "标题": 40, "文种": 6,
                "公开属性": 11, "属性代码": 11, "公开期限": 12, "须说明理由": 11, "审查流程": 40, "留言类别": 14,
                "办理科室": 18, "说明": 30}
@@ -513,23 +513,16 @@ _DATE_COLS = {"收到申请日期", "答复期限", "延长后期限", "补正�
 
 class XlsxRenderer:
     """An ``.xlsx`` workbook: the sheet 结果 (one row per input; a new sheet every ``MAX_SHEET_ROWS`` rows), the
-    sheet 汇总 (counts and errors) and the sheet 依据条文 (each article cited, with its text). Needs openpyxl
-    (``pip install 'zwgk-rules[xlsx]'``). Written with openpyxl's write-only mode: rows go to a temporary file
-    as they come, and the workbook is assembled at the end."""
+    sheet 汇总 (counts and errors) and the sheet 依据条文 (each article cited, with its text). Written by
+    ``_xlsx`` straight into the zip file as the rows come (no dependency; openpyxl is needed only to read
+    ``.xlsx``)."""
 
     def __init__(self, target, columns: Columns) -> None:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font, PatternFill
+        from . import _xlsx
+        self.x = _xlsx
         self.target = target
         self.columns = columns
-        self.wb = Workbook(write_only=True)
-        self.Cell = WriteOnlyCell
-        self.head_font = Font(bold=True)
-        self.head_fill = PatternFill("solid", fgColor="DDE6F0")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.top = Alignment(vertical="top")
-        self.red = Font(color="C00000")
+        self.book = _xlsx.Workbook(target)
         self.dates = {k for k, h in enumerate(columns.headers) if h in _DATE_COLS}
         self.wrapped = {k for k, h in enumerate(columns.headers) if h in _XLSX_WRAP}
         self.err_col = len(columns.headers) - 1
@@ -541,27 +534,17 @@ class XlsxRenderer:
         self._sheet()
 
     def _sheet(self) -> None:
-        from openpyxl.utils import get_column_letter
         self.sheets += 1
-        ws = self.wb.create_sheet("结果" if self.sheets == 1 else f"结果{self.sheets}")
-        for k, h in enumerate(self.columns.headers):
-            ws.column_dimensions[get_column_letter(k + 1)].width = _XLSX_WIDTH.get(h, 14)
-        ws.freeze_panes = "C2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns.headers))}1"
-        _landscape(ws)
-        ws.print_title_rows = "1:1"
-        head = []
-        for h in self.columns.headers:
-            c = self.Cell(ws, value=h)
-            c.font, c.fill, c.alignment = self.head_font, self.head_fill, self.wrap
-            head.append(c)
-        ws.append(head)
-        self.ws = ws
+        self.ws = self.book.sheet("结果" if self.sheets == 1 else f"结果{self.sheets}", self.widths, freeze="C2",
+                                  autofilter=True, print_titles=True)
+        head = [(h, self.x.HEADER) for h in self.columns.headers]
+        self.ws.row(head, height=15 * max(_lines_in(h, w) for h, w in zip(self.columns.headers, self.widths)) + 3)
         self.in_sheet = 1
 
     def rows(self, rows) -> None:
         import datetime as dt
-        Cell, wrapped, dates, widths = self.Cell, self.wrapped, self.dates, self.widths
+        x = self.x
+        wrapped, dates, widths, err_col, main = self.wrapped, self.dates, self.widths, self.err_col, self.main
         for r, answer in rows:
             if self.in_sheet >= MAX_SHEET_ROWS:
                 self._sheet()
@@ -571,83 +554,63 @@ class XlsxRenderer:
                 v = r[k]
                 if v.__class__ is str:
                     lines = max(lines, _lines_in(v, widths[k]))
-            if bad and r[self.err_col]:
-                lines = max(lines, _lines_in(r[self.err_col], widths[self.err_col]))
             out: list = []
+            # a row of several lines reads from the top (cells without a style would sit at the bottom)
+            plain = x.TOP if lines > 1 or bad else x.PLAIN
             for k, v in enumerate(r):
-                if v is not None and k in dates:
-                    v = dt.date.fromisoformat(v)
-                if lines > 1 or k in dates or bad:
-                    # a row of several lines reads from the top (unstyled cells would sit at the bottom)
-                    c = Cell(self.ws, value=v)
-                    c.alignment = self.wrap if k in wrapped or k == self.err_col else self.top
-                    if k in dates:
-                        c.number_format = "yyyy-mm-dd"
-                    if bad and k in (self.main, self.err_col):
-                        c.font = self.red
-                    out.append(c)
+                if v is None:
+                    out.append(None)
+                elif k == 0:
+                    out.append((v, x.CENTER))       # the line number
+                elif k in dates:
+                    out.append((dt.date.fromisoformat(v), x.DATE))
+                elif bad and (k == main or k == err_col):
+                    out.append((v, x.RED_WRAP if k == err_col else x.RED))
+                elif k in wrapped:
+                    out.append((v, x.WRAP if lines > 1 else plain))
                 else:
-                    out.append(v)
-            if lines > 1:
-                # Excel and LibreOffice do not size the rows of a written file to wrapped text: say how high
-                self.ws.row_dimensions[self.in_sheet + 1].height = 15 * min(lines, 26) + 2
-                self.ws.append(out)
-                del self.ws.row_dimensions[self.in_sheet + 1]
-            else:
-                self.ws.append(out)
+                    out.append((v, plain))
+            # Excel and LibreOffice do not size the rows of a written file to wrapped text: say how high
+            self.ws.row(out, height=15 * min(lines, 26) + 2 if lines > 1 else None)
             self.in_sheet += 1
             self.n += 1
             if not bad and len(self.cited) < 10_000:
                 for c in _citations(answer):
-                    self.cited.setdefault(cite_key(c), c)
+                    key = cite_key(c)
+                    if key not in self.cited:
+                        self.cited[key] = c
 
     def flush(self) -> None:
         pass
 
     def close(self, summary, complete: bool) -> None:
-        from openpyxl.utils import get_column_letter
-        ws = self.wb.create_sheet("汇总")
-        for col, w in zip("ABCD", (40, 12, 30, 60)):
-            ws.column_dimensions[col].width = w
-        _landscape(ws)
-
-        def bold(v):
-            c = self.Cell(ws, value=v)
-            c.font = self.head_font
-            return c
+        x = self.x
+        ws = self.book.sheet("汇总", [40, 12, 30, 60])
         if summary is not None:
             what = {"decide": "处理结果", "classify": "公开属性", "interact": "留言类别"}[summary.command]
-            ws.append([bold("汇总 / Summary" + ("" if complete else "（未完成：批处理中途中断 / incomplete）"))])
-            ws.append(["输入 / inputs", summary.total])
-            ws.append(["已答复 / answered", summary.total - summary.n_errors])
-            ws.append(["错误 / errors", summary.n_errors])
-            ws.append([])
-            ws.append([bold(what), bold("数量 / count"), bold("代码 / code")])
+            ws.row([("汇总 / Summary" + ("" if complete else "（未完成：批处理中途中断 / incomplete）"), x.BOLD)])
+            ws.row(["输入 / inputs", summary.total])
+            ws.row(["已答复 / answered", summary.total - summary.n_errors])
+            ws.row(["错误 / errors", summary.n_errors])
+            ws.row([])
+            ws.row([what, "数量 / count", "代码 / code"], style=x.HEADER)
             for lab, code, n in summary.rows():
-                ws.append([lab, n, code])
+                ws.row([lab, n, code])
             if summary.n_errors:
-                ws.append([])
-                ws.append([bold("错误 / errors"), bold("行 / line"), bold("字段 / field"), bold("说明 / message")])
+                ws.row([])
+                ws.row(["错误 / errors：编号 id", "行 / line", "字段 / field", "说明 / message"], style=x.HEADER)
                 for rid, line, field, msg in summary.errors:
-                    ws.append([rid, line, field, msg])
+                    ws.row([rid, line, field, (msg, x.WRAP)], height=15 * min(_lines_in(msg or "", 60), 26) + 2,
+                           style=x.TOP)
                 if summary.n_errors > len(summary.errors):
-                    ws.append([f"另有 {summary.n_errors - len(summary.errors):,} 个错误未列出 / more not listed"])
-        cs = self.wb.create_sheet("依据条文")
-        for col, w in zip("ABC", (18, 44, 100)):
-            cs.column_dimensions[col].width = w
-        _landscape(cs)
-        cs.append([bold("条文编号 / key"), bold("条文 / article"), bold("原文 / text")])
-        for n, key in enumerate(sorted(self.cited, key=_cite_order), 2):
+                    ws.row([f"另有 {summary.n_errors - len(summary.errors):,} 个错误未列出 / more not listed"])
+        cs = self.book.sheet("依据条文", [18, 50, 100], freeze="A2")
+        cs.row(["条文编号 / key", "条文 / article", "原文 / text"], style=x.HEADER)
+        for key in sorted(self.cited, key=_cite_order):
             c = self.cited[key]
-            cells = [self.Cell(cs, value=v) for v in (key, c.get("label"), c.get("text"))]
-            for cell in cells:
-                cell.alignment = self.wrap
-            lines = max(_lines_in(c.get("label") or "", 44), _lines_in(c.get("text") or "", 100))
-            cs.row_dimensions[n].height = 15 * min(lines, 26) + 2
-            cs.append(cells)
-            del cs.row_dimensions[n]
-        _ = get_column_letter
-        self.wb.save(self.target)
+            lines = max(_lines_in(c.get("label") or "", 50), _lines_in(c.get("text") or "", 100))
+            cs.row([key, c.get("label"), c.get("text")], height=15 * min(lines, 26) + 2, style=x.WRAP)
+        self.book.close()
 
 
 def _lines_in(text: str, width: float) -> int:
@@ -660,15 +623,6 @@ def _lines_in(text: str, width: float) -> int:
         w = (len(para.encode()) + len(para)) / 2
         n += max(1, -int(-w // room))
     return n
-
-
-def _landscape(ws) -> None:
-    """Printed (or made a PDF): landscape A4, every column on the page's width, the header on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9          # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _citations(answer: dict):
