@@ -416,3 +416,12 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert "4,000 份" in stream.getvalue() and "50%" in stream.getvalue() and "剩余约" in stream.getvalue()
     r = run("classify", str(tmp_path / "none.jsonl") if False else "-", input=_line(DOC) + b"\n")
     assert r.stderr == b""          # stderr is not a terminal here: nothing on it
+
+
+def test_the_spreadsheet_limits_are_documented_with_their_values():
+    import zwgk_rules._limits as limits
+    doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    for name in ("MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_SHEET_ROWS", "MAX_XLSX_BYTES", "MAX_XLSX_PART_BYTES"):
+        value = getattr(limits, name)
+        row = next(line for line in doc.splitlines() if f"`{name}`" in line)
+        assert f"{value:,}" in row or f"{value // 2**20} MiB" in row, (name, row)

@@ -322,8 +322,11 @@ def _inputs(path: str, stdin, command: str, fmt: str | None = None, encoding: st
         return made[0]
 
     def marked(items):
-        for x in items:
-            yield _Bad(*x) if x.__class__ is tuple else x
+        try:
+            for x in items:
+                yield _Bad(*x) if x.__class__ is tuple else x
+        except TableError as exc:          # the sheet turned out to be beyond a limit part-way
+            raise _InputFailed(str(exc)) from None
 
     def rows_csv():
         enc = _Encoding(encoding)
