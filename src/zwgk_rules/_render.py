@@ -250,6 +250,8 @@ class Summary:
         if self.command == "decide":
             labels = _disposition_labels()
             order = list(labels)
+        elif self.command == "classify":
+            labels, order = {}, list(_facts.ATTRIBUTES)
         else:
             labels, order = {}, []
         out = []
@@ -450,7 +452,7 @@ class TableRenderer:
         for head, w in zip(self.heads, self.widths):
             t.add_column(head, width=w, min_width=w, max_width=w, overflow="fold", no_wrap=False)
         for row, bad in zip(cells, errors):
-            t.add_row(*row, style="red" if bad else None)
+            t.add_row(*row, style="bright_red" if bad else None)
         self.console.print(t)
         self.header_done = True
 
