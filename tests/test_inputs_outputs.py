@@ -378,12 +378,24 @@ def test_xlsx_output_reads_back_with_a_summary_sheet(tmp_path):
 
 
 def test_table_output_plain_and_rich(tmp_path, monkeypatch):
-    from zwgk_rules._render import Columns, RowSink, TableRenderer
+    from zwgk_rules._render import Columns, RowSink, TableRenderer, _width
     f = _reqs(tmp_path)
     r = run("decide", str(f), "--format", "table", env={"COLUMNS": "100"})
-    text = r.stdout.decode()
-    assert text.splitlines()[0].split() == ["行", "编号", "处理结果", "答复期限", "应办事项", "依据"]
+    text = r.stdout.decode()        # not a terminal: plain text
+    assert [w for w in text.splitlines()[0].split() if w != "│"] == ["行", "编号", "处理结果", "答复期限", "应办事项", "依据"]
     assert "尚不能作出答复" in text and "书面征求第三方" in text and "取值无效" in text
+    # drawn by rich (as on a terminal)
+    pytest.importorskip("rich")
+    out = io.StringIO()
+    cols = Columns("decide")
+    sink = RowSink(TableRenderer(out, cols, width=100, use_rich=True), cols, None)
+    sink.take_inputs(f.read_bytes().splitlines())
+    sink.write(run("decide", str(f)).stdout)
+    sink.close()
+    drawn = out.getvalue()
+    assert drawn.splitlines()[0].split() == ["行", "编号", "处理结果", "答复期限", "应办事项", "依据"]
+    assert "尚不能作出答复" in drawn and "书面征求第三方" in drawn and "取值无效" in drawn
+    assert max(_width(ln) for ln in drawn.splitlines()) <= 100
     # the plain-text fallback (no rich): the same table with │ between columns, wide characters counted twice
     out = io.StringIO()
     cols = Columns("decide")
@@ -394,7 +406,6 @@ def test_table_output_plain_and_rich(tmp_path, monkeypatch):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("行   │ 编号") and set(lines[1]) <= {"─", "┼"}
     assert lines[2].startswith("1    │ 甲-1") and "予以公开" in lines[2]
-    from zwgk_rules._render import _width
 
     def bars(line, mark="│"):     # where the column lines are, in terminal columns (Chinese counted twice)
         return [_width(line[:i]) for i, ch in enumerate(line) if ch == mark]

@@ -1022,6 +1022,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)
+        if args.jobs <= 0 and (args.format not in (None, "jsonl") or args.output and _output_format(args) != "jsonl"
+                               or args.summary or args.compact):
+            jobs = 1        # the answers are read back and rendered in this process: that is the slow part
         return _run_batch(args, jobs)
     except _CannotRun as exc:
         sys.stderr.write(f"zwgk: {exc}\n")
@@ -1191,8 +1194,11 @@ def _output(args, fmt: str, stdout):
     if fmt == "csv":
         renderer = r.CsvRenderer(fh, cols)
     else:
-        width = None if (not path and _is_terminal(args, stdout)) else int(os.environ.get("COLUMNS", "120") or 120)
-        renderer = r.TableRenderer(fh, cols, width=width)
+        on_terminal = not path and _is_terminal(args, stdout)
+        width = None if on_terminal else int(os.environ.get("COLUMNS", "120") or 120)
+        # rich draws (and colours) the table on a terminal; into a file or a pipe plain text is the same table,
+        # written many times faster
+        renderer = r.TableRenderer(fh, cols, width=width, use_rich=None if on_terminal else False)
     if path:
         return None, r.RowSink(renderer, cols, summary), fh.close
     return None, r.RowSink(renderer, cols, summary), (fh.detach if fh is not stdout else None)
