@@ -1,8 +1,9 @@
 """Command line: ``zwgk decide|classify|interact FILE|-``, ``zwgk check``, ``zwgk schema`` (also
 ``python -m zwgk_rules``).
 
-One output line per input line, in order; a bad line prints ``{"error": {"message", "field"}}`` and
-the batch goes on. Input is streamed in bounded blocks, so memory stays flat however long the file
+One output line per input line, in order; a bad line prints ``{"id"?, "error": {"message", "field", "line"}}``
+and the batch goes on. Input may also be CSV or XLSX (``_tabular``), and output a table, CSV or XLSX
+(``_render``); JSONL stays the default and its fast path is untouched. Input is streamed in bounded blocks, so memory stays flat however long the file
 is and however long a line is (a line over ``MAX_LINE_BYTES`` is answered by an error line and its
 bytes are skipped, never held). Lines end at LF, CRLF or CR; a UTF-8 byte-order mark is skipped.
 

@@ -351,7 +351,11 @@ def csv_rows(fh, encoding, limit: int) -> Iterator[tuple[int, list | str | None]
     comma."""
     import csv
     lines = _CsvLines(fh, encoding, limit)
-    first = lines.peek()
+    try:
+        first = lines.peek()
+    except _RecordTooLong:
+        raise TableError(f"表头行超过 {limit:,} 字节的上限：这不像是 CSV 文件 / the header row is longer than {limit:,} "
+                         "bytes: this does not look like a CSV file") from None
     if first is None:
         return
     head = first.split("\n")[0]
@@ -407,6 +411,7 @@ class _CsvLines:
         self.started = False
         self.size = 0             # bytes of the record being read
         self.bad: str | None = None
+        self.dropping = False
         self._peeked: str | None = None
 
     def record_start(self) -> None:
@@ -453,6 +458,11 @@ class _CsvLines:
                     continue
             if self.enc.name is None:
                 self.enc.see(data)
+            if self.dropping:           # the rest of an overlong line: skipped as it comes, never held
+                m = re.search(rb"\r\n?|\n", data)
+                if m is None:
+                    continue
+                self.dropping, data = False, data[m.end():]
             buf = self.carry + data
             parts = buf.splitlines(keepends=True)
             # a line is complete once its end is seen; a CR at the very end may be the start of a CRLF
@@ -462,22 +472,8 @@ class _CsvLines:
                 self.carry = b""
             if len(self.carry) > self.limit:
                 self.pending.append(self.carry)         # reported as too long when its turn comes
-                self.carry = b""
-                self._skip_to_eol()
+                self.carry, self.dropping = b"", True
             self.pending.extend(reversed(parts))        # a stack: the first line is popped first
-
-    def _skip_to_eol(self) -> None:
-        """Skip the rest of an overlong line without holding it."""
-        from ._cli import _BLOCK
-        while True:
-            data = self.read(_BLOCK)
-            if not data:
-                self.eof = True
-                return
-            m = re.search(rb"\r\n?|\n", data)
-            if m is not None:
-                self.carry = data[m.end():]
-                return
 
     def _next(self) -> str:
         if not self.pending:
