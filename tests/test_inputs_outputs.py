@@ -207,10 +207,13 @@ def test_a_csv_record_over_the_line_limit_is_skipped_in_bounded_memory(tmp_path,
     f = tmp_path / "long.csv"
     f.write_text("编号,标题,形成日期\n" f"d1,关于{'长' * 300}的通知,2026-03-02\n" "d2,关于y的通知,2026-03-02\n",
                  encoding="utf-8")
-    assert main(["classify", str(f)]) == 1
-    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
-    assert out[0]["error"]["line"] == 2 and "200" in out[0]["error"]["message"]
-    assert out[1]["id"] == "d2" and out[1]["attribute"] == "on_request"
+    from zwgk_rules import _cli
+    for block in (1 << 20, 64):     # the long line in one block, or across many (skipped as it comes)
+        monkeypatch.setattr(_cli, "_BLOCK", block)
+        assert main(["classify", str(f)]) == 1
+        out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        assert out[0]["error"]["line"] == 2 and "200" in out[0]["error"]["message"]
+        assert out[1]["id"] == "d2" and out[1]["attribute"] == "on_request"
 
 
 def _workbook(path):
