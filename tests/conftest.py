@@ -34,6 +34,17 @@ def engine():
     return zwgk_rules.Engine()
 
 
+def named_cases():
+    """Every literal case, as ``(where, case)``: tests/cases/*.yaml (``where`` = the file's stem) and each
+    bundled pack's own cases, rules/packs/<id>/cases.yaml (``where`` = the pack id)."""
+    import yaml
+    from zwgk_rules.testing.cases import pack_cases
+    out = []
+    for f in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
+        out += [(f.stem, case) for case in yaml.safe_load(f.read_text(encoding="utf-8"))]
+    return out + pack_cases()
+
+
 def acceptance_cases(command=None):
     folder = SHARED / "cases"
     if not folder.is_dir():

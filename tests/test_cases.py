@@ -1,48 +1,23 @@
-"""Runs every YAML case under tests/cases/ (sentence-named, literal expectations) and every
-shared acceptance case of `decide` through the Python API."""
-import datetime as dt
+"""Runs every YAML case — under tests/cases/ and in each bundled pack's folder (rules/packs/<id>/cases.yaml) —
+(sentence-named, literal expectations) and every shared acceptance case of `decide` through the Python API."""
 import json
-from pathlib import Path
 
 import pytest
-import yaml
 
 import zwgk_rules
-from expect import check
-from conftest import acceptance_cases
-
-HERE = Path(__file__).parent / "cases"
-
-
-def _jsonable(o):
-    if isinstance(o, dict):
-        return {k: _jsonable(v) for k, v in o.items()}
-    if isinstance(o, list):
-        return [_jsonable(v) for v in o]
-    if isinstance(o, dt.date):
-        return o.isoformat()
-    return o
+from zwgk_rules.testing.cases import answer as _answer, check
+from conftest import acceptance_cases, named_cases
 
 
 def _load():
-    out = []
-    for f in sorted(HERE.glob("*.yaml")):
-        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
-            out.append(pytest.param(case, id=f"{f.stem}:{case['name']}"))
-    return out
+    return [pytest.param(case, id=f"{where}:{case['name']}") for where, case in named_cases()]
 
 
 CASES = _load()
 
 
 def answer(engine, inp, command="decide"):
-    try:
-        if inp.get("jurisdiction", "cn") != engine.pack.id:
-            engine = zwgk_rules.Engine(inp["jurisdiction"], rulebook=engine.rulebook)
-        run = {"decide": engine.decide_raw, "classify": engine.classify_raw, "interact": engine.interact_raw}[command]
-        return json.loads(json.dumps(run(_jsonable(inp)), default=lambda d: d.isoformat()))
-    except zwgk_rules.ZwgkError as exc:
-        return {"error": {"message": exc.message, "field": exc.field}}
+    return _answer(inp, command, engine=engine)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -477,13 +477,10 @@ def test_a_statute_that_is_not_a_regular_file_is_refused_without_hanging(tmp_pat
 # ---------------------------------------------------------------- every engine pickles (issue 8.7, 5)
 
 def _inputs():
-    """Every input of the named cases (tests/cases/*.yaml): requests, documents, messages."""
-    import yaml
-    out = []
-    for f in sorted((Path(__file__).parent / "cases").glob("*.yaml")):
-        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
-            out.append((case.get("command", "decide"), case["input"]))
-    return out
+    """Every input of the named cases (tests/cases/*.yaml and the bundled packs' cases.yaml): requests,
+    documents, messages."""
+    from conftest import named_cases
+    return [(case.get("command", "decide"), case["input"]) for _, case in named_cases()]
 
 
 def _answers(engine, inputs, explain=False):
@@ -623,7 +620,11 @@ BROKEN_PACKS = [
     ("calendar_unknown", _sub("calendar: cn", "calendar: cn-zz"), "pack.yaml", "calendar"),
     ("regime_unknown", _sub("regime: ogi-2019", "regime: ogi-2030"), "pack.yaml", "regime"),
     ("instrument_unknown", _sub("instrument: cn-xx-shili-sfj", "instrument: cn-xx-nope"), "pack.yaml", "instrument"),
-    ("instrument_a_list", _sub("instrument: cn-xx-shili-sfj", "instrument: [a]"), "pack.yaml", "instrument"),
+    # a list of texts is allowed (勺米镇's twelve documents), each must be one of the pack's statute files
+    ("instrument_a_list_with_an_unknown_id", _sub("instrument: cn-xx-shili-sfj", "instrument: [cn-xx-shili-sfj, a]"),
+     "pack.yaml", "instrument.1"),
+    ("instrument_an_empty_list", _sub("instrument: cn-xx-shili-sfj", "instrument: []"), "pack.yaml", "instrument"),
+    ("instrument_a_mapping", _sub("instrument: cn-xx-shili-sfj", "instrument: {a: 1}"), "pack.yaml", "instrument"),
     ("in_force_a_string", _sub("in_force: {from: 2024-01-01}", "in_force: 2024"), "pack.yaml", "in_force"),
     ("in_force_ends_before_it_starts", _sub("in_force: {from: 2024-01-01}", "in_force: {from: 2024-01-01, to: 2023-01-01}"),
      "pack.yaml", "in_force"),

@@ -108,6 +108,7 @@ def test_the_testing_package_and_plugin_import_without_hypothesis():
         sys.modules["hypothesis"] = None            # import hypothesis → ModuleNotFoundError
         import zwgk_rules.testing as T
         import zwgk_rules.testing.plugin
+        from zwgk_rules.testing.cases import load_cases, run_case      # a pack's cases.yaml: no hypothesis
         assert T.ARTICLE_14_CATEGORIES == ("state_secret", "prohibited_by_law", "endangers_security")
         assert callable(T.assert_decision_invariants) and callable(T.shift_receipt)
         try:

@@ -276,8 +276,9 @@ def test_shrinking_a_failure_gives_a_readable_example():
     assert set(r["items"][0]) <= {"description", "categories", "third_party"}   # nothing else left over
     assert set(r) == {"jurisdiction", "submission", "items"}
     d = find(st.documents(), lambda d: True, settings=FIND)
-    # the first 文种 of the contract's list (党政机关公文处理工作条例 order, zwgk_rules._facts.DOC_TYPES)
-    assert d == {"jurisdiction": "cn", "doc_type": "决议", "title": "关于某事项的决议", "formed_on": "2019-05-15"}
+    # the first 文种 of the contract's list (党政机关公文处理工作条例 order, zwgk_rules._facts.DOC_TYPES), formed on
+    # the first day a regulation applies to documents (the 2008 regulation's)
+    assert d == {"jurisdiction": "cn", "doc_type": "决议", "title": "关于某事项的决议", "formed_on": "2008-05-01"}
 
 
 # ---------------------------------------------------------------- an agency's own pack
@@ -390,6 +391,85 @@ def test_plugin_loads_an_agencys_own_pack_from_the_command_line(pytester):
     finally:
         st.set_default_rulebook()
     result.assert_outcomes(passed=2)
+
+
+# ---------------------------------------------------------------- a pack's literal cases (cases.yaml)
+
+def test_an_agencys_own_pack_folder_runs_its_cases_with_the_plugin(pytester):
+    """What docs/testing.md tells an agency to do with its pack's cases.yaml: parametrize over load_cases,
+    run each with run_case over the plugin's rulebook (the pack given by --zwgk-pack)."""
+    pytester.makepyfile(test_own_cases=f"""
+        import pytest
+        from zwgk_rules.testing.cases import load_cases, run_case
+
+        @pytest.mark.parametrize("case", load_cases({str(EXAMPLE_PACK)!r}), ids=lambda c: c["name"])
+        def test_case(zwgk_rulebook, case):
+            assert not run_case(case, rulebook=zwgk_rulebook)
+    """)
+    try:
+        result = pytester.runpytest(f"--zwgk-pack={EXAMPLE_PACK}", "-p", "no:cacheprovider")
+    finally:
+        st.set_default_rulebook()
+    result.assert_outcomes(passed=4)
+
+
+def test_pack_cases_lists_the_cases_of_every_pack_folder():
+    from zwgk_rules.testing.cases import pack_cases
+    rb = zwgk_rules.Rulebook(packs=[EXAMPLE_PACK])
+    found = pack_cases(rb)
+    mine = [c["name"] for pid, c in found if pid == "cn-xx-shili-sfj"]
+    assert mine == ["示例县主动公开期限为10个工作日（跨劳动节，5月9日周六调休上班计入）", "规则包生效前形成的公文仍按国家20个工作日",
+                    "涉及民族宗教事务的公文在分管领导审定前报县民族宗教事务局审核", "长于条例的答复期限只记录，决定仍按国家20个工作日"]
+    # every bundled pack brings its own cases
+    assert {pid for pid, _ in found} == {"cn-gx-hengxian-sfj", "cn-gz-shaomi", "cn-nx-zhongwei-sfj",
+                                         "cn-yn-longling-sfj", "cn-xx-shili-sfj"}
+
+
+def test_a_case_that_is_wrong_says_what_differs():
+    from zwgk_rules.testing.cases import run_case
+    rb = zwgk_rules.Rulebook(packs=[EXAMPLE_PACK])
+    case = {"name": "错误的期望", "command": "classify",
+            "input": {"jurisdiction": "cn-xx-shili-sfj", "title": "关于调整某收费标准的通告", "formed_on": "2026-04-30",
+                      "flags": ["public_interest"]},
+            "expect": {"publish_by": dt.date(2026, 5, 19), "basis": ["cn-xx-shili-sfj:4"]}}
+    assert run_case(case, rulebook=rb) == [
+        "publish_by: expected '2026-05-19', got '2026-05-18'",
+        "basis lacks ['cn-xx-shili-sfj:4']: ['cn-xx-shili-sfj:3', 'cn-xx-shili-sfj:5', 'ogi-2019:17', 'ogi-2019:19']"]
+    # an input error is an answer too: the case says which field it expects
+    bad = {"name": "未知规则包", "input": {"jurisdiction": "cn-xx-nope", "submission": {}, "items": [{}]},
+           "expect": {"error": True, "error_field": "jurisdiction"}}
+    assert run_case(bad, rulebook=rb) == []
+
+
+@pytest.mark.parametrize("text,field", [
+    ("name: x\n", "(root)"),
+    ("- just a string\n", "0"),
+    ("- {input: {}, expect: {}}\n", "0.name"),
+    ("- {name: a, input: {}, expect: {}}\n- {name: a, input: {}, expect: {}}\n", "1.name"),
+    ("- {name: a, command: decde, input: {}, expect: {}}\n", "0.command"),
+    ("- {name: a, input: [], expect: {}}\n", "0.input"),
+    ("- {name: a, input: {}, expect: {}, expected: {}}\n", "0.expected"),
+    ("- {name: a, input: {}, expect: {}, rules: x}\n", "0.rules"),
+    ("- &a {name: a, input: {}, expect: {}}\n- *a\n", "yaml"),
+])
+def test_a_broken_cases_file_is_one_rule_file_error_naming_the_field(tmp_path, text, field):
+    from zwgk_rules.testing.cases import load_cases
+    (tmp_path / "cases.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(zwgk_rules.RuleFileError) as info:
+        load_cases(tmp_path)
+    assert info.value.field == field and info.value.file == str(tmp_path / "cases.yaml"), info.value.message
+
+
+def test_a_cases_file_leading_outside_the_pack_folder_is_not_read(tmp_path):
+    from zwgk_rules.testing.cases import load_cases
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("- {name: a, input: {}, expect: {}}\n", encoding="utf-8")
+    folder = tmp_path / "cn-xx-pack"
+    folder.mkdir()
+    (folder / "cases.yaml").symlink_to(outside)
+    with pytest.raises(zwgk_rules.RuleFileError) as info:
+        load_cases(folder)
+    assert info.value.field == "file" and "outside" in info.value.message
 
 
 def test_article_14_categories_match_the_rule_files():

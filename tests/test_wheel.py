@@ -15,6 +15,12 @@ def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path, built_wheel):
     assert "zwgk_rules/rules/national/ogi-2019/exemption.yaml" in names
     assert "zwgk_rules/rules/statutes/ogi-2019.yaml" in names
     assert "zwgk_rules/rules/calendars/cn/2026.yaml" in names
+    # one pack = one folder: its pack.yaml, texts, cases and page ship together
+    for name in ("pack.yaml", "cases.yaml", "README.md", "statutes/cn-gz-shaomi-yishenqing.yaml",
+                 "statutes/cn-gz-shaomi-jiedu.yaml"):
+        assert f"zwgk_rules/rules/packs/cn-gz-shaomi/{name}" in names
+    assert "zwgk_rules/rules/packs/cn-nx-zhongwei-sfj/statutes/cn-nx-zhongwei-sfj.yaml" in names
+    assert not any("/statutes/local/" in n for n in names)
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     py = env_dir / "bin" / "python"
@@ -32,3 +38,9 @@ def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path, built_wheel):
     where = subprocess.run([str(py), "-c", "import zwgk_rules._resources as r; print(r.rules_root())"],
                            capture_output=True, text=True, cwd=tmp_path, env=env)
     assert str(env_dir) in where.stdout
+    # the installed bundled packs load from their folders and run their own cases
+    cases = subprocess.run([str(py), "-c", "from zwgk_rules.testing.cases import pack_cases, run_case\n"
+                            "cs = pack_cases()\n"
+                            "print(len(cs), sum(bool(run_case(c)) for _, c in cs))"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert cases.stdout.split() == ["27", "0"], cases.stdout + cases.stderr

@@ -4,10 +4,11 @@ Read top to bottom. No legal content: the 文种, tables, periods and citations 
 ``rules/national/classify/`` and the pack, through the compiled jurisdiction.
 
 1. **Which 文种** (``classify.yaml`` ``doc_types``): given, or recognised from the end of the title.
-2. **Which law** applies: the one in force on ``formed_on``.
+2. **Which law** applies: the one in force on ``formed_on`` (``classify.yaml`` ``regimes``: the 2008 Regulations
+   from 2008-05-01, the 2019 revision from 2019-05-15; each rule of the tables is dated). Before the first, none.
 3. **The tables** in order (``classify.yaml`` ``tables``): the attribute (第十九条至第二十条, 第十四条至第十六条),
    the review route, the warnings.
-4. **When to publish** (第二十六条; the pack's shorter period where it applies one), read at ``formed_on``.
+4. **When to publish** (第二十六条, 2008年第十八条; the pack's shorter period where it applies one), read at ``formed_on``.
 5. **Periods the law leaves to the pack** (征求意见, 预公开…), where the pack gives one for this document.
 """
 from __future__ import annotations
@@ -36,9 +37,11 @@ def classify(doc, *, law, rules, calendar, evaluate, cite) -> dict:
     ``law``: the compiled jurisdiction; ``rules``: the national classify rules (``ClassifyRules``);
     ``evaluate(table, facts)``: the backend's table evaluation; ``cite(citation)``: its read-only dict."""
     doc_type = doc_type_of(doc, rules)                                  # 1
-    if doc.formed_on < rules.start:                                     # 2
-        raise UnsupportedInputError(f"formed_on: 本库的公开属性规则自 {rules.start.isoformat()}（2019年修订施行）起适用",
-                                    field="formed_on")
+    if doc.formed_on < rules.start:                                     # 2. before the first regime of `regimes`
+        first = rules.regimes[0]
+        raise UnsupportedInputError(f"formed_on: {doc.formed_on.isoformat()} 早于 {rules.start.isoformat()}，"
+                                    f"{first.title}尚未施行，没有可适用的公开属性规则 / formed before the first "
+                                    f"regulation took effect ({first.id}, {rules.start.isoformat()})", field="formed_on")
     facts = document_facts(doc, doc_type)
     facts["@on"] = doc.formed_on
     results = {}
@@ -70,7 +73,7 @@ def classify(doc, *, law, rules, calendar, evaluate, cite) -> dict:
         add(c.basis)
     reason = attr.value in rules.reason_required
     if reason:
-        add(rules.reason_basis)
+        add(rules.reason_basis_at(doc.formed_on))
     publish_by = None
     provisional = False
     if attr.value == rules.publish_attribute:                           # 4. classify.yaml `publish`

@@ -999,6 +999,9 @@ def main(argv: list[str] | None = None) -> int:
     x.add_argument("ref", help="条文（如 ogi-2019:15、ogi-2019:33:p2）或规则编号（如 ogi2019.art15.consent）")
     x.add_argument("packs", nargs="*", help="另外载入的本机关规则包目录 / extra pack folders")
     x.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable")
+    g = sub.add_parser("doc", help="写出规则包目录中的说明页 README.md（由 pack.yaml 与 statutes/ 生成）/ write a pack's page")
+    g.add_argument("packs", nargs="*", help="规则包目录（可多个）；省略则为全部随库规则包 / pack folders (default: the bundled ones)")
+    g.add_argument("--check", action="store_true", help="只检查页面是否最新，不写入 / only check that the pages are current")
     s = sub.add_parser("schema", help="打印输入、输出模型的 JSON Schema / print JSON Schema")
     s.add_argument("which", choices=["decide", "classify", "interact"])
     args = ap.parse_args(argv)
@@ -1008,6 +1011,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args.packs, json_out=args.json, report=args.report)
+        if args.command == "doc":
+            from ._packdoc import run_doc
+            return run_doc(args.packs, check=args.check)
         if args.command == "explain":
             from ._explain import explain, render
             from ._rulebook import Rulebook, default_rulebook

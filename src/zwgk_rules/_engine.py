@@ -144,8 +144,10 @@ class Engine:
         return cite(c, self._cit_cache)
 
     def _own(self, obj, what: str) -> None:
-        if obj.jurisdiction != self._pack_id:
-            raise InputError(f"jurisdiction={obj.jurisdiction!r} 与引擎的规则包 {self._pack_id!r} 不一致",
+        """An input that names no jurisdiction is this engine's pack's; one that names another is an error."""
+        if obj.jurisdiction != self._pack_id and "jurisdiction" in obj.model_fields_set:
+            raise InputError(f"jurisdiction: 输入指明规则包 {obj.jurisdiction!r}，但本引擎按规则包 {self._pack_id!r} 办理"
+                             f"（不写 jurisdiction 即按本引擎的规则包）/ the input names another pack than the engine's",
                              field="jurisdiction")
 
     # ------------------------------------------------------------------ 政民互动

@@ -4,8 +4,8 @@
 or for one rule id: the statute text once; every rule that cites it, in every jurisdiction (national
 tables, each pack's added rules), with the rules it is an exception to; the parameters, deadline steps
 and warnings that cite it; the provisions of each pack's local text recorded against it; the corresponding rules of the other regime (``corresponds_to``, both ways);
-and the literal cases that exercise those rules (when a cases folder is at hand: the repository's
-``tests/cases``).
+and the literal cases that exercise those rules: each pack's own (``<pack folder>/cases.yaml``) and, when a
+cases folder is at hand, the repository's ``tests/cases``.
 """
 from __future__ import annotations
 
@@ -135,16 +135,22 @@ def _cases(rb, ids: set, citations, cases_dir: Path | None) -> list[dict]:
     if cases_dir is None:
         here = Path(__file__).resolve().parents[2] / "tests" / "cases"
         cases_dir = here if here.is_dir() else None
-    if cases_dir is None or not Path(cases_dir).is_dir():
-        return []
     import json
 
     from ._engine import Engine
+    from ._resources import relative
     from ._yaml import load
+    from .testing.cases import CASES_FILE, load_cases
+    sources = []                       # (name shown, cases): the cases folder's files, then each pack's own
+    if cases_dir is not None and Path(cases_dir).is_dir():
+        sources += [(f.name, load(f) or []) for f in sorted(Path(cases_dir).glob("*.yaml"))]
+    for pack in rb.packs.values():
+        if pack.folder is not None and (pack.folder / CASES_FILE).is_file():
+            sources.append((relative(pack.folder / CASES_FILE), load_cases(pack.folder)))
     engines: dict = {}
     found = []
-    for f in sorted(Path(cases_dir).glob("*.yaml")):
-        for case in load(f) or []:
+    for name, cases in sources:
+        for case in cases:
             inp = case.get("input") or {}
             named = set(case.get("rules") or [])
             hit = bool(named & ids)
@@ -163,7 +169,7 @@ def _cases(rb, ids: set, citations, cases_dir: Path | None) -> list[dict]:
                     trace |= set(it.get("trace") or [])
                 hit = bool(trace & ids)
             if hit:
-                found.append({"file": f.name, "name": case.get("name")})
+                found.append({"file": name, "name": case.get("name")})
     return found
 
 

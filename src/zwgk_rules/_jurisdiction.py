@@ -168,15 +168,28 @@ def compile_jurisdiction(rb, pack) -> Jurisdiction:
                                         f"多 {sorted(set(order) - set(outputs))}", file=pack.file,
                                         field=f"sequences.{address}")
                 tspec = tspec.model_copy(update={"outputs": outputs, "priority": order})
-            # a pack rule is in force from the pack's own date (within the national table's), unless it says otherwise
+            # a pack rule is in force from the pack's own date (within the national table's, and within the dates
+            # of the national rules it is an exception to: a table may hold the rules of both regulations), unless
+            # it says otherwise
+            spans = {n.id: s for n, s in zip(nat.rules, nat.spans)}
             dated = []
             for r in rules:
                 if r.in_force is None:
                     t_from, t_to = tspec.in_force.from_, tspec.in_force.to
+                    for target in r.exception_to:
+                        if target in spans:
+                            s_from, s_to = spans[target]
+                            t_from = max(t_from, s_from)
+                            t_to = s_to if t_to is None else (t_to if s_to is None else min(t_to, s_to))
                     p_from, p_to = spec.in_force.from_, spec.in_force.to
                     lo = max(t_from, p_from)
                     hi = p_to if t_to is None else (t_to if p_to is None else min(t_to, p_to))
+                    if hi is not None and hi < lo:
+                        raise RuleFileError(f"规则包施行期间（{p_from}..{p_to or ''}）内，本规则所例外的国家规则不施行"
+                                            f"（{t_from}..{t_to or ''}）/ the national rule it excepts is not in force while "
+                                            f"the pack is", file=pack.file, rule_id=r.id, field="exception_to")
                     r = r.model_copy(update={"in_force": type(spec.in_force).model_validate({"from": lo, "to": hi})})
+                spans[r.id] = (r.in_force.from_, r.in_force.to)      # a later pack rule may be an exception to it
                 dated.append(r)
             replaced[id(nat)] = CompiledTable(tspec, nat.file, nat.fields, nat.upstream, rb.statutes,
                                               extra_rules=tuple((r, pack.file) for r in dated))

@@ -110,11 +110,20 @@ class ClassifyRules:
     doc_types: tuple[str, ...]
     recognise_from_title_end: bool
     reason_required: frozenset
-    reason_basis: tuple
+    reason_basis: tuple              # ((first day, citations), …) by first day
     params: dict
     file: str
     publish_attribute: str = ""      # documents of this attribute get publish_by …
     publish_period: str = ""         # … within this parameter's working days
+    regimes: tuple = ()              # the regimes (Regime) whose rules the tables hold, by date
+
+    def reason_basis_at(self, day: dt.date) -> tuple:
+        """The citations behind ``reason_required`` for a document formed on ``day``."""
+        best = ()
+        for start, basis in self.reason_basis:
+            if start <= day:
+                best = basis
+        return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,8 @@ class Pack:
     calendar: str
     spec: object          # PackFile, or None for the national rules alone
     file: str | None
+    #: the pack's folder (``pack.yaml``, ``statutes/``, ``cases.yaml``, ``README.md``), bundled or not
+    folder: Path | None = None
 
 
 class Rulebook:
@@ -131,7 +142,8 @@ class Rulebook:
 
     def __init__(self, root: Path | None = None, *, packs=()) -> None:
         """Load the bundled rules (or those under ``root``), plus any extra pack folders given in
-        ``packs``: each holds a ``pack.yaml`` and, in ``statutes/``, the text of its own instrument."""
+        ``packs``. A pack folder, bundled (``rules/packs/<id>/``) or given, holds a ``pack.yaml`` and, in
+        ``statutes/``, the text of its own instrument(s); both kinds are opened by the same code."""
         root = Path(root) if root is not None else rules_root()
         self.root = root
         self.statutes = Statutes(root / "statutes")
@@ -169,15 +181,15 @@ class Rulebook:
                 raise RuleFileError(f"法规版本 {a.id} 与 {b.id} 之间有空档", file=relative(nat / "regimes.yaml"),
                                     field="regimes")
         self.regimes = tuple(regimes)
-        ids = {r.id for reg in regimes for t in (reg.request_table, *reg.item_tables) for r in t.rules}
-        for reg in regimes:
-            for t in (reg.request_table, *reg.item_tables):
-                for r in t.rules:
-                    for other in r.spec.corresponds_to:
-                        if other not in ids:
-                            raise RuleFileError(f"corresponds_to 指向不存在的规则 {other!r}", file=r.file, rule_id=r.id,
-                                                field="corresponds_to", suggestion=closest(other, ids))
         self.classify = self._load_classify(nat / "classify")
+        linked = [t for reg in regimes for t in (reg.request_table, *reg.item_tables)] + list(self.classify.tables)
+        ids = {r.id for t in linked for r in t.rules}
+        for t in linked:
+            for r in t.rules:
+                for other in r.spec.corresponds_to:
+                    if other not in ids:
+                        raise RuleFileError(f"corresponds_to 指向不存在的规则 {other!r}", file=r.file, rule_id=r.id,
+                                            field="corresponds_to", suggestion=closest(other, ids))
         self.calendars: dict[str, Calendar] = load_calendars(root / "calendars")
         cal_file = relative(root / "calendars" / "calendars.yaml")
         for spec in load_yaml(root / "calendars" / "calendars.yaml")["calendars"]:
@@ -187,25 +199,11 @@ class Rulebook:
                     self.statutes.resolve(spec[key], file=cal_file, rule_id=cid, field=key)
         self._jurisdictions: dict = {}
         self.packs = {"cn": Pack("cn", "全国（仅国家法规）", "cn", None, None)}
-        pack_files = sorted((root / "packs").glob("*/pack.yaml"))
-        real_paths = {}
-        for folder in packs:
-            # nothing outside the pack folder is read: pack.yaml and statutes/ may not lead out of it
-            folder = Path(folder)
-            path = folder / "pack.yaml"
-            if not path.is_file():
-                raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
-                                    field="pack")
-            real_paths[path] = contained(path, folder)
-            texts = folder / "statutes"
-            if texts.is_dir():
-                self.statutes.add_folder(texts, within=folder)
-            elif texts.exists():
-                raise RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
-                                    file=str(texts), field="file")
-            pack_files.append(path)
-        for path in pack_files:
-            pk = self._load_pack(path, real_paths.get(path, path))
+        # One pack = one folder, bundled (rules/packs/<id>/) or given: the same layout, read the same way
+        folders = bundled_pack_folders(root) + [Path(f) for f in packs]
+        opened = [_open_pack_folder(folder, self.statutes) for folder in folders]   # every text before any pack
+        for path, real in opened:
+            pk = self._load_pack(path, real)
             if pk.id in self.packs:
                 raise RuleFileError(f"规则包 {pk.id!r} 重复", file=relative(path), field="pack")
             self.packs[pk.id] = pk
@@ -297,9 +295,32 @@ class Rulebook:
                 raise RuleFileError("table 与文件名不一致或 scope 不是 document", file=relative(path), field="table")
             tables[name] = CompiledTable(t, relative(path), SCOPES["document"], dict(upstream), self.statutes)
             upstream[name] = t.outputs
+            # the tables hold the rules of several regulations: a rule cites only what is in force while it is
+            for r, (a, b) in zip(tables[name].rules, tables[name].spans):
+                for c in r.basis:
+                    f = self.statutes.in_force(c.regulation)
+                    if f is not None and (a < f.from_ or (f.to is not None and (b is None or b > f.to))):
+                        raise RuleFileError(f"规则施行期间 {a}..{b or ''} 引用了不在施行中的 {c.key}（{f.from_}..{f.to or ''}）"
+                                            f" / the rule cites a text not in force throughout its dates",
+                                            file=r.file, rule_id=r.id, field="in_force")
         params = {name: self._param(f"classify.{name}", p, rel) for name, p in spec.parameters.items()}
-        reason_basis = tuple(self.statutes.resolve(b, file=rel, field="reason_required.basis")
-                             for b in spec.reason_required.basis)
+        # the regimes the classify rules follow: known, and their first day is the rules' first day
+        known = {r.id: r for r in self.regimes}
+        for k, rid in enumerate(spec.regimes):
+            if rid not in known:
+                raise RuleFileError(f"regimes 中的 {rid!r} 不是 regimes.yaml 中的条例版本", file=rel,
+                                    field=f"regimes.{k}", suggestion=closest(rid, known))
+        regimes = tuple(sorted((known[r] for r in spec.regimes), key=lambda r: r.start))
+        if spec.in_force.from_ != regimes[0].start:
+            raise RuleFileError(f"in_force.from {spec.in_force.from_} 须为最早的条例版本 {regimes[0].id} 的施行之日 "
+                                f"{regimes[0].start}", file=rel, field="in_force")
+        rb_in = spec.reason_required.basis
+        dated = sorted(rb_in.items()) if isinstance(rb_in, dict) else [(spec.in_force.from_, rb_in)]
+        if dated[0][0] > spec.in_force.from_:
+            raise RuleFileError(f"reason_required.basis 在 {spec.in_force.from_} 没有依据", file=rel,
+                                field="reason_required.basis")
+        reason_basis = tuple((day, tuple(self.statutes.resolve(b, file=rel, field=f"reason_required.basis.{day}")
+                                         for b in refs)) for day, refs in dated)
         attrs = next((t.spec.outputs for n, t in tables.items() if n == "attribute"), ())
         # the rule files name the contract's vocabularies (_facts): they must agree with it, not rival it
         from ._facts import ATTRIBUTES, DOC_TYPES
@@ -317,7 +338,7 @@ class Rulebook:
         return ClassifyRules(spec.in_force.from_, tuple(tables[n] for n in spec.tables),
                              tuple(spec.doc_types.names), spec.doc_types.recognise_from_title_end,
                              frozenset(spec.reason_required.attributes), reason_basis,
-                             params, rel, spec.publish.attribute, spec.publish.period)
+                             params, rel, spec.publish.attribute, spec.publish.period, regimes)
 
     def _param(self, address: str, p, rel: str) -> Param:
         """A national parameter with every dated value of its rule file, citations resolved."""
@@ -403,9 +424,15 @@ class Rulebook:
             if spec.pack != path.parent.name:
                 raise RuleFileError(f"pack {spec.pack!r} 与目录名 {path.parent.name!r} 不一致", file=rel, field="pack")
         with each:
-            if spec.instrument not in self.statutes.instruments:
-                raise RuleFileError(f"instrument {spec.instrument!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
-                                    f"以它为 id 的法规文件 / no statute file has this id", file=rel, field="instrument")
+            if not spec.instrument:
+                raise RuleFileError("instrument 不能为空：写明本机关制度原文的法规编号 / name the pack's own text",
+                                    file=rel, field="instrument")
+            for k, iid in enumerate(spec.instrument):
+                if iid not in self.statutes.instruments:
+                    where = "instrument" if len(spec.instrument) == 1 else f"instrument.{k}"
+                    raise RuleFileError(f"instrument {iid!r} 未收录：规则包的 statutes/ 与 rules/statutes/ 中都没有"
+                                        f"以它为 id 的法规文件 / no statute file has this id", file=rel, field=where,
+                                        suggestion=closest(iid, self.statutes.instruments))
         with each:
             if spec.calendar not in self.calendars:
                 raise RuleFileError(f"日历 {spec.calendar!r} 不存在", file=rel, field="calendar",
@@ -476,7 +503,7 @@ class Rulebook:
                                                 file=rel, rule_id=kd.kind, field=f"interaction.kinds.{fname}")
         if every is not None and len(every) > before:
             return None
-        return Pack(spec.pack, spec.title, spec.calendar, spec, rel)
+        return Pack(spec.pack, spec.title, spec.calendar, spec, rel, path.parent)
 
     def pack_problems(self, folder) -> list[RuleFileError]:
         """Every problem of the pack in ``folder`` that can be found, checked against these rules (which are
@@ -484,21 +511,11 @@ class Rulebook:
         and compiles."""
         import copy
         folder = Path(folder)
-        path = folder / "pack.yaml"
         problems: list[RuleFileError] = []
         saved, self.statutes = self.statutes, copy.deepcopy(self.statutes)
         try:
             try:
-                if not path.is_file():
-                    raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
-                                        field="pack")
-                real = contained(path, folder)
-                texts = folder / "statutes"
-                if texts.is_dir():
-                    self.statutes.add_folder(texts, within=folder)
-                elif texts.exists():
-                    problems.append(RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
-                                                  file=str(texts), field="file"))
+                path, real = _open_pack_folder(folder, self.statutes, problems)
                 pack = self._load_pack(path, real, every=problems)
                 if pack is not None:
                     compile_jurisdiction(self, pack)        # the tables: the first problem there, if any
@@ -534,6 +551,36 @@ class Rulebook:
             yield r, r.request_table
             for t in r.item_tables:
                 yield r, t
+
+
+def bundled_pack_folders(root: Path | None = None) -> list[Path]:
+    """The folders of the bundled packs, ``rules/packs/<id>/``, in name order."""
+    packs = (Path(root) if root is not None else rules_root()) / "packs"
+    if not packs.is_dir():
+        return []
+    return sorted(p for p in packs.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _open_pack_folder(folder: Path, statutes: Statutes, problems: list | None = None) -> tuple[Path, Path]:
+    """``(pack.yaml, its resolved path)`` of the pack in ``folder``, after bundling the texts in its
+    ``statutes/`` folder into ``statutes``. The same for a bundled pack and a pack folder given by the
+    caller: nothing outside the folder is read (``pack.yaml`` and ``statutes/`` may not lead out of it).
+    A ``statutes`` that is not a folder is raised, or appended to ``problems`` when given."""
+    path = folder / "pack.yaml"
+    if not path.is_file():
+        raise RuleFileError("规则包目录中没有 pack.yaml / no pack.yaml in the pack folder", file=str(folder),
+                            field="pack")
+    real = contained(path, folder)
+    texts = folder / "statutes"
+    if texts.is_dir():
+        statutes.add_folder(texts, within=folder)
+    elif texts.exists():
+        exc = RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
+                            file=str(texts), field="file")
+        if problems is None:
+            raise exc
+        problems.append(exc)
+    return path, real
 
 
 @functools.lru_cache(maxsize=1)

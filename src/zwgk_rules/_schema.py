@@ -250,8 +250,11 @@ class DocTypes(_Strict):
 
 
 class ReasonRequired(_Strict):
+    """The attributes whose reason must be written down, and why: ``basis`` is one list of citations, or
+    lists by the first day they apply (read at ``formed_on``, as a dated parameter is)."""
+
     attributes: tuple[str, ...]
-    basis: tuple[str, ...]
+    basis: tuple[str, ...] | dict[Day, tuple[str, ...]]
     note: str | None = None
 
 
@@ -265,7 +268,7 @@ class Publish(_Strict):
 
 class ClassifyFile(_Strict):
     title: str
-    regime: str
+    regimes: tuple[str, ...] = Field(min_length=1)   # the regulations whose rules the tables hold, by date
     in_force: InForce
     tables: tuple[str, ...]
     doc_types: DocTypes
@@ -296,6 +299,8 @@ class StatuteParagraph(_Strict):
     n: _Number | None = None
     text: str = ""
     items: tuple[StatuteItem, ...] = ()
+    verbatim: bool | None = None            # default: the article's (one paragraph read verbatim, another not)
+    source: str | None = None               # where this paragraph was read, when not where the article was
     note: str | None = None
 
 
@@ -340,6 +345,7 @@ class PackParameter(_Strict):
     national: Refs = ()          # the national provision(s) compared with
     applies_when: dict[str, Any] | None = None   # classify periods: the documents it concerns
     note: str | None = None
+    note_en: str | None = None                   # the note in English, for the pack's page (``zwgk doc``)
 
 
 class PackRule(RuleSpec):
@@ -347,6 +353,7 @@ class PackRule(RuleSpec):
     ``ogi-2019.exemption``). It may be an exception to a national rule, by id."""
 
     table: str
+    note_en: str | None = None
 
 
 class Provision(_Strict):
@@ -360,6 +367,7 @@ class Provision(_Strict):
     national: Refs = ()
     summary: str
     note: str | None = None
+    note_en: str | None = None
 
 
 #: a number of days in a pack: an integer as written (not ``true``, not ``"3"``), 1 to MAX_PERIOD_DAYS
@@ -381,6 +389,7 @@ class InteractionKind(_Strict):
     route: Refs = ()
     basis: Refs
     note: str | None = None
+    note_en: str | None = None
 
 
 class Interaction(_Strict):
@@ -389,11 +398,28 @@ class Interaction(_Strict):
     counted_from: Literal["received"] = "received"
     kinds: tuple[InteractionKind, ...]
     note: str | None = None
+    note_en: str | None = None
 
 
 class Region(_Strict):
     name: str
     code: str
+
+
+class NotExpressed(_Strict):
+    """A part of the local text the pack could not express, and why (a row of the pack's page)."""
+
+    seed: str
+    reason: str
+
+
+class PackDoc(_Strict):
+    """Prose for the pack's page (``README.md`` in its folder, written by ``zwgk doc``): what the pack
+    changes (Markdown), and what could not be expressed. Everything else on the page comes from the
+    pack's fields and texts."""
+
+    changes: str | None = None
+    not_expressed: tuple[NotExpressed, ...] = ()
 
 
 class PackFile(_Strict):
@@ -402,7 +428,9 @@ class PackFile(_Strict):
     title_en: str | None = None
     region: Region
     calendar: str
-    instrument: str                         # statute id of the bundled local text
+    #: statute id(s) of the pack's own text, in its ``statutes/``: one id, or a list when the text is several
+    #: documents (勺米镇: twelve 制度, each an instrument with its own article numbers)
+    instrument: Refs
     regime: str                             # the national regime the text was written under
     in_force: InForce
     parameters: tuple[PackParameter, ...] = ()
@@ -410,3 +438,4 @@ class PackFile(_Strict):
     provisions: tuple[Provision, ...] = ()
     sequences: dict[str, tuple[str, ...]] = {}   # collect tables: the full order of values in this pack
     interaction: Interaction | None = None       # 政民互动 routing (勺米镇)
+    doc: PackDoc | None = None                   # prose of the pack's page (``zwgk doc``)

@@ -2,7 +2,8 @@
 
 A citation string is ``<instrument>:<article>[:p<paragraph>][:i<item>]``, e.g. ``ogi-2019:36:i3``
 (第三十六条第（三）项), ``ogi-2019:33:p2`` (第三十三条第二款). Every citation in a rule file must
-resolve to text bundled under ``rules/statutes/`` when the rules load.
+resolve to text bundled under ``rules/statutes/`` (what the national rules cite) or in a pack's own
+``statutes/`` folder when the rules load.
 """
 from __future__ import annotations
 
@@ -107,6 +108,7 @@ class Statutes:
                     raise RuleFileError(f"第{a.article}条重复 / article {a.article} given twice", file=rel,
                                         field=f"{where}.article")
                 paras = {}
+                para_verbatim = {}
                 for pos, p in enumerate(a.paragraphs, start=1):
                     n = pos if p.n is None else p.n
                     if n in paras:
@@ -119,9 +121,13 @@ class Statutes:
                                                 file=rel, field=f"{where}.paragraphs.{pos - 1}.items.{j}.n")
                         items[i.n] = i.text
                     paras[n] = (p.text, items)
-                arts[a.article] = {"paragraphs": paras, "label": a.label,
-                                   "verbatim": doc.verbatim if a.verbatim is None else a.verbatim}
-            self._inst[iid] = {"title": doc.title, "articles": arts, "file": rel, "in_force": doc.in_force}
+                    art_verbatim = doc.verbatim if a.verbatim is None else a.verbatim
+                    para_verbatim[n] = art_verbatim if p.verbatim is None else p.verbatim
+                arts[a.article] = {"paragraphs": paras, "label": a.label, "para_verbatim": para_verbatim,
+                                   "verbatim": all(para_verbatim.values())}
+            self._inst[iid] = {"title": doc.title, "articles": arts, "file": rel, "in_force": doc.in_force,
+                               "path": path, "source": doc.source, "promulgation": doc.promulgation,
+                               "verbatim": doc.verbatim}
 
     @property
     def instruments(self) -> tuple[str, ...]:
@@ -129,6 +135,16 @@ class Statutes:
 
     def title(self, instrument: str) -> str:
         return self._inst[instrument]["title"]
+
+    def in_force(self, instrument: str):
+        """The instrument's ``in_force`` (``InForce``), or None where its file gives none."""
+        return self._inst[instrument]["in_force"]
+
+    def about(self, instrument: str) -> dict:
+        """What its file says of an instrument: ``title``, ``path`` (of the file), ``source``,
+        ``promulgation``, ``verbatim`` (the file's default) and ``in_force``."""
+        inst = self._inst[instrument]
+        return {k: inst[k] for k in ("title", "path", "source", "promulgation", "verbatim", "in_force")}
 
     def resolve(self, ref: str, *, file: str | None = None, rule_id: str | None = None,
                 field: str = "basis") -> Citation:
@@ -177,7 +193,9 @@ class Statutes:
             text = "\n".join(p[0] + "".join(p[1][k] for k in sorted(p[1])) for _, p in sorted(paras.items()))
         # A paragraph number is shown only where the article has more than one paragraph.
         shown_para = para_no if (para_no is not None and len(paras) > 1) else None
-        cit = Citation(m["inst"], art_no, shown_para, item_no, text, inst["title"], bool(art["verbatim"]),
-                       art["label"])
+        # verbatim: the paragraph's own flag where one paragraph is cited (a text read in part), else the article's
+        cited_para = para_no if para_no is not None else (para_key if item_no is not None else None)
+        verbatim = art["para_verbatim"][cited_para] if cited_para is not None else art["verbatim"]
+        cit = Citation(m["inst"], art_no, shown_para, item_no, text, inst["title"], bool(verbatim), art["label"])
         self._cache[ref] = cit
         return cit

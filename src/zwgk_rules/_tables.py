@@ -135,6 +135,68 @@ class TableResult:  # identity-hashed: results are memoised singletons
     collected: tuple[Collected, ...] = ()
 
 
+def _index_rules(specs) -> dict[str, int]:
+    """Rule id -> position; a repeated id is an error named in the file that repeats it (a pack's, for a
+    national id)."""
+    index: dict[str, int] = {}
+    for n, (r, rfile) in enumerate(specs):
+        if r.id in index:
+            raise RuleFileError(f"规则编号重复：{r.id!r} 已见于 {specs[index[r.id]][1]} / duplicate rule id",
+                                file=rfile, rule_id=r.id, field="id")
+        index[r.id] = n
+    return index
+
+
+def _defeaters(spec, rules, index: dict, ids: list, statutes: Statutes, file: str) -> dict[int, set[int]]:
+    """For each rule, the rules that defeat it: its exceptions (但是…), and the members of any family a
+    ``precedence`` list puts before its own."""
+    # exception closure: family(x) = x and every rule that is (transitively) an exception to x
+    # (every walk below is iterative: a table may hold thousands of rules)
+    children: dict[int, set[int]] = {i: set() for i in range(len(rules))}
+    for i, r in enumerate(rules):
+        for t in r.targets:
+            children[t].add(i)
+    families: dict[int, frozenset[int]] = {}
+
+    def family(i):
+        hit = families.get(i)
+        if hit is None:
+            out, todo = {i}, [i]
+            while todo:
+                for c in children[todo.pop()]:
+                    if c not in out:
+                        out.add(c)
+                        todo.append(c)
+            hit = families[i] = frozenset(out)
+        return hit
+
+    defeaters: dict[int, set[int]] = {i: set() for i in range(len(rules))}
+    for i, r in enumerate(rules):
+        for t in r.targets:
+            defeaters[t].add(i)
+    for p in spec.precedence:
+        for rid in p.order:
+            if rid not in index:
+                import difflib
+                close = difflib.get_close_matches(rid, ids, n=1)
+                raise RuleFileError(f"precedence 指向不存在的规则 {rid!r}", file=file, rule_id=p.id,
+                                    field="precedence.order", suggestion=close[0] if close else None)
+        for b in p.basis:
+            statutes.resolve(b, file=file, rule_id=p.id, field="precedence.basis")
+        order = [index[x] for x in p.order]
+        # a precedence list orders whole families: whichever member of the stronger rule's
+        # family decides defeats every member of the weaker rule's family
+        # (a rule shared by both families, e.g. one exception to several rules, is left out of the ordering)
+        for k, hi in enumerate(order):
+            for lo in order[k + 1:]:
+                fam_hi, fam_lo = family(hi), family(lo)
+                shared = fam_hi & fam_lo
+                for strong in fam_hi - shared:
+                    for member in fam_lo - shared:
+                        defeaters[member].add(strong)
+    return defeaters
+
+
 class CompiledTable:
     """One decision table, compiled. Immutable apart from its private memo of results."""
 
@@ -151,114 +213,20 @@ class CompiledTable:
         extra_fields = {k: FieldType("scalar", tuple(v), "上游决策表的结论") for k, v in upstream.items()}
         specs = [(r, file) for r in spec.rules] + list(extra_rules)
         ids = [r.id for r, _ in specs]
-        index: dict[str, int] = {}
-        for n, (r, rfile) in enumerate(specs):
-            if r.id in index:           # named in the file that repeats it (a pack's, for a national id)
-                raise RuleFileError(f"规则编号重复：{r.id!r} 已见于 {specs[index[r.id]][1]} / duplicate rule id",
-                                    file=rfile, rule_id=r.id, field="id")
-            index[r.id] = n
-        outputs = set(spec.outputs)
-        rules: list[CompiledRule] = []
-        n_national = len(spec.rules)
-        for n, (r, rfile) in enumerate(specs):
-            node = parse(r.when, fields, file=rfile, rule_id=r.id, extra=extra_fields)
-            basis = tuple(statutes.resolve(b, file=rfile, rule_id=r.id, field="basis") for b in r.basis)
-            if not basis and r.then.unsupported is None and not r.no_article:
-                raise RuleFileError("规则必须写明依据 (basis)，或以 no_article 说明为何没有条款可引", file=rfile,
-                                    rule_id=r.id, field="basis")
-            if basis and r.no_article:
-                raise RuleFileError("写了 no_article 的规则不能同时有 basis", file=rfile, rule_id=r.id, field="no_article")
-            targets = []
-            for t in r.exception_to:
-                if t not in index:
-                    import difflib
-                    close = difflib.get_close_matches(t, ids, n=1)
-                    raise RuleFileError(f"exception_to 指向不存在的规则 {t!r}", file=rfile, rule_id=r.id,
-                                        field="exception_to", suggestion=close[0] if close else None)
-                base = specs[index[t]][0]
-                refines = spec.hit_policy == "collect" and r.then.value == base.then.value   # same step, local roles
-                if n >= n_national and base.absolute and not refines:     # a pack's rule
-                    raise RuleFileError(f"规则 {t} 是法律不允许地方设定例外的规定（absolute），规则包的规则不能作为它的"
-                                        f"例外 / a pack may not make an exception to {t}", file=rfile, rule_id=r.id,
-                                        field="exception_to")
-                targets.append(index[t])
-            value = value_from = None
-            if isinstance(r.then.value, str):
-                value = r.then.value
-                if value not in outputs:
-                    import difflib
-                    close = difflib.get_close_matches(value, sorted(outputs), n=1)
-                    raise RuleFileError(f"结论 {value!r} 不在本表 outputs 中", file=rfile, rule_id=r.id,
-                                        field="then.value", suggestion=close[0] if close else None)
-            elif r.then.value is not None:
-                value_from = r.then.value.from_
-                if value_from not in upstream and value_from not in fields:
-                    raise RuleFileError(f"then.value.from 指向未知的上游表或字段 {value_from!r}", file=rfile,
-                                        rule_id=r.id, field="then.value.from")
-            elif r.then.unsupported is None:
-                raise RuleFileError("then 须给出 value 或 unsupported", file=rfile, rule_id=r.id, field="then")
-            for c in r.then.cite:
-                if c not in upstream:
-                    raise RuleFileError(f"then.cite 指向未知的上游表 {c!r}", file=rfile, rule_id=r.id,
-                                        field="then.cite")
-            uns = (r.then.unsupported.field, r.then.unsupported.message) if r.then.unsupported else None
-            rules.append(CompiledRule(r.id, r.title, r, node, basis, tuple(targets), value, value_from,
-                                      r.then.actions, r.then.cite, uns, rfile))
+        index = _index_rules(specs)
+        rules = [self._compile_rule(n, r, rfile, specs, index, ids, len(spec.rules), extra_fields, statutes)
+                 for n, (r, rfile) in enumerate(specs)]
         self.rules = tuple(rules)
         self._index = index
         self._upstream = frozenset(upstream)
         _check_exceptions(rules)
         self._segments(spec, rules, file)
         self._statutes = statutes
-
-        # exception closure: family(x) = x and every rule that is (transitively) an exception to x
-        # (every walk below is iterative: a table may hold thousands of rules)
-        children: dict[int, set[int]] = {i: set() for i in range(len(rules))}
-        for i, r in enumerate(rules):
-            for t in r.targets:
-                children[t].add(i)
-        families: dict[int, frozenset[int]] = {}
-
-        def family(i):
-            hit = families.get(i)
-            if hit is None:
-                out, todo = {i}, [i]
-                while todo:
-                    for c in children[todo.pop()]:
-                        if c not in out:
-                            out.add(c)
-                            todo.append(c)
-                hit = families[i] = frozenset(out)
-            return hit
-
-        defeaters: dict[int, set[int]] = {i: set() for i in range(len(rules))}
-        for i, r in enumerate(rules):
-            for t in r.targets:
-                defeaters[t].add(i)
-        for p in spec.precedence:
-            for rid in p.order:
-                if rid not in index:
-                    import difflib
-                    close = difflib.get_close_matches(rid, ids, n=1)
-                    raise RuleFileError(f"precedence 指向不存在的规则 {rid!r}", file=file, rule_id=p.id,
-                                        field="precedence.order", suggestion=close[0] if close else None)
-            for b in p.basis:
-                statutes.resolve(b, file=file, rule_id=p.id, field="precedence.basis")
-            order = [index[x] for x in p.order]
-            # a precedence list orders whole families: whichever member of the stronger rule's
-            # family decides defeats every member of the weaker rule's family
-            # (a rule shared by both families, e.g. one exception to several rules, is left out of the ordering)
-            for k, hi in enumerate(order):
-                for lo in order[k + 1:]:
-                    fam_hi, fam_lo = family(hi), family(lo)
-                    shared = fam_hi & fam_lo
-                    for strong in fam_hi - shared:
-                        for member in fam_lo - shared:
-                            defeaters[member].add(strong)
+        defeaters = _defeaters(spec, rules, index, ids, statutes, file)
         for b in spec.priority_basis:
             statutes.resolve(b, file=file, rule_id=spec.table, field="priority_basis")
         if spec.hit_policy in ("priority", "collect"):
-            missing = outputs - set(spec.priority)
+            missing = set(spec.outputs) - set(spec.priority)
             if missing:
                 raise RuleFileError(f"hit_policy=priority 但 priority 未列出：{sorted(missing)}", file=file,
                                     field="priority")
@@ -281,6 +249,56 @@ class CompiledTable:
         self._key = _key_fn(self.reads)
         self._prio = {v: n for n, v in enumerate(spec.priority)}
         self._memo: dict = {}
+
+    def _compile_rule(self, n: int, r: RuleSpec, rfile: str, specs, index: dict, ids: list, n_national: int,
+                      extra_fields: dict, statutes: Statutes) -> "CompiledRule":
+        """Rule ``n`` of the table (rules ``n_national`` on are a pack's): its condition parsed, its basis
+        resolved, its exception targets, outcome and cited tables checked."""
+        spec, fields, upstream = self.spec, self.fields, self.upstream
+        outputs = set(spec.outputs)
+        node = parse(r.when, fields, file=rfile, rule_id=r.id, extra=extra_fields)
+        basis = tuple(statutes.resolve(b, file=rfile, rule_id=r.id, field="basis") for b in r.basis)
+        if not basis and r.then.unsupported is None and not r.no_article:
+            raise RuleFileError("规则必须写明依据 (basis)，或以 no_article 说明为何没有条款可引", file=rfile,
+                                rule_id=r.id, field="basis")
+        if basis and r.no_article:
+            raise RuleFileError("写了 no_article 的规则不能同时有 basis", file=rfile, rule_id=r.id, field="no_article")
+        targets = []
+        for t in r.exception_to:
+            if t not in index:
+                import difflib
+                close = difflib.get_close_matches(t, ids, n=1)
+                raise RuleFileError(f"exception_to 指向不存在的规则 {t!r}", file=rfile, rule_id=r.id,
+                                    field="exception_to", suggestion=close[0] if close else None)
+            base = specs[index[t]][0]
+            refines = spec.hit_policy == "collect" and r.then.value == base.then.value   # same step, local roles
+            if n >= n_national and base.absolute and not refines:     # a pack's rule
+                raise RuleFileError(f"规则 {t} 是法律不允许地方设定例外的规定（absolute），规则包的规则不能作为它的"
+                                    f"例外 / a pack may not make an exception to {t}", file=rfile, rule_id=r.id,
+                                    field="exception_to")
+            targets.append(index[t])
+        value = value_from = None
+        if isinstance(r.then.value, str):
+            value = r.then.value
+            if value not in outputs:
+                import difflib
+                close = difflib.get_close_matches(value, sorted(outputs), n=1)
+                raise RuleFileError(f"结论 {value!r} 不在本表 outputs 中", file=rfile, rule_id=r.id,
+                                    field="then.value", suggestion=close[0] if close else None)
+        elif r.then.value is not None:
+            value_from = r.then.value.from_
+            if value_from not in upstream and value_from not in fields:
+                raise RuleFileError(f"then.value.from 指向未知的上游表或字段 {value_from!r}", file=rfile,
+                                    rule_id=r.id, field="then.value.from")
+        elif r.then.unsupported is None:
+            raise RuleFileError("then 须给出 value 或 unsupported", file=rfile, rule_id=r.id, field="then")
+        for c in r.then.cite:
+            if c not in upstream:
+                raise RuleFileError(f"then.cite 指向未知的上游表 {c!r}", file=rfile, rule_id=r.id,
+                                    field="then.cite")
+        uns = (r.then.unsupported.field, r.then.unsupported.message) if r.then.unsupported else None
+        return CompiledRule(r.id, r.title, r, node, basis, tuple(targets), value, value_from,
+                            r.then.actions, r.then.cite, uns, rfile)
 
     def _segments(self, spec, rules, file) -> None:
         """Effective dates: a rule's own ``in_force`` (default: the table's). The table is cut into date

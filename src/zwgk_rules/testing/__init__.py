@@ -5,7 +5,9 @@
 * the ``assert_*`` functions below — invariants every decision must satisfy, whatever the pack
   (plain functions raising ``AssertionError`` with a message; usable with or without hypothesis);
 * :mod:`zwgk_rules.testing.plugin` — pytest fixtures ``zwgk_rulebook`` and ``zwgk_engine``
-  (loaded automatically through the package's ``pytest11`` entry point).
+  (loaded automatically through the package's ``pytest11`` entry point);
+* :mod:`zwgk_rules.testing.cases` — a pack folder's literal cases (``cases.yaml``): ``load_cases`` and
+  ``run_case`` (no hypothesis needed).
 
 See ``docs/testing.md`` ("Testing your regulations / 测试本机关的规定").
 
@@ -358,16 +360,18 @@ class _Absolute:
 
 
 def _absolute_classify_rules(rb, doc: dict, doc_type: str):
-    """(rule, whether its condition holds for ``doc``) for each classify rule marked ``absolute``."""
+    """(rule, whether its condition holds for ``doc``) for each classify rule marked ``absolute`` that is in
+    force on the document's ``formed_on`` (the tables hold the rules of both regulations, each dated)."""
     from .._conditions import compile_node
     from .._facts import document_facts
     from .._models import Document
     model = Document.model_validate({k: v for k, v in doc.items() if k != "id"})
     facts = document_facts(model, doc_type)
+    day = model.formed_on
     out = []
     for t in rb.classify.tables:
-        for r in t.rules:
-            if r.spec.absolute and isinstance(r.value, str):
+        for r, (start, end) in zip(t.rules, t.spans):
+            if r.spec.absolute and isinstance(r.value, str) and start <= day and (end is None or day <= end):
                 out.append((_Absolute(r.id, t.name, r.value), bool(compile_node(r.node)(facts))))
     return out
 

@@ -535,8 +535,9 @@ def documents(jurisdiction: str = "cn", *, rulebook=None, formed_between=None,
               special_days: bool = True, doc_types: Iterable[str] = DOC_TYPES, flags: Iterable[str] = DOC_FLAGS,
               max_flags: int = 4) -> st.SearchStrategy:
     """Documents to classify (``Document``): a ``doc_type`` with a title, or (one in three) only a title
-    ending with its 文种; ``formed_on`` in ``formed_between`` (from 2019-05-15, when the classification
-    rules apply); sometimes ``issued_as: office``, ``addressed_to_superior``, ``forwards`` and flags."""
+    ending with its 文种; ``formed_on`` in ``formed_between`` (default: from the day the first regulation the
+    classification rules follow took effect, so documents of both regulations); sometimes ``issued_as: office``,
+    ``addressed_to_superior``, ``forwards`` and flags."""
     lo, hi = _span(formed_between, "CLASSIFY_FIRST_DAY")
     return _document(jurisdiction, rulebook, lo, hi, special_days, tuple(doc_types), tuple(flags), max_flags)
 
