@@ -64,7 +64,9 @@ def test_cli_batch_keeps_every_line_in_order(tmp_path):
     out = [json.loads(x) for x in r.stdout.splitlines()]
     assert len(out) == 5
     assert out[0]["disposition"] == "disclose"
-    assert "error" in out[1] and set(out[1]["error"]) == {"message", "field"}
+    # issue 10: an error line also says where the input was (its line), never less than message and field
+    assert "error" in out[1] and set(out[1]["error"]) == {"message", "field", "line"}
+    assert [o["error"]["line"] for o in out if "error" in o] == [2, 3, 4]
     assert out[2]["error"]["field"] == "submission.confirmed_on"
     assert "error" in out[3]
     assert out[4]["id"] == "last"
@@ -150,10 +152,13 @@ def test_any_line_gets_exactly_one_json_answer(tmp_path_factory, lines, command)
     answers = [json.loads(x) for x in out.getvalue().splitlines()]
     assert len(answers) == len(lines)
     assert status in (0, 1)
-    for a in answers:
+    for n, a in enumerate(answers, 1):
         assert isinstance(a, dict)
         if "error" in a:
-            assert set(a["error"]) == {"message", "field"} and a["error"]["message"]
+            # issue 10: the line it answers, beside message and field; the input's id (if it gave one) on top
+            assert set(a["error"]) == {"message", "field", "line"} and a["error"]["message"]
+            assert a["error"]["line"] == n
+            assert set(a) <= {"id", "error"}
 
 
 def test_line_separator_characters_in_input_do_not_break_lines(tmp_path):

@@ -31,6 +31,9 @@ ALLOWED = {
     # --explain's reason code for a skipped day ("consultation"), which coincides with the document flag
     ("_deadline.py", "code", "consultation"),
 }
+#: dates that are not law: day 0 of Excel's two date systems (1900 and 1904), for reading and writing the
+#: date cells of spreadsheets (issue 10)
+FILE_FORMAT_DATES = {("_tabular.py", (1899, 12, 30)), ("_tabular.py", (1904, 1, 1)), ("_xlsx.py", (1899, 12, 30))}
 #: modules whose day counts are spreads of generated test inputs (how late a reply may come, how far
 #: apart dates are drawn), not periods of the law
 GENERATORS = {"testing/strategies.py"}
@@ -69,7 +72,8 @@ def _findings(path: Path, vocabulary: set[str]) -> list[str]:
                 out.append(f"{rel}:{node.lineno}: a code of the law written out: {node.value!r}")
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            if name == "date" and len(node.args) == 3 and all(isinstance(a, ast.Constant) for a in node.args):
+            if (name == "date" and len(node.args) == 3 and all(isinstance(a, ast.Constant) for a in node.args)
+                    and (str(rel), tuple(a.value for a in node.args)) not in FILE_FORMAT_DATES):
                 out.append(f"{rel}:{node.lineno}: a date in code: date{tuple(a.value for a in node.args)}")
             if name in DAY_FUNCS and str(rel) not in GENERATORS:
                 for sub in [*node.args, *(k.value for k in node.keywords)]:

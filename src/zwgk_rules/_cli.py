@@ -1,8 +1,9 @@
 """Command line: ``zwgk decide|classify|interact FILE|-``, ``zwgk check``, ``zwgk schema`` (also
 ``python -m zwgk_rules``).
 
-One output line per input line, in order; a bad line prints ``{"error": {"message", "field"}}`` and
-the batch goes on. Input is streamed in bounded blocks, so memory stays flat however long the file
+One output line per input line, in order; a bad line prints ``{"id"?, "error": {"message", "field", "line"}}``
+and the batch goes on. Input may also be CSV or XLSX (``_tabular``), and output a table, CSV or XLSX
+(``_render``); JSONL stays the default and its fast path is untouched. Input is streamed in bounded blocks, so memory stays flat however long the file
 is and however long a line is (a line over ``MAX_LINE_BYTES`` is answered by an error line and its
 bytes are skipped, never held). Lines end at LF, CRLF or CR; a UTF-8 byte-order mark is skipped.
 
@@ -45,22 +46,42 @@ class _Idle:
 _IDLE = _Idle()
 
 
-class _Overlong:
+class _Bad:
+    """An input line (or row) that cannot even be parsed: answered by an error line in its place.
+    ``message``, ``field`` and ``id`` (if the row gave one) go into that line."""
+
+    __slots__ = ("message", "field", "id")
+
+    def __init__(self, message: str, field: str | None = None, id: str | None = None) -> None:
+        self.message, self.field, self.id = message, field, id
+
+    def error(self) -> ZwgkError:
+        return InputError(self.message, field=self.field)
+
+
+class _Overlong(_Bad):
     """An input line (or ``.json`` file) longer than ``MAX_LINE_BYTES``: answered by an error line as soon
     as the limit is passed; the rest of it is skipped, never held."""
 
     __slots__ = ()
+
+    def __init__(self) -> None:
+        from ._limits import MAX_LINE_BYTES
+        super().__init__(f"输入行超过 {MAX_LINE_BYTES:,} 字节的上限，未读取 / "
+                         f"line longer than the limit of {MAX_LINE_BYTES:,} bytes: not read")
 
 
 _BOM = b"\xef\xbb\xbf"
 _BLOCK = 1 << 20
 
 
-def _frames(fh, limit: int) -> Iterator[bytes | _Overlong]:
+def _frames(fh, limit: int, encoding: "_Encoding | None" = None) -> Iterator[bytes | _Bad | _Idle | int]:
     """The non-blank lines of a binary stream, split at LF, CRLF or CR, in bounded memory.
 
     Reads blocks of at most 1 MiB (``read1``: what a pipe has, without waiting for a full block). A
-    line longer than ``limit`` gives one ``_Overlong`` and is skipped up to its end."""
+    line longer than ``limit`` gives one ``_Overlong`` and is skipped up to its end. A blank line gives
+    the int 1 (so that line numbers can be counted; ``_chunks`` does). ``encoding`` (auto-detection)
+    is shown each block until it has decided."""
     import re
     raw_read = getattr(fh, "read1", None) or fh.read
 
@@ -70,9 +91,10 @@ def _frames(fh, limit: int) -> Iterator[bytes | _Overlong]:
         except OSError as exc:
             raise _InputFailed(f"无法读取输入 / cannot read the input: {exc.strerror or exc}") from None
 
-    eol = re.compile(rb"[\r\n]")
+    eol = re.compile(rb"\r\n?|\n")
     carry = b""
     dropping = False        # skipping the rest of an overlong line
+    after_cr = False        # the last block ended a line with CR: a LF starting the next one belongs to it
     head = b""              # the first bytes, until a BOM can be recognised
     while True:
         data = read(_BLOCK)
@@ -84,6 +106,14 @@ def _frames(fh, limit: int) -> Iterator[bytes | _Overlong]:
             if len(head) < 3 and _BOM.startswith(head):
                 continue
             data, head = head.removeprefix(_BOM), None
+        if encoding is not None and encoding.name is None:
+            encoding.see(data)
+        if after_cr:
+            after_cr = False
+            if data[:1] == b"\n":
+                data = data[1:]
+                if not data:
+                    continue
         if dropping:
             m = eol.search(data)
             if m is None:
@@ -92,14 +122,23 @@ def _frames(fh, limit: int) -> Iterator[bytes | _Overlong]:
                 continue
             dropping = False
             data = data[m.end():]
+            if not data:
+                after_cr = m.group() == b"\r"
+                if short:
+                    yield _IDLE
+                continue
         buf = carry + data if carry else data
         parts = buf.splitlines()
-        carry = b"" if buf[-1:] in (b"\n", b"\r") or not parts else parts.pop()
+        last = buf[-1:]
+        carry = b"" if last in (b"\n", b"\r") or not parts else parts.pop()
+        after_cr = last == b"\r"
         for part in parts:
             if len(part) > limit:
                 yield _Overlong()
             elif part.strip():
                 yield part
+            else:
+                yield 1
         if len(carry) > limit:
             yield _Overlong()
             dropping, carry = True, b""
@@ -107,22 +146,122 @@ def _frames(fh, limit: int) -> Iterator[bytes | _Overlong]:
             yield _IDLE
     if head:
         carry = head.removeprefix(_BOM)
+        if encoding is not None and encoding.name is None:
+            encoding.see(carry)
     if not dropping and carry.strip():
         yield _Overlong() if len(carry) > limit else carry
 
 
-def _lines(path: str, stdin, limit: int | None = None) -> Iterator[bytes | _Overlong]:
-    """The input's lines as UTF-8 bytes (a ``.json`` file is one document, however laid out).
-    pydantic parses bytes directly, so the input is never decoded to ``str``."""
+def _Counted(fh, counter: list | None):
+    """``fh``, counting the bytes read into ``counter[0]`` (for the progress bar) when a counter is given."""
+    if counter is None:
+        return fh
+    return _Counting(fh, counter)
+
+
+class _Counting:
+    def __init__(self, fh, counter: list) -> None:
+        self.fh, self.counter = fh, counter
+        self._read = getattr(fh, "read1", None) or fh.read
+
+    def read1(self, n: int = -1) -> bytes:
+        data = self._read(n)
+        self.counter[0] += len(data)
+        return data
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        self.counter[0] += len(data)
+        return data
+
+
+class _Encoding:
+    """The input's character encoding: named (``--encoding``) or detected from the first block of bytes
+    that is not plain ASCII: UTF-8 if it is valid UTF-8, else GB18030 (which contains GBK and GB2312) if
+    it is valid GB18030. Lines in an encoding other than UTF-8 are converted to UTF-8, one by one; a line
+    that is not valid in the input's encoding is an error line saying so."""
+
+    __slots__ = ("name", "named")
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = _codec(name) if name else None
+        self.named = bool(name)
+
+    def see(self, data: bytes) -> None:
+        if data.isascii():
+            return
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise _CannotRun("输入是 UTF-16 编码（如 Excel 的“Unicode 文本”），不支持；请另存为 UTF-8 或 CSV / "
+                             "the input is UTF-16 (e.g. Excel's 'Unicode Text'), which is not supported: "
+                             "save it as UTF-8 or as CSV")
+        import codecs
+        for name in ("utf-8", "gb18030"):
+            try:
+                codecs.getincrementaldecoder(name)().decode(data)     # not final: a block may end mid-character
+            except UnicodeDecodeError:
+                continue
+            self.name = name
+            return
+        self.name = "utf-8"         # neither: every line that is not UTF-8 is an error line saying so
+
+    def convert(self, lines: Iterator) -> Iterator:
+        """``lines`` as UTF-8: as they are once the encoding is UTF-8 (or while it may yet be: until then
+        every line was ASCII)."""
+        for ln in lines:
+            name = self.name
+            if name == "utf-8":
+                yield ln
+                yield from lines
+                return
+            if name is not None and ln.__class__ is bytes and not ln.isascii():
+                try:
+                    ln = ln.decode(name).encode()
+                except UnicodeDecodeError:
+                    ln = _Bad(_not_encoded(name, self.named))
+            yield ln
+
+
+def _codec(name: str) -> str:
+    """The codec's canonical name; an encoding that is not a superset of ASCII (UTF-16, UTF-32) cannot
+    be read line by line and is refused."""
+    import codecs
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise _CannotRun(f"未知的编码 / unknown encoding: {name}") from None
+    probe = '{"a": 1}\r\n,;'
+    try:
+        ok = probe.encode(info.name) == probe.encode("ascii")
+    except UnicodeError:
+        ok = False
+    if not ok:
+        raise _CannotRun(f"不支持的编码 / unsupported encoding: {name}（须兼容 ASCII，如 utf-8、gb18030、gbk、big5 / "
+                         f"must be ASCII-compatible, e.g. utf-8, gb18030, gbk, big5）")
+    return "utf-8" if info.name == "utf-8-sig" else info.name
+
+
+def _not_encoded(name: str, named: bool) -> str:
+    how = "按 --encoding 所给" if named else "按检测到的"
+    how_en = "as named by --encoding" if named else "as detected"
+    return (f"该行不是有效的 {name} 文本（{how}编码读取）；如文件是 GBK/GB18030，请加 --encoding gb18030 / "
+            f"the line is not valid {name} ({how_en}); for a GBK/GB18030 file give --encoding gb18030")
+
+
+def _lines(path: str, stdin, limit: int | None = None, encoding: str | None = None, whole: bool | None = None,
+           counter: list | None = None) -> Iterator:
+    """The input's lines as UTF-8 bytes (a ``.json`` file is one document, however laid out), with the
+    markers of ``_frames``. pydantic parses bytes directly, so UTF-8 input is never decoded to ``str``."""
     from ._limits import MAX_LINE_BYTES
     limit = MAX_LINE_BYTES if limit is None else limit
+    enc = _Encoding(encoding)
     if path == "-":
         if stdin is None:
             raise _CannotRun("标准输入已关闭 / standard input is closed")
-        yield from _frames(getattr(stdin, "buffer", stdin), limit)
+        yield from enc.convert(_frames(_Counted(getattr(stdin, "buffer", stdin), counter), limit, enc))
         return
     with _open_input(path) as fh:
-        if path.endswith(".json"):
+        fh = _Counted(fh, counter)
+        if path.endswith(".json") if whole is None else whole:
             try:
                 data = fh.read(limit + 1)
             except OSError as exc:
@@ -131,10 +270,99 @@ def _lines(path: str, stdin, limit: int | None = None) -> Iterator[bytes | _Over
                 yield _Overlong()
                 return
             data = data.removeprefix(_BOM)
+            if enc.name is None:
+                enc.see(data)
             if data.strip():
-                yield data
+                yield from enc.convert(iter([data]))
             return
-        yield from _frames(fh, limit)
+        yield from enc.convert(_frames(fh, limit, enc))
+
+
+#: the input formats (``--input-format``; otherwise by the file's extension)
+INPUT_FORMATS = ("jsonl", "json", "csv", "xlsx")
+
+
+def _input_format(path: str, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    low = path.lower()
+    if low.endswith(".json"):
+        return "json"
+    if low.endswith((".csv", ".tsv")):
+        return "csv"
+    if low.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    if low.endswith(".xls"):
+        raise _CannotRun(f"{path}: 旧版 .xls 格式不支持，请在 Excel 中另存为 .xlsx 或 CSV / the old .xls format is not "
+                         "supported: save it as .xlsx or CSV from Excel")
+    return "jsonl"
+
+
+def _inputs(path: str, stdin, command: str, fmt: str | None = None, encoding: str | None = None,
+            counter: list | None = None):
+    """The input as lines for ``_chunks`` (UTF-8 JSON bytes, ints for lines that are not inputs, ``_Bad``
+    markers), and for spreadsheets the column header of each field path (named in error lines)."""
+    fmt = _input_format(path, fmt)
+    if fmt in ("jsonl", "json"):
+        if encoding:
+            _codec(encoding)          # an unknown encoding is refused before anything is read
+        return _lines(path, stdin, encoding=encoding, whole=fmt == "json", counter=counter), None
+    from . import _facts
+    from ._limits import MAX_LINE_BYTES
+    from ._tabular import Columns, TableError, csv_rows, json_lines, xlsx_rows
+    model, labels = {"decide": (DisclosureRequest, _facts.REQUEST_LABELS),
+                     "classify": (Document, _facts.DOCUMENT_LABELS),
+                     "interact": (Message, _facts.MESSAGE_LABELS)}[command]
+    made: list = []
+
+    def columns_for(header):
+        try:
+            made.append(Columns(model, labels, header))
+        except TableError as exc:
+            raise _CannotRun(str(exc)) from None
+        return made[0]
+
+    def marked(items):
+        try:
+            for x in items:
+                yield _Bad(*x) if x.__class__ is tuple else x
+        except TableError as exc:          # the sheet turned out to be beyond a limit part-way
+            raise _InputFailed(str(exc)) from None
+
+    def rows_csv():
+        enc = _Encoding(encoding)
+        if path == "-":
+            if stdin is None:
+                raise _CannotRun("标准输入已关闭 / standard input is closed")
+            yield from csv_rows(_Counted(getattr(stdin, "buffer", stdin), counter), enc, MAX_LINE_BYTES)
+            return
+        with _open_input(path) as fh:
+            yield from csv_rows(_Counted(fh, counter), enc, MAX_LINE_BYTES)
+
+    try:
+        if fmt == "csv":
+            if encoding:
+                _codec(encoding)
+            rows, mode = rows_csv(), 0
+        else:
+            if path == "-":
+                raise _CannotRun("不能从标准输入读取 .xlsx，请给出文件名 / .xlsx cannot be read from standard input: "
+                                 "name the file")
+            _open_input(path).close()
+            mode, rows = xlsx_rows(path)
+    except TableError as exc:
+        raise _CannotRun(str(exc)) from None
+    lines = marked(json_lines(rows, columns_for, mode))
+    # read up to the header row now, so that its columns are known before the batch starts
+    head: list = []
+    for x in lines:
+        head.append(x)
+        if made or x.__class__ is not int:
+            break
+    if not made and not any(x.__class__ is not int for x in head):
+        return iter(head), None
+    import itertools
+    return itertools.chain(head, lines), made[0].headers if made else None
 
 
 class _CannotRun(Exception):
@@ -168,12 +396,6 @@ def _open_input(path: str):
         if exc.errno == errno.ENOENT:
             raise _CannotRun(f"找不到文件 / file not found: {path}") from None
         raise _CannotRun(f"无法读取 / cannot read {path}: {exc.strerror or exc}") from None
-
-
-def _overlong_error(line: _Overlong) -> ZwgkError:
-    from ._limits import MAX_LINE_BYTES
-    return InputError(f"输入行超过 {MAX_LINE_BYTES:,} 字节的上限，未读取 / "
-                      f"line longer than the limit of {MAX_LINE_BYTES:,} bytes: not read")
 
 
 def _fields_given(model) -> int:
@@ -218,14 +440,92 @@ def _raise_duplicate_key(data: bytes) -> None:
     walk(json.loads(data, object_pairs_hook=list), [])
 
 
-def _error_line(exc: ZwgkError) -> bytes:
-    return one_line(json.dumps({"error": {"message": exc.message, "field": exc.field}}, ensure_ascii=False).encode())
+def _error_line(exc: ZwgkError, line=None, lineno: int | None = None, columns: dict | None = None) -> bytes:
+    """The error line for an input: ``{"id"?, "error": {"message", "field", "line", "column"?}}``. ``id`` is the
+    input's own (when it gave one that can be read), ``line`` its line in the file (the row, for CSV and
+    XLSX), ``column`` the spreadsheet column of ``field``."""
+    err = {"message": exc.message, "field": exc.field}
+    if lineno is not None:
+        err["line"] = lineno
+    if columns and exc.field:
+        col = columns.get(exc.field)
+        if col is not None:
+            err["column"] = col
+    rid = line.id if isinstance(line, _Bad) else _input_id(line) if line is not None else None
+    obj = {"id": rid, "error": err} if rid is not None else {"error": err}
+    return one_line(json.dumps(obj, ensure_ascii=False).encode())
+
+
+_ID = None
+
+
+def _input_id(line: bytes) -> str | None:
+    """The ``id`` an input line gives, for its error line: read from the JSON, or, where the line is not JSON,
+    found by a pattern; None if there is none (or it is not a string within the limit)."""
+    from ._limits import MAX_ID
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        global _ID
+        if _ID is None:
+            import re
+            _ID = re.compile(rb'"id"\s*:\s*("(?:[^"\\\r\n]|\\.){0,%d}")' % (MAX_ID * 6))
+        m = _ID.search(line)
+        if m is None:
+            return None
+        try:
+            obj = {"id": json.loads(m.group(1))}
+        except ValueError:
+            return None
+    rid = obj.get("id") if isinstance(obj, dict) else None
+    return rid if isinstance(rid, str) and len(rid) <= MAX_ID else None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _Chunk(list):
+    """A chunk of input lines with their line numbers: ``first`` is the first line's, ``gaps`` lists
+    ``(index, n)`` where ``n`` lines (blank ones) were left out before the line at ``index``."""
+
+    __slots__ = ("first", "gaps")
+
+    def __init__(self, first: int = 1) -> None:
+        super().__init__()
+        self.first = first
+        self.gaps: list | None = None
+
+    def __reduce__(self):
+        return (_rebuild_chunk, (list(self), self.first, self.gaps))
+
+
+def _rebuild_chunk(lines, first, gaps):
+    c = _Chunk(first)
+    c.extend(lines)
+    c.gaps = gaps
+    return c
+
+
+def _lineno(lines, i: int) -> int:
+    """The line number (from 1) of ``lines[i]`` in the input."""
+    n = getattr(lines, "first", 1) + i
+    for at, skipped in getattr(lines, "gaps", None) or ():
+        if at <= i:
+            n += skipped
+    return n
 
 
 class _Decider:
     """Decides JSONL lines into output bytes; one per process (engines are built per pack on demand)."""
 
-    def __init__(self, explain: bool = False, backend: str = "python", command: str = "decide") -> None:
+    def __init__(self, explain: bool = False, backend: str = "python", command: str = "decide",
+                 columns: dict | None = None) -> None:
+        """``columns``: for spreadsheet input, the column header of each field path (named in error lines)."""
         from ._encode import Encoder
         from ._rulebook import default_rulebook
 
@@ -238,6 +538,7 @@ class _Decider:
         self.explain = explain
         self.backend = backend
         self.command = command
+        self.columns = columns
         self._Engine = Engine
         self._validation_error = validation_error
         self._parse = DisclosureRequest.model_validate_json
@@ -257,6 +558,8 @@ class _Decider:
         try:
             obj = parse(line)
         except ValidationError as exc:
+            if exc.errors()[0]["type"] == "json_invalid" and not _is_utf8(line):
+                raise InputError(_not_encoded("utf-8", False)) from None
             raise self._validation_error(exc) from None
         except RecursionError:
             raise InputError("输入嵌套过深 / input nested too deeply") from None
@@ -264,9 +567,10 @@ class _Decider:
             _raise_duplicate_key(line)
         return obj
 
-    def line(self, line: bytes | _Overlong) -> tuple[bytes, bool]:
-        if line.__class__ is _Overlong:
-            return _error_line(_overlong_error(line)), True
+    def line(self, line: bytes | _Bad) -> tuple:
+        """One input line: (the answer's bytes, False), or (the ZwgkError, True)."""
+        if line.__class__ is not bytes:
+            return line.error(), True
         if self.command == "classify":
             return self.classify_line(line)
         if self.command == "interact":
@@ -280,7 +584,7 @@ class _Decider:
                 data = one_line(data)
             return data, False
         except ZwgkError as exc:
-            return _error_line(exc), True
+            return exc, True
 
     def _other_line(self, line: bytes, model, method: str) -> tuple[bytes, bool]:
         """``classify`` and ``interact``: parse with ``model``, answer with the engine's ``method``."""
@@ -289,7 +593,7 @@ class _Decider:
             eng = self.engine(obj.jurisdiction)
             return one_line(json.dumps(getattr(eng, method)(obj), ensure_ascii=False, default=_iso).encode()), False
         except ZwgkError as exc:
-            return _error_line(exc), True
+            return exc, True
 
     def classify_line(self, line: bytes) -> tuple[bytes, bool]:
         return self._other_line(line, Document, "classify_raw")
@@ -302,9 +606,11 @@ class _Decider:
         With ``emit``, hand the answers to it in blocks of about ``_EMIT_BYTES`` as they are made (a
         chunk of large requests can have answers a thousand times its size) and return (b"", any error)."""
         out, size, failed = [], 0, False
-        for ln in lines:
+        for i, ln in enumerate(lines):
             data, bad = self.line(ln)
-            failed |= bad
+            if bad:
+                failed = True
+                data = _error_line(data, ln, _lineno(lines, i), self.columns)
             out.append(data)
             out.append(b"\n")
             size += len(data)
@@ -357,10 +663,10 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="zwgk-parent-watch").start()
 
 
-def _worker_init(explain: bool, backend: str, command: str, turn=None) -> None:
+def _worker_init(explain: bool, backend: str, command: str, turn=None, columns=None) -> None:
     global _WORKER, _TURN
     _die_with_parent()
-    _WORKER = _Decider(explain, backend, command)
+    _WORKER = _Decider(explain, backend, command, columns)
     _TURN = turn
 
 
@@ -427,27 +733,36 @@ class _TextSink:
         self.stream.write(data.decode("utf-8"))
 
 
-def _chunks(lines: Iterator[bytes | _Overlong | _Idle], size: int) -> Iterator[list]:
+def _chunks(lines: Iterator, size: int) -> Iterator[_Chunk]:
     """Lines in chunks of ``size`` lines or ``_CHUNK_BYTES`` bytes, whichever comes first; a chunk also ends
     where the input paused (``_IDLE``) or a line was too long, so that answers are not held back waiting
-    for more input."""
-    buf: list = []
+    for more input. Each chunk knows its lines' numbers (blank lines, given as ints, are counted)."""
+    buf = _Chunk(1)
     nbytes = 0
     for ln in lines:
+        if ln.__class__ is bytes:
+            buf.append(ln)
+            nbytes += len(ln)
+            if len(buf) >= size or nbytes >= _CHUNK_BYTES:
+                yield buf
+                buf, nbytes = _Chunk(_lineno(buf, len(buf))), 0
+            continue
         if ln is _IDLE:
             if buf:
                 yield buf
-                buf, nbytes = [], 0
+                buf, nbytes = _Chunk(_lineno(buf, len(buf))), 0
             continue
-        buf.append(ln)
-        if ln.__class__ is _Overlong:
-            yield buf
-            buf, nbytes = [], 0
+        if ln.__class__ is int:       # blank lines left out
+            if buf:
+                if buf.gaps is None:
+                    buf.gaps = []
+                buf.gaps.append((len(buf), ln))
+            else:
+                buf.first += ln
             continue
-        nbytes += len(ln)
-        if len(buf) >= size or nbytes >= _CHUNK_BYTES:
-            yield buf
-            buf, nbytes = [], 0
+        buf.append(ln)              # a _Bad line: answered at once
+        yield buf
+        buf, nbytes = _Chunk(_lineno(buf, len(buf))), 0
     if buf:
         yield buf
 
@@ -458,6 +773,7 @@ class _Progress:
     def __init__(self) -> None:
         self.sizes: list[int] = []      # lines per chunk, in order
         self.written_chunks = 0
+        self.display = None             # a progress bar (``_render.ProgressBar``), shown after each chunk
 
     @property
     def answered(self) -> int:
@@ -474,12 +790,17 @@ def _write_failure(exc: BaseException) -> str:
 
 
 def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = "python",
-               jobs: int = 1, chunk: int = 2000, command: str = "decide", progress: _Progress | None = None) -> int:
+               jobs: int = 1, chunk: int = 2000, command: str = "decide", progress: _Progress | None = None,
+               encoding: str | None = None, input_format: str | None = None, counter: list | None = None) -> int:
     """Decide every line of ``path`` (or stdin for "-") into ``out``, in input order. ``out`` is a binary
     stream (UTF-8 is written to it) or a text stream.
 
     With ``jobs`` > 1 the lines are decided by worker processes, chunk by chunk; at most
     ``2 × jobs`` chunks are in flight, so memory stays flat on inputs of any length.
+
+    ``input_format`` (jsonl, json, csv, xlsx; default: by the file's extension) and ``encoding`` (default:
+    detected) say how to read the input. ``out`` may also be a renderer (``_render``): it is then handed
+    each chunk's input lines (``take_inputs``) before that chunk's answers.
 
     Raises ``_CannotRun`` when the input cannot be read and ``_CutShort`` when the output fails or a
     worker is lost part-way; ``progress`` (if given) then tells how many lines were answered."""
@@ -487,18 +808,24 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
     failed = False
     if isinstance(out, io.TextIOBase):
         out = _TextSink(out)
+    lines, columns = _inputs(path, stdin, command, input_format, encoding, counter)
+    take_inputs = getattr(out, "take_inputs", None)
     if jobs <= 1 or backend != "python":
-        d = _Decider(explain, backend, command)
+        d = _Decider(explain, backend, command, columns)
         flush = getattr(out, "flush", None) or (lambda: None)
-        for block in _chunks(_lines(path, stdin), chunk):
+        for block in _chunks(lines, chunk):
             prog.sizes.append(len(block))
             try:
+                if take_inputs is not None:
+                    take_inputs(block)
                 _, bad = d.chunk(block, out.write)
                 flush()
             except OSError as exc:
                 raise _CutShort(_write_failure(exc)) from None
             failed |= bad
             prog.written_chunks += 1
+            if prog.display is not None:
+                prog.display.update(prog)
         return 1 if failed else 0
     import collections
     import multiprocessing as mp
@@ -517,17 +844,19 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         except OSError as exc:
             raise _CutShort(_write_failure(exc)) from None
         turn = (ctx.Value("q", 0, lock=False), ctx.Condition(), fd)
-        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn)
+        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn, columns)
     else:
-        task, initargs = _worker_chunk, (explain, backend, command)
+        task, initargs = _worker_chunk, (explain, backend, command, None, columns)
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=initargs)
     pending: collections.deque = collections.deque()
 
-    def settle(fut):
+    def settle(fut, block):
         nonlocal failed
         result = fut.result()
         if turn is None:
             data, bad = result
+            if take_inputs is not None:
+                take_inputs(block)
             out.write(data)
             if hasattr(out, "flush"):
                 out.flush()
@@ -535,15 +864,18 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
             bad = result
         failed |= bad
         prog.written_chunks += 1
+        if prog.display is not None:
+            prog.display.update(prog)
 
     try:
-        for seq, block in enumerate(_chunks(_lines(path, stdin), chunk)):
+        for seq, block in enumerate(_chunks(lines, chunk)):
             prog.sizes.append(len(block))
-            pending.append(pool.submit(task, seq, block) if turn is not None else pool.submit(task, block))
+            fut = pool.submit(task, seq, block) if turn is not None else pool.submit(task, block)
+            pending.append((fut, block if take_inputs is not None else None))
             while len(pending) >= 2 * jobs:
-                settle(pending.popleft())
+                settle(*pending.popleft())
         while pending:
-            settle(pending.popleft())
+            settle(*pending.popleft())
     except BrokenProcessPool:
         if turn is not None:
             prog.written_chunks = turn[0].value
@@ -628,6 +960,25 @@ def _auto_jobs(path: str) -> int:
     return min(2, os.cpu_count() or 1) if big else 1
 
 
+def _io_arguments(p) -> None:
+    """The options of ``decide``, ``classify`` and ``interact`` for reading and writing (docs/cli.md)."""
+    from ._render import FORMATS
+    p.add_argument("--input-format", choices=INPUT_FORMATS,
+                   help="输入格式（默认按扩展名：.json .jsonl .csv .tsv .xlsx）/ input format (default: by extension)")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="输入的字符编码，如 utf-8、gb18030、gbk（默认自动识别）/ input encoding (default: detected)")
+    p.add_argument("--format", choices=FORMATS,
+                   help="输出格式：jsonl（默认，公开接口）、table（终端表格）、csv、xlsx / output format (default jsonl)")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="写入文件而不是标准输出（.csv、.xlsx 决定默认格式）/ write to FILE (.csv/.xlsx set the format)")
+    p.add_argument("--summary", action="store_true",
+                   help="最后在标准错误上输出统计：各处理结果的数量、错误行的编号与行号 / counts and errors on stderr")
+    p.add_argument("--compact", action="store_true",
+                   help="依据只写条文编号（如 ogi-2019:15），不附条文原文 / citations as keys, without statute text")
+    p.add_argument("--no-progress", action="store_true",
+                   help="不显示进度条（默认只在标准错误是终端时显示）/ no progress bar (shown only on a terminal)")
+
+
 def main(argv: list[str] | None = None) -> int:
     from ._version import __version__
     ap = argparse.ArgumentParser(prog="zwgk", description="政府信息公开规则引擎 / OGI rules engine")
@@ -640,12 +991,15 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--backend", choices=["python", "durable"], default="python")
     d.add_argument("--jobs", type=int, default=0,
                    help="并行进程数（0 = 自动：大文件用 2 个）/ worker processes (0 = auto)")
+    _io_arguments(d)
     c = sub.add_parser("classify", help="公文 → 公开属性、依据、发布期限与审查流程 (JSON / JSONL / -)")
     c.add_argument("file")
     c.add_argument("--jobs", type=int, default=0, help="并行进程数（0 = 自动）/ worker processes (0 = auto)")
+    _io_arguments(c)
     m = sub.add_parser("interact", help="政民互动留言 → 办理科室与答复期限（规则包中的规定）(JSON / JSONL / -)")
     m.add_argument("file")
     m.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    _io_arguments(m)
     k = sub.add_parser("check", help="规则一致性检查（冲突、空白、遮蔽、地方与国家规定的关系）/ check rule sets")
     k.add_argument("packs", nargs="*", help="本机关规则包目录（可多个）；省略则只检查随库规则")
     k.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable findings")
@@ -698,6 +1052,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)
+        if args.jobs <= 0 and (args.format not in (None, "jsonl") or args.output and _output_format(args) != "jsonl"
+                               or args.summary or args.compact):
+            jobs = 1        # the answers are read back and rendered in this process: that is the slow part
         return _run_batch(args, jobs)
     except _CannotRun as exc:
         sys.stderr.write(f"zwgk: {exc}\n")
@@ -719,25 +1076,41 @@ def _run_batch(args, jobs: int) -> int:
     stderr and an exit status (see the module docstring); never a traceback."""
     import signal
     stdout = sys.stdout
-    if stdout is None:
+    if stdout is None and not args.output:
         raise _CannotRun("标准输出已关闭 / standard output is closed")
-    # answers are UTF-8 bytes, written in blocks to the binary layer of stdout
-    out = getattr(stdout, "buffer", stdout)
     prog = _Progress()
+    fmt = _output_format(args)
+    out, sink, close_target = _output(args, fmt, stdout)
+    summary = sink.summary if sink is not None else None
 
     def on_term(signum, frame):
         raise _Terminated()
 
     previous = signal.signal(signal.SIGTERM, on_term) if _main_thread() else None
+    complete = False
     try:
         try:
-            stdout.flush()
+            if stdout is not None:
+                stdout.flush()
         except OSError as exc:
             raise _CutShort(_write_failure(exc)) from None
-        if args.command in ("classify", "interact"):
-            return run_decide(args.file, out, sys.stdin, jobs=jobs, command=args.command, progress=prog)
-        return run_decide(args.file, out, sys.stdin, explain=args.explain, backend=args.backend, jobs=jobs,
-                          progress=prog)
+        target = sink if sink is not None else out
+        kw = dict(jobs=jobs, command=args.command, progress=prog, encoding=args.encoding,
+                  input_format=args.input_format)
+        if args.command == "decide":
+            kw.update(explain=args.explain, backend=args.backend)
+        if (not args.no_progress and _render_mod().stderr_is_terminal() and not _is_terminal(args, stdout)
+                and (fmt != "table" or args.output)):
+            kw["counter"] = counter = [0]
+            total, unit = _input_size(args.file, counter, prog)
+            prog.display = _render_mod().ProgressBar(sys.stderr, total, unit)
+        try:
+            status = run_decide(args.file, target, sys.stdin, **kw)
+        finally:
+            if prog.display is not None:
+                prog.display.close()
+        complete = True
+        return status
     except _CutShort as exc:
         return _cut_short(exc.message, exc.code, prog)
     except _InputFailed as exc:
@@ -749,6 +1122,116 @@ def _run_batch(args, jobs: int) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if sink is not None:
+            try:
+                sink.close(complete)
+            except OSError as exc:
+                sys.stderr.write(f"zwgk: {_write_failure(exc)}\n")
+        if close_target is not None:
+            try:
+                close_target()
+            except OSError as exc:
+                sys.stderr.write(f"zwgk: {_write_failure(exc)}\n")
+        if summary is not None and args.summary:
+            sys.stderr.write(summary.text())
+
+
+def _render_mod():
+    from . import _render
+    return _render
+
+
+def _is_terminal(args, stdout) -> bool:
+    """Whether the answers go to the terminal (then a progress bar would only get in their way)."""
+    if args.output:
+        return False
+    try:
+        return stdout is not None and stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _output_format(args) -> str:
+    if args.format:
+        return args.format
+    low = (args.output or "").lower()
+    return "xlsx" if low.endswith(".xlsx") else "csv" if low.endswith(".csv") else "jsonl"
+
+
+def _input_size(path: str, counter: list, prog: _Progress):
+    """(total, how much is read so far) for the progress bar: bytes of a JSONL or CSV file, rows of an .xlsx."""
+    if path == "-":
+        return None, lambda: counter[0]
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return None, lambda: counter[0]
+    if _input_format(path, None) == "xlsx":
+        rows = _xlsx_rows_hint(path)
+        return rows, lambda: prog.answered
+    return size or None, lambda: counter[0]
+
+
+def _xlsx_rows_hint(path: str) -> int | None:
+    try:
+        import openpyxl
+        wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return wb.worksheets[0].max_row
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - only a hint for the progress bar
+        return None
+
+
+def _output(args, fmt: str, stdout):
+    """(the binary stream answers are written to, the renderer sink or None, a function closing the file)."""
+    r = _render_mod()
+    summary = r.Summary(args.command) if args.summary or fmt == "xlsx" else None
+    path = args.output
+
+    def open_file(mode, **kw):
+        try:
+            return open(path, mode, **kw)
+        except OSError as exc:
+            raise _CannotRun(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from None
+
+    if fmt == "jsonl":
+        fh = open_file("wb") if path else None
+        out = fh if fh is not None else getattr(stdout, "buffer", stdout)
+        sink = r.JsonlSink(out, args.compact, summary) if args.compact or summary is not None else None
+        return out, sink, fh.close if fh is not None else None
+    if fmt == "xlsx":
+        if path:
+            target, done = path, None
+        else:
+            if _is_terminal(args, stdout):
+                raise _CannotRun("--format xlsx 须给出 --output FILE（不能把表格文件打印到终端）/ --format xlsx needs "
+                                 "--output FILE")
+            stdout.flush()
+            target = getattr(stdout, "buffer", stdout)      # a pipe: the zip is written as a stream
+            done = target.flush
+        if path:
+            open_file("wb").close()         # fails now, not after the batch, if the file cannot be written
+        cols = r.Columns(args.command, args.compact)
+        return None, r.RowSink(r.XlsxRenderer(target, cols), cols, summary), done
+    if path:
+        fh = open_file("w", encoding="utf-8", newline="")
+    else:
+        fh = io.TextIOWrapper(getattr(stdout, "buffer", stdout), encoding="utf-8", newline="", write_through=True) \
+            if hasattr(stdout, "buffer") else stdout
+    cols = r.Columns(args.command, args.compact)
+    if fmt == "csv":
+        renderer = r.CsvRenderer(fh, cols)
+    else:
+        on_terminal = not path and _is_terminal(args, stdout)
+        width = None if on_terminal else int(os.environ.get("COLUMNS", "120") or 120)
+        # rich draws (and colours) the table on a terminal; into a file or a pipe plain text is the same table,
+        # written many times faster
+        renderer = r.TableRenderer(fh, cols, width=width, use_rich=None if on_terminal else False)
+    if path:
+        return None, r.RowSink(renderer, cols, summary), fh.close
+    return None, r.RowSink(renderer, cols, summary), (fh.detach if fh is not stdout else None)
 
 
 def _main_thread() -> bool:

@@ -158,3 +158,119 @@ def request_facts(req, correction_status: str) -> dict:
         "excessive": "none" if ex is None else ("reasonable" if ex.reason_reasonable else "unreasonable"),
         "applicant.kind": req.applicant.kind,
     }
+
+
+# ---------------------------------------------------------------- labels (中文名称 / Chinese labels)
+# What a person reads and writes instead of the codes: the column headers that CSV and XLSX input may use
+# (beside the English field paths), and the words of the table, CSV and XLSX outputs. The one place these
+# words are defined (docs/cli.md shows them; tests/test_inputs_outputs.py checks that the docs agree).
+# A path's list index is written ``N``: ``items.N.description`` is ``items.0.description``,
+# ``items.1.description``…; in Chinese the label alone is the first element and the label followed by a
+# number (from 1) the Nth: ``申请公开的信息``, ``申请公开的信息2``. No label ends in a digit.
+
+#: the input fields of ``decide`` (DisclosureRequest), by dotted path
+REQUEST_LABELS: dict[str, str] = {
+    "id": "编号",
+    "jurisdiction": "规则包",
+    "submission.channel": "提交方式",
+    "submission.submitted_on": "提交日期",
+    "submission.signed_on": "签收日期",
+    "submission.confirmed_on": "确认收到日期",
+    "applicant.kind": "申请人类型",
+    "nature": "申请性质",
+    "content_clear": "申请内容明确",
+    "correction.notified_on": "补正告知日期",
+    "correction.due_on": "补正期限",
+    "correction.received_on": "收到补正日期",
+    "repeat_of_answered": "重复申请已答复",
+    "excessive.reason_reasonable": "超量申请理由合理",
+    "excessive.agreed_due": "延迟答复期限",
+    "consultations.N.party": "征求意见对象",
+    "consultations.N.sent_on": "征求意见发出日期",
+    "consultations.N.received_on": "征求意见送达日期",
+    "consultations.N.replied_on": "征求意见答复日期",
+    "extension.approved_on": "延期批准日期",
+    "as_of": "查询日期",
+    "items.N.description": "申请公开的信息",
+    "items.N.exists": "信息存在",
+    "items.N.held": "本机关负责公开",
+    "items.N.responsible_agency": "负责公开的机关",
+    "items.N.proactively_published": "已主动公开",
+    "items.N.requires_creation": "需另行制作",
+    "items.N.special_procedure": "适用特别程序",
+    "items.N.categories": "审查认定类别",
+    "items.N.third_party.consent": "第三方意见",
+    "items.N.third_party.public_interest_override": "公共利益需要公开",
+    "items.N.disclosure_required_by_law": "法律规定应当公开",
+    "items.N.severable": "能够区分处理",
+}
+
+#: the input fields of ``classify`` (Document)
+DOCUMENT_LABELS: dict[str, str] = {
+    "id": "编号",
+    "jurisdiction": "规则包",
+    "doc_type": "文种",
+    "title": "标题",
+    "formed_on": "形成日期",
+    "issued_as": "发文名义",
+    "addressed_to_superior": "报上级机关",
+    "forwards.attribute": "所转发公文的公开属性",
+    "flags": "审查结论",
+}
+
+#: the input fields of ``interact`` (Message)
+MESSAGE_LABELS: dict[str, str] = {
+    "id": "编号",
+    "jurisdiction": "规则包",
+    "kind": "留言类别",
+    "received_on": "收到日期",
+    "title": "标题",
+}
+
+#: the codes' words: input vocabularies, and the codes of the answers (unknown codes are shown as they are)
+CODE_LABELS: dict[str, str] = {
+    # submission.channel
+    "in_person": "当面提交", "post": "邮寄", "ordinary_mail": "平常信函", "online": "互联网", "fax": "传真",
+    # applicant.kind (年度报告的列)
+    "natural_person": "自然人", "enterprise": "商业企业", "research_institution": "科研机构",
+    "nonprofit": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他组织",
+    # nature
+    "information": "申请政府信息", "petition": "信访举报投诉", "publication": "要求提供公开出版物",
+    "reconfirm": "要求确认或重新出具",
+    # items.N.categories
+    "state_secret": "国家秘密", "prohibited_by_law": "法律行政法规禁止公开", "endangers_security": "危及三安全一稳定",
+    "trade_secret": "商业秘密", "personal_privacy": "个人隐私", "internal_affairs": "内部事务信息",
+    "process_information": "过程性信息", "enforcement_file": "行政执法案卷",
+    # consultations.N.party
+    "third_party": "第三方", "agency": "其他机关",
+    # items.N.third_party.consent (besides true 同意 / false 不同意)
+    "no_reply": "逾期未答复",
+    # classify: issued_as, flags
+    "office": "内设机构名义",
+    "public_interest": "涉及公众利益调整", "public_awareness": "需要公众广泛知晓或参与",
+    "organization": "机构职能与办事程序", "internal_management": "内部管理信息", "internal_material": "内部材料",
+    "work_secret": "工作秘密", "consultation": "征求意见", "ethnic_religious": "涉及民族宗教",
+    "secrecy_uncertain": "不能确定是否可以公开", "media_release": "新闻发布", "policy_document": "政策性文件",
+    # classify: attribute
+    "proactive": "主动公开", "on_request": "依申请公开", "not_public": "不予公开",
+    # decide: actions
+    "request_correction": "告知补正", "await_correction": "等待补正", "consult_third_party": "书面征求第三方意见",
+    "notify_third_party": "告知第三方", "refer_to_responsible_agency": "告知负责公开的机关",
+    "state_reasons": "说明理由", "inform_access_route": "告知获取途径", "inform_proper_channel": "告知通过相应渠道办理",
+    "inform_special_procedure": "告知依有关法律规定办理", "redact": "区分处理后公开",
+    # decide: warnings
+    "correction_notice_late": "补正告知逾期", "extension_after_due": "延期在期限届满后才批准",
+    # classify: review steps, warnings
+    "initial_review": "初审", "second_review": "复审", "final_review": "审定", "secrecy_review": "保密审查",
+    "office_secrecy_review": "股室保密审查", "policy_document_review": "政策文件审查",
+    "media_release_review": "新闻发布审查", "ethnic_religious_review": "民族宗教审查",
+    "refer_to_secrecy_authority": "报主管部门或保密行政管理部门确定",
+    "mixed_content": "夹带不同公开属性的内容", "attribute_needs_determination": "属性待主管部门确定",
+}
+#: the issuing name ``agency`` (发文名义) shares its code with the consulted party ``agency`` (其他机关)
+ISSUED_AS_LABELS: dict[str, str] = {"agency": "机关名义", "office": CODE_LABELS["office"]}
+#: booleans as a person writes them in a spreadsheet (TRUE/FALSE as Excel writes them, 是/否)
+TRUE_WORDS = ("true", "是")
+FALSE_WORDS = ("false", "否")
+#: the third party's answer (``items.N.third_party.consent``): true / false / no_reply
+CONSENT_WORDS = {"同意": True, "不同意": False}

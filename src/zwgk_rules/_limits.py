@@ -28,6 +28,22 @@ MAX_CODE = 64
 #: how much of a rejected value an error message repeats (characters)
 MAX_ECHO = 60
 
+# ---------------------------------------------------------------- spreadsheets (CSV and XLSX, in and out)
+# Excel's own limits, so that anything Excel can hold is read, and nothing larger is attempted.
+
+#: characters in one cell (Excel's limit); a longer cell is an error line naming its column
+MAX_CELL_CHARS = 32_767
+#: columns of a sheet (Excel's limit: XFD); a header row with more is refused (exit 2)
+MAX_COLUMNS = 16_384
+#: rows of one worksheet, header included (Excel's limit): reading stops there with exit 2; written, the
+#: answers go on in a new sheet
+MAX_SHEET_ROWS = 1_048_576
+#: size of an ``.xlsx`` file read (bytes); a CSV file has no size limit (it is read in bounded blocks,
+#: every record within ``MAX_LINE_BYTES``)
+MAX_XLSX_BYTES = 256 * 1024 * 1024
+#: uncompressed size of one part of an ``.xlsx`` file (a zip): the shared-strings part is read whole
+MAX_XLSX_PART_BYTES = 512 * 1024 * 1024
+
 # ---------------------------------------------------------------- memory of the speed layer
 
 #: a decision plan is memoised only for requests with at most this many items; a larger request is
