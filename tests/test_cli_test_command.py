@@ -67,3 +67,42 @@ def test_check_on_a_pack_folder_reports_that_pack_only_unless_all(tmp_path):
     assert all("[cn-xx-shili-sfj]" in line for line in lines[:-1] if not line.startswith(" "))
     everything = zwgk("check", "cn-xx-shili-sfj", "--all", cwd=tmp_path)
     assert "[cn-gz-shaomi]" in everything.stdout and "[cn-gz-shaomi]" not in r.stdout
+
+
+# ---------------------------------------------------------------- --pack and --jurisdiction on every command
+
+DOC = ('{"doc_type": "通知", "title": "关于某事项的通知", "formed_on": "2026-03-02", "flags": ["public_interest"]'
+       '%s}\n')
+
+
+def _answers(stdout):
+    import json
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def test_pack_and_jurisdiction_decide_the_lines_that_name_no_pack(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "cn-xx-shili-sfj")
+    (tmp_path / "docs.jsonl").write_text((DOC % "") + (DOC % ', "jurisdiction": "cn"'), encoding="utf-8")
+    for jobs in ("1", "2"):
+        r = zwgk("classify", "docs.jsonl", "--pack", "cn-xx-shili-sfj", "--jurisdiction", "cn-xx-shili-sfj",
+                 "--jobs", jobs, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        mine, national = _answers(r.stdout)
+        # the pack's 10 working days: 03-03..06 (4), 03-09..13 (9), 03-16 (10); the national 20: 03-30
+        assert (mine["jurisdiction"], mine["publish_by"]) == ("cn-xx-shili-sfj", "2026-03-16")
+        assert (national["jurisdiction"], national["publish_by"]) == ("cn", "2026-03-30")
+
+
+def test_an_unknown_jurisdiction_option_stops_with_a_suggestion(tmp_path):
+    (tmp_path / "docs.jsonl").write_text(DOC % "", encoding="utf-8")
+    r = zwgk("classify", "docs.jsonl", "--jurisdiction", "cn-gz-shaomy", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == ""
+    assert "cn-gz-shaomi" in r.stderr
+
+
+def test_messages_without_jurisdiction_go_to_the_jurisdiction_option(tmp_path):
+    (tmp_path / "m.jsonl").write_text('{"kind": "policy_question", "received_on": "2026-09-28"}\n', encoding="utf-8")
+    r = zwgk("interact", "m.jsonl", "--jurisdiction", "cn-gz-shaomi", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    # 3 working days from 2026-09-28 (Mon): 09-29 (1), 09-30 (2), 10-01..07 国庆 off, 10-08 Thu (3)
+    assert _answers(r.stdout)[0]["due"] == "2026-10-08"

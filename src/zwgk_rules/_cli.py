@@ -520,19 +520,38 @@ def _lineno(lines, i: int) -> int:
     return n
 
 
+_RULEBOOKS: dict = {}
+
+
+def _rulebook_for(packs: tuple = ()):
+    """The bundled rules with the pack folders ``packs`` (``--pack``), loaded once per process: the parent
+    loads them before forking, so the workers inherit them."""
+    from ._rulebook import Rulebook, default_rulebook
+    if not packs:
+        return default_rulebook()
+    rb = _RULEBOOKS.get(packs)
+    if rb is None:
+        rb = _RULEBOOKS[packs] = Rulebook(packs=list(packs))
+    return rb
+
+
 class _Decider:
     """Decides JSONL lines into output bytes; one per process (engines are built per pack on demand)."""
 
     def __init__(self, explain: bool = False, backend: str = "python", command: str = "decide",
-                 columns: dict | None = None) -> None:
-        """``columns``: for spreadsheet input, the column header of each field path (named in error lines)."""
+                 columns: dict | None = None, packs: tuple = (), jurisdiction: str | None = None) -> None:
+        """``columns``: for spreadsheet input, the column header of each field path (named in error lines).
+        ``packs``: pack folders loaded beside the bundled rules; ``jurisdiction``: the pack of inputs that
+        name none (an input naming one keeps it)."""
         from ._encode import Encoder
-        from ._rulebook import default_rulebook
 
         from ._answers import validation_error
         from ._engine import Engine
 
-        self.rb = default_rulebook()
+        self.rb = _rulebook_for(tuple(packs))
+        self.default = jurisdiction
+        if jurisdiction is not None:
+            self.rb.pack(jurisdiction)          # an unknown pack: InputError with a did-you-mean
         self.engines: dict = {}
         self.encode = Encoder(self.rb.not_final).encode_parts
         self.explain = explain
@@ -577,7 +596,8 @@ class _Decider:
             return self.interact_line(line)
         try:
             req = self.parse(self._parse, line)
-            eng = self.engine(req.jurisdiction)
+            eng = self.engine(req.jurisdiction if self.default is None or "jurisdiction" in req.model_fields_set
+                              else self.default)
             data = self.encode(req.id, eng.pack.id, eng._decide_parts(req, self.explain))
             # the answer's own text is escaped where it is encoded; what it echoes comes from this line
             if has_separator(line):
@@ -590,7 +610,8 @@ class _Decider:
         """``classify`` and ``interact``: parse with ``model``, answer with the engine's ``method``."""
         try:
             obj = self.parse(model.model_validate_json, line)
-            eng = self.engine(obj.jurisdiction)
+            eng = self.engine(obj.jurisdiction if self.default is None or "jurisdiction" in obj.model_fields_set
+                              else self.default)
             return one_line(json.dumps(getattr(eng, method)(obj), ensure_ascii=False, default=_iso).encode()), False
         except ZwgkError as exc:
             return exc, True
@@ -663,10 +684,11 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="zwgk-parent-watch").start()
 
 
-def _worker_init(explain: bool, backend: str, command: str, turn=None, columns=None) -> None:
+def _worker_init(explain: bool, backend: str, command: str, turn=None, columns=None, packs=(),
+                 jurisdiction=None) -> None:
     global _WORKER, _TURN
     _die_with_parent()
-    _WORKER = _Decider(explain, backend, command, columns)
+    _WORKER = _Decider(explain, backend, command, columns, packs, jurisdiction)
     _TURN = turn
 
 
@@ -791,7 +813,8 @@ def _write_failure(exc: BaseException) -> str:
 
 def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = "python",
                jobs: int = 1, chunk: int = 2000, command: str = "decide", progress: _Progress | None = None,
-               encoding: str | None = None, input_format: str | None = None, counter: list | None = None) -> int:
+               encoding: str | None = None, input_format: str | None = None, counter: list | None = None,
+               packs: tuple = (), jurisdiction: str | None = None) -> int:
     """Decide every line of ``path`` (or stdin for "-") into ``out``, in input order. ``out`` is a binary
     stream (UTF-8 is written to it) or a text stream.
 
@@ -811,7 +834,7 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
     lines, columns = _inputs(path, stdin, command, input_format, encoding, counter)
     take_inputs = getattr(out, "take_inputs", None)
     if jobs <= 1 or backend != "python":
-        d = _Decider(explain, backend, command, columns)
+        d = _Decider(explain, backend, command, columns, packs, jurisdiction)
         flush = getattr(out, "flush", None) or (lambda: None)
         for block in _chunks(lines, chunk):
             prog.sizes.append(len(block))
@@ -832,8 +855,7 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from ._rulebook import default_rulebook
-    default_rulebook()  # load once in the parent: forked workers inherit it
+    _Decider(explain, backend, command, columns, packs, jurisdiction)  # load once in the parent: forked workers inherit it
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     fd = _fileno(out)
     turn = None
@@ -844,9 +866,9 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         except OSError as exc:
             raise _CutShort(_write_failure(exc)) from None
         turn = (ctx.Value("q", 0, lock=False), ctx.Condition(), fd)
-        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn, columns)
+        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn, columns, packs, jurisdiction)
     else:
-        task, initargs = _worker_chunk, (explain, backend, command, None, columns)
+        task, initargs = _worker_chunk, (explain, backend, command, None, columns, packs, jurisdiction)
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=initargs)
     pending: collections.deque = collections.deque()
 
@@ -977,6 +999,10 @@ def _io_arguments(p) -> None:
                    help="依据只写条文编号（如 ogi-2019:15），不附条文原文 / citations as keys, without statute text")
     p.add_argument("--no-progress", action="store_true",
                    help="不显示进度条（默认只在标准错误是终端时显示）/ no progress bar (shown only on a terminal)")
+    p.add_argument("--pack", action="append", default=[], metavar="DIR",
+                   help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
+    p.add_argument("--jurisdiction", metavar="ID",
+                   help="未写 jurisdiction 的输入按此规则包办理（默认 cn）/ the pack for inputs that name none (default cn)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1096,7 +1122,7 @@ def _run_batch(args, jobs: int) -> int:
             raise _CutShort(_write_failure(exc)) from None
         target = sink if sink is not None else out
         kw = dict(jobs=jobs, command=args.command, progress=prog, encoding=args.encoding,
-                  input_format=args.input_format)
+                  input_format=args.input_format, packs=tuple(args.pack), jurisdiction=args.jurisdiction)
         if args.command == "decide":
             kw.update(explain=args.explain, backend=args.backend)
         if (not args.no_progress and _render_mod().stderr_is_terminal() and not _is_terminal(args, stdout)

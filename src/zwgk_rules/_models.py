@@ -427,8 +427,10 @@ class Message(_In):
     """政民互动留言（interact 的输入）/ An online message to the agency (政民互动), as the ``interact`` input."""
 
     id: Optional[CallerId] = Field(default=None, description="调用方的编号，原样返回 / caller's id, echoed back")
-    jurisdiction: Code = Field(description="规则包（须有政民互动的规定，如勺米镇）/ the rule pack (one with "
-                                           "message rules)", json_schema_extra=codes("interaction_jurisdiction"))
+    jurisdiction: Code = Field(default="cn", description="规则包（须有政民互动的规定，如勺米镇）；不写时为引擎的或 "
+                                                         "--jurisdiction 给出的规则包 / the rule pack (one with message "
+                                                         "rules); when absent, the engine's or --jurisdiction's",
+                               json_schema_extra=codes("interaction_jurisdiction"))
     kind: Code = Field(description="留言类别，取值见规则包的 interaction.kinds / the kind of message, as the pack "
                                    "lists them", json_schema_extra=codes("message_kind"))
     received_on: Date = Field(description="收到留言之日 / the day the message arrived")
