@@ -106,3 +106,12 @@ def test_messages_without_jurisdiction_go_to_the_jurisdiction_option(tmp_path):
     assert r.returncode == 0, r.stderr
     # 3 working days from 2026-09-28 (Mon): 09-29 (1), 09-30 (2), 10-01..07 国庆 off, 10-08 Thu (3)
     assert _answers(r.stdout)[0]["due"] == "2026-10-08"
+
+
+def test_schema_with_a_pack_lists_its_codes(tmp_path):
+    import json
+    shutil.copytree(EXAMPLE, tmp_path / "cn-xx-shili-sfj")
+    mine = json.loads(zwgk("schema", "classify", "output", "--pack", "cn-xx-shili-sfj", cwd=tmp_path).stdout)
+    bundled = json.loads(zwgk("schema", "classify", "output", cwd=tmp_path).stdout)
+    assert "cn-xx-shili-sfj" in mine["properties"]["jurisdiction"]["enum"]
+    assert "cn-xx-shili-sfj" not in bundled["properties"]["jurisdiction"]["enum"]

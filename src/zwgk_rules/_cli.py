@@ -1052,6 +1052,8 @@ def main(argv: list[str] | None = None) -> int:
     from ._contract_schema import COMMANDS, PARTS          # every command with a schema (one entry each)
     s.add_argument("which", choices=list(COMMANDS))
     s.add_argument("part", nargs="?", choices=list(PARTS))
+    s.add_argument("--pack", action="append", default=[], metavar="DIR",
+                   help="载入本机关的规则包目录（其代码进入枚举）/ load a pack folder (its codes join the enums)")
     args = ap.parse_args(argv)
     if args.command is None:
         ap.print_help(sys.stderr)
@@ -1074,7 +1076,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "schema":
             from ._contract_schema import json_schema
-            schema = json_schema(args.which, args.part)
+            schema = json_schema(args.which, args.part, rulebook=_rulebook_for(tuple(args.pack)))
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)
