@@ -192,7 +192,7 @@ def test_an_unknown_column_stops_the_command_with_a_suggestion(tmp_path):
 def test_a_cell_over_the_limit_and_a_value_without_header_are_row_errors(tmp_path):
     from zwgk_rules._limits import MAX_CELL_CHARS
     f = tmp_path / "big.csv"
-    f.write_text(f"编号,标题,形成日期\nd1,{'长' * (MAX_CELL_CHARS + 1)},2026-03-02\nd2,关于x的通知,2026-03-02,多余\n"
+    f.write_text(f"编号,标题,成文日期\nd1,{'长' * (MAX_CELL_CHARS + 1)},2026-03-02\nd2,关于x的通知,2026-03-02,多余\n"
                  "d3,关于y的通知,2026-03-02\n", encoding="utf-8")
     out = answers(run("classify", str(f)))
     assert out[0]["error"]["line"] == 2 and "32,767" in out[0]["error"]["message"]
@@ -205,7 +205,7 @@ def test_a_csv_record_over_the_line_limit_is_skipped_in_bounded_memory(tmp_path,
     from zwgk_rules import _limits
     monkeypatch.setattr(_limits, "MAX_LINE_BYTES", 200)
     f = tmp_path / "long.csv"
-    f.write_text("编号,标题,形成日期\n" f"d1,关于{'长' * 300}的通知,2026-03-02\n" "d2,关于y的通知,2026-03-02\n",
+    f.write_text("编号,标题,成文日期\n" f"d1,关于{'长' * 300}的通知,2026-03-02\n" "d2,关于y的通知,2026-03-02\n",
                  encoding="utf-8")
     from zwgk_rules import _cli
     for block in (1 << 20, 64):     # the long line in one block, or across many (skipped as it comes)
@@ -220,7 +220,7 @@ def _workbook(path):
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["编号", "标题", "形成日期", "审查结论", "发文名义", "报上级机关"])
+    ws.append(["编号", "标题", "成文日期", "审查结论", "发文名义", "报上级机关"])
     ws.append(["文1", "关于做好2026年政务公开工作的通知", dt.datetime(2026, 3, 2), "涉及公众利益调整", None, False])
     ws.append([102, "关于印发考勤制度的通知", 46083, "internal_management", "内设机构名义", None])
     ws.append([None] * 6)
@@ -238,8 +238,8 @@ def test_xlsx_input_built_with_openpyxl(tmp_path):
     assert [(a["id"], a.get("attribute"), a.get("publish_by")) for a in out[:3]] == [
         ("文1", "proactive", "2026-03-30"), ("102", "on_request", None), ("文3", "not_public", None)]
     assert out[3] == {"id": "文4", "error": {
-        "message": "formed_on（列 '形成日期'）: 须为日期，不带时刻，收到 2026-03-05 14:30:00 / must be a date without a time",
-        "field": "formed_on", "line": 6, "column": "形成日期"}}
+        "message": "formed_on（列 '成文日期'）: 须为日期，不带时刻，收到 2026-03-05 14:30:00 / must be a date without a time",
+        "field": "formed_on", "line": 6, "column": "成文日期"}}
 
 
 def test_excel_serial_dates_in_both_date_systems():

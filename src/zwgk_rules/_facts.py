@@ -211,7 +211,7 @@ DOCUMENT_LABELS: dict[str, str] = {
     "jurisdiction": "规则包",
     "doc_type": "文种",
     "title": "标题",
-    "formed_on": "形成日期",
+    "formed_on": "成文日期",          # GB/T 9704-2012 的要素名称（公文登记簿的列名）
     "issued_as": "发文名义",
     "addressed_to_superior": "报上级机关",
     "forwards.attribute": "所转发公文的公开属性",
