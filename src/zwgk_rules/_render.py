@@ -5,8 +5,8 @@ Every renderer reads the JSONL answers the command line makes (the contract), li
 input each answers; so a table, a CSV row or a spreadsheet row says exactly what the JSON says, in words.
 The words are those of ``_facts`` (``CODE_LABELS``) and of the rule files (the dispositions' labels,
 the citations' labels). Renderers stream: memory stays bounded however many answers there are (the
-terminal table is printed in blocks with fixed column widths; the ``.xlsx`` is written with openpyxl's
-write-only mode, a new sheet every ``MAX_SHEET_ROWS`` rows; the summary keeps counts and the first
+terminal table is printed in blocks with fixed column widths; the ``.xlsx`` is written by ``_xlsx``'s streaming
+writer (no openpyxl), a new sheet every ``MAX_SHEET_ROWS`` rows; the summary keeps counts and the first
 ``MAX_LISTED_ERRORS`` errors).
 """
 from __future__ import annotations
