@@ -594,6 +594,8 @@ class _Decider:
             return self.classify_line(line)
         if self.command == "interact":
             return self.interact_line(line)
+        if self.command == "case":
+            return self.case_line(line)
         try:
             req = self.parse(self._parse, line)
             eng = self.engine(req.jurisdiction if self.default is None or "jurisdiction" in req.model_fields_set
@@ -613,6 +615,21 @@ class _Decider:
             eng = self.engine(obj.jurisdiction if self.default is None or "jurisdiction" in obj.model_fields_set
                               else self.default)
             return one_line(json.dumps(getattr(eng, method)(obj), ensure_ascii=False, default=_iso).encode()), False
+        except ZwgkError as exc:
+            return exc, True
+
+    def case_line(self, line: bytes) -> tuple[bytes, bool]:
+        """``case``: one case (its event log) as a JSON object; its jurisdiction picks the engine."""
+        try:
+            try:
+                raw = json.loads(line)
+            except (ValueError, RecursionError):
+                raise InputError("输入: Invalid JSON / 不是有效的 JSON") from None
+            if not isinstance(raw, dict):
+                raise InputError("输入须为 JSON 对象 / the input must be an object")
+            jur = raw.get("jurisdiction") if "jurisdiction" in raw else (self.default or "cn")
+            eng = self.engine(jur if isinstance(jur, str) else "cn")
+            return one_line(json.dumps(eng.case_raw(raw), ensure_ascii=False, default=_iso).encode()), False
         except ZwgkError as exc:
             return exc, True
 
@@ -1022,6 +1039,15 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("file")
     c.add_argument("--jobs", type=int, default=0, help="并行进程数（0 = 自动）/ worker processes (0 = auto)")
     _io_arguments(c)
+    e = sub.add_parser("case", help="一件申请的事件记录 → 状态、期限、下一步、结案、违法情形、信息处理费 (JSON / JSONL / -)")
+    e.add_argument("file")
+    e.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    e.add_argument("--pack", action="append", default=[], metavar="DIR",
+                   help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
+    e.add_argument("--jurisdiction", metavar="ID", help="未写 jurisdiction 的案件按此规则包办理（默认 cn）")
+    e.add_argument("--encoding", metavar="NAME", help="输入的字符编码（默认自动识别）/ input encoding (default: detected)")
+    e.add_argument("--output", "-o", metavar="FILE", help="写入文件 / write to FILE")
+    e.set_defaults(input_format=None, format="jsonl", summary=False, compact=False, no_progress=True)
     m = sub.add_parser("interact", help="政民互动留言 → 办理科室与答复期限（规则包中的规定）(JSON / JSONL / -)")
     m.add_argument("file")
     m.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)

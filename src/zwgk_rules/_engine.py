@@ -162,6 +162,13 @@ class Engine:
         return _interact.route(message, law=self.law, calendar=self.calendar,
                                resolve=self.rulebook.statutes.resolve, cite=self._cite)
 
+    # ------------------------------------------------------------------ a case over time
+    def case_raw(self, case: dict) -> dict:
+        """Where a case (its event log and ``as_of``, CONTRACT.md "Cases over time") stands, as a JSON-ready
+        dict. Raises InputError naming the field (``events.N.field``) for a bad case."""
+        from . import _case
+        return _case.case(self, case)
+
     # ------------------------------------------------------------------ classify
     def classify(self, document: Document | dict) -> Classification:
         """The disclosure attribute (公开属性) of an official document, its basis, publication deadline

@@ -439,3 +439,30 @@ class PackFile(_Strict):
     sequences: dict[str, tuple[str, ...]] = {}   # collect tables: the full order of values in this pack
     interaction: Interaction | None = None       # 政民互动 routing (勺米镇)
     doc: PackDoc | None = None                   # prose of the pack's page (``zwgk doc``)
+
+
+# ---------------------------------------------------------------- cases over time (rules/national/case/)
+
+class CaseStep(_Strict):
+    """A closing, a violation or a next step of ``case.yaml``: what it is and its basis per regime."""
+
+    title: str
+    disposition: str | None = None           # closings: the annual-report row
+    basis: dict[str, Refs]                   # regime id -> citations (a regime left out: the step does not apply)
+    note: str | None = None
+
+
+class CaseFile(_Strict):
+    title: str
+    in_force: InForce
+    statuses: tuple[Literal["closed", "awaiting_correction", "awaiting_fee", "consulting", "open"], ...]
+    closings: dict[Literal["correction_lapsed", "fee_unpaid", "withdrawn"], CaseStep]
+    violations: dict[Literal["correction_notice_late", "second_correction_request", "extension_after_due",
+                             "reply_late", "fee_notice_late"], CaseStep]
+    next: dict[Literal["send_correction_notice", "await_correction", "await_consultation_reply", "await_payment",
+                       "reply"], CaseStep]
+
+
+class FeeFile(_Strict):
+    title: str
+    parameters: dict[Literal["per_piece", "per_volume", "payment_period", "payment_stops_reply_clock"], Parameter]

@@ -4,7 +4,7 @@ A pack folder may hold ``cases.yaml`` beside ``pack.yaml`` and ``statutes/``: a 
 named by a sentence and with literal expectations (dates counted by hand)::
 
     - name: 勺米镇政策咨询类留言3个工作日内答复（跨国庆节）
-      command: interact                 # decide (default) | classify | interact
+      command: interact                 # decide (default) | classify | interact | case
       input: {jurisdiction: cn-gz-shaomi, kind: policy_question, received_on: 2026-09-28}
       expect: {due: 2026-10-08, office: 科宣中心, basis: ["cn-gz-shaomi-hudong:3"]}
       rules: [...]                      # optional: rule ids the case exercises
@@ -36,7 +36,7 @@ __all__ = ["CASES_FILE", "load_cases", "pack_cases", "answer", "check", "run_cas
 #: the name of a pack's cases file, beside its ``pack.yaml``
 CASES_FILE = "cases.yaml"
 
-_COMMANDS = ("decide", "classify", "interact")
+_COMMANDS = ("decide", "classify", "interact", "case")
 
 
 def load_cases(path) -> list[dict]:
@@ -134,7 +134,8 @@ def answer(inp: dict, command: str = "decide", *, rulebook=None, engine=None) ->
                 from .._rulebook import default_rulebook
                 rulebook = engine.rulebook if engine is not None else default_rulebook()
             engine = _engine(rulebook, pack)
-        run = {"decide": engine.decide_raw, "classify": engine.classify_raw, "interact": engine.interact_raw}[command]
+        run = {"decide": engine.decide_raw, "classify": engine.classify_raw, "interact": engine.interact_raw,
+               "case": engine.case_raw}[command]
         return json.loads(json.dumps(run(inp), default=lambda d: d.isoformat()))
     except ZwgkError as exc:
         return {"error": {"message": exc.message, "field": exc.field}}

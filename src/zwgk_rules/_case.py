@@ -1,0 +1,420 @@
+"""A case over time: an event log in, where the case stands on ``as_of`` out (CONTRACT.md, "Cases over time").
+
+Read top to bottom; no legal content here (``rules/national/case/case.yaml`` and ``fees.yaml`` hold the
+statuses, closings, violations, next steps, fee bands and periods with their citations). The case is a pure
+function of the log and ``as_of``: no clock, no timers.
+
+1. **The log**: each event validated (an error names ``events.N.field``); events after ``as_of`` are ignored;
+   events on one day keep their order.
+2. **The walk**: events in date order; a 补正 not received by its time limit (moved to the next working day
+   when it ends on a day off, 民法典第二百零三条) or a fee not paid in time closes the case on the next calendar
+   day; after a closing fact, later events other than remedies are ignored.
+3. **The decision**: the events folded into a ``decide`` input (补正, consultations, extension, 第三十五条) and
+   decided as of ``as_of``.
+4. **Where it stands**: the binding date, working days left, overdue, status, next steps, violations, fee.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from pydantic import Field, ValidationError
+
+from . import _deadline as dl
+from ._errors import InputError, RuleFileError, UnsupportedInputError
+from ._models import Date, _In
+
+# ---------------------------------------------------------------- 1. the log (typed events)
+
+
+class _Event(_In):
+    on: Date = Field(description="事件发生之日 / the day it happened")
+
+
+class CorrectionRequested(_Event):
+    type: Literal["correction_requested"]
+    due_on: Date = Field(description="给申请人的补正期限 / the time limit given to the applicant")
+
+
+class CorrectionReceived(_Event):
+    type: Literal["correction_received"]
+
+
+class ConsultationSent(_Event):
+    type: Literal["consultation_sent"]
+    ref: str = Field(max_length=64, description="本次征求意见的编号 / this consultation's reference")
+    party: Literal["third_party", "agency"]
+    received_on: Optional[Date] = Field(default=None, description="对方收到征求意见书之日（默认 on）")
+
+
+class ConsultationReplied(_Event):
+    type: Literal["consultation_replied"]
+    ref: str = Field(max_length=64)
+    consent: Optional[bool] = Field(default=None, description="第三方是否同意公开（仅第三方）")
+
+
+class ExtensionApproved(_Event):
+    type: Literal["extension_approved"]
+
+
+class ExcessiveNotified(_Event):
+    type: Literal["excessive_notified"]
+    reasonable: bool
+    agreed_due: Optional[Date] = None
+
+
+class FeeNoticeSent(_Event):
+    type: Literal["fee_notice_sent"]
+    amount: float = Field(ge=0, le=1e9)
+    received_on: Optional[Date] = None
+
+
+class FeePaid(_Event):
+    type: Literal["fee_paid"]
+
+
+class Replied(_Event):
+    type: Literal["replied"]
+    disposition: Optional[str] = Field(default=None, max_length=64)
+
+
+class Withdrawn(_Event):
+    type: Literal["withdrawn"]
+
+
+class ReviewFiled(_Event):
+    type: Literal["review_filed"]
+
+
+class ReviewDecided(_Event):
+    type: Literal["review_decided"]
+    result: Literal["upheld", "corrected", "other"]
+
+
+class SuitFiled(_Event):
+    type: Literal["suit_filed"]
+    after_review: bool = False
+
+
+class SuitDecided(_Event):
+    type: Literal["suit_decided"]
+    result: Literal["upheld", "corrected", "other"]
+
+
+EVENTS = {m.model_fields["type"].annotation.__args__[0]: m for m in (
+    CorrectionRequested, CorrectionReceived, ConsultationSent, ConsultationReplied, ExtensionApproved,
+    ExcessiveNotified, FeeNoticeSent, FeePaid, Replied, Withdrawn, ReviewFiled, ReviewDecided, SuitFiled,
+    SuitDecided)}
+REMEDIES = frozenset({"review_filed", "review_decided", "suit_filed", "suit_decided"})
+#: decide fields the events give: a case that carries them is an error naming the field
+FROM_EVENTS = ("correction", "consultations", "extension", "excessive")
+MAX_EVENTS = 500
+
+
+class FeeBasis(_In):
+    method: Literal["per_piece", "per_volume"]
+    pieces: Optional[int] = Field(default=None, ge=0, le=100_000)
+    earlier_pieces: int = Field(default=0, ge=0, le=100_000)
+    pages: Optional[int] = Field(default=None, ge=0, le=10_000_000)
+
+
+def _events(raw) -> list:
+    from ._answers import validation_error
+    if not isinstance(raw, list):
+        raise InputError("events: 须为列表 / must be a list", field="events")
+    if len(raw) > MAX_EVENTS:
+        raise InputError(f"events: 至多 {MAX_EVENTS} 个事件 / at most {MAX_EVENTS} events", field="events")
+    out = []
+    for n, e in enumerate(raw):
+        kind = e.get("type") if isinstance(e, dict) else None
+        model = EVENTS.get(kind)
+        if model is None:
+            from ._limits import closest
+            close = closest(kind, EVENTS) if isinstance(kind, str) else None
+            hint = f"（是否应为 {close!r}）" if close else ""
+            raise InputError(f"events.{n}.type: 未知的事件类型 {kind!r}{hint}；可选：{list(EVENTS)}",
+                             field=f"events.{n}.type")
+        try:
+            out.append(model.model_validate(e))
+        except ValidationError as exc:
+            raise validation_error(exc, prefix=f"events.{n}") from None
+    return out
+
+
+# ---------------------------------------------------------------- the rules
+
+class CaseRules:
+    """``case.yaml`` and ``fees.yaml``, validated, every citation resolved, dispositions checked."""
+
+    def __init__(self, rb) -> None:
+        from ._resources import relative, rules_root
+        from ._rulebook import _validate
+        from ._schema import CaseFile, FeeFile
+        folder = rules_root() / "national" / "case"
+        cf, ff = folder / "case.yaml", folder / "fees.yaml"
+        self.spec = _validate(CaseFile, cf)
+        rel = relative(cf)
+        regimes = {r.id for r in rb.regimes}
+        self.basis: dict = {}
+        for kind in ("closings", "violations", "next"):
+            for name, step in getattr(self.spec, kind).items():
+                for rid, refs in step.basis.items():
+                    if rid not in regimes:
+                        raise RuleFileError(f"{kind}.{name}.basis: 未知的条例版本 {rid!r}", file=rel,
+                                            field=f"{kind}.{name}.basis")
+                    self.basis[(kind, name, rid)] = tuple(
+                        rb.statutes.resolve(b, file=rel, rule_id=name, field=f"{kind}.{name}.basis") for b in refs)
+                if kind == "closings" and step.disposition not in rb.dispositions:
+                    raise RuleFileError(f"closings.{name}.disposition {step.disposition!r} 不是处理代码", file=rel,
+                                        field=f"closings.{name}.disposition")
+        fees = _validate(FeeFile, ff)
+        frel = relative(ff)
+        self.fees = {name: rb._param(f"fees.{name}", p, frel) for name, p in fees.parameters.items()}
+        for v in self.fees["payment_stops_reply_clock"].values:
+            if v.value is not False:
+                raise RuleFileError("payment_stops_reply_clock: 本库只实现 false（缴费期间照常计算答复期限）/ only false "
+                                    "is implemented", file=frel, field="parameters.payment_stops_reply_clock")
+
+    def cite(self, kind: str, name: str, regime: str) -> tuple | None:
+        """The citations of a step under ``regime``, or None where the step does not apply under it."""
+        return self.basis.get((kind, name, regime))
+
+
+def case_rules(rb) -> CaseRules:
+    hit = rb.__dict__.get("_case_rules")
+    if hit is None:
+        hit = rb.__dict__["_case_rules"] = CaseRules(rb)
+    return hit
+
+
+# ---------------------------------------------------------------- the case
+
+def case(engine, raw: dict) -> dict:
+    """Where the case ``raw`` (a JSON object, CONTRACT.md) stands on its ``as_of``, as a JSON-ready dict."""
+    if not isinstance(raw, dict):
+        raise InputError("输入须为 JSON 对象 / the input must be an object")
+    for f in FROM_EVENTS:
+        if f in raw:
+            raise InputError(f"{f}: 由事件记录给出，案件中不能另写 / given by the events, not by the case", field=f)
+    if "as_of" not in raw or raw["as_of"] is None:
+        raise InputError("as_of: 缺少必填字段 (field required)", field="as_of")
+    events = _events(raw.get("events", []))
+    fee_basis = raw.get("fee_basis")
+    if fee_basis is not None:
+        from ._answers import validated
+        try:
+            fee_basis = validated(FeeBasis, fee_basis)
+        except InputError as exc:
+            raise InputError(f"fee_basis.{exc.message}", field=f"fee_basis.{exc.field}") from None
+    base = {k: v for k, v in raw.items() if k not in ("events", "fee_basis")}
+    applicant = base.get("applicant")
+    if isinstance(applicant, dict):          # who applied (fees, notices): not a decide fact
+        for k in ("id", "name"):
+            v = applicant.get(k)
+            if v is not None and (not isinstance(v, str) or len(v) > 200):
+                raise InputError(f"applicant.{k}: 须为不超过200字的文字或 null / a string of at most 200 characters",
+                                 field=f"applicant.{k}")
+        base["applicant"] = {k: v for k, v in applicant.items() if k not in ("id", "name")}
+    req = engine.validate(base)
+    rules = case_rules(engine.rulebook)
+    cal = engine.calendar
+    as_of = req.as_of
+    # 1. the log up to as_of, in date order (one day's events in their list order)
+    order = sorted(((e.on, n, e) for n, e in enumerate(events) if e.on <= as_of), key=lambda t: (t[0], t[1]))
+    received = engine.decide_raw(req.model_copy(update={"as_of": None}))["deadline"]["received_on"]
+    regime = engine.rulebook.regime_for(received).id
+
+    def limit_of(d: dt.date) -> dt.date:          # a time limit given to the applicant ends on a working day
+        return dl.last_day_for_applicant(cal, d, True)
+
+    # 2. the walk
+    st = {"corrections": [], "correction_received": None, "consultations": {}, "extension": None,
+          "excessive": None, "fee_notice": None, "fee_paid": None, "closed": None, "replied": None}
+    fee_days = rules.fees["payment_period"].at(received) or rules.fees["payment_period"].at(as_of)
+
+    def lapse_before(day: dt.date):
+        """The closing by lapse that happens before ``day`` (a 补正 or a fee not in time), or None."""
+        found = []
+        if st["corrections"] and st["correction_received"] is None:
+            last = limit_of(st["corrections"][0][1].due_on)
+            if last < day:
+                found.append((last + dt.timedelta(days=1), "correction_lapsed"))
+        fn = st["fee_notice"]
+        if fn is not None and st["fee_paid"] is None and fee_days is not None:
+            last = cal.add_working_days(fn.received_on or fn.on, fee_days.value)
+            if last < day:
+                found.append((last + dt.timedelta(days=1), "fee_unpaid"))
+        return min(found) if found else None
+
+    for on, n, e in order:
+        if st["closed"] is None:
+            lapse = lapse_before(on)
+            if lapse is not None:
+                st["closed"] = (lapse[0], rules.spec.closings[lapse[1]].disposition, lapse[1])
+        if st["closed"] is not None and e.type not in REMEDIES:
+            continue
+        t = e.type
+        if t == "correction_requested":
+            st["corrections"].append((n, e))
+        elif t == "correction_received":
+            st["correction_received"] = e.on
+        elif t == "consultation_sent":
+            st["consultations"][e.ref] = {"n": n, "sent": e, "replied": None}
+        elif t == "consultation_replied":
+            c = st["consultations"].get(e.ref)
+            if c is None:
+                raise InputError(f"events.{n}.ref: 没有编号为 {e.ref!r} 的已发出征求意见 / no consultation sent with this ref",
+                                 field=f"events.{n}.ref")
+            c["replied"] = e
+        elif t == "extension_approved":
+            st["extension"] = e.on
+        elif t == "excessive_notified":
+            st["excessive"] = e
+        elif t == "fee_notice_sent":
+            st["fee_notice"] = e
+        elif t == "fee_paid":
+            st["fee_paid"] = e.on
+        elif t == "replied":
+            st["replied"] = e
+            st["closed"] = (e.on, e.disposition, "replied")
+        elif t == "withdrawn":
+            st["closed"] = (e.on, rules.spec.closings["withdrawn"].disposition, "withdrawn")
+    if st["closed"] is None:
+        lapse = lapse_before(as_of)           # a lapse closes on the day after the limit: by as_of at the latest
+        if lapse is not None:
+            st["closed"] = (lapse[0], rules.spec.closings[lapse[1]].disposition, lapse[1])
+
+    # 3. the decision for the facts the events give
+    update: dict = {}
+    if st["corrections"]:
+        first = st["corrections"][0][1]
+        update["correction"] = {"notified_on": first.on, "due_on": first.due_on,
+                                "received_on": st["correction_received"]}
+    cons = []
+    items = [i.model_dump() for i in req.items]
+    for c in st["consultations"].values():
+        s, r = c["sent"], c["replied"]
+        cons.append({"party": s.party, "sent_on": s.on, "received_on": s.received_on,
+                     "replied_on": r.on if r is not None else None})
+        if s.party == "third_party" and r is not None and r.consent is not None:
+            for it in items:
+                tp = it.get("third_party") or {}
+                if tp.get("consent") is None:
+                    it["third_party"] = {**tp, "consent": r.consent}
+    if cons:
+        update["consultations"] = cons
+    if st["extension"] is not None:
+        update["extension"] = {"approved_on": st["extension"]}
+    if st["excessive"] is not None:
+        update["excessive"] = {"reason_reasonable": st["excessive"].reasonable,
+                               "agreed_due": st["excessive"].agreed_due}
+    folded = {**req.model_dump(exclude_unset=True), **update, "items": items, "as_of": as_of}
+    decision = engine.decide_raw(folded)
+    d = decision["deadline"]
+
+    # 4. where it stands
+    due, ext = d["due"], d["extended_due"]
+    applies = None
+    if due is not None:
+        applies = ext if (st["extension"] is not None and st["extension"] <= due) else due
+    closed = st["closed"]
+    left = None
+    if closed is None and applies is not None:
+        left = cal.rank(applies) - cal.rank(as_of)
+    overdue = closed is None and applies is not None and as_of > applies
+
+    def cite(kind, name):
+        got = rules.cite(kind, name, regime)
+        return None if got is None else [b.key for b in got]
+
+    awaiting_correction = (closed is None and bool(st["corrections"]) and st["correction_received"] is None)
+    fn = st["fee_notice"]
+    fee_last = (cal.add_working_days(fn.received_on or fn.on, fee_days.value)
+                if fn is not None and fee_days is not None else None)
+    awaiting_fee = closed is None and fn is not None and st["fee_paid"] is None
+    open_cons = []
+    for c in st["consultations"].values():
+        s = c["sent"]
+        limit = engine._dp_at[regime](s.received_on or s.on).consultation_limits.get(s.party)
+        cap = cal.add_working_days(s.received_on or s.on, limit) if limit else None
+        if c["replied"] is None and cap is not None and as_of <= cap:
+            open_cons.append(cap)
+    holds = {"closed": closed is not None, "awaiting_correction": awaiting_correction,
+             "awaiting_fee": awaiting_fee, "consulting": closed is None and bool(open_cons), "open": True}
+    status = next(s for s in rules.spec.statuses if holds[s])
+
+    todo: dict = {}
+    if closed is None:
+        if not st["corrections"] and d["correction_notice_by"] is not None:     # the decision asks for a 补正
+            todo["send_correction_notice"] = [d["correction_notice_by"]]
+        if awaiting_correction:
+            todo["await_correction"] = [limit_of(st["corrections"][0][1].due_on)]
+        if open_cons:
+            todo["await_consultation_reply"] = sorted(open_cons)
+        if awaiting_fee:
+            todo["await_payment"] = [fee_last]
+        if applies is not None:
+            todo["reply"] = [applies]
+    nxt = [{"action": name, "by": by, "basis": cite("next", name) or []}
+           for name in rules.spec.next if name in todo for by in todo[name]]
+
+    closed_out = None
+    if closed is not None:
+        disp = closed[1] if closed[1] is not None else decision["disposition"]
+        closed_out = {"on": closed[0], "disposition": disp}
+
+    found = []
+    notice_late = "correction_notice_late" in decision["warnings"]
+    if st["corrections"] and notice_late and cite("violations", "correction_notice_late") is not None:
+        found.append(("correction_notice_late", st["corrections"][0][1].on))
+    for _, e in st["corrections"][1:]:
+        if cite("violations", "second_correction_request") is not None:
+            found.append(("second_correction_request", e.on))
+    if st["extension"] is not None and due is not None and st["extension"] > due:
+        found.append(("extension_after_due", st["extension"]))
+    if st["replied"] is not None and applies is not None and st["replied"].on > applies:
+        found.append(("reply_late", st["replied"].on))
+    if fn is not None and applies is not None and fn.on > applies:
+        found.append(("fee_notice_late", fn.on))
+    violations = [{"code": c, "on": on, "basis": cite("violations", c) or []}
+                  for c, on in sorted(found, key=lambda t: t[1])]
+
+    out = {"id": raw.get("id"), "status": status, "decision": decision,
+           "deadline": {**d, "applies": applies}, "working_days_left": left, "overdue": overdue,
+           "next": nxt, "closed": closed_out, "violations": violations,
+           "fee": None if fee_basis is None else fee(rules, fee_basis, received)}
+    return out
+
+
+# ---------------------------------------------------------------- 信息处理费
+
+def fee(rules: CaseRules, basis: FeeBasis, received: dt.date) -> dict:
+    """The fee for ``basis`` by the bands in force on the receipt date (超额累进: each band charges its part)."""
+    prm = rules.fees[basis.method]
+    v = prm.at(received)
+    if v is None:
+        first = prm.values[0].start.isoformat()
+        raise UnsupportedInputError(f"fee_basis: 信息处理费管理办法自 {first} 起施行，收到申请之日 {received} 没有收费标准",
+                                    field="fee_basis")
+    spec = v.value
+    if basis.method == "per_piece":
+        lo, hi = basis.earlier_pieces + 1, basis.earlier_pieces + (basis.pieces or 0)
+    else:
+        lo, hi = 1, basis.pages or 0
+    bands = [dict(b) for b in spec["bands"]]
+    then = spec.get("then")
+    if then is not None:          # open-ended: a band of `step` pieces at a time, each `rate_step` dearer
+        start, rate = then["from"], then["rate"]
+        while start <= hi:
+            bands.append({"from": start, "to": start + then["step"] - 1, "rate": rate})
+            start += then["step"]
+            rate += then["rate_step"]
+    tiers, amount = [], 0
+    for b in bands:
+        a, z = max(lo, b["from"]), min(hi, b["to"] if b["to"] is not None else hi)
+        if a > z or not b["rate"]:
+            continue
+        sub = (z - a + 1) * b["rate"]
+        tiers.append({"from": a, "to": z, "rate": b["rate"], "subtotal": sub})
+        amount += sub
+    return {"amount": amount, "tiers": tiers, "basis": [c.key for c in v.basis]}
