@@ -174,3 +174,15 @@ def test_the_command_line_answers_each_case_and_names_the_bad_event(tmp_path):
     # 2026-03-02 + 20 working days = 03-30; from 03-16: 03-17..20 (4), 23..27 (9), 30 (10)
     assert (first["status"], first["deadline"]["applies"], first["working_days_left"]) == ("open", "2026-03-30", 10)
     assert second["id"] == "b" and second["error"]["field"] == "events.0.on" and second["error"]["line"] == 2
+
+
+def test_the_typed_answer_has_the_same_content_as_the_raw_one():
+    raw = {"id": "t", "submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, "items": [{}],
+           "as_of": "2026-03-20", "events": [{"type": "fee_notice_sent", "on": "2026-03-10", "amount": 1500}],
+           "fee_basis": {"method": "per_piece", "pieces": 15, "earlier_pieces": 10}}
+    typed = ENGINE.case(raw)
+    assert typed.status == "awaiting_fee" and typed.deadline.applies == dt.date(2026, 3, 30)
+    assert [(s.action, s.by) for s in typed.next] == [("await_payment", dt.date(2026, 4, 8)),
+                                                     ("reply", dt.date(2026, 3, 30))]
+    assert typed.fee.amount == 1500 and typed.fee.tiers[0].from_ == 11 and typed.fee.tiers[0].to == 25
+    assert typed.decision.disposition == ENGINE.case_raw(raw)["decision"]["disposition"] == "disclose"

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from ._errors import (CalendarError as CalendarError, CitationError as CitationError, InputError as InputError,
                           RuleConflictError as RuleConflictError, RuleFileError as RuleFileError,
                           UnsupportedInputError as UnsupportedInputError, ZwgkError as ZwgkError)
-    from ._models import (Applicant as Applicant, CitationOut as CitationOut, Classification as Classification,
+    from ._models import (Applicant as Applicant, CaseState as CaseState, CitationOut as CitationOut,
+                          Classification as Classification,
                           Consultation as Consultation, Correction as Correction, Deadline as Deadline,
                           DeadlineStep as DeadlineStep, Decision as Decision, DisclosureRequest as DisclosureRequest,
                           Document as Document, Excessive as Excessive, Extension as Extension, Forwarded as Forwarded,
@@ -43,7 +44,7 @@ _WHERE = {
     "Excessive": "_models", "Extension": "_models", "Item": "_models", "ItemDecision": "_models",
     "Submission": "_models", "ThirdParty": "_models",
     "Document": "_models", "Forwarded": "_models", "Classification": "_models", "ReviewStep": "_models",
-    "Period": "_models", "Message": "_models", "MessageRouting": "_models",
+    "Period": "_models", "Message": "_models", "MessageRouting": "_models", "CaseState": "_models",
     "json_schema": "_contract_schema",
 }
 
@@ -65,6 +66,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Applicant",
+    "CaseState",
     "Classification",
     "Document",
     "Forwarded",

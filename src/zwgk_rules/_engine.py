@@ -22,7 +22,7 @@ from ._answers import cite, to_model, validated
 from ._errors import InputError, ZwgkError
 from ._limits import MEMO_MAX_ITEMS
 from ._facts import item_key, request_key
-from ._models import Classification, Decision, DisclosureRequest, Document, MessageRouting
+from ._models import CaseState, Classification, Decision, DisclosureRequest, Document, MessageRouting
 from ._pipeline import Plan
 from ._rulebook import Rulebook, default_rulebook
 from ._tables import CompiledTable
@@ -163,6 +163,10 @@ class Engine:
                                resolve=self.rulebook.statutes.resolve, cite=self._cite)
 
     # ------------------------------------------------------------------ a case over time
+    def case(self, case: dict) -> CaseState:
+        """Where a case stands on its ``as_of`` (typed). Raises InputError naming the field for a bad case."""
+        return CaseState.model_validate(self.case_raw(case))
+
     def case_raw(self, case: dict) -> dict:
         """Where a case (its event log and ``as_of``, CONTRACT.md "Cases over time") stands, as a JSON-ready
         dict. Raises InputError naming the field (``events.N.field``) for a bad case."""

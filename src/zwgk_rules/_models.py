@@ -328,6 +328,74 @@ class Decision(_Out):
                                       json_schema_extra=codes("decide_warning"))
 
 
+class CaseDeadline(Deadline):
+    """案件的答复期限：``decide`` 的期限，另加当日有约束力的一个 / The reply deadline of a case: decide's, plus the
+    date that binds on ``as_of``."""
+
+    applies: Optional[dt.date] = Field(default=None, description="当日有约束力的答复期限：告知的第三十五条期限；在原期限内"
+                                                                  "批准延长的，延长后的期限；否则 due；等待补正时为 null / "
+                                                                  "the binding date on as_of (null while awaiting a 补正)")
+
+
+class CaseStep(_Out):
+    """下一步：做什么、最迟何日、依据 / What must happen next, by when, under which articles."""
+
+    action: str = Field(description="send_correction_notice · await_correction · await_consultation_reply · "
+                                    "await_payment · reply")
+    by: Optional[dt.date] = Field(default=None, description="最迟之日 / by this day")
+    basis: tuple[str, ...] = Field(default=(), description="所依据的条文编号 / citation keys")
+
+
+class CaseClosed(_Out):
+    """结案 / How the case closed."""
+
+    on: dt.date = Field(description="结案之日 / the day it closed")
+    disposition: str = Field(description="年度报告的行（处理结果代码）/ the annual-report row",
+                             json_schema_extra=codes("disposition"))
+
+
+class CaseViolation(_Out):
+    """违法情形：迟了的行为及所违反的条款 / A late act and the article it breaks."""
+
+    code: str = Field(description="correction_notice_late · second_correction_request · extension_after_due · "
+                                  "reply_late · fee_notice_late")
+    on: dt.date = Field(description="迟了的行为发生之日 / the day of the late act")
+    basis: tuple[str, ...] = Field(default=(), description="所违反的条文编号 / citation keys")
+
+
+class FeeTier(_Out):
+    """信息处理费的一档 / One charged band of the fee."""
+
+    from_: int = Field(alias="from", description="自第几件（页），含 / from piece (page), inclusive")
+    to: int = Field(description="至第几件（页），含 / to piece (page), inclusive")
+    rate: float = Field(description="元/件或元/页 / yuan per piece or page")
+    subtotal: float = Field(description="本档金额（元）/ this band's amount in yuan")
+
+
+class Fee(_Out):
+    """信息处理费（超额累进）/ The information-processing fee (progressive bands)."""
+
+    amount: float = Field(description="金额（元），不收费为 0 / the amount in yuan, 0 when nothing is charged")
+    tiers: tuple[FeeTier, ...] = Field(default=(), description="收费的各档 / the charged bands")
+    basis: tuple[str, ...] = Field(default=(), description="所依据的条文编号 / citation keys")
+
+
+class CaseState(_Out):
+    """一件申请在 as_of 当日的情况 / Where a case stands on its ``as_of``."""
+
+    id: Optional[str] = Field(default=None, description=_ID_OUT)
+    status: str = Field(description="closed · awaiting_correction · awaiting_fee · consulting · open")
+    decision: Decision = Field(description="按事件给出的事实作出的决定 / the decision for the facts the events give")
+    deadline: CaseDeadline = Field(description="答复期限 / the reply deadline")
+    working_days_left: Optional[int] = Field(default=None, description="距 applies 的工作日数，逾期为负；不计期限时为 null / "
+                                                                       "working days to applies, negative when late")
+    overdue: bool = Field(description="未结案且已过 applies / not closed and past applies")
+    next: tuple[CaseStep, ...] = Field(default=(), description="下一步，按顺序 / what must happen next, in order")
+    closed: Optional[CaseClosed] = Field(default=None, description="结案；null 表示未结案 / the closing, or null")
+    violations: tuple[CaseViolation, ...] = Field(default=(), description="违法情形，按日期 / late acts, by date")
+    fee: Optional[Fee] = Field(default=None, description="信息处理费；未给 fee_basis 时为 null / the fee, or null")
+
+
 class ErrorOut(_Out):
     """无法处理的原因 / Why the input could not be handled."""
 
