@@ -953,6 +953,46 @@ def _stop(pool) -> None:
             pass
 
 
+def run_report(path: str, year: int, packs: tuple = ()) -> int:
+    """``zwgk report --year Y FILE``: one JSON object; a case that is not valid makes the whole report an error
+    line naming the case's line and field (a report from partial data is worse than none)."""
+    from ._engine import Engine
+    from ._report import report
+    rb = _rulebook_for(packs)
+    engines: dict = {}
+
+    def engine_for(jur):
+        if jur not in engines:
+            engines[jur] = Engine(jur, rulebook=rb)
+        return engines[jur]
+
+    cases = []
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+    try:
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                cases.append((n, json.loads(line.decode("utf-8-sig"))))
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                err = {"error": {"message": f"第 {n} 行不是有效的 JSON / line {n} is not valid JSON", "field": None,
+                                 "line": n}}
+                sys.stdout.write(json.dumps(err, ensure_ascii=False) + "\n")
+                return 1
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    try:
+        out = report(cases, year, engine_for=engine_for, rulebook=rb)
+    except ZwgkError as exc:
+        line = next((n for n, _ in cases if f"第 {n} 行" in exc.message), None)
+        sys.stdout.write(json.dumps({"error": {"message": exc.message, "field": exc.field, "line": line}},
+                                    ensure_ascii=False) + "\n")
+        return 1
+    sys.stdout.write(json.dumps(out, ensure_ascii=False, default=_iso) + "\n")
+    return 0
+
+
 def run_check(packs, *, json_out: bool = False, report: str | None = None, everything: bool = False) -> int:
     """``zwgk check``: with pack folders, only their findings (and the national rules' errors) unless
     ``everything``; without, the bundled rules'."""
@@ -1048,6 +1088,11 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--encoding", metavar="NAME", help="输入的字符编码（默认自动识别）/ input encoding (default: detected)")
     e.add_argument("--output", "-o", metavar="FILE", help="写入文件 / write to FILE")
     e.set_defaults(input_format=None, format="jsonl", summary=False, compact=False, no_progress=True)
+    y = sub.add_parser("report", help="一年的案件 → 年度报告表三、表四与勾稽检查（一个 JSON 对象）/ the annual-report tables")
+    y.add_argument("file")
+    y.add_argument("--year", type=int, required=True, help="报告年度 / the report's year")
+    y.add_argument("--pack", action="append", default=[], metavar="DIR",
+                   help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
     m = sub.add_parser("interact", help="政民互动留言 → 办理科室与答复期限（规则包中的规定）(JSON / JSONL / -)")
     m.add_argument("file")
     m.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
@@ -1087,6 +1132,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args.packs, json_out=args.json, report=args.report, everything=args.all)
+        if args.command == "report":
+            return run_report(args.file, args.year, tuple(args.pack))
         if args.command == "test":
             from ._casetest import run_test
             return run_test(args.paths, args.pack)

@@ -466,3 +466,34 @@ class CaseFile(_Strict):
 class FeeFile(_Strict):
     title: str
     parameters: dict[Literal["per_piece", "per_volume", "payment_period", "payment_stops_reply_clock"], Parameter]
+
+
+# ---------------------------------------------------------------- annual-report formats (rules/national/report/)
+
+class YearSpan(_Strict):
+    from_: int = Field(alias="from", ge=2008, le=2200)
+    to: int | None = Field(default=None, ge=2008, le=2200)
+
+
+class ReportFormat(_Strict):
+    id: str
+    title: str
+    years: YearSpan
+    merge: dict[str, tuple[str, ...]] = {}
+
+
+class RemedyKind(_Strict):
+    filed: Literal["review_filed", "suit_filed"]
+    decided: Literal["review_decided", "suit_decided"]
+    after_review: bool | None = None
+
+
+class ReportFile(_Strict):
+    title: str
+    basis: Refs
+    formats: tuple[ReportFormat, ...]
+    columns: tuple[str, ...]
+    remedies: dict[Literal["review", "suit_direct", "suit_after_review"], RemedyKind]
+    results: tuple[Literal["upheld", "corrected", "other"], ...]
+    undecided: str = Field(pattern=r"^[a-z_]+$")
+    note: str | None = None

@@ -1,0 +1,144 @@
+"""The annual report's tables 三 and 四 from a year of cases (条例第五十条; CONTRACT.md ``report``).
+
+Read top to bottom; no legal content here: the formats (which year uses which rows), the columns, the remedies
+of table 四 and the checks' rows are in ``rules/national/report/formats.yaml``.
+
+1. **Each case** as it stands on 12月31日 (``_case.case``): its legal receipt date, its closing and the
+   applicant's kind. A case that is not valid makes the whole report an error naming its line and field.
+2. **Table 三**: 本年新收, 上年结转, each closing row (the format's rows), 总计, 结转下年度继续办理, per column.
+3. **Table 四**: the remedies filed in the year, by their result as of 12月31日.
+4. **The checks** (勾稽): 一＋二＝三（七）＋四 in every column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from ._errors import InputError, UnsupportedInputError, ZwgkError
+from ._facts import DEFAULT_APPLICANT_KIND
+
+
+class ReportRules:
+    def __init__(self, rb) -> None:
+        from ._resources import relative, rules_root
+        from ._rulebook import _validate
+        from ._schema import ReportFile
+        path = rules_root() / "national" / "report" / "formats.yaml"
+        self.spec = _validate(ReportFile, path)
+        rel = relative(path)
+        self.basis = tuple(rb.statutes.resolve(b, file=rel, field="basis") for b in self.spec.basis)
+        codes = set(rb.dispositions)
+        from ._errors import RuleFileError
+        for f in self.spec.formats:
+            for row, merged in f.merge.items():
+                bad = set(merged) - codes
+                if bad:
+                    raise RuleFileError(f"merge.{row}: 不是处理代码 {sorted(bad)}", file=rel, field=f"formats.{f.id}.merge")
+
+    def format_for(self, year: int):
+        for f in self.spec.formats:
+            if f.years.from_ <= year and (f.years.to is None or year <= f.years.to):
+                return f
+        first = min(f.years.from_ for f in self.spec.formats)
+        raise UnsupportedInputError(f"year: {year} 年没有年度报告格式（自 {first} 年起）/ no report format for this year",
+                                    field="year")
+
+
+def report_rules(rb) -> ReportRules:
+    hit = rb.__dict__.get("_report_rules")
+    if hit is None:
+        hit = rb.__dict__["_report_rules"] = ReportRules(rb)
+    return hit
+
+
+def report(cases, year: int, *, engine_for, rulebook) -> dict:
+    """The report of ``year`` over ``cases``: ``(line number, case dict)`` pairs; ``engine_for(jurisdiction)``
+    gives the engine of a case's pack."""
+    from . import _case
+    rules = report_rules(rulebook)
+    fmt = rules.format_for(year)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    merged = {code: row for row, codes in fmt.merge.items() for code in codes}
+    rows = []
+    for code in rulebook.dispositions:
+        if code in rulebook.not_final:
+            continue
+        row = merged.get(code, code)
+        if row not in rows:
+            rows.append(row)
+    columns = [*rules.spec.columns, "total"]
+    table = {r: {c: 0 for c in columns} for r in ("new", "carried_in", *rows, "total", "carried_out")}
+    undecided = rules.spec.undecided
+    results = [*rules.spec.results, undecided, "total"]
+    table4 = {k: {r: 0 for r in results} for k in rules.spec.remedies}
+
+    def add(row, col):
+        table[row][col] += 1
+        table[row]["total"] += 1
+
+    for line, raw in cases:
+        try:
+            if not isinstance(raw, dict):
+                raise InputError("输入须为 JSON 对象 / the input must be an object")
+            jur = raw.get("jurisdiction", "cn")
+            state = engine_for(jur if isinstance(jur, str) else "cn").case_raw({**raw, "as_of": last})
+            events = _case._events(raw.get("events", []))
+        except ZwgkError as exc:
+            raise InputError(f"第 {line} 行（{raw.get('id') if isinstance(raw, dict) else ''}）: {exc.message}",
+                             field=exc.field) from None
+        received = state["deadline"]["received_on"]
+        if received > last:
+            continue
+        kind = (raw.get("applicant") or {}).get("kind") or DEFAULT_APPLICANT_KIND
+        closed = state["closed"]
+        if first <= received:
+            add("new", kind)
+        elif closed is None or closed["on"] >= first:
+            add("carried_in", kind)
+        if closed is not None and first <= closed["on"] <= last:
+            row = merged.get(closed["disposition"], closed["disposition"])
+            if row not in table:
+                raise InputError(f"第 {line} 行: 结案的处理结果 {closed['disposition']!r} 不是年度报告的一行", field="events")
+            add(row, kind)
+            add("total", kind)
+        elif closed is None:
+            add("carried_out", kind)
+        # table 四: remedies filed in the year, by their result on 12-31
+        for name, rk in rules.spec.remedies.items():
+            pending = []
+            for e in events:
+                if e.on > last:
+                    continue
+                if e.type == rk.filed and (rk.after_review is None or e.after_review == rk.after_review):
+                    pending.append(e)
+                elif e.type == rk.decided and pending:
+                    f = pending.pop(0)
+                    if first <= f.on:
+                        table4[name][e.result] += 1
+                        table4[name]["total"] += 1
+            for f in pending:
+                if first <= f.on:
+                    table4[name][undecided] += 1
+                    table4[name]["total"] += 1
+    checks = failed_checks(table, columns)
+    return {"year": year, "format": fmt.id, "table3": {"columns": columns, "rows": table}, "table4": table4,
+            "checks": checks, "basis": [b.key for b in rules.basis]}
+
+
+def failed_checks(table: dict, columns) -> list[dict]:
+    """The 勾稽 checks a table 三 fails: 一＋二＝三（七）＋四 in every column, 三（七） the sum of the closing rows,
+    and the total column the sum of the others. A table built here always passes; a table typed in or edited
+    by hand may not."""
+    out = []
+    closing = [r for r in table if r not in ("new", "carried_in", "total", "carried_out")]
+    for c in columns:
+        left, right = table["new"][c] + table["carried_in"][c], table["total"][c] + table["carried_out"][c]
+        if left != right:
+            out.append({"check": "一＋二＝三（七）＋四", "column": c, "left": left, "right": right})
+        rows_sum = sum(table[r][c] for r in closing)
+        if rows_sum != table["total"][c]:
+            out.append({"check": "三（七）＝三（一）至三（六）之和", "column": c, "left": table["total"][c], "right": rows_sum})
+    for r, row in table.items():
+        s = sum(v for c, v in row.items() if c != "total")
+        if s != row["total"]:
+            out.append({"check": "总计列＝各列之和", "row": r, "left": row["total"], "right": s})
+    return out

@@ -1,0 +1,92 @@
+"""``report``: the annual report's tables 三 and 四 from a year of cases (issue 11, part 5; 条例第五十条).
+Counts written by hand from the cases below; the rows follow 国办公开办函〔2021〕30号 and 〔2019〕60号."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+import zwgk_rules
+from zwgk_rules import UnsupportedInputError
+from zwgk_rules._report import report
+
+RB = zwgk_rules.Rulebook()
+
+
+def run(cases, year):
+    return report(list(enumerate(cases, 1)), year, rulebook=RB, engine_for=lambda j: zwgk_rules.Engine(j, rulebook=RB))
+
+
+def case(cid, kind, submitted, events=(), **kw):
+    return {"id": cid, "applicant": {"kind": kind}, "submission": {"channel": "in_person", "submitted_on": submitted},
+            "items": [{}], "events": list(events), **kw}
+
+
+YEAR = [
+    case("a", "natural_person", "2025-03-02", [{"type": "replied", "on": "2025-03-20", "disposition": "disclose"}]),
+    case("b", "enterprise", "2025-04-01", [{"type": "correction_requested", "on": "2025-04-03", "due_on": "2025-04-15"}],
+         content_clear=False),                          # lapses: closes 2025-04-16, other.correction_lapsed
+    case("c", "legal_service", "2024-12-20", [{"type": "withdrawn", "on": "2025-01-06"}]),     # carried in, other.misc
+    case("d", "natural_person", "2024-11-01", [{"type": "replied", "on": "2024-11-20"}]),      # closed before 2025
+    case("e", "other_org", "2025-12-29"),                                                       # carried out
+    case("f", "natural_person", "2026-01-05"),                                                  # next year's
+]
+
+
+def test_table_three_counts_each_case_once_by_its_receipt_and_closing():
+    t = run(YEAR, 2025)["table3"]["rows"]
+    assert t["new"] == {"natural_person": 1, "enterprise": 1, "research_institution": 0, "nonprofit": 0,
+                        "legal_service": 0, "other_org": 1, "total": 3}
+    assert (t["carried_in"]["legal_service"], t["carried_in"]["total"]) == (1, 1)
+    assert (t["disclose"]["natural_person"], t["other.correction_lapsed"]["enterprise"],
+            t["other.misc"]["legal_service"]) == (1, 1, 1)
+    assert t["total"]["total"] == 3 and t["carried_out"] == {**{c: 0 for c in t["new"]}, "other_org": 1, "total": 1}
+
+
+def test_the_rows_add_up_so_there_is_no_failed_check():
+    assert run(YEAR, 2025)["checks"] == []
+
+
+def test_a_table_edited_by_hand_fails_its_checks():
+    from zwgk_rules._report import failed_checks
+    table = run(YEAR, 2025)["table3"]["rows"]
+    table["disclose"]["natural_person"] += 1              # one more disclosure typed in, nothing else changed
+    got = failed_checks(table, ["natural_person", "total"])
+    assert {"check": "三（七）＝三（一）至三（六）之和", "column": "natural_person", "left": 1, "right": 2} in got
+    assert {"check": "总计列＝各列之和", "row": "disclose", "left": 1, "right": 2} in got
+
+
+def test_2020_uses_the_2019_format_with_one_other_row():
+    out = run([case("x", "natural_person", "2020-03-02", [{"type": "withdrawn", "on": "2020-03-05"}])], 2020)
+    assert out["format"] == "gov-2019"
+    rows = out["table3"]["rows"]
+    assert "other" in rows and "other.misc" not in rows and rows["other"]["natural_person"] == 1
+
+
+def test_remedies_count_in_table_four_by_their_result_on_31_december():
+    c = case("r", "natural_person", "2025-02-03", [
+        {"type": "replied", "on": "2025-02-20", "disposition": "disclose"},
+        {"type": "review_filed", "on": "2025-03-10"}, {"type": "review_decided", "on": "2026-01-15", "result": "upheld"},
+        {"type": "suit_filed", "on": "2025-04-01", "after_review": False},
+        {"type": "suit_decided", "on": "2025-09-01", "result": "corrected"}])
+    t4 = run([c], 2025)["table4"]
+    assert t4["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1}   # decided in 2026
+    assert t4["suit_direct"] == {"upheld": 0, "corrected": 1, "other": 0, "pending": 0, "total": 1}
+    assert t4["suit_after_review"]["total"] == 0
+
+
+def test_no_report_before_the_first_format():
+    with pytest.raises(UnsupportedInputError) as e:
+        run([], 2018)
+    assert e.value.field == "year"
+
+
+def test_one_bad_case_makes_the_whole_report_an_error_naming_its_line(tmp_path):
+    f = tmp_path / "year.jsonl"
+    bad = case("z", "natural_person", "2025-03-02", [{"type": "replied"}])
+    f.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in [*YEAR[:2], bad]) + "\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "zwgk_rules", "report", "--year", "2025", str(f)], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 1
+    err = json.loads(r.stdout)["error"]
+    assert err["line"] == 3 and err["field"] == "events.0.on"
