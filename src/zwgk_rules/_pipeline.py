@@ -160,27 +160,24 @@ def compose_item(tables, results, cite) -> ReadOnlyDict:
     actions: list[str] = []
     seen_tables: list[str] = []
 
-    def pull(r):
+    def take(r):                     # r's basis and actions, each once, in order
+        for b in r.basis:
+            if b not in basis:
+                basis.append(b)
+        for a in r.actions:
+            if a not in actions:
+                actions.append(a)
+
+    def pull(r):                     # the tables r cites, depth first, before r itself
         for c in r.cite:
-            up = by_name[c]
             if c in seen_tables:
                 continue
             seen_tables.append(c)
-            pull(up)
-            for b in up.basis:
-                if b not in basis:
-                    basis.append(b)
-            for a in up.actions:
-                if a not in actions:
-                    actions.append(a)
+            pull(by_name[c])
+            take(by_name[c])
 
     pull(final)
-    for b in final.basis:
-        if b not in basis:
-            basis.append(b)
-    for a in final.actions:
-        if a not in actions:
-            actions.append(a)
+    take(final)
     trace = tuple(rid for r in results for rid in r.rule_ids)
     return ReadOnlyDict(disposition=final.value, basis=tuple(cite(b) for b in basis), actions=tuple(actions),
                         trace=trace)

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from . import _facts
 from ._limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ECHO, MAX_SHEET_ROWS, closest
+from ._xlsx import col_name
 
 
 class TableError(Exception):
@@ -121,9 +122,9 @@ class Columns:
             if spec is None:
                 options = [*(p.replace(".N.", ".0.") for p in self.specs), *by_label]
                 hint = closest(_NOTE.sub("", text), options)
-                raise TableError(f"第 {_col_name(i)} 列的表头 {text!r} 不是输入字段"
+                raise TableError(f"第 {col_name(i)} 列的表头 {text!r} 不是输入字段"
                                  + (f"（是否应为 / did you mean {hint!r}）" if hint else "")
-                                 + f" / column {_col_name(i)}: {text!r} is not an input field; "
+                                 + f" / column {col_name(i)}: {text!r} is not an input field; "
                                    "表头可用英文字段路径或中文名称，见 docs/cli.md / headers are field paths or "
                                    "their Chinese labels, see docs/cli.md")
             if path in seen:
@@ -188,24 +189,14 @@ class Columns:
             _put(obj, path, v)
         for i in range(len(self.cols), n):          # cells beyond the header
             if cells[i] is not None and str(cells[i]).strip():
-                return (f"第 {_col_name(i)} 列有值但没有表头 / column {_col_name(i)} has a value but no header",
+                return (f"第 {col_name(i)} 列有值但没有表头 / column {col_name(i)} has a value but no header",
                         None, rid)
         for i, col in enumerate(self.cols):
             if col is None and i < n and cells[i] is not None and str(cells[i]).strip():
-                return (f"第 {_col_name(i)} 列有值但没有表头 / column {_col_name(i)} has a value but no header",
+                return (f"第 {col_name(i)} 列有值但没有表头 / column {col_name(i)} has a value but no header",
                         None, rid)
         _compact_lists(obj)
         return json.dumps(obj, ensure_ascii=False).encode()
-
-
-def _col_name(i: int) -> str:
-    """The spreadsheet letters of column ``i`` (from 0): A, B, …, Z, AA…"""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _put(obj: dict, path: str, value) -> None:
