@@ -21,6 +21,7 @@ from typing import Literal, Optional
 from pydantic import Field, ValidationError
 
 from . import _deadline as dl
+from . import _pipeline
 from ._errors import InputError, RuleFileError, UnsupportedInputError
 from ._models import Date, _In
 
@@ -221,11 +222,12 @@ def case(engine, raw: dict) -> dict:
     as_of = req.as_of
     # 1. the log up to as_of, in date order (one day's events in their list order)
     order = sorted(((e.on, n, e) for n, e in enumerate(events) if e.on <= as_of), key=lambda t: (t[0], t[1]))
-    received = engine.decide_raw(req.model_copy(update={"as_of": None}))["deadline"]["received_on"]
-    regime = engine.rulebook.regime_for(received).id
+    regime, received = _pipeline.regime_and_receipt(engine.rulebook, req.submission)    # 第三十一条
+    regime = regime.id
+    params_at = engine._dp_at[regime]
 
-    def limit_of(d: dt.date) -> dt.date:          # a time limit given to the applicant ends on a working day
-        return dl.last_day_for_applicant(cal, d, True)
+    def limit_of(d: dt.date) -> dt.date:          # the last day of a time limit given to the applicant (民法典203)
+        return dl.last_day_for_applicant(cal, d, params_at(d).applicant_time_limit_rolls_over)
 
     # 2. the walk
     st = {"corrections": [], "correction_received": None, "consultations": {}, "extension": None,
@@ -335,7 +337,7 @@ def case(engine, raw: dict) -> dict:
     open_cons = []
     for c in st["consultations"].values():
         s = c["sent"]
-        limit = engine._dp_at[regime](s.received_on or s.on).consultation_limits.get(s.party)
+        limit = params_at(s.received_on or s.on).consultation_limits.get(s.party)
         cap = cal.add_working_days(s.received_on or s.on, limit) if limit else None
         if c["replied"] is None and cap is not None and as_of <= cap:
             open_cons.append(cap)
