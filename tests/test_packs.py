@@ -30,7 +30,8 @@ OWN_TEXTS = {
     "cn-yn-longling-sfj": ["cn-yn-longling-sfj"],
 }
 #: what the national rules cite: the files of rules/statutes/
-NATIONAL_TEXTS = {"civil-code", "fee-measures-2020", "holiday-measures", "ogi-2008", "ogi-2019", "seed-002",
+NATIONAL_TEXTS = {"admin-litigation-2017", "admin-review-2017", "admin-review-2023", "civil-code", "fee-measures-2020",
+                  "holiday-measures", "ogi-2008", "ogi-2019", "seed-002", "spc-ogi-cases-2011",
                   "work-hours-1995"}
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
                           DeadlineStep as DeadlineStep, Decision as Decision, DisclosureRequest as DisclosureRequest,
                           Document as Document, Excessive as Excessive, Extension as Extension, Forwarded as Forwarded,
                           Item as Item, ItemDecision as ItemDecision, Message as Message,
-                          MessageRouting as MessageRouting, Period as Period, ReviewStep as ReviewStep,
+                          MessageRouting as MessageRouting, Notice as Notice, Period as Period, ReviewStep as ReviewStep,
                           Submission as Submission, ThirdParty as ThirdParty)
     from ._rulebook import Rulebook as Rulebook
 
@@ -45,6 +45,7 @@ _WHERE = {
     "Submission": "_models", "ThirdParty": "_models",
     "Document": "_models", "Forwarded": "_models", "Classification": "_models", "ReviewStep": "_models",
     "Period": "_models", "Message": "_models", "MessageRouting": "_models", "CaseState": "_models",
+    "Notice": "_models",
     "json_schema": "_contract_schema",
 }
 
@@ -72,6 +73,7 @@ __all__ = [
     "Forwarded",
     "Message",
     "MessageRouting",
+    "Notice",
     "Period",
     "ReviewStep",
     "CalendarError",

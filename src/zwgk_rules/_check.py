@@ -180,11 +180,14 @@ def check(rulebook=None, *, packs=(), root=None) -> list[Finding]:
     for t in nat_tables:
         findings += analyse_table(t)
     findings += _calendar_findings(rb)
+    findings += _over_time_findings(rb)
     for pid, pack in rb.packs.items():
         if pack.spec is None:
             continue
         try:
             law = rb.jurisdiction(pid)
+            from ._notice import notice_rules
+            notice_rules(rb, pack)             # its notices.yaml, if any, over the national wording
         except ZwgkError as exc:
             findings.append(Finding("error", "rule_file", exc.message, pid))
             continue
@@ -199,6 +202,21 @@ def check(rulebook=None, *, packs=(), root=None) -> list[Finding]:
     order = {"error": 0, "warning": 1}
     findings.sort(key=lambda f: (f.pack != "cn", f.pack, order[f.severity], f.code))
     return findings
+
+
+def _over_time_findings(rb) -> list[Finding]:
+    """The rules of cases over time (case.yaml, fees.yaml, the report's formats, the notices and the remedy
+    clause) load lazily, at the first case; ``check`` loads them now, so that their errors are its findings."""
+    from ._case import case_rules
+    from ._notice import notice_rules
+    from ._report import ReportRules
+    out = []
+    for load in (case_rules, ReportRules, notice_rules):
+        try:
+            load(rb)
+        except ZwgkError as exc:
+            out.append(Finding("error", "rule_file", exc.message))
+    return out
 
 
 def _load_findings(first: RuleFileError, root, packs) -> list[Finding]:

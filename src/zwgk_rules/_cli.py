@@ -596,6 +596,8 @@ class _Decider:
             return self.interact_line(line)
         if self.command == "case":
             return self.case_line(line)
+        if self.command == "notice":
+            return self.case_line(line, "notice_raw")
         try:
             req = self.parse(self._parse, line)
             eng = self.engine(req.jurisdiction if self.default is None or "jurisdiction" in req.model_fields_set
@@ -618,8 +620,8 @@ class _Decider:
         except ZwgkError as exc:
             return exc, True
 
-    def case_line(self, line: bytes) -> tuple[bytes, bool]:
-        """``case``: one case (its event log) as a JSON object; its jurisdiction picks the engine."""
+    def case_line(self, line: bytes, method: str = "case_raw") -> tuple[bytes, bool]:
+        """``case`` and ``notice``: one case (its event log) as a JSON object; its jurisdiction picks the engine."""
         try:
             try:
                 raw = json.loads(line)
@@ -629,7 +631,7 @@ class _Decider:
                 raise InputError("输入须为 JSON 对象 / the input must be an object")
             jur = raw.get("jurisdiction") if "jurisdiction" in raw else (self.default or "cn")
             eng = self.engine(jur if isinstance(jur, str) else "cn")
-            return one_line(json.dumps(eng.case_raw(raw), ensure_ascii=False, default=_iso).encode()), False
+            return one_line(json.dumps(getattr(eng, method)(raw), ensure_ascii=False, default=_iso).encode()), False
         except ZwgkError as exc:
             return exc, True
 
@@ -993,6 +995,50 @@ def run_report(path: str, year: int, packs: tuple = ()) -> int:
     return 0
 
 
+def run_notice_documents(args) -> int:
+    """``zwgk notice --text`` / ``--docx DIR``: the documents themselves. A case that cannot be answered is an
+    error line on stderr naming its line and field; the others are still written (nothing in a batch is lost)."""
+    buf = io.BytesIO()
+    status = run_decide(args.file, buf, sys.stdin, jobs=1, command="notice", progress=_Progress(),
+                        encoding=args.encoding, input_format=None, packs=tuple(args.pack),
+                        jurisdiction=args.jurisdiction)
+    texts, folder = [], None
+    if args.docx:
+        folder = Path(args.docx)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _CannotRun(f"无法建立目录 / cannot create {folder}: {exc.strerror or exc}") from None
+    seen: dict = {}
+    for n, line in enumerate(buf.getvalue().splitlines(), 1):
+        ans = json.loads(line)
+        if "error" in ans:
+            sys.stderr.write(json.dumps(ans, ensure_ascii=False) + "\n")
+            continue
+        texts.append(ans["text"])
+        if folder is not None:
+            from ._docx import notice_docx
+            stem = _safe_stem(ans.get("id") or f"notice-{n}")
+            seen[stem] = seen.get(stem, 0) + 1
+            name = stem if seen[stem] == 1 else f"{stem}-{seen[stem]}"
+            (folder / f"{name}.docx").write_bytes(notice_docx(ans))
+    if args.text or not args.docx:
+        data = "\f\n".join(texts)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(data)
+        else:
+            sys.stdout.write(data)
+    return status
+
+
+def _safe_stem(name: str) -> str:
+    """A file name from a caller's id: letters, digits, CJK, '-' and '_' only (never a path)."""
+    import re
+    stem = re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("._")[:80]
+    return stem or "notice"
+
+
 def run_check(packs, *, json_out: bool = False, report: str | None = None, everything: bool = False) -> int:
     """``zwgk check``: with pack folders, only their findings (and the national rules' errors) unless
     ``everything``; without, the bundled rules'."""
@@ -1088,6 +1134,19 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--encoding", metavar="NAME", help="输入的字符编码（默认自动识别）/ input encoding (default: detected)")
     e.add_argument("--output", "-o", metavar="FILE", help="写入文件 / write to FILE")
     e.set_defaults(input_format=None, format="jsonl", summary=False, compact=False, no_progress=True)
+    n = sub.add_parser("notice", help="案件 → 答复书、补正告知书、延期答复告知书、征求意见函、第三方告知书、收费通知书 (JSON / JSONL / -)")
+    n.add_argument("file")
+    n.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    n.add_argument("--pack", action="append", default=[], metavar="DIR",
+                   help="载入本机关的规则包目录（可重复；包中的 notices.yaml 改写文书措辞）/ load an agency's pack folder")
+    n.add_argument("--jurisdiction", metavar="ID", help="未写 jurisdiction 的案件按此规则包办理（默认 cn）")
+    n.add_argument("--encoding", metavar="NAME", help="输入的字符编码（默认自动识别）/ input encoding (default: detected)")
+    n.add_argument("--output", "-o", metavar="FILE", help="写入文件 / write to FILE")
+    n.add_argument("--text", action="store_true", help="只印出文书正文（纯文本，文书之间以换页符分隔）/ print the "
+                                                      "documents' plain text only")
+    n.add_argument("--docx", metavar="DIR", help="把每份文书写成 DIR/<id>.docx（按公文格式排版）/ write each document "
+                                                 "as a .docx laid out like a 公文")
+    n.set_defaults(input_format=None, format="jsonl", summary=False, compact=False, no_progress=True)
     y = sub.add_parser("report", help="一年的案件 → 年度报告表三、表四与勾稽检查（一个 JSON 对象）/ the annual-report tables")
     y.add_argument("file")
     y.add_argument("--year", type=int, required=True, help="报告年度 / the report's year")
@@ -1152,6 +1211,8 @@ def main(argv: list[str] | None = None) -> int:
             schema = json_schema(args.which, args.part, rulebook=_rulebook_for(tuple(args.pack)))
             sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             return 0
+        if args.command == "notice" and (args.text or args.docx):
+            return run_notice_documents(args)
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)
         if args.jobs <= 0 and (args.format not in (None, "jsonl") or args.output and _output_format(args) != "jsonl"
                                or args.summary or args.compact):

@@ -22,7 +22,7 @@ from ._answers import cite, to_model, validated
 from ._errors import InputError, ZwgkError
 from ._limits import MEMO_MAX_ITEMS
 from ._facts import item_key, request_key
-from ._models import CaseState, Classification, Decision, DisclosureRequest, Document, MessageRouting
+from ._models import CaseState, Classification, Decision, DisclosureRequest, Document, MessageRouting, Notice
 from ._pipeline import Plan
 from ._rulebook import Rulebook, default_rulebook
 from ._tables import CompiledTable
@@ -172,6 +172,17 @@ class Engine:
         dict. Raises InputError naming the field (``events.N.field``) for a bad case."""
         from . import _case
         return _case.case(self, case)
+
+    # ------------------------------------------------------------------ the documents a case calls for
+    def notice(self, case: dict) -> Notice:
+        """The document ``case["notice"]`` (default the reply) for a case (typed). Raises InputError naming the
+        field for a bad case, UnsupportedInputError on ``notice`` when the case does not call for it."""
+        return Notice.model_validate(self.notice_raw(case))
+
+    def notice_raw(self, case: dict) -> dict:
+        """The document for a case, as a JSON-ready dict (CONTRACT.md ``notice``)."""
+        from . import _notice
+        return _notice.notice(self, case)
 
     # ------------------------------------------------------------------ classify
     def classify(self, document: Document | dict) -> Classification:

@@ -17,6 +17,11 @@ Nature = Literal["information", "petition", "publication", "reconfirm"]
 Channel = Literal["in_person", "post", "ordinary_mail", "online", "fax"]
 ApplicantKind = Literal["natural_person", "enterprise", "research_institution", "nonprofit",
                         "legal_service", "other_org"]
+#: the kinds of agency that decide who the 复议机关 is (CONTRACT.md ``notice``: agency.kind)
+AgencyKind = Literal["department", "justice_department", "government", "provincial_government",
+                     "state_council_department", "vertical"]
+#: the documents ``notice`` writes (CONTRACT.md ``notice``)
+NoticeType = Literal["reply", "correction", "extension", "consultation", "fee", "third_party_disclosure"]
 #: the disclosure attributes of a document (公开属性): the outputs of rules/national/classify/attribute.yaml
 Attribute = Literal["proactive", "on_request", "not_public"]
 
@@ -24,6 +29,8 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 NATURES: tuple[str, ...] = get_args(Nature)
 CHANNELS: tuple[str, ...] = get_args(Channel)
 APPLICANT_KINDS: tuple[str, ...] = get_args(ApplicantKind)
+AGENCY_KINDS: tuple[str, ...] = get_args(AgencyKind)
+NOTICE_TYPES: tuple[str, ...] = get_args(NoticeType)
 #: the nature of an ordinary request, which names at least one item (contract)
 NATURE_WITH_ITEMS = "information"
 #: what a request is when it does not say (contract defaults)

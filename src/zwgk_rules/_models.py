@@ -380,6 +380,40 @@ class Fee(_Out):
     basis: tuple[str, ...] = Field(default=(), description="所依据的条文编号 / citation keys")
 
 
+class Remedy(_Out):
+    """答复书、告知书中的救济条款 / The remedy clause of a notice (CONTRACT.md ``notice``)."""
+
+    law: str = Field(description="所适用的行政复议法：行政复议法(2017) 或 行政复议法(2023)（按文书日期）/ the review law "
+                                 "in force on the document's date")
+    review_first: bool = Field(description="须先申请行政复议，才能起诉 / review must come before a suit")
+    review_bodies: tuple[str, ...] = Field(description="复议机关（可选其一）/ the review bodies (any one)")
+    review_days: int = Field(description="申请行政复议的期限（日，自收到文书之日起）/ days to apply for review")
+    suit_months: Optional[int] = Field(default=None, description="直接起诉的期限（月）；须先复议或法院不受理时为 null / "
+                                                                 "months to sue directly, or null")
+    suit_days_after_review: int = Field(description="收到复议决定后起诉的期限（日）/ days to sue after the review decision")
+    basis: tuple[str, ...] = Field(default=(), description="所依据的条文编号 / citation keys")
+
+
+class Notice(_Out):
+    """一份文书 / One document a case calls for (CONTRACT.md ``notice``)."""
+
+    id: Optional[str] = Field(default=None, description=_ID_OUT)
+    type: str = Field(description="reply · correction · extension · consultation · fee · third_party_disclosure")
+    title: str = Field(description="文书标题 / the document's title")
+    to: str = Field(description="收件人 / the addressee")
+    issued_on: dt.date = Field(description="文书日期（决定所适用的行政复议法）/ the document's date")
+    text: str = Field(description="文书全文（纯文本）/ the whole document as plain text")
+    basis: tuple["CitationOut", ...] = Field(default=(), description=_BASIS)
+    remedy: Optional[Remedy] = Field(default=None, description="救济条款；补正、延期、征求意见、收费文书为 null / the "
+                                                               "remedy clause, or null")
+    body: tuple[str, ...] = Field(default=(), description="正文各段（不含标题、称谓与落款）/ the body's paragraphs")
+    signer: str = Field(description="落款的机关 / the signing agency")
+    fill_in: tuple[str, ...] = Field(default=(), description="须由经办人填写之处（文中印作【请填写：…】）/ the blanks the "
+                                                             "clerk must fill in")
+    legal_review: Optional[str] = Field(default=None, description="措辞须经法律审核的说明（无官方范本时）/ why the "
+                                                                  "wording must be reviewed by a lawyer, or null")
+
+
 class CaseState(_Out):
     """一件申请在 as_of 当日的情况 / Where a case stands on its ``as_of``."""
 

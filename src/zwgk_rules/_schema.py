@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from ._limits import MAX_ARTICLE, MAX_PARAGRAPH, MAX_PERIOD_DAYS
+from ._facts import NoticeType
 
 
 class _Strict(BaseModel):
@@ -497,3 +498,114 @@ class ReportFile(_Strict):
     results: tuple[Literal["upheld", "corrected", "other"], ...]
     undecided: str = Field(pattern=r"^[a-z_]+$")
     note: str | None = None
+
+
+# ---------------------------------------------------------------- notices (rules/national/notice/)
+
+class Dated(_Strict):
+    value: int = Field(ge=0, le=100_000)
+    basis: Refs
+
+
+class ReviewFirst(_Strict):
+    dispositions: tuple[str, ...]
+    basis: Refs
+    note: str | None = None
+    unconfirmed: str | None = None
+
+
+class ReviewBodies(_Strict):
+    bodies: tuple[Literal["government", "superior", "self"], ...] = Field(min_length=1)
+    basis: Refs
+
+
+class RemedyLaw(_Strict):
+    id: str
+    label: str
+    from_: Day = Field(alias="from")
+    to: Day | None = None
+    review_days: Dated
+    review_first: ReviewFirst
+    bodies: dict[str, ReviewBodies]
+
+
+class NotAccepted(_Strict):
+    dispositions: tuple[str, ...]
+    basis: Refs
+
+
+class Suit(_Strict):
+    direct_months: Dated
+    after_review_days: Dated
+    not_accepted: NotAccepted
+
+
+class RemedyFile(_Strict):
+    title: str
+    laws: tuple[RemedyLaw, ...] = Field(min_length=1)
+    suit: Suit
+    body_fields: dict[Literal["government", "superior", "self"], Literal["agency.government", "agency.superior",
+                                                                         "agency.name"]]
+
+
+Paragraphs = tuple[str, ...] | dict[str, tuple[str, ...]]
+
+
+class Requires(_Strict):
+    """When a case calls for the document: a final decision; or any of these actions of the decision (its
+    items') or events of the log."""
+    final: bool = False
+    actions: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+
+
+class PartyVariant(_Strict):
+    """The document's wording for another addressee (a consultation of an agency, 第三十四条)."""
+    paragraphs: Paragraphs
+    basis: dict[str, Refs]
+
+
+class NoticeSpec(_Strict):
+    title: str
+    short: str | None = None
+    to: Literal["applicant", "party"]
+    remedy: bool
+    requires: Requires | None = None
+    paragraphs: Paragraphs
+    basis: dict[str, Refs]
+    by_party: dict[Literal["third_party", "agency"], PartyVariant] = {}
+
+
+class Answers(_Strict):
+    by_rule: dict[str, str] = {}
+    by_disposition: dict[str, str] = {}
+
+
+class RemedyClause(_Strict):
+    legal_review: str | None = None
+    review_first: str | None = None
+    review_or_suit: str
+    review_only: str
+
+
+class NoticeFile(_Strict):
+    """``rules/national/notice/notices.yaml``; a pack's ``notices.yaml`` has the same keys, each optional."""
+    title: str
+    in_force: InForce
+    date_format: str
+    fill: str
+    party_default: dict[Literal["third_party", "agency"], str]
+    quote: str
+    list_joiner: str
+    contact: str
+    applicant_default: str
+    items_default: str
+    basis_joiner: str
+    notices: dict[NoticeType, NoticeSpec]
+    fee_standards: dict[Literal["per_piece", "per_volume"], str]
+    answer_line: str
+    answer_line_single: str
+    answers: Answers
+    reasons: dict[str, str]
+    bodies_joiner: str
+    remedy_clause: dict[str, RemedyClause]

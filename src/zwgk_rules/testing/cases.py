@@ -36,7 +36,7 @@ __all__ = ["CASES_FILE", "load_cases", "pack_cases", "answer", "check", "run_cas
 #: the name of a pack's cases file, beside its ``pack.yaml``
 CASES_FILE = "cases.yaml"
 
-_COMMANDS = ("decide", "classify", "interact", "case")
+_COMMANDS = ("decide", "classify", "interact", "case", "notice")
 
 
 def load_cases(path) -> list[dict]:
@@ -135,7 +135,7 @@ def answer(inp: dict, command: str = "decide", *, rulebook=None, engine=None) ->
                 rulebook = engine.rulebook if engine is not None else default_rulebook()
             engine = _engine(rulebook, pack)
         run = {"decide": engine.decide_raw, "classify": engine.classify_raw, "interact": engine.interact_raw,
-               "case": engine.case_raw}[command]
+               "case": engine.case_raw, "notice": engine.notice_raw}[command]
         return json.loads(json.dumps(run(inp), default=lambda d: d.isoformat()))
     except ZwgkError as exc:
         return {"error": {"message": exc.message, "field": exc.field}}
@@ -199,6 +199,10 @@ def check(ans: dict, expect: dict) -> list[str]:
         elif isinstance(want, dict) and "$lacks" in want:
             if any(w in (got or []) for w in want["$lacks"]):
                 problems.append(f"{key}: {got!r} contains one of {want['$lacks']}")
+        elif isinstance(want, dict) and "$text" in want:
+            missing = [w for w in want["$text"] if not isinstance(got, str) or w not in got]
+            if missing:
+                problems.append(f"{key}: text lacks {missing}")
         elif isinstance(want, dict) and "$absent" in want:
             if got not in (None, [], ""):
                 problems.append(f"{key}: expected absent, got {got!r}")
