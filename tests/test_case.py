@@ -42,7 +42,14 @@ def test_pages_are_charged_by_the_volume_bands():
 
 def test_ten_pieces_a_month_are_free():
     f = case("2026-03-02", "2026-03-03", fee_basis={"method": "per_piece", "pieces": 8, "earlier_pieces": 2})["fee"]
-    assert f == {"amount": 0, "tiers": [], "basis": ["fee-measures-2020:4:p2"]}
+    assert f == {"amount": 0, "tiers": [], "basis": ["fee-measures-2020:4:p2"], "waived": False}
+
+
+def test_an_agency_that_waives_the_fee_charges_nothing_and_says_on_what_ground():
+    """条例第四十二条第一款：“行政机关可以收取信息处理费”——收与不收由机关决定（fees.yaml 的 waiver 参数）。"""
+    f = case("2026-03-02", "2026-03-03", fee_basis={"method": "per_piece", "pieces": 20, "earlier_pieces": 25,
+                                                    "waived": True})["fee"]
+    assert f == {"amount": 0, "tiers": [], "basis": ["ogi-2019:42:p1"], "waived": True}
 
 
 def test_no_fee_before_the_measures_took_effect():

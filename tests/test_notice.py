@@ -217,6 +217,11 @@ def test_the_fee_notice_states_amount_standard_and_the_20_working_days(engine):
     assert "缴纳方式（账户或缴款渠道）" in got.fill_in
 
 
+def test_no_fee_notice_for_a_waived_fee(engine):
+    with pytest.raises(UnsupportedInputError):
+        engine.notice(case(notice="fee", fee_basis={"method": "per_piece", "pieces": 40, "waived": True}))
+
+
 def test_a_fee_notice_without_a_fee_is_refused(engine):
     with pytest.raises(UnsupportedInputError) as exc:
         engine.notice(case(notice="fee"))

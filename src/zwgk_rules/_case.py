@@ -117,6 +117,7 @@ class FeeBasis(_In):
     pieces: Optional[int] = Field(default=None, ge=0, le=100_000)
     earlier_pieces: int = Field(default=0, ge=0, le=100_000)
     pages: Optional[int] = Field(default=None, ge=0, le=10_000_000)
+    waived: bool = Field(default=False, description="机关决定不收取（fees.yaml 的 waiver 参数）/ the agency waives the fee")
 
 
 def _events(raw) -> list:
@@ -171,6 +172,10 @@ class CaseRules:
         fees = _validate(FeeFile, ff)
         frel = relative(ff)
         self.fees = {name: rb._param(f"fees.{name}", p, frel) for name, p in fees.parameters.items()}
+        for v in self.fees["waiver"].values:
+            if v.value not in ("agency_decides", "none"):
+                raise RuleFileError(f"waiver: {v.value!r} 须为 agency_decides 或 none", file=frel,
+                                    field="parameters.waiver")
         for v in self.fees["payment_stops_reply_clock"].values:
             if v.value is not False:
                 raise RuleFileError("payment_stops_reply_clock: 本库只实现 false（缴费期间照常计算答复期限）/ only false "
@@ -398,6 +403,12 @@ def fee(rules: CaseRules, basis: FeeBasis, received: dt.date) -> dict:
         first = prm.values[0].start.isoformat()
         raise UnsupportedInputError(f"fee_basis: 信息处理费管理办法自 {first} 起施行，收到申请之日 {received} 没有收费标准",
                                     field="fee_basis")
+    if basis.waived:
+        w = rules.fees["waiver"].at(received)
+        if w is None or w.value != "agency_decides":
+            raise UnsupportedInputError("fee_basis.waived: 收到申请之日的规定不允许减免 / no waiver on that day",
+                                        field="fee_basis.waived")
+        return {"amount": 0, "tiers": [], "basis": [c.key for c in w.basis], "waived": True}
     spec = v.value
     if basis.method == "per_piece":
         lo, hi = basis.earlier_pieces + 1, basis.earlier_pieces + (basis.pieces or 0)
@@ -419,4 +430,4 @@ def fee(rules: CaseRules, basis: FeeBasis, received: dt.date) -> dict:
         sub = (z - a + 1) * b["rate"]
         tiers.append({"from": a, "to": z, "rate": b["rate"], "subtotal": sub})
         amount += sub
-    return {"amount": amount, "tiers": tiers, "basis": [c.key for c in v.basis]}
+    return {"amount": amount, "tiers": tiers, "basis": [c.key for c in v.basis], "waived": False}

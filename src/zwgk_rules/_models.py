@@ -378,6 +378,7 @@ class Fee(_Out):
     amount: float = Field(description="金额（元），不收费为 0 / the amount in yuan, 0 when nothing is charged")
     tiers: tuple[FeeTier, ...] = Field(default=(), description="收费的各档 / the charged bands")
     basis: tuple[str, ...] = Field(default=(), description="所依据的条文编号 / citation keys")
+    waived: bool = Field(default=False, description="机关决定不收取（减免）/ the agency waived the fee")
 
 
 class Remedy(_Out):

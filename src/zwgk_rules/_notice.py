@@ -348,6 +348,7 @@ def _consultation_days(c: _Case):
 
 def _amount(c: _Case) -> str:
     sent = c.last("fee_notice_sent")
+    _need(not (c.state["fee"] or {}).get("waived"), "机关已决定不收取信息处理费 / the fee is waived")
     amount = sent.amount if sent else (c.state["fee"] or {}).get("amount")
     _need(amount is not None, "没有收费的依据：须有 fee_notice_sent 事件或 fee_basis / no fee: give a "
           "fee_notice_sent event or fee_basis")

@@ -466,7 +466,8 @@ class CaseFile(_Strict):
 
 class FeeFile(_Strict):
     title: str
-    parameters: dict[Literal["per_piece", "per_volume", "payment_period", "payment_stops_reply_clock"], Parameter]
+    parameters: dict[Literal["per_piece", "per_volume", "payment_period", "payment_stops_reply_clock", "waiver"],
+                     Parameter]
 
 
 # ---------------------------------------------------------------- annual-report formats (rules/national/report/)
