@@ -279,3 +279,22 @@ def test_cli_all_valid_exits_0(tmp_path):
     p.write_text(json.dumps(CASES[0], ensure_ascii=False) + "\n", encoding="utf-8")
     r = run("--as-of", "2026-04-15", str(p))
     assert r.returncode == 0 and json.loads(r.stdout)["overdue"][0]["days_overdue"] == 11
+
+
+def test_table_without_rich_is_plain_text_aligned_for_chinese():
+    import io
+    from zwgk_rules._docket import docket, render_table
+    out = docket(enumerate(CASES, 1), AS_OF, engine_for=lambda j: ENGINE, rulebook=ENGINE.rulebook)
+    buf = io.StringIO()
+    render_table(out, buf, rulebook=ENGINE.rulebook, width=120, use_rich=False)
+    text = buf.getvalue()
+    assert "逾期 / Overdue：2 件" in text and "2026-05-09 等待缴费" in text and "第12–31件，2,100元" in text
+    from zwgk_rules._render import _width
+    lines = text.splitlines()
+    k = lines.index(next(ln for ln in lines if ln.startswith("逾期 / Overdue")))
+    head, rule, row = lines[k + 1:k + 4]
+    assert head.startswith("行") and "编号" in head and row.split("│")[1].strip() == "A"
+
+    def bars(ln):                  # where the column bars fall, in terminal columns (wide characters take two)
+        return [_width(ln[:i]) for i, ch in enumerate(ln) if ch in "│┼"]
+    assert bars(head) == bars(row) == bars(rule)
