@@ -288,7 +288,7 @@ def test_table_without_rich_is_plain_text_aligned_for_chinese():
     buf = io.StringIO()
     render_table(out, buf, rulebook=ENGINE.rulebook, width=120, use_rich=False)
     text = buf.getvalue()
-    assert "逾期 / Overdue：2 件" in text and "2026-05-09 等待缴费" in text and "第12–31件，2,100元" in text
+    assert "逾期 / Overdue：2 件" in text and "剩余不超过 5 个工作日" in text and "2026-05-09 等待缴费" in text and "第12–31件，2,100元" in text
     from zwgk_rules._render import _width
     lines = text.splitlines()
     k = lines.index(next(ln for ln in lines if ln.startswith("逾期 / Overdue")))

@@ -200,7 +200,7 @@ def sections(out: dict, words: _Words) -> list[tuple[str, str, str, str, list]]:
     return [
         ("overdue", "逾期 / Overdue", "逾期最久的在前 / latest first", "逾期",
          [line, cid, who, status, received, applies, late, nxt]),
-        ("due_soon", "即将到期 / Due soon", f"{w}个工作日内，按日期 / within {w} working days, by date", "即将到期",
+        ("due_soon", "即将到期 / Due soon", f"剩余不超过 {w} 个工作日，按日期 / within {w} working days, by date", "即将到期",
          [line, cid, who, status, received, applies, left, nxt]),
         ("waiting_applicant", "等待申请人 / Waiting for the applicant", "补正、缴费，按等待至的日期 / by the day the wait "
          "ends", "等待申请人", [line, cid, who, status, until, received, applies, nxt]),
@@ -277,7 +277,7 @@ def render_table(out: dict, stream, *, rulebook, width: int | None = None, use_r
         return want
 
     valid = sum(c["count"] for c in out["by_status"])
-    stream.write(f"案件清单 / Docket　截至 {_day(out['as_of'])}（即将到期：{out['within']}个工作日内）\n"
+    stream.write(f"案件清单 / Docket　截至 {_day(out['as_of'])}（即将到期：剩余不超过 {out['within']} 个工作日）\n"
                  f"读入 {out['lines']} 件：已收到的有效案件 {valid} 件，尚未收到 {len(out['not_yet_received'])} 件，"
                  f"错误 {len(out['errors'])} 件 / {out['lines']} read: {valid} valid, "
                  f"{len(out['not_yet_received'])} not yet received, {len(out['errors'])} errors\n\n")

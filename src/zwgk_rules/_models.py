@@ -516,8 +516,8 @@ class Docket(_Out):
     lines: int = Field(description="读入的案件数（含无效的）/ the cases read, invalid ones included")
     overdue: tuple[DocketCase, ...] = Field(default=(), description="逾期：未结案且已过 applies，逾期最久的在前 / open cases "
                                                                     "past their binding date, the latest first")
-    due_soon: tuple[DocketCase, ...] = Field(default=(), description="即将到期：未结案、未逾期，applies 在 within 个工作日内（含"
-                                                                     "当日），按日期 / open cases due within `within` "
+    due_soon: tuple[DocketCase, ...] = Field(default=(), description="即将到期：未结案、未逾期，剩余工作日为 0（当日到期）至 "
+                                                                     "within，按日期 / open cases due within `within` "
                                                                      "working days, by date")
     waiting_applicant: tuple[DocketCase, ...] = Field(default=(), description="等待申请人：等待补正、等待缴费，按等待到的日期 / "
                                                                               "waiting for the applicant, by the day "
