@@ -194,8 +194,8 @@ def sections(out: dict, words: _Words) -> list[tuple[str, str, str, str, list]]:
     applies = ("应当答复之日", 12, 14, "date", lambda r: r["applies"])
     until = ("等待至", 12, 14, "date", lambda r: r["waiting_until"])
     nxt = ("下一步", 0, 44, "wrap", lambda r: words.next(r["next"]))
-    late = ("逾期工作日", 10, 11, "number", lambda r: r["days_overdue"])
-    left = ("剩余工作日", 10, 11, "number", lambda r: r["working_days_left"])
+    late = ("逾期工作日", 10, 12, "number", lambda r: r["days_overdue"])
+    left = ("剩余工作日", 10, 12, "number", lambda r: r["working_days_left"])
     w = out["within"]
     return [
         ("overdue", "逾期 / Overdue", "逾期最久的在前 / latest first", "逾期",
