@@ -2,7 +2,7 @@ import zwgk_rules
 
 PINNED = [
     "Applicant", "CaseState", "Classification", "Document", "Forwarded", "Message", "MessageRouting", "Notice", "Period", "ReviewStep", "CalendarError", "CitationError", "CitationOut", "Consultation", "Correction", "Deadline",
-    "DeadlineStep", "Decision", "DisclosureRequest", "Engine", "Excessive", "Extension", "InputError", "Item",
+    "DeadlineStep", "Decision", "DisclosureRequest", "Docket", "Engine", "Excessive", "Extension", "InputError", "Item",
     "ItemDecision", "RuleConflictError", "RuleFileError", "Rulebook", "Submission", "ThirdParty",
     "UnsupportedInputError", "ZwgkError", "__version__", "json_schema",
 ]

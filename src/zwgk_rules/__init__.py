@@ -26,6 +26,7 @@ if TYPE_CHECKING:
                           Classification as Classification,
                           Consultation as Consultation, Correction as Correction, Deadline as Deadline,
                           DeadlineStep as DeadlineStep, Decision as Decision, DisclosureRequest as DisclosureRequest,
+                          Docket as Docket,
                           Document as Document, Excessive as Excessive, Extension as Extension, Forwarded as Forwarded,
                           Item as Item, ItemDecision as ItemDecision, Message as Message,
                           MessageRouting as MessageRouting, Notice as Notice, Period as Period, ReviewStep as ReviewStep,
@@ -46,6 +47,7 @@ _WHERE = {
     "Document": "_models", "Forwarded": "_models", "Classification": "_models", "ReviewStep": "_models",
     "Period": "_models", "Message": "_models", "MessageRouting": "_models", "CaseState": "_models",
     "Notice": "_models",
+    "Docket": "_models",
     "json_schema": "_contract_schema",
 }
 
@@ -85,6 +87,7 @@ __all__ = [
     "DeadlineStep",
     "Decision",
     "DisclosureRequest",
+    "Docket",
     "Engine",
     "Excessive",
     "Extension",

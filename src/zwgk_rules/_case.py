@@ -120,6 +120,11 @@ class FeeBasis(_In):
     waived: bool = Field(default=False, description="机关决定不收取（fees.yaml 的 waiver 参数）/ the agency waives the fee")
 
 
+#: how a request counts in pieces when its fee_basis gives none (fees.yaml ``pieces_when_not_given``): one piece
+#: per item asked for, or one per request
+PIECES_WHEN_NOT_GIVEN = ("items", "request")
+
+
 def _events(raw) -> list:
     from ._answers import validation_error
     if not isinstance(raw, list):
@@ -169,6 +174,10 @@ class CaseRules:
                 if kind == "closings" and step.disposition not in rb.dispositions:
                     raise RuleFileError(f"closings.{name}.disposition {step.disposition!r} 不是处理代码", file=rel,
                                         field=f"closings.{name}.disposition")
+        for status, w in self.spec.waiting.items():
+            if status not in self.spec.statuses or w.until not in self.spec.next:
+                raise RuleFileError(f"waiting.{status}: 状态或 until 的下一步不在本文件中 / the status or the next step "
+                                    f"{w.until!r} is not declared", file=rel, field=f"waiting.{status}")
         fees = _validate(FeeFile, ff)
         frel = relative(ff)
         self.fees = {name: rb._param(f"fees.{name}", p, frel) for name, p in fees.parameters.items()}
@@ -180,6 +189,11 @@ class CaseRules:
             if v.value is not False:
                 raise RuleFileError("payment_stops_reply_clock: 本库只实现 false（缴费期间照常计算答复期限）/ only false "
                                     "is implemented", file=frel, field="parameters.payment_stops_reply_clock")
+
+        for v in self.fees["pieces_when_not_given"].values:
+            if v.value not in PIECES_WHEN_NOT_GIVEN:
+                raise RuleFileError(f"pieces_when_not_given: 取值须为 {list(PIECES_WHEN_NOT_GIVEN)} / must be one of them",
+                                    file=frel, field="parameters.pieces_when_not_given")
 
     def cite(self, kind: str, name: str, regime: str) -> tuple | None:
         """The citations of a step under ``regime``, or None where the step does not apply under it."""

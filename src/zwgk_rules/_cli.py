@@ -1039,6 +1039,75 @@ def _safe_stem(name: str) -> str:
     return stem or "notice"
 
 
+def run_docket(path: str, as_of: str, *, within: int | None = None, fmt: str | None = None, output: str | None = None,
+               packs: tuple = ()) -> int:
+    """``zwgk docket --as-of DATE FILE``: the clerk's list over a file of cases (one JSON object, a table or an .xlsx
+    workbook). Unlike ``report``, an invalid case or a line that is not JSON does not stop it: it is listed in
+    ``errors`` with its line, and the exit status is 1 (as for ``decide``'s error lines); 0 when every line is a
+    valid case."""
+    import datetime as dt
+    from ._docket import DEFAULT_WITHIN, docket, render_table, write_xlsx
+    from ._engine import Engine
+    try:
+        day = dt.date.fromisoformat(as_of) if len(as_of) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise _CannotRun(f"--as-of: 不是 YYYY-MM-DD 日期 / not an ISO date: {as_of!r}")
+    if within is not None and within < 0:
+        raise _CannotRun("--within: 须不小于 0 / must be 0 or more")
+    fmt = fmt or ("xlsx" if (output or "").lower().endswith(".xlsx") else "json")
+    if fmt == "xlsx" and not output and _stdout_is_terminal():
+        raise _CannotRun("--format xlsx 需要 --output FILE（或把标准输出重定向到文件）/ needs --output FILE")
+    rb = _rulebook_for(packs)
+    engines: dict = {}
+
+    def engine_for(jur):
+        if jur not in engines:
+            engines[jur] = Engine(jur, rulebook=rb)
+        return engines[jur]
+
+    cases, unreadable = [], []
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+    try:
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                cases.append((n, json.loads(line.decode("utf-8-sig"))))
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                unreadable.append((n, f"第 {n} 行不是有效的 JSON / line {n} is not valid JSON"))
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    target = None
+    if output:
+        try:
+            target = open(output, "wb" if fmt == "xlsx" else "w", **({} if fmt == "xlsx" else {"encoding": "utf-8"}))
+        except OSError as exc:
+            raise _CannotRun(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        out = docket(cases, day, within=DEFAULT_WITHIN if within is None else within, engine_for=engine_for,
+                     rulebook=rb, unreadable=unreadable)
+        if fmt == "xlsx":
+            write_xlsx(out, target if target is not None else sys.stdout.buffer, rulebook=rb)
+        elif fmt == "table":
+            render_table(out, target if target is not None else sys.stdout, rulebook=rb)
+        else:
+            (target if target is not None else sys.stdout).write(json.dumps(out, ensure_ascii=False, default=_iso) + "\n")
+    finally:
+        if target is not None:
+            target.close()
+    return 1 if out["errors"] else 0
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def run_check(packs, *, json_out: bool = False, report: str | None = None, everything: bool = False) -> int:
     """``zwgk check``: with pack folders, only their findings (and the national rules' errors) unless
     ``everything``; without, the bundled rules'."""
@@ -1152,6 +1221,18 @@ def main(argv: list[str] | None = None) -> int:
     y.add_argument("--year", type=int, required=True, help="报告年度 / the report's year")
     y.add_argument("--pack", action="append", default=[], metavar="DIR",
                    help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
+    q = sub.add_parser("docket", help="案件清单：许多案件在同一日的情况（逾期、即将到期、等待、各状态件数、按申请人和月份的件数与"
+                                      "信息处理费、错误）/ the clerk's daily list over many cases")
+    q.add_argument("file")
+    q.add_argument("--as-of", required=True, metavar="DATE",
+                   help="清单之日 YYYY-MM-DD（每件案件都按此日，不用案件自己的 as_of）/ the docket's day")
+    q.add_argument("--within", type=int, metavar="N",
+                   help="“即将到期”看多少个工作日（默认 5，不是法定期限）/ due-soon horizon in working days (default 5)")
+    q.add_argument("--format", choices=("json", "table", "xlsx"),
+                   help="json（默认，一个对象）、table（终端表格）、xlsx（每部分一个工作表）/ output format")
+    q.add_argument("--output", "-o", metavar="FILE", help="写入文件（.xlsx 即为 xlsx 格式）/ write to FILE")
+    q.add_argument("--pack", action="append", default=[], metavar="DIR",
+                   help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
     m = sub.add_parser("interact", help="政民互动留言 → 办理科室与答复期限（规则包中的规定）(JSON / JSONL / -)")
     m.add_argument("file")
     m.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
@@ -1193,6 +1274,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_check(args.packs, json_out=args.json, report=args.report, everything=args.all)
         if args.command == "report":
             return run_report(args.file, args.year, tuple(args.pack))
+        if args.command == "docket":
+            return run_docket(args.file, args.as_of, within=args.within, fmt=args.format, output=args.output,
+                              packs=tuple(args.pack))
         if args.command == "test":
             from ._casetest import run_test
             return run_test(args.paths, args.pack)

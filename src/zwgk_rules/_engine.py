@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from bisect import bisect_right
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from . import _classify, _interact, _pipeline
 from . import _deadline as dl
@@ -26,6 +26,9 @@ from ._models import CaseState, Classification, Decision, DisclosureRequest, Doc
 from ._pipeline import Plan
 from ._rulebook import Rulebook, default_rulebook
 from ._tables import CompiledTable
+
+if TYPE_CHECKING:
+    from ._models import Docket
 
 __all__ = ["Engine", "Parts"]
 
@@ -183,6 +186,34 @@ class Engine:
         """The document for a case, as a JSON-ready dict (CONTRACT.md ``notice``)."""
         from . import _notice
         return _notice.notice(self, case)
+
+    # ------------------------------------------------------------------ many cases on one day
+    def docket(self, cases: Iterable[dict], as_of: dt.date | str, *, within: int | None = None) -> "Docket":
+        """The clerk's list (``zwgk docket``): every case taken on ``as_of`` (its own ``as_of`` ignored), the overdue,
+        those due within ``within`` working days (default ``_docket.DEFAULT_WITHIN``, not a legal period), those
+        waiting for the applicant or a consulted party, counts per status and disposition, pieces per applicant and
+        month with the per-piece fee. An invalid case is listed in ``errors`` with its position (from 1), never
+        raised. A case naming another pack is taken under that pack."""
+        from . import _docket
+        from ._models import Docket
+        if isinstance(as_of, str):
+            from ._models import _iso_date
+            try:
+                as_of = _iso_date(as_of)
+            except ValueError as exc:
+                raise InputError(f"as_of: {exc}", field="as_of") from None
+        if as_of.__class__ is not dt.date:
+            raise InputError("as_of: 须为日期 / must be a date", field="as_of")
+        engines = {self._pack_id: self}
+
+        def engine_for(jur: str) -> "Engine":
+            if jur not in engines:
+                engines[jur] = Engine(jur, rulebook=self.rulebook, backend=self.backend)
+            return engines[jur]
+
+        raw = _docket.docket(enumerate(cases, 1), as_of, within=_docket.DEFAULT_WITHIN if within is None else within,
+                             engine_for=engine_for, rulebook=self.rulebook)
+        return Docket.model_validate(raw)
 
     # ------------------------------------------------------------------ classify
     def classify(self, document: Document | dict) -> Classification:

@@ -431,6 +431,118 @@ class CaseState(_Out):
     fee: Optional[Fee] = Field(default=None, description="信息处理费；未给 fee_basis 时为 null / the fee, or null")
 
 
+# ---------------------------------------------------------------- the docket (many cases on one day)
+
+class DocketCase(_Out):
+    """案件清单中的一件案件（在清单的 as_of 当日）/ One case on the docket, as it stands on the docket's ``as_of``."""
+
+    line: int = Field(description="在输入中的行号（从 1 起，空行也计数）/ its line in the input (from 1, blank lines counted)")
+    id: Optional[str] = Field(default=None, description="案件的 id / the case's id")
+    applicant: Optional[str] = Field(default=None, description="申请人编号（applicant.id）；没有时为 null / the applicant's id")
+    status: str = Field(description="案件状态（同 zwgk case）/ the case's status, as zwgk case gives it")
+    received_on: dt.date = Field(description="收到申请之日（第三十一条）/ the legal receipt date (art. 31)")
+    applies: Optional[dt.date] = Field(default=None, description="当日有约束力的答复期限（deadline.applies）；等待补正时为 null / "
+                                                                 "the binding reply date (null while awaiting a 补正)")
+    working_days_left: Optional[int] = Field(default=None, description="距 applies 的工作日数，逾期为负；不计期限时为 null / "
+                                                                       "working days to applies, negative when late")
+    days_overdue: Optional[int] = Field(default=None, description="逾期的工作日数：applies 之后至 as_of（含）的工作日；未逾期为 "
+                                                                  "null / working days after applies up to and including "
+                                                                  "as_of; null when not overdue")
+    waiting_until: Optional[dt.date] = Field(default=None, description="等待到何日：补正期限（最后一日为休假日的顺延）、缴费期限、"
+                                                                       "征求意见期限（几个时取最晚的）；不在等待时为 null / the "
+                                                                       "day the wait ends (the latest of several); null "
+                                                                       "when not waiting")
+    next: tuple[CaseStep, ...] = Field(default=(), description="下一步，按顺序（同 zwgk case）/ what must happen next, in order")
+
+
+class DocketCount(_Out):
+    """一个状态或一个处理结果的件数 / How many cases have one status or closed with one disposition."""
+
+    code: str = Field(description="状态代码或处理结果代码 / the status or disposition code")
+    label: str = Field(description="中文名称 / the code in words")
+    count: int = Field(description="件数 / the number of cases")
+
+
+class DocketPiece(_Out):
+    """一件申请在申请人当月累计件数中的位置 / One request's place in its applicant's pieces of the month."""
+
+    line: int = Field(description="在输入中的行号 / its line in the input")
+    id: Optional[str] = Field(default=None, description="案件的 id / the case's id")
+    received_on: dt.date = Field(description="收到申请之日 / the legal receipt date")
+    pieces: int = Field(description="本申请计几件 / the pieces this request counts")
+    counted_by: Literal["fee_basis", "items", "request"] = Field(
+        description="件数从何而来：fee_basis.pieces；items 为每项所申请的信息一件；request 为一份申请一件 / where the count "
+                    "comes from: fee_basis.pieces, one per item, or one per request (fees.yaml pieces_when_not_given)")
+    first: int = Field(description="本申请在当月累计中的第一件（从 1 起）/ its first piece in the month's count, from 1")
+    last: int = Field(description="本申请在当月累计中的最后一件；计 0 件时为 first − 1 / its last piece (first − 1 when it "
+                                  "counts none)")
+    fee: Optional[float] = Field(default=None, description="这些件按收到之日施行的按件计收标准应收的信息处理费（元）；没有收费标准"
+                                                           "时为 null / the per-piece fee these pieces attract by the bands in "
+                                                           "force on the receipt date, in yuan; null where none are")
+
+
+class DocketMonth(_Out):
+    """同一申请人一个自然月内累计申请的件数与按件计收的信息处理费（信息处理费管理办法第四条）/ An applicant's pieces in one
+    natural month of receipt, and the per-piece fee they attract (超额累进)."""
+
+    applicant: str = Field(description="申请人编号（applicant.id）/ the applicant's id")
+    month: str = Field(description="收到申请的自然月，YYYY-MM / the natural month of the receipt dates")
+    pieces: int = Field(description="当月累计件数 / the pieces of the month")
+    fee: Optional[float] = Field(default=None, description="当月各件按件计收的信息处理费合计（元）；有一件没有收费标准时为 null / "
+                                                           "the month's per-piece fee in yuan; null where a request has no "
+                                                           "bands in force")
+    cases: tuple[DocketPiece, ...] = Field(description="当月的各件申请，按收到之日（同日按行号）/ the month's requests, by "
+                                                       "receipt date (one day's by line)")
+    basis: tuple[str, ...] = Field(default=(), description="所依据的条文编号 / citation keys")
+
+
+class DocketError(_Out):
+    """清单中无效的一行：不丢弃，列出 / An invalid line of the docket's input: listed, not dropped."""
+
+    line: int = Field(description="在输入中的行号 / its line in the input")
+    id: Optional[str] = Field(default=None, description="该行给出的 id（能读出时）/ the id the line gives, where it can be read")
+    field: Optional[str] = Field(default=None, description="出错的字段（点分路径，如 events.2.ref）；null 表示整行 / the "
+                                                           "offending field, dotted; null: the whole line")
+    message: str = Field(description="说明（中文，附英文）/ what is wrong, in Chinese with English")
+
+
+class Docket(_Out):
+    """案件清单：许多案件在同一日的情况，供经办人每日查看 / The clerk's daily list: many cases as they stand on one day
+    (``zwgk docket``)."""
+
+    as_of: dt.date = Field(description="清单之日：每件案件都按此日（不用案件自己的 as_of；其后的事件不计）/ the docket's "
+                                       "day: every case is taken as of it (its own as_of is ignored)")
+    within: int = Field(description="“即将到期”看多少个工作日（不是法定期限，命令行的默认值）/ how many working days ahead "
+                                    "'due soon' looks (not a legal period)")
+    lines: int = Field(description="读入的案件数（含无效的）/ the cases read, invalid ones included")
+    overdue: tuple[DocketCase, ...] = Field(default=(), description="逾期：未结案且已过 applies，逾期最久的在前 / open cases "
+                                                                    "past their binding date, the latest first")
+    due_soon: tuple[DocketCase, ...] = Field(default=(), description="即将到期：未结案、未逾期，剩余工作日为 0（当日到期）至 "
+                                                                     "within，按日期 / open cases due within `within` "
+                                                                     "working days, by date")
+    waiting_applicant: tuple[DocketCase, ...] = Field(default=(), description="等待申请人：等待补正、等待缴费，按等待到的日期 / "
+                                                                              "waiting for the applicant, by the day "
+                                                                              "the wait ends")
+    waiting_consulted: tuple[DocketCase, ...] = Field(default=(), description="等待被征求意见的第三方或机关，按等待到的日期 / "
+                                                                              "waiting for a consulted third party or "
+                                                                              "agency, by the day the wait ends")
+    not_yet_received: tuple[DocketCase, ...] = Field(default=(), description="收到申请之日晚于 as_of 的案件（不计入其他各部分）"
+                                                                             " / cases received after as_of (in no "
+                                                                             "other section)")
+    by_status: tuple[DocketCount, ...] = Field(default=(), description="各状态的件数（已收到的有效案件，每件计一次）/ cases "
+                                                                       "per status (each valid case received by as_of, once)")
+    closed_by_disposition: tuple[DocketCount, ...] = Field(default=(), description="已结案的，按结案的处理结果 / the closed "
+                                                                                   "cases per closing disposition")
+    pieces: tuple[DocketMonth, ...] = Field(default=(), description="按申请人、收到申请的自然月累计的件数与信息处理费，按月份、"
+                                                                    "申请人 / pieces per applicant and natural month, "
+                                                                    "with the per-piece fee")
+    no_applicant: tuple[DocketCase, ...] = Field(default=(), description="没有申请人编号、不能累计件数的案件 / cases without "
+                                                                         "applicant.id, which cannot be counted per "
+                                                                         "applicant")
+    errors: tuple[DocketError, ...] = Field(default=(), description="无效的行，按行号（清单不丢弃任何一行）/ the invalid "
+                                                                    "lines, by line (a docket drops nothing)")
+
+
 class ErrorOut(_Out):
     """无法处理的原因 / Why the input could not be handled."""
 

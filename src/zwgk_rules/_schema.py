@@ -453,21 +453,33 @@ class CaseStep(_Strict):
     note: str | None = None
 
 
+CaseStatus = Literal["closed", "awaiting_correction", "awaiting_fee", "consulting", "open"]
+NextStep = Literal["send_correction_notice", "await_correction", "await_consultation_reply", "await_payment", "reply"]
+
+
+class Waiting(_Strict):
+    """A waiting status of ``case.yaml``: whom the case waits for, and the next step whose date ends the wait."""
+
+    for_: Literal["applicant", "consulted"] = Field(alias="for")
+    until: NextStep
+
+
 class CaseFile(_Strict):
     title: str
     in_force: InForce
-    statuses: tuple[Literal["closed", "awaiting_correction", "awaiting_fee", "consulting", "open"], ...]
+    statuses: tuple[CaseStatus, ...]
+    status_labels: dict[CaseStatus, str] = {}
+    waiting: dict[CaseStatus, Waiting] = {}
     closings: dict[Literal["correction_lapsed", "fee_unpaid", "withdrawn"], CaseStep]
     violations: dict[Literal["correction_notice_late", "second_correction_request", "extension_after_due",
                              "reply_late", "fee_notice_late"], CaseStep]
-    next: dict[Literal["send_correction_notice", "await_correction", "await_consultation_reply", "await_payment",
-                       "reply"], CaseStep]
+    next: dict[NextStep, CaseStep]
 
 
 class FeeFile(_Strict):
     title: str
-    parameters: dict[Literal["per_piece", "per_volume", "payment_period", "payment_stops_reply_clock", "waiver"],
-                     Parameter]
+    parameters: dict[Literal["per_piece", "per_volume", "payment_period", "payment_stops_reply_clock",
+                             "pieces_when_not_given", "waiver"], Parameter]
 
 
 # ---------------------------------------------------------------- annual-report formats (rules/national/report/)
