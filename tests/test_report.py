@@ -90,3 +90,31 @@ def test_one_bad_case_makes_the_whole_report_an_error_naming_its_line(tmp_path):
     assert r.returncode == 1
     err = json.loads(r.stdout)["error"]
     assert err["line"] == 3 and err["field"] == "events.0.on"
+
+
+def test_a_decided_suit_closes_one_suit_only_the_earliest_pending_of_either_kind():
+    """A direct suit and, later, a suit after review in one case; one judgment. The judgment decides the suit
+    filed first (the direct one); the suit after review is still pending on 31 December. Before the fix each
+    kind paired the judgment with its own pending suit, so the one judgment decided both."""
+    c = case("s", "natural_person", "2025-02-03", [
+        {"type": "replied", "on": "2025-02-20", "disposition": "disclose"},
+        {"type": "suit_filed", "on": "2025-03-01", "after_review": False},
+        {"type": "review_filed", "on": "2025-03-05"},
+        {"type": "review_decided", "on": "2025-05-06", "result": "upheld"},
+        {"type": "suit_filed", "on": "2025-05-15", "after_review": True},
+        {"type": "suit_decided", "on": "2025-09-01", "result": "corrected"}])
+    t4 = run([c], 2025)["table4"]
+    assert t4["suit_direct"] == {"upheld": 0, "corrected": 1, "other": 0, "pending": 0, "total": 1}
+    assert t4["suit_after_review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1}
+    assert t4["review"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
+
+
+def test_remedy_events_pair_in_date_order_whatever_their_order_in_the_list():
+    """Events on different days count in date order (CONTRACT.md: only one day's events keep their list order):
+    a judgment listed before the suit it decides still decides it."""
+    c = case("t", "natural_person", "2025-02-03", [
+        {"type": "replied", "on": "2025-02-20", "disposition": "disclose"},
+        {"type": "suit_decided", "on": "2025-10-09", "result": "other"},
+        {"type": "suit_filed", "on": "2025-03-01", "after_review": False}])
+    t4 = run([c], 2025)["table4"]
+    assert t4["suit_direct"] == {"upheld": 0, "corrected": 0, "other": 1, "pending": 0, "total": 1}

@@ -103,25 +103,38 @@ def report(cases, year: int, *, engine_for, rulebook) -> dict:
         elif closed is None:
             add("carried_out", kind)
         # table 四: remedies filed in the year, by their result on 12-31
-        for name, rk in rules.spec.remedies.items():
-            pending = []
-            for e in events:
-                if e.on > last:
-                    continue
-                if e.type == rk.filed and (rk.after_review is None or e.after_review == rk.after_review):
-                    pending.append(e)
-                elif e.type == rk.decided and pending:
-                    f = pending.pop(0)
-                    if first <= f.on:
-                        table4[name][e.result] += 1
-                        table4[name]["total"] += 1
-            for f in pending:
-                if first <= f.on:
-                    table4[name][undecided] += 1
-                    table4[name]["total"] += 1
+        remedies(events, rules.spec.remedies, first, last, undecided, table4)
     checks = failed_checks(table, columns)
     return {"year": year, "format": fmt.id, "table3": {"columns": columns, "rows": table}, "table4": table4,
             "checks": checks, "basis": [b.key for b in rules.basis]}
+
+
+def remedies(events, kinds, first: dt.date, last: dt.date, undecided: str, table4: dict) -> None:
+    """Count one case's remedies filed in ``first``–``last`` into ``table4`` by their result on ``last``.
+
+    The events are walked in date order (one day's in their list order). A decided event carries no link to
+    the remedy it decides, so it decides the earliest still-pending remedy filed with the same pair of event
+    types, whatever its kind: a judgment (``suit_decided``) closes the first pending suit, direct or after
+    review, never one of each (``kinds``: the table-四 kinds of formats.yaml, each with its filed and decided
+    event types and, for suits, ``after_review``)."""
+    queues: dict[tuple, list] = {}          # (filed type, decided type) -> [(kind, filed event)], oldest first
+    for e in sorted((e for e in events if e.on <= last), key=lambda e: e.on):       # sorted() is stable
+        for name, rk in kinds.items():
+            if e.type == rk.filed and (rk.after_review is None or e.after_review == rk.after_review):
+                queues.setdefault((rk.filed, rk.decided), []).append((name, e))
+                break
+        else:
+            pending = next((q for (_, decided), q in queues.items() if decided == e.type and q), None)
+            if pending:
+                name, filed = pending.pop(0)
+                if first <= filed.on:
+                    table4[name][e.result] += 1
+                    table4[name]["total"] += 1
+    for queue in queues.values():
+        for name, filed in queue:
+            if first <= filed.on:
+                table4[name][undecided] += 1
+                table4[name]["total"] += 1
 
 
 def failed_checks(table: dict, columns) -> list[dict]:
