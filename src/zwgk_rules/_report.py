@@ -16,6 +16,9 @@ import datetime as dt
 from ._errors import InputError, UnsupportedInputError, ZwgkError
 from ._facts import DEFAULT_APPLICANT_KIND
 
+#: table 三's rows besides the closing ones, and the total (a row and a column): the keys of CONTRACT.md ``report``
+ROW_NEW, ROW_CARRIED_IN, ROW_TOTAL, ROW_CARRIED_OUT = "new", "carried_in", "total", "carried_out"
+
 
 class ReportRules:
     def __init__(self, rb) -> None:
@@ -26,13 +29,42 @@ class ReportRules:
         self.spec = _validate(ReportFile, path)
         rel = relative(path)
         self.basis = tuple(rb.statutes.resolve(b, file=rel, field="basis") for b in self.spec.basis)
+        self._dispositions = [c for c in rb.dispositions if c not in rb.not_final]
         codes = set(rb.dispositions)
         from ._errors import RuleFileError
-        for f in self.spec.formats:
+        spec = self.spec
+        for n, f in enumerate(spec.formats):
             for row, merged in f.merge.items():
                 bad = set(merged) - codes
                 if bad:
                     raise RuleFileError(f"merge.{row}: 不是处理代码 {sorted(bad)}", file=rel, field=f"formats.{f.id}.merge")
+            # the layout heads exactly the report's rows and columns, each once
+            for where, parts, want in (
+                    ("table3.rows", f.table3.rows, [ROW_NEW, ROW_CARRIED_IN, *self.closing_rows(f), ROW_TOTAL,
+                                                    ROW_CARRIED_OUT]),
+                    ("table3.header", f.table3.header, [*spec.columns, ROW_TOTAL]),
+                    ("table4.header", f.table4.header, list(spec.remedies)),
+                    ("table4.results", f.table4.results, [*spec.results, spec.undecided, ROW_TOTAL])):
+                got = [leaf.code for p in parts for leaf in p.leaves()]
+                if sorted(got) != sorted(want):
+                    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+                    twice = sorted({c for c in got if got.count(c) > 1})
+                    raise RuleFileError(f"{where}: 版式的各项须恰为报告的各行（列）各一次；缺 {missing}，多 {extra}，重复 {twice} "
+                                        f"/ the layout must head each row (column) once", file=rel,
+                                        field=f"formats.{n}.{where}")
+
+    def closing_rows(self, fmt) -> list[str]:
+        """Table 三's closing rows in ``fmt`` (三（一）至三（六）): the final dispositions, merged as the format says."""
+        merged = {code: row for row, codes in fmt.merge.items() for code in codes}
+        rows: list[str] = []
+        for code in self._dispositions:
+            row = merged.get(code, code)
+            if row not in rows:
+                rows.append(row)
+        return rows
+
+    def format_by_id(self, fid: str):
+        return next(f for f in self.spec.formats if f.id == fid)
 
     def format_for(self, year: int):
         for f in self.spec.formats:
@@ -58,15 +90,9 @@ def report(cases, year: int, *, engine_for, rulebook) -> dict:
     fmt = rules.format_for(year)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     merged = {code: row for row, codes in fmt.merge.items() for code in codes}
-    rows = []
-    for code in rulebook.dispositions:
-        if code in rulebook.not_final:
-            continue
-        row = merged.get(code, code)
-        if row not in rows:
-            rows.append(row)
-    columns = [*rules.spec.columns, "total"]
-    table = {r: {c: 0 for c in columns} for r in ("new", "carried_in", *rows, "total", "carried_out")}
+    rows = rules.closing_rows(fmt)
+    columns = [*rules.spec.columns, ROW_TOTAL]
+    table = {r: {c: 0 for c in columns} for r in (ROW_NEW, ROW_CARRIED_IN, *rows, ROW_TOTAL, ROW_CARRIED_OUT)}
     undecided = rules.spec.undecided
     results = [*rules.spec.results, undecided, "total"]
     table4 = {k: {r: 0 for r in results} for k in rules.spec.remedies}
