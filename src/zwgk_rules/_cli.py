@@ -981,11 +981,10 @@ def run_report(path: str, year: int, packs: tuple = (), fmt: str | None = None, 
     if fmt in ("xlsx", "docx") and not output and sys.stdout is not None and sys.stdout.isatty():
         raise _CannotRun(f"--format {fmt} 须给出 -o FILE（不能把文件打印到终端）/ --format {fmt} needs -o FILE")
     if fmt == "docx":
-        try:
-            import docx  # noqa: F401 - only whether it is there
-        except ImportError:
+        import importlib.util
+        if importlib.util.find_spec("docx") is None:
             raise _CannotRun("--format docx 需要 python-docx：pip install 'zwgk-rules[docx]' / --format docx needs "
-                             "python-docx: pip install 'zwgk-rules[docx]'") from None
+                             "python-docx: pip install 'zwgk-rules[docx]'")
     rb = _rulebook_for(packs)
     engines: dict = {}
 

@@ -17,6 +17,7 @@ Word and LibreOffice use for Chinese text) and for Latin text, and the font tabl
 from __future__ import annotations
 
 import io
+import math
 
 #: GB/T 9704-2012 5.2.1–5.2.2: A4, 天头 37 mm, 订口 28 mm, 版心 156 mm × 225 mm (so 26 mm right, 35 mm bottom)
 PAGE_MM = (210.0, 297.0)
@@ -125,20 +126,32 @@ def _font_table(doc) -> None:
     part._blob = serialize_part_xml(root)
 
 
-def _doc_grid(doc, line_pt: float, chars: int, char_pt: float) -> None:
-    """Word's document grid: lines ``line_pt`` apart, ``chars`` characters of ``char_pt`` a line."""
+def _doc_grid(doc, line_pt: float) -> None:
+    """Word's document grid: lines ``line_pt`` apart (a line grid only: a character grid is read differently by
+    Word and LibreOffice, so the 28 characters a line come from the characters' spacing, :func:`_condense`)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    sec = doc.sections[0]
-    sect = sec._sectPr
+    sect = doc.sections[0]._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
-    width_pt = (sec.page_width - sec.left_margin - sec.right_margin) / 12700
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(line_pt * 20)))
-    grid.set(qn("w:charSpace"), str(round((width_pt / chars - char_pt) * 4096)))
+
+
+def _condense(run, chars: int, size_pt: float, width_pt: float) -> None:
+    """Space the characters of ``run`` so that ``chars`` of them fill ``width_pt`` (a whole number of
+    twentieths of a point, rounded down so that the last one still fits): 3号 text is 16 pt, the 版心 156 mm
+    (442.2 pt) holds 28 characters 15.79 pt apart, so each is condensed by 0.25 pt."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    twips = math.floor((width_pt / chars - size_pt) * 20)
+    if twips:
+        sp = OxmlElement("w:spacing")
+        sp.set(qn("w:val"), str(twips))
+        rpr = run._r.get_or_add_rPr()
+        rpr.append(sp)
 
 
 def _bytes(doc) -> bytes:
@@ -163,7 +176,9 @@ def gongwen(*, title: str, to: str | None, paragraphs: list[str], signer: str, d
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt
     doc = _new_document(BODY_FONT, BODY_PT)
-    _doc_grid(doc, LINE_PT, CHARS, BODY_PT)
+    _doc_grid(doc, LINE_PT)
+    sec = doc.sections[0]
+    width_pt = (sec.page_width - sec.left_margin - sec.right_margin) / 12700
     doc.styles["Normal"].paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     doc.styles["Normal"].paragraph_format.line_spacing = Pt(LINE_PT)
     body = doc.element.body
@@ -172,9 +187,11 @@ def gongwen(*, title: str, to: str | None, paragraphs: list[str], signer: str, d
             body.remove(p)
 
     def para(text: str = "", *, font: str = BODY_FONT, size: float = BODY_PT, align=None, first_chars: float = 0,
-             right_chars: float = 0):
+             right_chars: float = 0, keep: bool = False):
         p = doc.add_paragraph()
         pf = p.paragraph_format
+        if keep:
+            pf.keep_with_next = True
         if align is not None:
             pf.alignment = align
         if first_chars:
@@ -184,7 +201,9 @@ def gongwen(*, title: str, to: str | None, paragraphs: list[str], signer: str, d
             pf.right_indent = Pt(right_chars * size)
             _chars_attr(p, "w:rightChars", right_chars)
         if text:
-            _run(p, text, font, size)
+            r = _run(p, text, font, size)
+            if font == BODY_FONT:
+                _condense(r, CHARS, size, width_pt)
         return p
 
     para(title, font=TITLE_FONT, size=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -193,12 +212,12 @@ def gongwen(*, title: str, to: str | None, paragraphs: list[str], signer: str, d
         para(to if to.endswith(("：", ":")) else to + "：")         # 主送机关：顶格
     for text in paragraphs:
         para(text, first_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)  # 正文：每段空二字，回行顶格
-    para()                                                          # 正文下空一行
+    para(keep=True)                                                 # 正文下空一行
     # 7.3.5.1: 成文日期右空四字；发文机关署名以成文日期为准居中（署名长于日期时署名右空二字，日期居其下正中）
     ws, wd = _width(signer), _width(date_text)
     centre = max(4 + wd / 2, 2 + ws / 2)
-    para(signer, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=round(centre - ws / 2, 2))
-    para(date_text, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=round(centre - wd / 2, 2))
+    para(signer, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=round(centre - ws / 2, 2), keep=True)
+    para(date_text, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=round(centre - wd / 2, 2), keep=bool(note))
     if note:
         para(f"（{note}）", first_chars=2)                           # 7.3.6 附注：居左空二字加圆括号
     return _bytes(doc)

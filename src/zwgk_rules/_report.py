@@ -21,12 +21,16 @@ ROW_NEW, ROW_CARRIED_IN, ROW_TOTAL, ROW_CARRIED_OUT = "new", "carried_in", "tota
 
 
 class ReportRules:
-    def __init__(self, rb) -> None:
+    """``formats.yaml``, validated: every citation resolved, every merged code a disposition, every format's
+    layout (``table3``, ``table4``) heading exactly the report's rows and columns. ``data``: the file's content
+    instead of the file (the tests give a broken one)."""
+
+    def __init__(self, rb, data=None) -> None:
         from ._resources import relative, rules_root
-        from ._rulebook import _validate
+        from ._rulebook import _READ, _validate
         from ._schema import ReportFile
         path = rules_root() / "national" / "report" / "formats.yaml"
-        self.spec = _validate(ReportFile, path)
+        self.spec = _validate(ReportFile, path, _READ if data is None else data)
         rel = relative(path)
         self.basis = tuple(rb.statutes.resolve(b, file=rel, field="basis") for b in self.spec.basis)
         self._dispositions = [c for c in rb.dispositions if c not in rb.not_final]
