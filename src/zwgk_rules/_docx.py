@@ -22,9 +22,9 @@ import math
 #: GB/T 9704-2012 5.2.1–5.2.2: A4, 天头 37 mm, 订口 28 mm, 版心 156 mm × 225 mm (so 26 mm right, 35 mm bottom)
 PAGE_MM = (210.0, 297.0)
 MARGINS_MM = {"top": 37.0, "left": 28.0, "right": 210.0 - 28.0 - 156.0, "bottom": 297.0 - 37.0 - 225.0}
-#: 5.2.3–5.2.4: 3号 (16 pt) text, 22 lines a page, 28 characters a line
+#: 5.2.3–5.2.4: 3号 (16 pt) text, 22 lines a page (LINE_PT), 28 characters a line
 BODY_PT, TITLE_PT = 16.0, 22.0
-LINES, CHARS = 22, 28
+CHARS = 28
 #: the fixed line spacing: the 版心's 225 mm over 22 lines is 28.99 pt; Word templates of the standard use 28.95 pt
 #: (579 twips), which keeps 22 lines clear of the bottom margin
 LINE_PT = 28.95

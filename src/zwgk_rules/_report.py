@@ -6,7 +6,8 @@ of table 四 and the checks' rows are in ``rules/national/report/formats.yaml``.
 1. **Each case** as it stands on 12月31日 (``_case.case``): its legal receipt date, its closing and the
    applicant's kind. A case that is not valid makes the whole report an error naming its line and field.
 2. **Table 三**: 本年新收, 上年结转, each closing row (the format's rows), 总计, 结转下年度继续办理, per column.
-3. **Table 四**: the remedies filed in the year, by their result as of 12月31日.
+3. **Table 四**: the remedies filed in the year, by their result as of 12月31日 (``remedies``: a decision decides
+   the earliest pending remedy of its pair of event types, so one judgment never closes two suits).
 4. **The checks** (勾稽): 一＋二＝三（七）＋四 in every column.
 """
 from __future__ import annotations

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from ._report import ROW_TOTAL, report_rules
+from ._report import ROW_CARRIED_IN, ROW_CARRIED_OUT, ROW_NEW, ROW_TOTAL, report_rules
 
 #: output formats of ``zwgk report`` (json is the default and the public contract)
 FORMATS = ("json", "md", "xlsx", "docx")
@@ -295,7 +295,7 @@ def chart_rows(r: Rendered) -> list[tuple[str, str, int | None, int]]:
     or ``group`` (a heading such as （三）不予公开 over its rows). The rows are the layout's closing rows: the
     parts of the row group that holds the closing dispositions (三、本年度办理结果), without its total."""
     out: list = []
-    closing = {code for code in r.rows} - {ROW_TOTAL}
+    closing = set(r.rows) - {ROW_NEW, ROW_CARRIED_IN, ROW_TOTAL, ROW_CARRIED_OUT}
     for top in (_tree(p) for p in r.layout.rows):
         if not top[2] or not any(leaf[1] in closing for leaf in _leaves(top)):
             continue
