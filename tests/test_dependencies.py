@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: import name -> distribution name, where they differ
 DISTRIBUTION = {"yaml": "pyyaml", "durable": "durable-rules", "durable_rules_engine": "durable-rules",
-                "dateutil": "python-dateutil", "chinese_calendar": "chinesecalendar"}
+                "dateutil": "python-dateutil", "chinese_calendar": "chinesecalendar",
+                "docx": "python-docx"}
 
 
 def _name(requirement: str) -> str:
@@ -61,9 +62,9 @@ def test_whatever_the_package_imports_is_a_dependency_or_in_an_extra():
 def test_the_test_extra_has_what_the_tests_import_and_the_build_tools_are_apart():
     extras = {name: [_name(r) for r in reqs] for name, reqs in PYPROJECT["project"]["optional-dependencies"].items()}
     assert extras["test"] == ["openpyxl", "rich", "pytest", "hypothesis", "holidays", "chinesecalendar", "jsonschema",
-                              "mypy"]
+                              "mypy", "python-docx"]
     assert extras["dev"] == ["build", "hatchling"]
-    assert extras["xlsx"] == ["openpyxl"] and extras["table"] == ["rich"]
+    assert extras["xlsx"] == ["openpyxl"] and extras["table"] == ["rich"] and extras["docx"] == ["python-docx"]
     assert extras["durable"] == ["durable-rules"]
     deps = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
     for module, files in imported_by(ROOT / "tests").items():

@@ -434,3 +434,25 @@ def test_a_packs_notices_may_not_lead_out_of_its_folder(tmp_path):
 def test_the_remedy_articles_are_bundled_word_for_word(key, text):
     """Texts from legal-facts §5.3 (S1, LawRefBook/Laws@2f4c5c2), copied here by hand."""
     assert zwgk_rules.Rulebook().statutes.resolve(key).text.endswith(text)
+
+
+def test_the_command_line_writes_each_document_as_a_gongwen_docx(tmp_path):
+    docx = pytest.importorskip("docx")
+    f = tmp_path / "cases.jsonl"
+    f.write_text(json.dumps(case(id="甲/../1"), ensure_ascii=False) + "\n"
+                 + json.dumps(case(notice="fee", id="bad"), ensure_ascii=False) + "\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    out = subprocess.run([sys.executable, "-m", "zwgk_rules", "notice", "--docx", str(out_dir), str(f)],
+                         capture_output=True, text=True)
+    assert out.returncode == 1                                     # the fee notice could not be written
+    assert '"field": "notice"' in out.stderr
+    files = sorted(p.name for p in out_dir.iterdir())
+    assert files == ["甲_1.docx"]                                  # an id is never a path
+    doc = docx.Document(str(out_dir / files[0]))
+    texts = [p.text for p in doc.paragraphs if p.text.strip()]
+    assert texts[0] == "中卫市自然资源局政府信息公开申请答复书"
+    assert texts[1] == "李明："
+    assert any(t.startswith("如对本答复书不服，可以自收到本答复书之日起60日内向中卫市人民政府申请行政复议") for t in texts)
+    assert texts[-2:] == ["中卫市自然资源局", "2026年3月20日"]
+    sec = doc.sections[0]
+    assert round(sec.top_margin.mm) == 37 and round(sec.left_margin.mm) == 28     # GB/T 9704-2012 5.2.1

@@ -955,11 +955,36 @@ def _stop(pool) -> None:
             pass
 
 
-def run_report(path: str, year: int, packs: tuple = ()) -> int:
-    """``zwgk report --year Y FILE``: one JSON object; a case that is not valid makes the whole report an error
-    line naming the case's line and field (a report from partial data is worse than none)."""
+def _report_format(fmt: str | None, output: str | None) -> str:
+    """``--format``, or the output file's extension (.md, .xlsx, .docx), or json."""
+    if fmt:
+        return fmt
+    low = (output or "").lower()
+    for ext, name in ((".md", "md"), (".markdown", "md"), (".xlsx", "xlsx"), (".docx", "docx")):
+        if low.endswith(ext):
+            return name
+    return "json"
+
+
+def run_report(path: str, year: int, packs: tuple = (), fmt: str | None = None, output: str | None = None,
+               chart: str | None = None) -> int:
+    """``zwgk report --year Y FILE``: one JSON object (or, with ``--format``, the official tables as Markdown,
+    .xlsx or .docx; ``--chart FILE.svg``: a bar chart of the closing rows); a case that is not valid makes the whole
+    report an error line naming the case's line and field (a report from partial data is worse than none), and
+    nothing is written to ``-o`` or ``--chart``."""
     from ._engine import Engine
     from ._report import report
+    fmt = _report_format(fmt, output)
+    if chart is not None and not chart.lower().endswith(".svg"):
+        raise _CannotRun(f"--chart {chart}: 图表写为 SVG 文件（.svg），可再用 rsvg-convert 等转为 PNG / the chart is written "
+                         "as SVG (.svg); convert it with rsvg-convert if a PNG is needed")
+    if fmt in ("xlsx", "docx") and not output and sys.stdout is not None and sys.stdout.isatty():
+        raise _CannotRun(f"--format {fmt} 须给出 -o FILE（不能把文件打印到终端）/ --format {fmt} needs -o FILE")
+    if fmt == "docx":
+        import importlib.util
+        if importlib.util.find_spec("docx") is None:
+            raise _CannotRun("--format docx 需要 python-docx：pip install 'zwgk-rules[docx]' / --format docx needs "
+                             "python-docx: pip install 'zwgk-rules[docx]'")
     rb = _rulebook_for(packs)
     engines: dict = {}
 
@@ -991,8 +1016,39 @@ def run_report(path: str, year: int, packs: tuple = ()) -> int:
         sys.stdout.write(json.dumps({"error": {"message": exc.message, "field": exc.field, "line": line}},
                                     ensure_ascii=False) + "\n")
         return 1
-    sys.stdout.write(json.dumps(out, ensure_ascii=False, default=_iso) + "\n")
+    from . import _reportout
+    rendered = _reportout.Rendered(out, rb) if fmt != "json" or chart else None
+    if fmt == "json":
+        data = (json.dumps(out, ensure_ascii=False, default=_iso) + "\n").encode()
+    elif fmt == "md":
+        data = _reportout.markdown(rendered).encode()
+    elif fmt == "docx":
+        data = _reportout.docx(rendered)
+    else:
+        buf = io.BytesIO()
+        _reportout.xlsx(rendered, buf)
+        data = buf.getvalue()
+    _write_file_or_stdout(output, data)
+    if chart:
+        _write_file_or_stdout(chart, _reportout.chart_svg(rendered).encode())
     return 0
+
+
+def _write_file_or_stdout(path: str | None, data: bytes) -> None:
+    if path is None:
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:
+            sys.stdout.write(data.decode())
+        else:
+            out.write(data)
+            out.flush()
+        return
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise _CannotRun(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from None
 
 
 def run_notice_documents(args) -> int:
@@ -1219,6 +1275,12 @@ def main(argv: list[str] | None = None) -> int:
     y = sub.add_parser("report", help="一年的案件 → 年度报告表三、表四与勾稽检查（一个 JSON 对象）/ the annual-report tables")
     y.add_argument("file")
     y.add_argument("--year", type=int, required=True, help="报告年度 / the report's year")
+    from ._reportout import FORMATS as REPORT_FORMATS
+    y.add_argument("--format", choices=REPORT_FORMATS,
+                   help="输出格式：json（默认，公开接口）、md、xlsx、docx（后三者照格式的表三、表四）/ output format "
+                        "(default json; md, xlsx, docx lay out the official tables)")
+    y.add_argument("--output", "-o", metavar="FILE", help="写入文件（扩展名 .md .xlsx .docx 决定默认格式）/ write to FILE")
+    y.add_argument("--chart", metavar="FILE.svg", help="另写一幅办理结果的条形图（SVG）/ also write a bar chart (SVG)")
     y.add_argument("--pack", action="append", default=[], metavar="DIR",
                    help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
     q = sub.add_parser("docket", help="案件清单：许多案件在同一日的情况（逾期、即将到期、等待、各状态件数、按申请人和月份的件数与"
@@ -1273,7 +1335,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return run_check(args.packs, json_out=args.json, report=args.report, everything=args.all)
         if args.command == "report":
-            return run_report(args.file, args.year, tuple(args.pack))
+            return run_report(args.file, args.year, tuple(args.pack), args.format, args.output, args.chart)
         if args.command == "docket":
             return run_docket(args.file, args.as_of, within=args.within, fmt=args.format, output=args.output,
                               packs=tuple(args.pack))

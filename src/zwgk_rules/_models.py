@@ -409,6 +409,7 @@ class Notice(_Out):
                                                                "remedy clause, or null")
     body: tuple[str, ...] = Field(default=(), description="正文各段（不含标题、称谓与落款）/ the body's paragraphs")
     signer: str = Field(description="落款的机关 / the signing agency")
+    issued_text: str = Field(description="落款的日期，如 2026年3月20日 / the date as printed")
     fill_in: tuple[str, ...] = Field(default=(), description="须由经办人填写之处（文中印作【请填写：…】）/ the blanks the "
                                                              "clerk must fill in")
     legal_review: Optional[str] = Field(default=None, description="措辞须经法律审核的说明（无官方范本时）/ why the "

@@ -442,7 +442,8 @@ def notice(engine, raw: dict) -> dict:
     basis_out = [x.to_dict() for x in (*cites, *remedy_cites)]
     return {"id": raw.get("id"), "type": req.notice, "title": spec.title, "to": to, "issued_on": c.issued,
             "text": text, "basis": list({b["label"]: b for b in basis_out}.values()), "remedy": remedy,
-            "body": body, "signer": req.agency.name, "fill_in": list(fill.blanks), "legal_review": legal_review}
+            "body": body, "signer": req.agency.name, "issued_text": values["issued_on"], "fill_in": list(fill.blanks),
+            "legal_review": legal_review}
 
 
 def _answers(rules: NoticeRules, fill: _Filler, decision: dict, items_raw: list, closed) -> list[str]:

@@ -6,7 +6,8 @@ of table 四 and the checks' rows are in ``rules/national/report/formats.yaml``.
 1. **Each case** as it stands on 12月31日 (``_case.case``): its legal receipt date, its closing and the
    applicant's kind. A case that is not valid makes the whole report an error naming its line and field.
 2. **Table 三**: 本年新收, 上年结转, each closing row (the format's rows), 总计, 结转下年度继续办理, per column.
-3. **Table 四**: the remedies filed in the year, by their result as of 12月31日.
+3. **Table 四**: the remedies filed in the year, by their result as of 12月31日 (``remedies``: a decision decides
+   the earliest pending remedy of its pair of event types, so one judgment never closes two suits).
 4. **The checks** (勾稽): 一＋二＝三（七）＋四 in every column.
 """
 from __future__ import annotations
@@ -16,23 +17,59 @@ import datetime as dt
 from ._errors import InputError, UnsupportedInputError, ZwgkError
 from ._facts import DEFAULT_APPLICANT_KIND
 
+#: table 三's rows besides the closing ones, and the total (a row and a column): the keys of CONTRACT.md ``report``
+ROW_NEW, ROW_CARRIED_IN, ROW_TOTAL, ROW_CARRIED_OUT = "new", "carried_in", "total", "carried_out"
+
 
 class ReportRules:
-    def __init__(self, rb) -> None:
+    """``formats.yaml``, validated: every citation resolved, every merged code a disposition, every format's
+    layout (``table3``, ``table4``) heading exactly the report's rows and columns. ``data``: the file's content
+    instead of the file (the tests give a broken one)."""
+
+    def __init__(self, rb, data=None) -> None:
         from ._resources import relative, rules_root
-        from ._rulebook import _validate
+        from ._rulebook import _READ, _validate
         from ._schema import ReportFile
         path = rules_root() / "national" / "report" / "formats.yaml"
-        self.spec = _validate(ReportFile, path)
+        self.spec = _validate(ReportFile, path, _READ if data is None else data)
         rel = relative(path)
         self.basis = tuple(rb.statutes.resolve(b, file=rel, field="basis") for b in self.spec.basis)
+        self._dispositions = [c for c in rb.dispositions if c not in rb.not_final]
         codes = set(rb.dispositions)
         from ._errors import RuleFileError
-        for f in self.spec.formats:
+        spec = self.spec
+        for n, f in enumerate(spec.formats):
             for row, merged in f.merge.items():
                 bad = set(merged) - codes
                 if bad:
                     raise RuleFileError(f"merge.{row}: 不是处理代码 {sorted(bad)}", file=rel, field=f"formats.{f.id}.merge")
+            # the layout heads exactly the report's rows and columns, each once
+            for where, parts, want in (
+                    ("table3.rows", f.table3.rows, [ROW_NEW, ROW_CARRIED_IN, *self.closing_rows(f), ROW_TOTAL,
+                                                    ROW_CARRIED_OUT]),
+                    ("table3.header", f.table3.header, [*spec.columns, ROW_TOTAL]),
+                    ("table4.header", f.table4.header, list(spec.remedies)),
+                    ("table4.results", f.table4.results, [*spec.results, spec.undecided, ROW_TOTAL])):
+                got = [leaf.code for p in parts for leaf in p.leaves()]
+                if sorted(got) != sorted(want):
+                    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+                    twice = sorted({c for c in got if got.count(c) > 1})
+                    raise RuleFileError(f"{where}: 版式的各项须恰为报告的各行（列）各一次；缺 {missing}，多 {extra}，重复 {twice} "
+                                        f"/ the layout must head each row (column) once", file=rel,
+                                        field=f"formats.{n}.{where}")
+
+    def closing_rows(self, fmt) -> list[str]:
+        """Table 三's closing rows in ``fmt`` (三（一）至三（六）): the final dispositions, merged as the format says."""
+        merged = {code: row for row, codes in fmt.merge.items() for code in codes}
+        rows: list[str] = []
+        for code in self._dispositions:
+            row = merged.get(code, code)
+            if row not in rows:
+                rows.append(row)
+        return rows
+
+    def format_by_id(self, fid: str):
+        return next(f for f in self.spec.formats if f.id == fid)
 
     def format_for(self, year: int):
         for f in self.spec.formats:
@@ -58,15 +95,9 @@ def report(cases, year: int, *, engine_for, rulebook) -> dict:
     fmt = rules.format_for(year)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     merged = {code: row for row, codes in fmt.merge.items() for code in codes}
-    rows = []
-    for code in rulebook.dispositions:
-        if code in rulebook.not_final:
-            continue
-        row = merged.get(code, code)
-        if row not in rows:
-            rows.append(row)
-    columns = [*rules.spec.columns, "total"]
-    table = {r: {c: 0 for c in columns} for r in ("new", "carried_in", *rows, "total", "carried_out")}
+    rows = rules.closing_rows(fmt)
+    columns = [*rules.spec.columns, ROW_TOTAL]
+    table = {r: {c: 0 for c in columns} for r in (ROW_NEW, ROW_CARRIED_IN, *rows, ROW_TOTAL, ROW_CARRIED_OUT)}
     undecided = rules.spec.undecided
     results = [*rules.spec.results, undecided, "total"]
     table4 = {k: {r: 0 for r in results} for k in rules.spec.remedies}
@@ -103,25 +134,38 @@ def report(cases, year: int, *, engine_for, rulebook) -> dict:
         elif closed is None:
             add("carried_out", kind)
         # table 四: remedies filed in the year, by their result on 12-31
-        for name, rk in rules.spec.remedies.items():
-            pending = []
-            for e in events:
-                if e.on > last:
-                    continue
-                if e.type == rk.filed and (rk.after_review is None or e.after_review == rk.after_review):
-                    pending.append(e)
-                elif e.type == rk.decided and pending:
-                    f = pending.pop(0)
-                    if first <= f.on:
-                        table4[name][e.result] += 1
-                        table4[name]["total"] += 1
-            for f in pending:
-                if first <= f.on:
-                    table4[name][undecided] += 1
-                    table4[name]["total"] += 1
+        remedies(events, rules.spec.remedies, first, last, undecided, table4)
     checks = failed_checks(table, columns)
     return {"year": year, "format": fmt.id, "table3": {"columns": columns, "rows": table}, "table4": table4,
             "checks": checks, "basis": [b.key for b in rules.basis]}
+
+
+def remedies(events, kinds, first: dt.date, last: dt.date, undecided: str, table4: dict) -> None:
+    """Count one case's remedies filed in ``first``–``last`` into ``table4`` by their result on ``last``.
+
+    The events are walked in date order (one day's in their list order). A decided event carries no link to
+    the remedy it decides, so it decides the earliest still-pending remedy filed with the same pair of event
+    types, whatever its kind: a judgment (``suit_decided``) closes the first pending suit, direct or after
+    review, never one of each (``kinds``: the table-四 kinds of formats.yaml, each with its filed and decided
+    event types and, for suits, ``after_review``)."""
+    queues: dict[tuple, list] = {}          # (filed type, decided type) -> [(kind, filed event)], oldest first
+    for e in sorted((e for e in events if e.on <= last), key=lambda e: e.on):       # sorted() is stable
+        for name, rk in kinds.items():
+            if e.type == rk.filed and (rk.after_review is None or e.after_review == rk.after_review):
+                queues.setdefault((rk.filed, rk.decided), []).append((name, e))
+                break
+        else:
+            pending = next((q for (_, decided), q in queues.items() if decided == e.type and q), None)
+            if pending:
+                name, filed = pending.pop(0)
+                if first <= filed.on:
+                    table4[name][e.result] += 1
+                    table4[name]["total"] += 1
+    for queue in queues.values():
+        for name, filed in queue:
+            if first <= filed.on:
+                table4[name][undecided] += 1
+                table4[name]["total"] += 1
 
 
 def failed_checks(table: dict, columns) -> list[dict]:

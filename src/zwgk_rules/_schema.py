@@ -489,11 +489,56 @@ class YearSpan(_Strict):
     to: int | None = Field(default=None, ge=2008, le=2200)
 
 
+class LayoutPart(_Strict):
+    """One cell of an official table's header or row labels: a ``label`` as the format words it, and either
+    the ``code`` of the column or row it heads (a leaf) or the ``parts`` under it."""
+
+    label: str = Field(min_length=1, max_length=200)
+    code: str | None = Field(default=None, max_length=64)
+    parts: tuple["LayoutPart", ...] = ()
+
+    @model_validator(mode="after")
+    def _leaf_or_group(self):
+        if (self.code is None) == (not self.parts):
+            raise ValueError("须有 code（一列或一行）或 parts（其下各项），二者取一 / give code or parts, not both")
+        return self
+
+    def leaves(self) -> list["LayoutPart"]:
+        return [self] if self.code is not None else [x for p in self.parts for x in p.leaves()]
+
+
+class Table3Layout(_Strict):
+    title: str
+    corner: str
+    header: tuple[LayoutPart, ...] = Field(min_length=1)
+    rows: tuple[LayoutPart, ...] = Field(min_length=1)
+
+
+class Table4Layout(_Strict):
+    title: str
+    header: tuple[LayoutPart, ...] = Field(min_length=1)
+    results: tuple[LayoutPart, ...] = Field(min_length=1)
+
+
 class ReportFormat(_Strict):
     id: str
     title: str
     years: YearSpan
     merge: dict[str, tuple[str, ...]] = {}
+    table3: Table3Layout
+    table4: Table4Layout
+
+
+class ReportOutput(_Strict):
+    """The outputs' own words (titles, the checks sheet's header): not law, but not Python's either."""
+
+    document_title: str
+    format_line: str
+    checks_title: str
+    checks_ok: str
+    checks_columns: tuple[str, str, str, str]
+    sheets: tuple[str, str, str]
+    chart_title: str
 
 
 class RemedyKind(_Strict):
@@ -511,6 +556,7 @@ class ReportFile(_Strict):
     results: tuple[Literal["upheld", "corrected", "other"], ...]
     undecided: str = Field(pattern=r"^[a-z_]+$")
     note: str | None = None
+    output: ReportOutput
 
 
 # ---------------------------------------------------------------- notices (rules/national/notice/)

@@ -17,19 +17,22 @@ _NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-#: the styles (cellXfs indexes) a cell may have
-PLAIN, HEADER, TOP, WRAP, DATE, RED, RED_WRAP, BOLD, CENTER, DATE_CENTER = range(10)
+#: the styles (cellXfs indexes) a cell may have; the BOX_ ones (thin borders all round) and TITLE draw the
+#: annual report's official tables (``_reportout``)
+PLAIN, HEADER, TOP, WRAP, DATE, RED, RED_WRAP, BOLD, CENTER, BOX_HEAD, BOX_LABEL, BOX_NUM, TITLE, DATE_CENTER = range(14)
 
 _STYLES = _HEAD + f'''<styleSheet {_NS}>
 <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>
-<fonts count="3"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>
+<fonts count="4"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>
 <font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>
-<font><sz val="11"/><color rgb="FFC00000"/><name val="等线"/><family val="2"/><charset val="134"/></font></fonts>
+<font><sz val="11"/><color rgb="FFC00000"/><name val="等线"/><family val="2"/><charset val="134"/></font>
+<font><b/><sz val="14"/><name val="等线"/><family val="2"/><charset val="134"/></font></fonts>
 <fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>
 <fill><patternFill patternType="solid"><fgColor rgb="FFDDE6F0"/><bgColor indexed="64"/></patternFill></fill></fills>
-<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>
+<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="10">
+<cellXfs count="14">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top"/></xf>
@@ -39,6 +42,10 @@ _STYLES = _HEAD + f'''<styleSheet {_NS}>
 <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment horizontal="center" vertical="top"/></xf>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"><alignment horizontal="left" vertical="center" wrapText="1"/></xf>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>
+<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="left" vertical="center"/></xf>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment horizontal="center" vertical="top"/></xf>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
@@ -67,11 +74,13 @@ def _text(s: str) -> str:
 
 class Sheet:
     def __init__(self, book: "Workbook", index: int, name: str, widths: list[float], freeze: str | None,
-                 autofilter: bool, print_titles: bool) -> None:
+                 autofilter: bool, print_titles: bool, one_page: bool = False) -> None:
         self.book, self.index, self.name, self.widths = book, index, name, widths
+        self.one_page = one_page
         self.autofilter, self.print_titles = autofilter, print_titles
         self.cols = [col_name(i) for i in range(max(len(widths), 1))]
         self.n = 0
+        self.merges: list[str] = []
         self.buf: list[str] = []
         self.size = 0
         self.fh = book.zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True)
@@ -107,6 +116,11 @@ class Sheet:
             s = style
             if v.__class__ is tuple:
                 v, s = v
+                if v is None and s:         # an empty cell with a style (a border inside a merged range)
+                    if k >= len(cols):
+                        cols.append(col_name(k))
+                    out.append(f'<c r="{cols[k]}{r}" s="{s}"/>')
+                    continue
             if v is None:
                 continue
             if k >= len(cols):
@@ -127,12 +141,21 @@ class Sheet:
         out.append("</row>")
         self._write("".join(out))
 
+    def merge(self, row: int, col: int, rowspan: int, colspan: int) -> None:
+        """Merge the range of ``rowspan`` × ``colspan`` cells whose top-left cell is at ``row``, ``col`` (from 0)."""
+        self.merges.append(f"{col_name(col)}{row + 1}:{col_name(col + colspan - 1)}{row + rowspan}")
+
     def close(self) -> None:
         tail = "</sheetData>"
         last = self.cols[max(len(self.widths), 1) - 1]
         if self.autofilter and self.n:
             tail += f'<autoFilter ref="A1:{last}1"/>'
-        tail += ('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        if self.merges:
+            tail += (f'<mergeCells count="{len(self.merges)}">'
+                     + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>")
+        tail += '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        tail += ('<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="1"/></worksheet>'
+                 if self.one_page else
                  '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
         self._write(tail)
         self.fh.write("".join(self.buf).encode())
@@ -150,10 +173,11 @@ class Workbook:
         self.current: Sheet | None = None
 
     def sheet(self, name: str, widths: list[float], freeze: str | None = None, autofilter: bool = False,
-              print_titles: bool = False) -> Sheet:
+              print_titles: bool = False, one_page: bool = False) -> Sheet:
+        """A new sheet; ``one_page``: printed on one A4 page, portrait (else landscape, as wide as a page)."""
         if self.current is not None:
             self.current.close()
-        self.current = Sheet(self, len(self.sheets) + 1, name, widths, freeze, autofilter, print_titles)
+        self.current = Sheet(self, len(self.sheets) + 1, name, widths, freeze, autofilter, print_titles, one_page)
         self.sheets.append(self.current)
         return self.current
 
