@@ -1318,6 +1318,21 @@ def main(argv: list[str] | None = None) -> int:
     g = sub.add_parser("doc", help="写出规则包目录中的说明页 README.md（由 pack.yaml 与 statutes/ 生成）/ write a pack's page")
     g.add_argument("packs", nargs="*", help="规则包目录（可多个）；省略则为全部随库规则包 / pack folders (default: the bundled ones)")
     g.add_argument("--check", action="store_true", help="只检查页面是否最新，不写入 / only check that the pages are current")
+    w = sub.add_parser("serve", help="HTTP 接口与经办人页面（附加项 server）/ the HTTP API and the clerks' page "
+                                     "(the server extra; docs/server.md)")
+    w.add_argument("--host", default="127.0.0.1",
+                   help="监听地址（默认只在本机 127.0.0.1）/ the address to bind (default 127.0.0.1: this machine only)")
+    w.add_argument("--port", type=int, default=8000, help="端口（0 = 任选空闲端口）/ the port (0: any free port)")
+    w.add_argument("--pack", action="append", default=[], metavar="DIR",
+                   help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
+    w.add_argument("--allow-pack-upload", action="store_true",
+                   help="允许经 HTTP 载入规则包（POST /v1/packs；默认不允许）/ allow loading packs over HTTP")
+    w.add_argument("--decision-log", metavar="FILE",
+                   help="把每个答复追加到决定日志（JSONL）/ append every answer to a decision log (JSONL)")
+    w.add_argument("--max-body", type=int, metavar="BYTES",
+                   help="请求体上限（默认 32 MiB）/ request body limit in bytes (default 32 MiB)")
+    w.add_argument("--max-concurrency", type=int, metavar="N",
+                   help="同时处理的请求数上限（默认 16），超出即答 503 / requests handled at once (default 16); more get 503")
     s = sub.add_parser("schema", help="打印输入、输出的 JSON Schema（draft 2020-12）/ print the JSON Schemas",
                        description="zwgk schema decide input：decide 一个输入的 Schema；output：一个答复；error：错误行；"
                                    "省略时打印三者的合集（docs/cli.md）/ one standalone schema per part; without a part, "
@@ -1332,6 +1347,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.print_help(sys.stderr)
         return 2
     try:
+        if args.command == "serve":
+            from ._server import run_serve
+            return run_serve(args)
         if args.command == "check":
             return run_check(args.packs, json_out=args.json, report=args.report, everything=args.all)
         if args.command == "report":

@@ -42,6 +42,12 @@ ATTRIBUTES: tuple[str, ...] = get_args(Attribute)
 #: day not counted, the receipt day
 EXPLAIN_REASONS = ("workday", "weekend", "holiday", "makeup_workday", "regional_holiday", "regional_makeup_workday",
                    "before_period", "period_start", "consultation", "receipt_day")
+#: the reasons in words (the clerks' page, ``zwgk serve``)
+EXPLAIN_LABELS: dict[str, str] = {
+    "workday": "工作日（计入）", "weekend": "休息日（周末）", "holiday": "法定节假日", "makeup_workday": "调休上班日",
+    "regional_holiday": "地区性假日", "regional_makeup_workday": "地区调休上班日", "before_period": "期间开始前",
+    "period_start": "期间起算日", "consultation": "征求意见期间（不计入）", "receipt_day": "收到申请之日（不计入）",
+}
 
 
 @dataclass(frozen=True, slots=True)
