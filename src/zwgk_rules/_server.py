@@ -356,7 +356,7 @@ class Service:
         """A zip of one pack folder, unpacked into a new folder of the server's: only plain files with the
         suffixes of ``PACK_SUFFIXES``, relative names without ``..``, at most ``MAX_PACK_FILES`` files and
         ``MAX_PACK_BYTES`` bytes in all (each file at most the rule files' ``MAX_FILE_BYTES``). A single
-        top folder in the zip is taken as the pack folder. Returns the folder."""
+        top folder in the zip, named by the pack's id, is the pack folder. Returns the folder."""
         import stat
         import zipfile
         from ._limits import MAX_FILE_BYTES
@@ -389,9 +389,14 @@ class Service:
                                 "body")
             names.append((i, parts))
         tops = {parts[0] for _, parts in names}
-        strip = 1 if len(tops) == 1 and all(len(p) > 1 for _, p in names) else 0
+        top = next(iter(tops)) if len(tops) == 1 and all(len(p) > 1 for _, p in names) else None
+        import re
+        if top is None or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", top):
+            raise HTTPFault(422, "zip 中须只有一个目录，以规则包编号命名（如 cn-xx-shili-sfj/pack.yaml）/ the zip must hold "
+                                 "one folder named by the pack's id", "body")
         dest = Path(self.upload_dir.name) / uuid.uuid4().hex
         dest.mkdir()
+        strip = 0
         for i, parts in names:
             target = dest.joinpath(*parts[strip:])
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -400,7 +405,7 @@ class Service:
             if len(data) > MAX_FILE_BYTES:
                 raise HTTPFault(413, f"{i.filename[:80]}: 超过上限 / over the file limit", "body")
             target.write_bytes(data)
-        return str(dest)
+        return str(dest / top)
 
     def add_pack(self, body: bytes) -> bytes:
         folder = self.unpack(body)
