@@ -18,6 +18,16 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+# The clerks' page is tested in the system's Chromium (tests/test_web.py, docs/server.md), with a Chinese font for its
+# screenshots. Installed only as root with apt-get, and only when missing (then it does nothing; on this project's
+# machine it took about 35 s); otherwise those tests are skipped, saying so.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "zwgk-rules: 安装 chromium 与中文字体（经办人页面的浏览器测试）/ installing chromium and a CJK font for the page's browser tests" >&2
+        { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei; } >/dev/null \
+            || echo "zwgk-rules: 无法安装 chromium，页面的浏览器测试将被跳过 / could not install chromium: the page's browser tests will be skipped" >&2
+    fi
+fi
 # durable-rules does not import on Python 3.13+ (the extra's marker leaves it out there)
 if ! "$VENV/bin/python" -c 'import sys; sys.exit(0 if sys.version_info < (3, 13) else 1)'; then
     echo "zwgk-rules: Python 3.13+ 上不安装 durable-rules 第二后端，其测试将被跳过。" >&2

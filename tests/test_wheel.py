@@ -21,6 +21,8 @@ def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path, built_wheel):
     wheel = built_wheel
     names = zipfile.ZipFile(wheel).namelist()
     assert "zwgk_rules/py.typed" in names
+    for name in ("index.html", "app.js", "style.css"):         # the clerks' page (zwgk serve), no build step
+        assert f"zwgk_rules/_web/{name}" in names
     assert "zwgk_rules/rules/national/ogi-2019/exemption.yaml" in names
     assert "zwgk_rules/rules/statutes/ogi-2019.yaml" in names
     assert "zwgk_rules/rules/calendars/cn/2026.yaml" in names
