@@ -542,8 +542,7 @@ def create_app(service: Service):
     from fastapi import FastAPI, Query, Request
     from fastapi.openapi.utils import get_openapi
     from fastapi.responses import FileResponse, Response, StreamingResponse
-    from starlette.concurrency import run_in_threadpool
-    from starlette.exceptions import HTTPException as StarletteHTTPException
+    from fastapi.concurrency import run_in_threadpool
 
     from ._version import __version__
 
@@ -565,7 +564,8 @@ def create_app(service: Service):
     async def _on_zwgk(request, exc):
         return Response(error_body(exc.message, exc.field), status_code=422, media_type=JSON)
 
-    @app.exception_handler(StarletteHTTPException)
+    @app.exception_handler(404)
+    @app.exception_handler(405)
     async def _on_http(request, exc):
         msg = {404: "没有这个地址 / not found", 405: "不支持该方法 / method not allowed"}.get(
             exc.status_code, str(exc.detail))
