@@ -312,12 +312,14 @@ def case(engine, raw: dict) -> dict:
         update["correction"] = {"notified_on": first.on, "due_on": first.due_on,
                                 "received_on": st["correction_received"]}
     cons = []
-    items = [i.model_dump() for i in req.items]
+    items = None            # the items as dicts, made only when a third party's answer changes them
     for c in st["consultations"].values():
         s, r = c["sent"], c["replied"]
         cons.append({"party": s.party, "sent_on": s.on, "received_on": s.received_on,
                      "replied_on": r.on if r is not None else None})
         if s.party == "third_party" and r is not None and r.consent is not None:
+            if items is None:
+                items = [i.model_dump() for i in req.items]
             for it in items:
                 tp = it.get("third_party") or {}
                 if tp.get("consent") is None:
@@ -329,7 +331,13 @@ def case(engine, raw: dict) -> dict:
     if st["excessive"] is not None:
         update["excessive"] = {"reason_reasonable": st["excessive"].reasonable,
                                "agreed_due": st["excessive"].agreed_due}
-    folded = {**req.model_dump(exclude_unset=True), **update, "items": items, "as_of": as_of}
+    if update or items is not None:
+        # validated again for the facts the events add; the parts already validated (submission, applicant,
+        # unchanged items) are passed as the typed objects they are, which pydantic does not validate twice
+        folded = {**{k: getattr(req, k) for k in req.model_fields_set}, **update,
+                  "items": req.items if items is None else items, "as_of": as_of}
+    else:
+        folded = req                # nothing to add: the request as validated
     decision = engine.decide_raw(folded)
     d = decision["deadline"]
 
