@@ -193,3 +193,21 @@ def test_the_typed_answer_has_the_same_content_as_the_raw_one():
                                                      ("reply", dt.date(2026, 3, 30))]
     assert typed.fee.amount == 1500 and typed.fee.tiers[0].from_ == 11 and typed.fee.tiers[0].to == 25
     assert typed.decision.disposition == ENGINE.case_raw(raw)["decision"]["disposition"] == "disclose"
+
+
+def test_worker_processes_answer_cases_as_one_process_does(tmp_path):
+    # `zwgk case` uses 2 worker processes on a file over 8 MB (as decide does): same lines, same order, same errors
+    import json
+    import subprocess
+    import sys
+    cases = [{"id": f"w{k}", "submission": {"channel": "in_person", "submitted_on": f"2026-03-{2 + k % 20:02d}"},
+              "items": [{}], "as_of": "2026-04-20",
+              "events": [{"type": "replied", "on": "2026-04-01"}] if k % 3 else []} for k in range(300)]
+    cases[17]["events"] = [{"type": "extension_approved"}]
+    f = tmp_path / "cases.jsonl"
+    f.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    runs = [subprocess.run([sys.executable, "-m", "zwgk_rules", "case", str(f), "--jobs", j], capture_output=True,
+                           timeout=120) for j in ("1", "2")]
+    assert [r.returncode for r in runs] == [1, 1] and runs[0].stdout == runs[1].stdout
+    lines = runs[1].stdout.decode().splitlines()
+    assert len(lines) == 300 and json.loads(lines[17])["error"]["line"] == 18

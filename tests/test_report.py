@@ -188,3 +188,26 @@ def test_every_case_closed_in_the_year_is_in_exactly_one_closing_row(cases):
             assert hits == [(closed["disposition"], c["applicant"]["kind"])]
         else:
             assert hits == []
+def test_every_case_is_checked_and_the_report_names_the_first_invalid_line_and_how_many(tmp_path):
+    f = tmp_path / "year.jsonl"
+    bad = case("z", "natural_person", "2025-03-02", [{"type": "replied"}])
+    lines = [json.dumps(c, ensure_ascii=False) for c in YEAR[:2]] + ["{not json", json.dumps(bad), "[1]",
+                                                                    json.dumps(YEAR[2], ensure_ascii=False)]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "zwgk_rules", "report", "--year", "2025", str(f)], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 1 and len(r.stdout.splitlines()) == 1
+    err = json.loads(r.stdout)["error"]
+    assert err["line"] == 3 and err["field"] is None and "JSON" in err["message"] and "另有 2 行无效" in err["message"]
+
+
+def test_the_report_reads_its_cases_once_one_at_a_time():
+    # a generator, as the command line gives it: the cases are folded as they come, none is kept
+    seen = []
+
+    def stream():
+        for n, c in enumerate(YEAR, 1):
+            seen.append(n)
+            yield n, c
+    out = report(stream(), 2025, rulebook=RB, engine_for=lambda j: zwgk_rules.Engine(j, rulebook=RB))
+    assert seen == [1, 2, 3, 4, 5, 6] and out["table3"]["rows"] == run(YEAR, 2025)["table3"]["rows"]

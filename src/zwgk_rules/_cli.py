@@ -973,7 +973,7 @@ def run_report(path: str, year: int, packs: tuple = (), fmt: str | None = None, 
     report an error line naming the case's line and field (a report from partial data is worse than none), and
     nothing is written to ``-o`` or ``--chart``."""
     from ._engine import Engine
-    from ._report import report
+    from ._report import BadLine, ReportError, report
     fmt = _report_format(fmt, output)
     if chart is not None and not chart.lower().endswith(".svg"):
         raise _CannotRun(f"--chart {chart}: 图表写为 SVG 文件（.svg），可再用 rsvg-convert 等转为 PNG / the chart is written "
@@ -993,29 +993,27 @@ def run_report(path: str, year: int, packs: tuple = (), fmt: str | None = None, 
             engines[jur] = Engine(jur, rulebook=rb)
         return engines[jur]
 
-    cases = []
-    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
-    try:
+    def cases(stream):
+        """The file's cases one at a time, with their line numbers (the report never holds the year in memory)."""
         for n, line in enumerate(stream, 1):
             if not line.strip():
                 continue
             try:
-                cases.append((n, json.loads(line.decode("utf-8-sig"))))
+                yield n, json.loads(line.decode("utf-8-sig"))
             except (ValueError, UnicodeDecodeError, RecursionError):
-                err = {"error": {"message": f"第 {n} 行不是有效的 JSON / line {n} is not valid JSON", "field": None,
-                                 "line": n}}
-                sys.stdout.write(json.dumps(err, ensure_ascii=False) + "\n")
-                return 1
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+                yield n, BadLine(f"不是有效的 JSON / line {n} is not valid JSON")
+
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
-        out = report(cases, year, engine_for=engine_for, rulebook=rb)
+        out = report(cases(stream), year, engine_for=engine_for, rulebook=rb)
     except ZwgkError as exc:
-        line = next((n for n, _ in cases if f"第 {n} 行" in exc.message), None)
+        line = exc.line if isinstance(exc, ReportError) else None
         sys.stdout.write(json.dumps({"error": {"message": exc.message, "field": exc.field, "line": line}},
                                     ensure_ascii=False) + "\n")
         return 1
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
     from . import _reportout
     rendered = _reportout.Rendered(out, rb) if fmt != "json" or chart else None
     if fmt == "json":
@@ -1252,7 +1250,7 @@ def main(argv: list[str] | None = None) -> int:
     _io_arguments(c)
     e = sub.add_parser("case", help="一件申请的事件记录 → 状态、期限、下一步、结案、违法情形、信息处理费 (JSON / JSONL / -)")
     e.add_argument("file")
-    e.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    e.add_argument("--jobs", type=int, default=0, help="并行进程数（0 = 自动：大文件用 2 个）/ worker processes (0 = auto)")
     e.add_argument("--pack", action="append", default=[], metavar="DIR",
                    help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
     e.add_argument("--jurisdiction", metavar="ID", help="未写 jurisdiction 的案件按此规则包办理（默认 cn）")

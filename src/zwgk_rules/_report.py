@@ -87,9 +87,27 @@ def report_rules(rb) -> ReportRules:
     return hit
 
 
+class BadLine:
+    """A line that is not a JSON object: ``report`` counts it as an invalid case (``message``, ``line``)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class ReportError(InputError):
+    """The report is refused: ``line`` is the first invalid case's line; ``invalid`` how many were invalid."""
+
+    def __init__(self, message: str, *, field: str | None, line: int | None, invalid: int) -> None:
+        super().__init__(message, field=field)
+        self.line = line
+        self.invalid = invalid
+
+
 def report(cases, year: int, *, engine_for, rulebook) -> dict:
-    """The report of ``year`` over ``cases``: ``(line number, case dict)`` pairs; ``engine_for(jurisdiction)``
-    gives the engine of a case's pack."""
+    """The report of ``year`` over ``cases``: an iterable of ``(line number, case dict)`` pairs, read once, one
+    case at a time (a year of cases is never held in memory); a case may be a ``BadLine``.
+    ``engine_for(jurisdiction)`` gives the engine of a case's pack. Every case is checked; if any is invalid,
+    ``ReportError`` names the first (its line and field) and how many were."""
     from . import _case
     rules = report_rules(rulebook)
     fmt = rules.format_for(year)
@@ -106,35 +124,53 @@ def report(cases, year: int, *, engine_for, rulebook) -> dict:
         table[row][col] += 1
         table[row]["total"] += 1
 
+    first_error, invalid = None, 0
+    remedy_types = frozenset(t for rk in rules.spec.remedies.values() for t in (rk.filed, rk.decided))
     for line, raw in cases:
         try:
+            if isinstance(raw, BadLine):
+                raise InputError(raw.message)
             if not isinstance(raw, dict):
                 raise InputError("输入须为 JSON 对象 / the input must be an object")
             jur = raw.get("jurisdiction", "cn")
             state = engine_for(jur if isinstance(jur, str) else "cn").case_raw({**raw, "as_of": last})
-            events = _case._events(raw.get("events", []))
+            closed = state["closed"]
+            if closed is not None and first <= closed["on"] <= last:
+                row = merged.get(closed["disposition"], closed["disposition"])
+                if row not in table:
+                    raise InputError(f"结案的处理结果 {closed['disposition']!r} 不是年度报告的一行 / not a row of the report",
+                                     field="events")
         except ZwgkError as exc:
-            raise InputError(f"第 {line} 行（{raw.get('id') if isinstance(raw, dict) else ''}）: {exc.message}",
-                             field=exc.field) from None
+            invalid += 1
+            if first_error is None:
+                cid = raw.get("id") if isinstance(raw, dict) else None
+                named = f"（{cid}）" if isinstance(cid, str) and cid else ""
+                first_error = (line, f"第 {line} 行{named}: {exc.message}", exc.field)
+            continue
+        if first_error is not None:
+            continue            # the report is refused: the other cases are only checked
         received = state["deadline"]["received_on"]
         if received > last:
             continue
         kind = (raw.get("applicant") or {}).get("kind") or DEFAULT_APPLICANT_KIND
-        closed = state["closed"]
         if first <= received:
-            add("new", kind)
+            add(ROW_NEW, kind)
         elif closed is None or closed["on"] >= first:
-            add("carried_in", kind)
+            add(ROW_CARRIED_IN, kind)
         if closed is not None and first <= closed["on"] <= last:
-            row = merged.get(closed["disposition"], closed["disposition"])
-            if row not in table:
-                raise InputError(f"第 {line} 行: 结案的处理结果 {closed['disposition']!r} 不是年度报告的一行", field="events")
             add(row, kind)
-            add("total", kind)
+            add(ROW_TOTAL, kind)
         elif closed is None:
-            add("carried_out", kind)
-        # table 四: remedies filed in the year, by their result on 12-31
+            add(ROW_CARRIED_OUT, kind)
+        # table 四: remedies filed in the year, by their result on 12-31 (the case validated its events: only the
+        # remedies are typed again)
+        events = _case._events([e for e in raw.get("events") or () if e.get("type") in remedy_types])
         remedies(events, rules.spec.remedies, first, last, undecided, table4)
+    if first_error is not None:
+        line, message, field = first_error
+        if invalid > 1:
+            message += f"（另有 {invalid - 1} 行无效 / {invalid - 1} more invalid lines）"
+        raise ReportError(message, field=field, line=line, invalid=invalid)
     checks = failed_checks(table, columns)
     return {"year": year, "format": fmt.id, "table3": {"columns": columns, "rows": table}, "table4": table4,
             "checks": checks, "basis": [b.key for b in rules.basis]}
