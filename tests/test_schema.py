@@ -20,7 +20,7 @@ need("jsonschema", "test")
 from jsonschema import Draft202012Validator  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ("decide", "classify", "interact")
+COMMANDS = ("decide", "classify", "interact", "case")
 PARTS = ("input", "output", "error")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -45,7 +45,13 @@ FREE_TEXT = {
     "classify output": {"id", "trace", "CitationOut.text", "CitationOut.label", "ReviewStep.role"},
     "interact input": {"id", "title"},
     "interact output": {"id", "label", "office", "route", "note", "CitationOut.text", "CitationOut.label"},
+    "case input": {"id", "Item.description", "Item.responsible_agency", "CaseApplicant.id", "CaseApplicant.name",
+                   "ConsultationSent.ref", "ConsultationReplied.ref"},
+    "case output": {"id", "CitationOut.text", "CitationOut.label", "Decision.id", "Decision.trace", "ItemDecision.trace",
+                    "DeadlineStep.name", "DeadlineStep.source", "DeadlineStep.basis", "CaseStep.basis",
+                    "CaseViolation.basis", "Fee.basis"},
     "decide error": {"ErrorOut.message", "ErrorOut.field"},
+    "case error": {"ErrorOut.message", "ErrorOut.field"},
     "classify error": {"ErrorOut.message", "ErrorOut.field"},
     "interact error": {"ErrorOut.message", "ErrorOut.field"},
 }

@@ -16,14 +16,14 @@ function of the log and ``as_of``: no clock, no timers.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import Field, ValidationError
 
 from . import _deadline as dl
 from . import _pipeline
 from ._errors import InputError, RuleFileError, UnsupportedInputError
-from ._models import Date, _In
+from ._models import Applicant, Date, DisclosureRequest, _In, codes
 
 # ---------------------------------------------------------------- 1. the log (typed events)
 
@@ -32,74 +32,114 @@ class _Event(_In):
     on: Date = Field(description="事件发生之日 / the day it happened")
 
 
+_TYPE = "事件类型 / the event's type"
+
+
 class CorrectionRequested(_Event):
-    type: Literal["correction_requested"]
+    """发出补正告知（第三十条）/ A 补正 notice was sent (art. 30)."""
+
+    type: Literal["correction_requested"] = Field(description=_TYPE)
     due_on: Date = Field(description="给申请人的补正期限 / the time limit given to the applicant")
 
 
 class CorrectionReceived(_Event):
-    type: Literal["correction_received"]
+    """收到补正后的申请；答复期限自此起算（第三十条）/ The corrected application arrived (art. 30)."""
+
+    type: Literal["correction_received"] = Field(description=_TYPE)
 
 
 class ConsultationSent(_Event):
-    type: Literal["consultation_sent"]
+    """书面征求意见（第三十二条、第三十四条）/ A written consultation was sent (arts. 32, 34)."""
+
+    type: Literal["consultation_sent"] = Field(description=_TYPE)
     ref: str = Field(max_length=64, description="本次征求意见的编号 / this consultation's reference")
-    party: Literal["third_party", "agency"]
-    received_on: Optional[Date] = Field(default=None, description="对方收到征求意见书之日（默认 on）")
+    party: Literal["third_party", "agency"] = Field(description="被征求意见方：第三方或其他机关 / who was consulted: a "
+                                                                "third party or another agency")
+    received_on: Optional[Date] = Field(default=None, description="对方收到征求意见书之日（默认 on）/ the day the party "
+                                                          "received it (default: on)")
 
 
 class ConsultationReplied(_Event):
-    type: Literal["consultation_replied"]
-    ref: str = Field(max_length=64)
-    consent: Optional[bool] = Field(default=None, description="第三方是否同意公开（仅第三方）")
+    """被征求意见方的答复到达 / The consulted party's reply arrived."""
+
+    type: Literal["consultation_replied"] = Field(description=_TYPE)
+    ref: str = Field(max_length=64, description="所答复的征求意见的编号 / the reference of the consultation answered")
+    consent: Optional[bool] = Field(default=None, description="第三方是否同意公开（仅第三方）/ whether the third party "
+                                                      "consents (third party only)")
 
 
 class ExtensionApproved(_Event):
-    type: Literal["extension_approved"]
+    """延长答复期限经负责人同意并告知申请人（第三十三条第二款）/ An extension was approved and notified (art. 33(2))."""
+
+    type: Literal["extension_approved"] = Field(description=_TYPE)
 
 
 class ExcessiveNotified(_Event):
-    type: Literal["excessive_notified"]
-    reasonable: bool
-    agreed_due: Optional[Date] = None
+    """第三十五条：申请数量、频次明显超过合理范围的告知 / The applicant was told the request is excessive (art. 35)."""
+
+    type: Literal["excessive_notified"] = Field(description=_TYPE)
+    reasonable: bool = Field(description="申请人说明的理由是否合理 / whether the applicant's reason is reasonable")
+    agreed_due: Optional[Date] = Field(default=None, description="告知的延迟答复期限 / the later reply date notified")
 
 
 class FeeNoticeSent(_Event):
-    type: Literal["fee_notice_sent"]
-    amount: float = Field(ge=0, le=1e9)
-    received_on: Optional[Date] = None
+    """发出收费通知（信息处理费管理办法）/ A fee notice was sent."""
+
+    type: Literal["fee_notice_sent"] = Field(description=_TYPE)
+    amount: float = Field(ge=0, le=1e9, description="金额（元）/ the amount in yuan")
+    received_on: Optional[Date] = Field(default=None, description="申请人收到通知之日（默认 on）/ the day the applicant "
+                                                          "received it (default: on)")
 
 
 class FeePaid(_Event):
-    type: Literal["fee_paid"]
+    """费用已缴纳 / The fee was paid."""
+
+    type: Literal["fee_paid"] = Field(description=_TYPE)
 
 
 class Replied(_Event):
-    type: Literal["replied"]
-    disposition: Optional[str] = Field(default=None, max_length=64)
+    """答复已发出；结案（第三十六条）/ The reply was sent; the case closes (art. 36)."""
+
+    type: Literal["replied"] = Field(description=_TYPE)
+    disposition: Optional[str] = Field(default=None, max_length=64, description="答复的处理结果（默认取决定的）/ the "
+                                                                        "reply's disposition (default: the decision's)",
+                                       json_schema_extra=codes("disposition"))
 
 
 class Withdrawn(_Event):
-    type: Literal["withdrawn"]
+    """申请人撤回申请；结案 / The applicant withdrew; the case closes."""
+
+    type: Literal["withdrawn"] = Field(description=_TYPE)
 
 
 class ReviewFiled(_Event):
-    type: Literal["review_filed"]
+    """申请行政复议 / An administrative review was filed."""
+
+    type: Literal["review_filed"] = Field(description=_TYPE)
+
+
+_RESULT = "结果：维持、纠正、其他 / the result: upheld, corrected, other"
 
 
 class ReviewDecided(_Event):
-    type: Literal["review_decided"]
-    result: Literal["upheld", "corrected", "other"]
+    """行政复议决定 / The review was decided."""
+
+    type: Literal["review_decided"] = Field(description=_TYPE)
+    result: Literal["upheld", "corrected", "other"] = Field(description=_RESULT)
 
 
 class SuitFiled(_Event):
-    type: Literal["suit_filed"]
-    after_review: bool = False
+    """提起行政诉讼 / A suit was filed."""
+
+    type: Literal["suit_filed"] = Field(description=_TYPE)
+    after_review: bool = Field(default=False, description="经复议后起诉 / filed after a review")
 
 
 class SuitDecided(_Event):
-    type: Literal["suit_decided"]
-    result: Literal["upheld", "corrected", "other"]
+    """行政诉讼判决 / The suit was decided."""
+
+    type: Literal["suit_decided"] = Field(description=_TYPE)
+    result: Literal["upheld", "corrected", "other"] = Field(description=_RESULT)
 
 
 EVENTS = {m.model_fields["type"].annotation.__args__[0]: m for m in (
@@ -113,16 +153,58 @@ MAX_EVENTS = 500
 
 
 class FeeBasis(_In):
-    method: Literal["per_piece", "per_volume"]
-    pieces: Optional[int] = Field(default=None, ge=0, le=100_000)
-    earlier_pieces: int = Field(default=0, ge=0, le=100_000)
-    pages: Optional[int] = Field(default=None, ge=0, le=10_000_000)
+    """信息处理费的计费依据 / What the fee is computed from."""
+
+    method: Literal["per_piece", "per_volume"] = Field(description="按件或按量计收 / per piece or per volume")
+    pieces: Optional[int] = Field(default=None, ge=0, le=100_000, description="本申请的件数（按件）/ this request's "
+                                                                              "pieces (per piece)")
+    earlier_pieces: int = Field(default=0, ge=0, le=100_000, description="同一申请人本自然月此前的件数 / the applicant's "
+                                                                         "earlier pieces this natural month")
+    pages: Optional[int] = Field(default=None, ge=0, le=10_000_000, description="页数（按量）/ the pages (per volume)")
     waived: bool = Field(default=False, description="机关决定不收取（fees.yaml 的 waiver 参数）/ the agency waives the fee")
 
 
 #: how a request counts in pieces when its fee_basis gives none (fees.yaml ``pieces_when_not_given``): one piece
 #: per item asked for, or one per request
 PIECES_WHEN_NOT_GIVEN = ("items", "request")
+
+
+# ---------------------------------------------------------------- the input as a schema
+
+Event = Annotated[Union[tuple(EVENTS.values())], Field(discriminator="type")]
+
+
+class CaseApplicant(Applicant):
+    """申请人；编号与姓名不是 decide 的事实 / The applicant; its id and name are not decide facts."""
+
+    id: Optional[str] = Field(default=None, max_length=200, description="申请人编号（按申请人和自然月计费）/ who applied "
+                                                                        "(fees count per applicant and natural month)")
+    name: Optional[str] = Field(default=None, max_length=200, description="申请人姓名或名称（用于文书）/ the applicant's "
+                                                                          "name (for notices)")
+
+
+def case_input_model(extra: dict | None = None, *, name: str = "CaseInput", doc: str | None = None) -> type:
+    """The model of a ``case`` input, for its JSON Schema (``zwgk schema case input``): every ``decide`` field
+    except those the events give (``FROM_EVENTS``), plus ``events``, ``fee_basis``, ``applicant.id``/``name``
+    and a required ``as_of``. ``extra`` adds fields (``{name: (type, Field(...))}``), e.g. those of ``notice``,
+    whose input is a case's plus ``agency``, ``notice`` and ``issued_on``. ``case()`` validates by hand (its
+    errors name ``events.N.field``); this model describes the same input."""
+    from pydantic import create_model
+    fields: dict = {k: (f.annotation, f) for k, f in DisclosureRequest.model_fields.items() if k not in FROM_EVENTS}
+    fields["applicant"] = (CaseApplicant, Field(default=CaseApplicant(), description="申请人 / the applicant"))
+    fields["as_of"] = (Date, Field(description="提问之日；从不读取今天的日期 / the day the question is asked; never "
+                                               "the clock"))
+    fields["events"] = (tuple[Event, ...], Field(default=(), max_length=MAX_EVENTS, description=(
+        "已发生的事件，按日期；同一日的按列表顺序；as_of 之后的不计 / what has happened: by date, one day's in list "
+        "order; those after as_of are ignored")))
+    fields["fee_basis"] = (Optional[FeeBasis], Field(default=None, description="信息处理费的计费依据；null 表示不计费 / "
+                                                                                "what the fee is computed from; null: none"))
+    fields.update(extra or {})
+    model = create_model(name, __base__=_In, **fields)
+    model.__doc__ = doc or ("一件申请的事件记录（case 的输入）/ A case: the event log of one request, as the contract's "
+                            "``case`` input.")
+    return model
+
 
 
 def _events(raw) -> list:

@@ -18,15 +18,28 @@ from __future__ import annotations
 import copy
 from typing import Any, Literal
 
-from ._models import (CODES_KEY, Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
+import functools
+
+from ._models import (CODES_KEY, CaseState, Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
                       MessageRouting)
 
 __all__ = ["COMMANDS", "PARTS", "json_schema", "vocabularies"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-#: command -> (input model, output model): every command that answers JSON lines
+
+
+@functools.cache
+def case_input():
+    """The model of a ``case`` input (``_case.case_input_model``), built on first use: not at start-up."""
+    from ._case import case_input_model
+    return case_input_model()
+
+
+#: command -> (input model, output model): every command that answers JSON lines; a model may be given as a
+#: function that builds it (on first use). ``notice`` will be ``(notice_input, NoticeOut)`` with
+#: ``notice_input()`` = ``case_input_model({"agency": …, "notice": …, "issued_on": …}, name="NoticeInput")``.
 COMMANDS = {"decide": (DisclosureRequest, Decision), "classify": (Document, Classification),
-            "interact": (Message, MessageRouting)}
+            "interact": (Message, MessageRouting), "case": (case_input, CaseState)}
 PARTS = ("input", "output", "error")
 Part = Literal["input", "output", "error"]
 
@@ -72,7 +85,12 @@ def vocabularies(rulebook=None) -> dict[str, tuple[str, ...]]:
         if inter is not None:
             with_messages.append(pack.id)
             messages.extend(k.kind for k in inter.kinds)
+    from ._case import case_rules
+    cr = case_rules(rb).spec
     return {
+        "case_status": tuple(cr.statuses),
+        "case_step": tuple(cr.next),
+        "case_violation": tuple(cr.violations),
         "jurisdiction": tuple(rb.packs),
         "interaction_jurisdiction": _unique(with_messages),
         "message_kind": _unique(messages),
@@ -113,6 +131,8 @@ def _part(command: str, part: Part, vocab: dict) -> dict:
         model = ErrorLine
     else:
         model = COMMANDS[command][0 if part == "input" else 1]
+        if not isinstance(model, type):
+            model = model()
     body = model.model_json_schema(mode="validation")
     _fill_codes(body, vocab)
     zh, en = (t.format(command=command) for t in _TITLES[part])

@@ -340,8 +340,8 @@ class CaseDeadline(Deadline):
 class CaseStep(_Out):
     """下一步：做什么、最迟何日、依据 / What must happen next, by when, under which articles."""
 
-    action: str = Field(description="send_correction_notice · await_correction · await_consultation_reply · "
-                                    "await_payment · reply")
+    action: str = Field(description="下一步 / the next step: send_correction_notice · await_correction · "
+                                    "await_consultation_reply · await_payment · reply", json_schema_extra=codes("case_step"))
     by: Optional[dt.date] = Field(default=None, description="最迟之日 / by this day")
     basis: tuple[str, ...] = Field(default=(), description="所依据的条文编号 / citation keys")
 
@@ -357,8 +357,8 @@ class CaseClosed(_Out):
 class CaseViolation(_Out):
     """违法情形：迟了的行为及所违反的条款 / A late act and the article it breaks."""
 
-    code: str = Field(description="correction_notice_late · second_correction_request · extension_after_due · "
-                                  "reply_late · fee_notice_late")
+    code: str = Field(description="违法情形 / the violation: correction_notice_late · second_correction_request · "
+                                  "extension_after_due · reply_late · fee_notice_late", json_schema_extra=codes("case_violation"))
     on: dt.date = Field(description="迟了的行为发生之日 / the day of the late act")
     basis: tuple[str, ...] = Field(default=(), description="所违反的条文编号 / citation keys")
 
@@ -420,7 +420,8 @@ class CaseState(_Out):
     """一件申请在 as_of 当日的情况 / Where a case stands on its ``as_of``."""
 
     id: Optional[str] = Field(default=None, description=_ID_OUT)
-    status: str = Field(description="closed · awaiting_correction · awaiting_fee · consulting · open")
+    status: str = Field(description="案件状态 / the case's status: closed · awaiting_correction · awaiting_fee · consulting · "
+                                    "open", json_schema_extra=codes("case_status"))
     decision: Decision = Field(description="按事件给出的事实作出的决定 / the decision for the facts the events give")
     deadline: CaseDeadline = Field(description="答复期限 / the reply deadline")
     working_days_left: Optional[int] = Field(default=None, description="距 applies 的工作日数，逾期为负；不计期限时为 null / "
