@@ -21,6 +21,7 @@ OUTPUT = Draft202012Validator(zwgk_rules.json_schema("case", "output"),
                               format_checker=Draft202012Validator.FORMAT_CHECKER)
 ENGINE = zwgk_rules.Engine()
 CASES = acceptance_cases("case")
+NOTICES = acceptance_cases("notice")
 
 
 def _answer(raw):
@@ -76,8 +77,21 @@ def test_what_the_command_refuses_the_schema_refuses(bad):
         ENGINE.case_raw(raw)
 
 
+@pytest.mark.skipif(not NOTICES, reason="no shared acceptance cases")
+@pytest.mark.parametrize("case", NOTICES, ids=lambda c: c["id"])
+def test_every_notice_acceptance_case_and_its_answer_validate(case):
+    # `zwgk schema notice`: a case's schema with the document's fields added
+    inp = Draft202012Validator(zwgk_rules.json_schema("notice", "input"), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    out = Draft202012Validator(zwgk_rules.json_schema("notice", "output"),
+                               format_checker=Draft202012Validator.FORMAT_CHECKER)
+    inp.validate(case["input"])
+    assert not inp.is_valid({k: v for k, v in case["input"].items() if k != "agency"})      # agency is required
+    out.validate(json.loads(json.dumps(ENGINE.notice_raw(case["input"]), ensure_ascii=False,
+                                       default=lambda d: d.isoformat())))
+
+
 def test_a_notice_input_is_a_case_input_with_more_fields():
-    # how `notice` extends the case schema: the same model with its own fields added
+    # how a command extends the case schema: the same model with its own fields added
     from typing import Literal, Optional
 
     from pydantic import Field

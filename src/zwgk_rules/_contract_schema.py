@@ -21,7 +21,7 @@ from typing import Any, Literal
 import functools
 
 from ._models import (CODES_KEY, CaseState, Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
-                      MessageRouting)
+                      MessageRouting, Notice)
 
 __all__ = ["COMMANDS", "PARTS", "json_schema", "vocabularies"]
 
@@ -35,11 +35,35 @@ def case_input():
     return case_input_model()
 
 
+_NOTICE_FIELDS = {
+    "agency": "作出文书的行政机关（必填）/ the agency that issues the document (required)",
+    "notice": "哪一种文书（默认 reply）/ which document (default: reply)",
+    "issued_on": "文书日期（默认 as_of），决定适用的行政复议法 / the document's date (default: as_of); it decides "
+                 "which remedy law applies",
+}
+
+
+@functools.cache
+def notice_input():
+    """The model of a ``notice`` input: a case's (``case_input_model``) plus the fields of ``_notice.NoticeRequest``."""
+    from pydantic.fields import FieldInfo
+
+    from ._case import case_input_model
+    from ._notice import NoticeRequest
+    extra = {}
+    for k, f in NoticeRequest.model_fields.items():
+        if k in _NOTICE_FIELDS and not f.description:
+            f = FieldInfo.merge_field_infos(f, description=_NOTICE_FIELDS[k])
+        extra[k] = (f.annotation, f)
+    return case_input_model(extra, name="NoticeInput", doc="一件案件及所要的文书（notice 的输入）/ A case and the "
+                                                           "document it calls for, as the contract's ``notice`` input.")
+
+
 #: command -> (input model, output model): every command that answers JSON lines; a model may be given as a
-#: function that builds it (on first use). ``notice`` will be ``(notice_input, NoticeOut)`` with
-#: ``notice_input()`` = ``case_input_model({"agency": …, "notice": …, "issued_on": …}, name="NoticeInput")``.
+#: function that builds it (on first use). ``case`` and ``notice`` read the same case, ``notice`` with the fields
+#: of its document added (``_case.case_input_model(extra)``).
 COMMANDS = {"decide": (DisclosureRequest, Decision), "classify": (Document, Classification),
-            "interact": (Message, MessageRouting), "case": (case_input, CaseState)}
+            "interact": (Message, MessageRouting), "case": (case_input, CaseState), "notice": (notice_input, Notice)}
 PARTS = ("input", "output", "error")
 Part = Literal["input", "output", "error"]
 
@@ -85,12 +109,7 @@ def vocabularies(rulebook=None) -> dict[str, tuple[str, ...]]:
         if inter is not None:
             with_messages.append(pack.id)
             messages.extend(k.kind for k in inter.kinds)
-    from ._case import case_rules
-    cr = case_rules(rb).spec
-    return {
-        "case_status": tuple(cr.statuses),
-        "case_step": tuple(cr.next),
-        "case_violation": tuple(cr.violations),
+    return _Vocabularies(rb, {
         "jurisdiction": tuple(rb.packs),
         "interaction_jurisdiction": _unique(with_messages),
         "message_kind": _unique(messages),
@@ -106,7 +125,30 @@ def vocabularies(rulebook=None) -> dict[str, tuple[str, ...]]:
         "classify_warning": _unique(cwarn),
         "period_kind": _unique(kinds),
         "unit": _unique(units),
-    }
+    })
+
+
+class _Vocabularies(dict):
+    """The vocabularies, those of the case and notice rule files read only when a schema asks for them (a
+    rulebook whose notice wording lags its dispositions can still print the schemas of ``decide``)."""
+
+    def __init__(self, rb, base: dict) -> None:
+        super().__init__(base)
+        self._rb = rb
+
+    def __missing__(self, name: str) -> tuple[str, ...]:
+        if name.startswith("case_"):
+            from ._case import case_rules
+            cr = case_rules(self._rb).spec
+            got = {"case_status": tuple(cr.statuses), "case_step": tuple(cr.next),
+                   "case_violation": tuple(cr.violations)}
+        elif name == "remedy_law":
+            from ._notice import notice_rules
+            got = {"remedy_law": tuple(law.spec.label for law in notice_rules(self._rb).laws)}
+        else:
+            raise KeyError(name)
+        self.update(got)
+        return got[name]
 
 
 def _fill_codes(node: Any, vocab: dict[str, tuple[str, ...]]) -> None:

@@ -19,7 +19,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, Str
                       field_validator, model_validator)
 
 from ._facts import (DEFAULT_APPLICANT_KIND, DEFAULT_NATURE, NATURE_WITH_ITEMS, ApplicantKind, Attribute, Category,
-                     Channel, DocFlag, DocType, Nature)
+                     Channel, DocFlag, DocType, Nature, NoticeType)
 from ._limits import MAX_CODE, MAX_CONSULTATIONS, MAX_ID, MAX_ITEMS, MAX_NAME, MAX_TEXT
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -385,7 +385,7 @@ class Remedy(_Out):
     """答复书、告知书中的救济条款 / The remedy clause of a notice (CONTRACT.md ``notice``)."""
 
     law: str = Field(description="所适用的行政复议法：行政复议法(2017) 或 行政复议法(2023)（按文书日期）/ the review law "
-                                 "in force on the document's date")
+                                 "in force on the document's date", json_schema_extra=codes("remedy_law"))
     review_first: bool = Field(description="须先申请行政复议，才能起诉 / review must come before a suit")
     review_bodies: tuple[str, ...] = Field(description="复议机关（可选其一）/ the review bodies (any one)")
     review_days: int = Field(description="申请行政复议的期限（日，自收到文书之日起）/ days to apply for review")
@@ -399,7 +399,8 @@ class Notice(_Out):
     """一份文书 / One document a case calls for (CONTRACT.md ``notice``)."""
 
     id: Optional[str] = Field(default=None, description=_ID_OUT)
-    type: str = Field(description="reply · correction · extension · consultation · fee · third_party_disclosure")
+    type: NoticeType = Field(description="文书种类 / the document: reply · correction · extension · consultation · fee · "
+                                         "third_party_disclosure")
     title: str = Field(description="文书标题 / the document's title")
     to: str = Field(description="收件人 / the addressee")
     issued_on: dt.date = Field(description="文书日期（决定所适用的行政复议法）/ the document's date")
