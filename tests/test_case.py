@@ -211,3 +211,28 @@ def test_worker_processes_answer_cases_as_one_process_does(tmp_path):
     assert [r.returncode for r in runs] == [1, 1] and runs[0].stdout == runs[1].stdout
     lines = runs[1].stdout.decode().splitlines()
     assert len(lines) == 300 and json.loads(lines[17])["error"]["line"] == 18
+
+
+# ---------------------------------------------------------------- a reply must close with an annual-report row
+
+@pytest.mark.parametrize("disposition", ["foo", "pending"])
+def test_a_reply_with_a_disposition_that_is_no_closing_row_is_an_error_naming_it(disposition):
+    with pytest.raises(zwgk_rules.InputError) as e:
+        case("2026-04-01", "2026-04-20", [{"type": "replied", "on": "2026-04-17", "disposition": disposition}])
+    assert e.value.field == "events.0.disposition"
+
+
+def test_a_reply_without_a_disposition_while_the_decision_waits_is_an_error_naming_the_field():
+    """The 补正 was asked for (due Sat 4/18, rolls over to Mon 4/20); a reply on 4/17 that does not say what it
+    answered cannot close the case with a row of the report: the decision is still pending."""
+    with pytest.raises(zwgk_rules.InputError) as e:
+        case("2026-04-01", "2026-04-20", [{"type": "correction_requested", "on": "2026-04-03", "due_on": "2026-04-18"},
+                                          {"type": "replied", "on": "2026-04-17"}], content_clear=False)
+    assert e.value.field == "events.1.disposition"
+
+
+def test_a_reply_that_names_its_disposition_closes_a_pending_case_with_it():
+    c = case("2026-04-01", "2026-04-20", [{"type": "correction_requested", "on": "2026-04-03", "due_on": "2026-04-18"},
+                                          {"type": "replied", "on": "2026-04-17", "disposition": "other.misc"}],
+             content_clear=False)
+    assert (iso(c["closed"]["on"]), c["closed"]["disposition"]) == ("2026-04-17", "other.misc")

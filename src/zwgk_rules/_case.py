@@ -282,6 +282,12 @@ class CaseRules:
         return self.basis.get((kind, name, regime))
 
 
+def rb_final(engine) -> tuple:
+    """The dispositions that close a request (every code but the not-final ones)."""
+    rb = engine.rulebook
+    return tuple(c for c in rb.dispositions if c not in rb.not_final)
+
+
 def case_rules(rb) -> CaseRules:
     hit = rb.__dict__.get("_case_rules")
     if hit is None:
@@ -332,7 +338,7 @@ def case(engine, raw: dict) -> dict:
 
     # 2. the walk
     st = {"corrections": [], "correction_received": None, "consultations": {}, "extension": None,
-          "excessive": None, "fee_notice": None, "fee_paid": None, "closed": None, "replied": None}
+          "excessive": None, "fee_notice": None, "fee_paid": None, "closed": None, "replied": None, "replied_n": None}
     fee_days = rules.fees["payment_period"].at(received) or rules.fees["payment_period"].at(as_of)
 
     def lapse_before(day: dt.date):
@@ -378,7 +384,14 @@ def case(engine, raw: dict) -> dict:
         elif t == "fee_paid":
             st["fee_paid"] = e.on
         elif t == "replied":
+            if e.disposition is not None and (e.disposition not in rb_final(engine)):
+                from ._limits import closest
+                close = closest(e.disposition, rb_final(engine))
+                hint = f"（是否应为 {close!r}）" if close else ""
+                raise InputError(f"events.{n}.disposition: {e.disposition!r} 不是结案的处理结果{hint} / not a closing "
+                                 "disposition", field=f"events.{n}.disposition")
             st["replied"] = e
+            st["replied_n"] = n
             st["closed"] = (e.on, e.disposition, "replied")
         elif t == "withdrawn":
             st["closed"] = (e.on, rules.spec.closings["withdrawn"].disposition, "withdrawn")
@@ -472,6 +485,10 @@ def case(engine, raw: dict) -> dict:
     closed_out = None
     if closed is not None:
         disp = closed[1] if closed[1] is not None else decision["disposition"]
+        if disp in engine.rulebook.not_final:       # a reply that does not say what it answered a pending request
+            n = st["replied_n"]
+            raise InputError(f"events.{n}.disposition: 决定尚待完成（{'、'.join(decision['actions'])}），答复须写明处理结果 / "
+                             "the decision is pending: the reply must give its disposition", field=f"events.{n}.disposition")
         closed_out = {"on": closed[0], "disposition": disp}
 
     found = []
