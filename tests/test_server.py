@@ -314,6 +314,16 @@ def test_the_calendar_endpoint_gives_each_days_kind_and_reason(server):
     assert len(days) == 16
 
 
+def test_citation_keys_are_named_for_the_page_and_a_bad_key_is_422(server):
+    got = server.client.get("/v1/citations?keys=ogi-2019:33:p2,civil-code:203:p1").json()
+    assert got["ogi-2019:33:p2"]["label"] == "《中华人民共和国政府信息公开条例（2019年修订）》第三十三条第二款"
+    assert got["civil-code:203:p1"]["text"] == "期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。"
+    bad = server.client.get("/v1/citations?keys=ogi-2019:999")
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "keys"
+    labels = server.client.get("/v1/labels").json()
+    assert labels["regimes"]["ogi-2008"].startswith("《中华人民共和国政府信息公开条例》")
+
+
 def test_the_openapi_document_comes_from_the_models(server):
     doc = server.client.get("/openapi.json").json()
     comps = doc["components"]["schemas"]

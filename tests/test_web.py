@@ -76,6 +76,10 @@ def test_a_clerk_fills_in_a_request_and_sees_the_decision_and_the_calendar(page,
     makeup = page.locator("#calendar td[data-date='2026-10-10']")
     assert "k-makeup_workday" in makeup.get_attribute("class") and "调休上班日" in makeup.get_attribute("title")
     assert "k-weekend" in page.locator("#calendar td[data-date='2026-10-11']").get_attribute("class")
+    # a day's basis is named as the statute names it, not by its key (a clerk reads 《…》第…条)
+    assert "依据：《中华人民共和国政府信息公开条例（2019年修订）》第三十三条第二款" in due.get_attribute("title")
+    assert "ogi-2019:" not in due.get_attribute("title")
+    assert "适用《中华人民共和国政府信息公开条例》（2019年修订" in page.inner_text("#d-badges")
     assert "第三十七条" in page.inner_text("#d-basis")
     assert page.locator("#d-items tbody tr").count() == 2
     page.screenshot(path=str(renders / "decide.png"), full_page=True)

@@ -475,8 +475,22 @@ class Service:
         from . import _facts
         from ._render import _disposition_labels
         out = {"codes": dict(_facts.CODE_LABELS), "dispositions": _disposition_labels(),
-               "explain": dict(_facts.EXPLAIN_LABELS),
+               "explain": dict(_facts.EXPLAIN_LABELS), "regimes": {r.id: r.title for r in self.rb.regimes},
                "fields": {"decide": dict(_facts.REQUEST_LABELS), "classify": dict(_facts.DOCUMENT_LABELS)}}
+        return (json.dumps(out, ensure_ascii=False) + "\n").encode()
+
+    def citations(self, keys: str) -> bytes:
+        """The names and texts of citation keys (comma-separated, at most 32), e.g. ``ogi-2019:33:p2``: what the
+        page shows for a deadline day's basis."""
+        from ._errors import ZwgkError
+        wanted = [k for k in keys.split(",") if k][:32]
+        out = {}
+        for k in wanted:
+            try:
+                c = self.rb.statutes.resolve(k)
+            except ZwgkError as exc:
+                raise HTTPFault(422, exc.message, "keys") from None
+            out[k] = {"label": c.label, "text": c.text, "verbatim": c.verbatim}
         return (json.dumps(out, ensure_ascii=False) + "\n").encode()
 
     def close(self) -> None:
@@ -737,6 +751,11 @@ def create_app(service: Service):
                                                                                           max_length=10),
                            end: str = Query(..., alias="to", max_length=10)):
         return Response(service.calendar(calendar, start, end), media_type=JSON)
+
+    @app.get("/v1/citations", summary="条文编号的名称与原文 / the names and texts of citation keys",
+             response_class=Response)
+    async def get_citations(keys: str = Query(..., max_length=2048)):
+        return Response(service.citations(keys), media_type=JSON)
 
     @app.get("/v1/labels", summary="代码的中文名称 / the words for the codes", response_class=Response)
     async def get_labels():

@@ -158,7 +158,7 @@ async function render(d) {
   badges.replaceChildren();
   if (!d.final) badges.append(el("span", { class: "badge warn", text: "尚不能作出答复：须先办理下列事项" }));
   if (d.deadline.provisional) badges.append(el("span", { class: "badge warn", text: "期限暂定：所涉年份尚无官方放假通知" }));
-  badges.append(el("span", { class: "badge", text: `适用 ${d.regime}` }));
+  badges.append(el("span", { class: "badge", text: `适用${(state.labels.regimes || {})[d.regime] || d.regime}` }));
   const pack = state.packs.find((p) => p.id === d.jurisdiction);
   badges.append(el("span", { class: "badge", text: `规则包：${pack ? pack.title : d.jurisdiction}` }));
   const dl = d.deadline;
@@ -216,6 +216,12 @@ async function drawCalendar(d) {
     days = (await getJSON(`/v1/calendar?calendar=${encodeURIComponent(dl.calendar)}&from=${start}&to=${monthEnd}`)).days;
   } catch (e) { /* a calendar that does not cover the span: the explained days alone */ }
   const info = new Map(days.map((x) => [x.date, x]));
+  // the days' bases by name (《…》第…条), not by key; a key the server cannot name stays a key
+  const keys = [...new Set([...steps.values(), ...info.values()].map((x) => x.basis).filter(Boolean))];
+  let cites = {};
+  if (keys.length) {
+    try { cites = await getJSON(`/v1/citations?keys=${encodeURIComponent(keys.slice(0, 32).join(","))}`); } catch (e) { cites = {}; }
+  }
   const box = $("#calendar");
   box.replaceChildren();
   const ex = state.labels.explain;
@@ -256,7 +262,7 @@ async function drawCalendar(d) {
       if (iso === dl.due) parts.push("答复期限的最后一日");
       if (iso === dl.extended_due) parts.push("延长后的最后一日");
       const basis = (s && s.basis) || (c && c.basis);
-      if (basis) parts.push("依据：" + basis);
+      if (basis) parts.push("依据：" + (cites[basis] ? cites[basis].label : basis));
       const source = (s && s.source) || (c && c.source);
       if (source) parts.push("出处：" + source);
       cell.title = parts.join("\n");
