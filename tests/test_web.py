@@ -128,6 +128,11 @@ def test_a_clerk_uploads_cases_and_sees_the_docket(page, renders):
     page.wait_for_function("document.querySelector('#docket-out').textContent.length > 0")
     assert "案件 2 件" in page.inner_text("#docket-counts")
     assert "案-2" in page.inner_text("#docket-out")
+    # sections are HTML tables with Chinese headers, not a text dump
+    assert page.locator("#docket-out table.data").count() >= 1
+    assert "应当答复之日" in page.inner_text("#docket-out table.data >> nth=0")
+    assert "等待缴费" in page.inner_text("#docket-out table.data >> nth=0")          # the status in words
+    assert "await_payment" not in page.inner_text("#docket-out")                    # the next step too
     page.screenshot(path=str(renders / "docket.png"), full_page=True)
     with page.expect_download() as dl:
         page.click("#docket-xlsx")

@@ -473,9 +473,12 @@ class Service:
         """The words the page shows for codes: the contract's labels (``_facts``), the dispositions' and
         the classification attributes' (rule files), and the reasons of a deadline's days."""
         from . import _facts
+        from ._docket import _Words
         from ._render import _disposition_labels
+        words = _Words(self.rb)        # a case's statuses and next steps in Chinese (case.yaml)
         out = {"codes": dict(_facts.CODE_LABELS), "dispositions": _disposition_labels(),
                "explain": dict(_facts.EXPLAIN_LABELS), "regimes": {r.id: r.title for r in self.rb.regimes},
+               "case": {"status": words.status, "next": words.step},
                "fields": {"decide": dict(_facts.REQUEST_LABELS), "classify": dict(_facts.DOCUMENT_LABELS)}}
         return (json.dumps(out, ensure_ascii=False) + "\n").encode()
 

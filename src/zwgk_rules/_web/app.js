@@ -351,6 +351,47 @@ async function classify(ev) {
   $("#classify-xlsx").disabled = false;
 }
 
+// the docket's sections as tables, in the order a clerk works them
+const DOCKET_SECTIONS = [["overdue", "逾期未答复"], ["due_soon", "即将到期"], ["waiting_applicant", "等待申请人（补正、缴费）"],
+                         ["waiting_consulted", "等待被征求意见方"], ["not_yet_received", "清单之日后才收到"]];
+
+function drawDocket(d) {
+  const out = $("#docket-out");
+  out.replaceChildren();
+  const status = new Map(d.by_status.map((s) => [s.code, s.label]));
+  const steps = (state.labels.case && state.labels.case.next) || {};
+  for (const [key, title] of DOCKET_SECTIONS) {
+    const rows = d[key] || [];
+    out.append(el("h3", { text: `${title}（${rows.length} 件）` }));
+    if (!rows.length) { out.append(el("p", { class: "muted", text: "无" })); continue; }
+    const tbl = el("table", { class: "data", "data-section": key });
+    const head = el("tr");
+    for (const h of ["行", "编号", "申请人", "状态", "收到申请之日", "应当答复之日", key === "overdue" ? "逾期工作日" : "剩余工作日",
+                     "等待至", "下一步"]) head.append(el("th", { text: h }));
+    tbl.append(el("thead", {}, head));
+    const body = el("tbody");
+    for (const c of rows) {
+      const tr = el("tr");
+      const left = key === "overdue" ? c.days_overdue : c.working_days_left;
+      const next = (c.next || []).map((n) => `${steps[n.action] || code(n.action)}${n.by ? "：" + fmtDate(n.by) : ""}`).join("；");
+      for (const v of [c.line, c.id || "", c.applicant || "", status.get(c.status) || code(c.status),
+                       c.received_on ? fmtDate(c.received_on) : "", c.applies ? fmtDate(c.applies) : "—",
+                       left == null ? "—" : String(left), c.waiting_until ? fmtDate(c.waiting_until) : "—", next]) {
+        tr.append(el("td", { text: String(v) }));
+      }
+      body.append(tr);
+    }
+    tbl.append(body);
+    out.append(tbl);
+  }
+  if (d.errors.length) {
+    out.append(el("h3", { text: `无效的行（${d.errors.length} 行）` }));
+    const ul = el("ul", { class: "error" });
+    for (const e of d.errors) ul.append(el("li", { text: `第 ${e.line} 行${e.field ? "（" + e.field + "）" : ""}：${e.message}` }));
+    out.append(ul);
+  }
+}
+
 async function docket(ev) {
   ev.preventDefault();
   show("#docket-error", "");
@@ -358,9 +399,7 @@ async function docket(ev) {
   const asOf = $("#docket-asof").value;
   if (!file || !asOf) { show("#docket-error", "请选择案件文件并填写清单之日"); return; }
   const q = `as_of=${asOf}&within=${encodeURIComponent($("#docket-within").value || "5")}`;
-  const [rj, rt] = await Promise.all([
-    fetch(`/v1/docket?${q}`, { method: "POST", headers: { "Content-Type": typeOf(file) }, body: file }),
-    fetch(`/v1/docket?${q}&format=table`, { method: "POST", headers: { "Content-Type": typeOf(file) }, body: file })]);
+  const rj = await fetch(`/v1/docket?${q}`, { method: "POST", headers: { "Content-Type": typeOf(file) }, body: file });
   if (!rj.ok) { show("#docket-error", "无法生成清单：" + await errorText(rj)); return; }
   const d = await rj.json();
   const chips = $("#docket-counts");
@@ -369,7 +408,7 @@ async function docket(ev) {
     el("span", { class: "chip" + (d.due_soon.length ? " warn" : ""), text: `即将到期 ${d.due_soon.length} 件` }),
     ...d.by_status.filter((s) => s.count).map((s) => el("span", { class: "chip", text: `${s.label} ${s.count} 件` })),
     ...(d.errors.length ? [el("span", { class: "chip alarm", text: `无效的行 ${d.errors.length} 行` })] : []));
-  $("#docket-out").textContent = await rt.text();
+  drawDocket(d);
   state.lastDocket = { file, q };
   $("#docket-xlsx").disabled = false;
 }
