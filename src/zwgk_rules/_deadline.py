@@ -13,6 +13,10 @@ from typing import NamedTuple
 from ._calendar import Calendar
 
 
+#: the warning of a 补正 notice sent after the period for it (第三十条)
+CORRECTION_NOTICE_LATE = "correction_notice_late"
+
+
 class DeadlineParams(NamedTuple):
     """A regime's deadline parameters as in force on one day (``deadline_params``), with the citation key
     of each, for ``--explain``."""
@@ -178,7 +182,7 @@ def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, csta
             last = max(last, notice_by)
         corr = rd["correction"]
         if corr is not None and corr.__dict__["notified_on"] > notice_by:
-            warnings.append("correction_notice_late")
+            warnings.append(CORRECTION_NOTICE_LATE)
     runs = cstatus != "awaiting" and cstatus != "lapsed" and not asks_correction
     excluded = ()
     start = received

@@ -23,7 +23,8 @@ from ._errors import InputError, ZwgkError
 from ._limits import MEMO_MAX_ITEMS
 from ._facts import item_key, request_key
 from ._models import CaseState, Classification, Decision, DisclosureRequest, Document, MessageRouting, Notice
-from ._pipeline import Plan
+from ._compile import Segment, _Unsupported, unsupported_error
+from ._pipeline import PROCEED, Plan
 from ._rulebook import Rulebook, default_rulebook
 from ._tables import CompiledTable
 
@@ -64,9 +65,12 @@ class Engine:
     """
 
     def __init__(self, pack: str = "cn", *, rulebook: Rulebook | None = None, backend: str = "python",
-                 calendar: str | None = None) -> None:
+                 calendar: str | None = None, compiled: bool = True) -> None:
         """``pack``: ``"cn"`` or a local pack id. ``calendar``: use another bundled calendar than the pack's
-        own (e.g. the national rules on a region's calendar, to compare a pack with the national law)."""
+        own (e.g. the national rules on a region's calendar, to compare a pack with the national law).
+        ``compiled=False`` decides by the plain walk of ``_pipeline`` (table by table, with its memos) instead of
+        the functions ``_compile`` generates from the same tables: the same answers, for tests and debugging
+        (the durable backend is never compiled)."""
         self.rulebook = rulebook if rulebook is not None else default_rulebook()
         #: the compiled law this engine runs on: national rules with the pack's differences (built once,
         #: shared by every engine of the pack); the engine itself compiles nothing
@@ -79,6 +83,7 @@ class Engine:
         if backend not in ("python", "durable"):
             raise ValueError(f"未知后端 backend={backend!r}（python / durable）")
         self.backend = backend
+        self.compiled = bool(compiled) and backend == "python"
         self._oracle = None
         self._regime_tables = {rid: (r.request_table, r.item_tables) for rid, r in self.law.regimes.items()}
         self._classify_tables = self.law.classify_tables
@@ -101,9 +106,14 @@ class Engine:
         parameter changes): a plan holds for receipt dates between two cuts. The durable backend is not
         memoised, so that every request really goes through it."""
         self._plans = {} if self._oracle is None else None
+        self._cplans: dict = {}          # the compiled path's plans, keyed on its table results and item answers
+        self._segments: dict = {}        # (regime, segment) -> _compile.Segment, built on first use
+        self._by_day: dict = {}          # receipt day -> its Segment (the regime checked on use)
+        self._regime_law = self.law.regimes
         self._quick_dates = {rid: {} for rid in self._regime_tables}
         latest = self.rulebook.regimes[-1]
         self._latest = (latest, {ch: r.field for ch, r in latest.receipt.items()})
+        self._older = tuple(self.rulebook.regimes[:-1])      # in ``Rulebook.regime_for``'s order
         self._cuts = {rid: r.cuts for rid, r in self.law.regimes.items()}
         # each regime's parameters at a day, as the deadline procedure reads them
         self._dp_at = {rid: functools.partial(self._dp, rid) for rid in self.law.regimes}
@@ -114,7 +124,7 @@ class Engine:
         d["_dp_segments"] = {}
         d.pop("_dp_at", None)
         d["_model_cache"] = {}
-        d["_plans"] = d["_quick_dates"] = None
+        d["_plans"] = d["_quick_dates"] = d["_cplans"] = d["_segments"] = d["_by_day"] = None
         d.pop("_eval", None)
         return d
 
@@ -291,13 +301,50 @@ class Engine:
         sd = sub.__dict__
         regime, fields = self._latest
         received = sd[fields[sd["channel"]]]
-        if received is None or received < regime.start or received < sd["submitted_on"]:
+        if received is None or received < sd["submitted_on"]:
             regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
+        elif received < regime.start:
+            regime = self._earlier(sd["channel"], received)
+            if regime is None:
+                regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
         rid = regime.id
         # 2. 补正 (第三十条) and 3. possible dates
         cstatus = "none" if rd["correction"] is None else _pipeline.correction_status(
             self.calendar, self._dp_at[rid], rd)
         _pipeline.check_dates(rd, received)
+        if self.compiled:
+            # 4–7 by the functions ``_compile`` generated for the regime's stretch of days around ``received``
+            seg = self._by_day.get(received)
+            if seg is None or seg.law is not self._regime_law[rid]:
+                seg = self._segment(rid, received)
+            plan = self._plan_compiled(seg, rd, cstatus)
+            if explain:
+                deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
+                                                     cstatus, plan.asks_correction, explain=True)
+            else:
+                deadline, steps, warned = seg.deadline(rd, received, cstatus, plan.asks_correction)
+            trace, warnings = [*plan.trace, *steps], list(warned)
+        else:
+            plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain)
+        extension = rd["extension"]
+        if extension is not None and dl.extension_after_due(extension, deadline):
+            warnings.append("extension_after_due")      # approved only after the reply period had run out
+        return plan, rid, deadline, trace, warnings, rd["id"]
+
+    # ------------------------------------------------------------------ the speed layer
+    def _earlier(self, channel: str, received: dt.date):
+        """The earlier regime in force on ``received`` (the receipt date under the latest regime's rules), when its
+        own rule for ``channel`` names the same date field, so that the receipt date is the same under it; else
+        None (``_pipeline.regime_and_receipt`` decides, and raises what it finds wrong)."""
+        field = self._latest[1][channel]
+        for regime in self._older:
+            if regime.covers(received):
+                return regime if regime.receipt[channel].field == field else None
+        return None
+
+    def _plain(self, req, rd: dict, regime, received: dt.date, cstatus: str, explain: bool) -> tuple:
+        """Steps 4–7 by the plain walk (``compiled=False``, and the durable backend), with the memos in front."""
+        rid = regime.id
         # 4–6. the tables: memoised per regime, date segment and facts
         plans = self._plans
         if plans is not None and len(rd["items"]) <= MEMO_MAX_ITEMS:
@@ -322,17 +369,78 @@ class Engine:
                 if len(memo) >= _DATES_LIMIT:
                     memo.clear()
                 memo[received] = hit
-            deadline, trace, warnings = hit.deadline.copy(), [*plan.trace, *hit.trace], list(hit.warnings)
-        else:
-            deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
-                                                 cstatus, plan.asks_correction, explain=explain)
-            trace, warnings = [*plan.trace, *steps], list(warned)
-        extension = rd["extension"]
-        if extension is not None and dl.extension_after_due(extension, deadline):
-            warnings.append("extension_after_due")      # approved only after the reply period had run out
-        return plan, rid, deadline, trace, warnings, rd["id"]
+            return plan, hit.deadline.copy(), [*plan.trace, *hit.trace], list(hit.warnings)
+        deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
+                                             cstatus, plan.asks_correction, explain=explain)
+        return plan, deadline, [*plan.trace, *steps], list(warned)
 
-    # ------------------------------------------------------------------ the speed layer's memos
+    def _segment(self, rid: str, day: dt.date) -> Segment:
+        """The compiled functions of the regime's stretch of days around ``day`` (built on first use), kept by
+        day (``_by_day``: at most one entry per day of the calendar and regime)."""
+        k = bisect_right(self._cuts[rid], day)
+        seg = self._segments.get((rid, k))
+        if seg is None:
+            seg = self._segments[(rid, k)] = self._new_segment(rid, k, day)
+        by_day = self._by_day
+        if len(by_day) >= _DATES_LIMIT:
+            by_day.clear()
+        by_day[day] = seg
+        return seg
+
+    def _new_segment(self, rid: str, k: int, day: dt.date) -> Segment:
+        cuts = self._cuts[rid]
+        lo = cuts[k - 1] if k else dt.date.min            # the stretch: lo <= day < hi
+        hi = cuts[k] if k < len(cuts) else dt.date.max
+        law = self.law.regimes[rid]
+        return Segment(law, day, self._item_cache, self._item_answer, self.calendar, self._dp(rid, day),
+                       self._dp_at[rid], law.regime.steps, lo, hi, self.rulebook.combination, self._order,
+                       self._not_final)
+
+    def _plan_compiled(self, seg, rd: dict, cstatus: str) -> Plan:
+        """Steps 4–6 by the functions ``_compile`` generated for the regime's stretch of days: the request
+        table's result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct
+        result and answers (answers are memoised singletons: their identities key the plan, which holds them)."""
+        rres = seg.request(rd, cstatus)
+        if rres.unsupported is not None:
+            raise unsupported_error(rres)
+        items = rd["items"]
+        plain = cstatus == "none" and rd["excessive"] is None
+        if rres.value != PROCEED:
+            answers = None
+            key = (rres, plain, len(items))
+        else:
+            item = seg.item
+            try:
+                answers = tuple(map(item, items))
+            except _Unsupported:
+                for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
+                    try:
+                        item(it)
+                    except _Unsupported as exc:
+                        raise unsupported_error(exc.result, f"items.{i}.") from None
+                raise
+            if len(answers) > MEMO_MAX_ITEMS:
+                return seg.plan(rres, answers, plain)
+            key = (rres, plain, *map(id, answers))
+        cplans = self._cplans
+        plan = cplans.get(key)
+        if plan is None:
+            plan = self._assemble(seg.law, rres, None, len(items), cstatus, rd) if answers is None \
+                else seg.plan(rres, answers, plain)
+            if len(cplans) >= _PLAN_LIMIT:
+                cplans.clear()
+            cplans[key] = plan
+        return plan
+
+    def _assemble(self, law, rres, answers, n, cstatus, rd) -> Plan:
+        # the plans are kept on the item answers already: no memo of combinations in front of ``combine``
+        return _pipeline.assemble(law, rres, answers, n, cstatus, rd["excessive"] is None,
+                                  item_answer=self._item_answer, combined=self._combine, cite=self._cite,
+                                  not_final=self._not_final)
+
+    def _combine(self, items: tuple):
+        return _pipeline.combine(self.rulebook.combination, self._order, items)
+
     def _plan(self, req, regime_id: str, received: dt.date, cstatus: str) -> Plan:
         """Steps 4–6 of the pipeline, with item answers and combinations memoised."""
         return _pipeline.plan(req, self.law.regimes[regime_id], received, cstatus, evaluate=self._eval, item_answer=self._item_answer,

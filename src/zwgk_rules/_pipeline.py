@@ -26,6 +26,10 @@ from ._facts import item_facts, request_facts
 from ._models import ReadOnlyDict
 
 
+#: the request table's value that sends a request on to its items (``request.yaml``)
+PROCEED = "proceed"
+
+
 class Plan(NamedTuple):
     """What steps 4–6 give: everything in a decision but its dates."""
 
@@ -115,34 +119,46 @@ def plan(req, regime, received: dt.date, cstatus: str, *, evaluate, item_answer,
     if rres.unsupported:
         f, m = rres.unsupported
         raise UnsupportedInputError(f"{f}: {m}", field=f)
+    if rres.value != PROCEED:                            # 4. the request as a whole decides every item
+        return assemble(regime, rres, None, len(req.items), cstatus, req.excessive is None, item_answer=item_answer,
+                        combined=combined, cite=cite, not_final=not_final)
+    answers = []
+    for i, item in enumerate(req.items):                 # 5. each item
+        facts = item_facts(item)
+        facts["@on"] = received
+        results = []
+        for t in regime.item_tables:
+            r = evaluate(t, facts)
+            if r.unsupported:
+                f, m = r.unsupported
+                raise UnsupportedInputError(f"items.{i}.{f}: {m}", field=f"items.{i}.{f}")
+            facts[t.name] = r.value
+            results.append(r)
+        answers.append(item_answer(regime.item_tables, tuple(results)))
+    return assemble(regime, rres, tuple(answers), len(answers), cstatus, req.excessive is None,
+                    item_answer=item_answer, combined=combined, cite=cite, not_final=not_final)
+
+
+def assemble(regime, rres, answers, n_items: int, cstatus: str, no_excessive: bool, *, item_answer, combined, cite,
+             not_final) -> Plan:
+    """The plan from the request table's result ``rres`` and, when the request proceeds, its items' answers
+    (``answers``; None when the request as a whole decides its ``n_items`` items): step 6 and what the dates
+    need to know. Shared by ``plan`` and the speed layer's compiled functions (``_compile``)."""
     trace = list(rres.rule_ids)
-    if rres.value != "proceed":                         # 4. the request as a whole decides every item
+    if answers is None:
         disposition = rres.value
         basis = tuple(cite(c) for c in rres.basis)
         actions = tuple(rres.actions)
         one = item_answer((), (rres,))
-        items = (one,) * len(req.items)
+        items = (one,) * n_items
     else:
-        answers = []
-        for i, item in enumerate(req.items):             # 5. each item
-            facts = item_facts(item)
-            facts["@on"] = received
-            results = []
-            for t in regime.item_tables:
-                r = evaluate(t, facts)
-                if r.unsupported:
-                    f, m = r.unsupported
-                    raise UnsupportedInputError(f"items.{i}.{f}: {m}", field=f"items.{i}.{f}")
-                facts[t.name] = r.value
-                results.append(r)
-            answers.append(item_answer(regime.item_tables, tuple(results)))
-        items = tuple(answers)
+        items = answers
         disposition, basis, actions, item_trace = combined(items)    # 6. combined
         for rid in item_trace:
             if rid not in trace:
                 trace.append(rid)
     asks_correction = regime.regime.correction_action in rres.actions
-    dates_only = cstatus == "none" and not asks_correction and req.excessive is None
+    dates_only = cstatus == "none" and not asks_correction and no_excessive
     return Plan(disposition, tuple(basis), tuple(actions), items, tuple(trace), asks_correction, dates_only,
                 disposition not in not_final)
 
@@ -194,16 +210,8 @@ def combine(steps, order: dict, items) -> tuple:
                 or (when == "all" and all(x in of for x in disps))):
             d = step.then if step.then != "earliest_row" else min(disps, key=order.__getitem__)
             break
-    basis, actions, seen, trace = [], [], set(), []
-    for it in items:
-        for rid in it["trace"]:
-            if rid not in trace:
-                trace.append(rid)
-        for b in it["basis"]:
-            if id(b) not in seen:
-                seen.add(id(b))
-                basis.append(b)
-        for a in it["actions"]:
-            if a not in actions:
-                actions.append(a)
+    # each rule, citation (one shared dict per article: by identity) and action once, in the items' order
+    trace = list(dict.fromkeys([rid for it in items for rid in it["trace"]]))
+    basis = list({id(b): b for it in items for b in it["basis"]}.values())
+    actions = list(dict.fromkeys([a for it in items for a in it["actions"]]))
     return d, basis, actions, trace

@@ -1,0 +1,413 @@
+"""The speed layer's compiler: a regime's decision tables as generated Python functions.
+
+For one regime of a jurisdiction and one stretch of days between two of its cuts (``RegimeLaw.segment``: within
+one, no rule and no parameter changes), ``compile_segment`` writes the source of two functions and compiles it:
+
+* ``request(d, cstatus)``: the request table's result (``TableResult``) for a request's field dict ``d``;
+* ``item(item)``: one item's answer (the ``ReadOnlyDict`` of ``_pipeline.compose_item``), every item table in
+  turn, each table's value handed to the next as ``_pipeline.plan`` does.
+
+Each rule's condition becomes one boolean expression over local variables (the facts, read once at the top of
+the function with the expressions of ``_facts.ITEM_FACT_SOURCE`` / ``REQUEST_FACT_SOURCE``); an exception is
+tested only when a rule it excepts applies, and a rule not in force in the stretch is ``False``. What applies is
+packed into an integer (bit ``i``: rule ``i`` applies), and the table's result for that integer — what defeat,
+precedence and the hit policy make of it (``CompiledTable.resolve``, the one place they are decided) — is
+looked up, or resolved once and kept. The answers are the plain pipeline's, byte for byte
+(``tests/test_compiled.py``; ``Engine(compiled=False)`` runs the plain walk).
+
+Nothing a rule file says is pasted into the source: the generated text holds only names this module makes up
+(``a0_3``, ``v2``, ``k7``…), operators, and integers it counts itself. Every value from a rule (a literal a
+condition compares with, a set it tests) is passed into the generated code as an object, bound to a name
+``kN`` of the enclosing function, never written as text. Field names come from the closed vocabulary of
+``_facts`` (``parse`` rejects any other), and are looked up there, never spliced.
+"""
+from __future__ import annotations
+
+from ._conditions import Node, fields_of
+from ._errors import UnsupportedInputError
+from ._facts import ITEM_FACT_PROLOGUE, ITEM_FACT_SOURCE, REQUEST_FACT_PROLOGUE, REQUEST_FACT_SOURCE
+
+#: results kept per table (distinct sets of applicable rules: a few dozen in practice); a full memo is cleared
+RESULT_LIMIT = 1 << 12
+#: what a function keeps per distinct tuple of facts (requests, items): bounded, cleared when full
+FACTS_LIMIT = 1 << 14
+
+
+class _Unsupported(Exception):
+    """Raised by a generated item function: ``result.unsupported`` of the table that gave it."""
+
+    def __init__(self, result) -> None:
+        super().__init__(result.unsupported)
+        self.result = result
+
+
+class _Source:
+    """The text of a generated module and the objects its names stand for."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: list[str] = []
+        self.values: list = []
+
+    def bind(self, value, prefix: str = "k") -> str:
+        name = f"{prefix}{len(self.values)}"
+        self.names.append(name)
+        self.values.append(value)
+        return name
+
+    def emit(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+    def build(self, inner: str):
+        """Compile ``def make(<names>): <lines>; return <inner>`` and call it with the bound values."""
+        head = f"def make({', '.join(self.names)}):"
+        text = "\n".join([head, *self.lines, f"    return {inner}", ""])
+        namespace: dict = {"__builtins__": {"isinstance": isinstance, "bool": bool, "len": len}}
+        exec(compile(text, "<zwgk_rules compiled rules>", "exec"), namespace)   # noqa: S102 - generated text only
+        fn = namespace["make"](*self.values)
+        fn.__zwgk_source__ = text
+        return fn
+
+
+def _expr(node: Node, var: dict, src: _Source) -> str:
+    """A condition as a Python expression over the local variables ``var`` (fact -> name); the same truth as
+    ``_conditions.compile_node`` on the same facts."""
+    if node.kind == "atom":
+        a = node.atom
+        x, vals = var[a.field], a.values
+        if a.op == "eq":
+            v = vals[0]
+            k = src.bind(v)
+            return f"({x} is {k})" if v is None or isinstance(v, bool) else f"({x} == {k})"
+        if a.op in ("in", "not_in"):
+            singletons = tuple(v for v in vals if v is None or isinstance(v, bool))
+            s = frozenset(v for v in vals if not (v is None or isinstance(v, bool)))
+            ids = [f"{x} is {src.bind(v)}" for v in singletons]
+            if not singletons:
+                e = f"({x} in {src.bind(s)})"
+            elif not s:
+                e = f"({' or '.join(ids)})"
+            else:
+                e = f"(({x} in {src.bind(s)} and not isinstance({x}, bool)) or {' or '.join(ids)})"
+            return e if a.op == "in" else f"(not {e})"
+        if a.op == "has":
+            return f"({src.bind(vals[0])} in {x})"
+        s = src.bind(frozenset(vals))
+        if a.op == "has_any":
+            return f"(not {s}.isdisjoint({x}))"
+        if a.op == "has_all":
+            return f"{s}.issubset({x})"
+        if a.op == "has_none":
+            return f"{s}.isdisjoint({x})"
+        raise AssertionError(a.op)
+    if node.kind == "not":
+        return f"(not {_expr(node.children[0], var, src)})"
+    subs = [_expr(c, var, src) for c in node.children]
+    if node.kind == "all":
+        return "True" if not subs else f"({' and '.join(subs)})"
+    return f"({' or '.join(subs)})"
+
+
+def _table(src: _Source, ind: int, n: int, table, mask, var: dict) -> str:
+    """Emit the evaluation of ``table`` (the ``n``-th of the function) into ``r{n}``; returns ``r{n}``."""
+    rules = table.rules
+    for i in table._app_order:
+        if mask is not None and not mask[i]:
+            src.emit(ind, f"a{n}_{i} = False")
+            continue
+        cond = _expr(rules[i].node, var, src)
+        if rules[i].targets:            # an exception lives inside the rules it excepts (但是…)
+            cond = f"({' or '.join(f'a{n}_{j}' for j in rules[i].targets)}) and {cond}"
+        src.emit(ind, f"a{n}_{i} = {cond}")
+    bits = " | ".join(f"(a{n}_{i} << {i})" for i in range(len(rules))) or "0"
+    src.emit(ind, f"m{n} = {bits}")
+    # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
+    froms = sorted({r.value_from for r in rules if r.value_from is not None})
+    key = f"(m{n}, {', '.join(var[f] for f in froms)})" if froms else f"m{n}"
+    memo, miss = src.bind({}, "memo"), src.bind(_resolver(table, froms, len(rules)), "miss")
+    src.emit(ind, f"key{n} = {key}")
+    src.emit(ind, f"r{n} = {memo}.get(key{n})")
+    src.emit(ind, f"if r{n} is None:")
+    src.emit(ind + 1, f"r{n} = {miss}({memo}, key{n})")
+    return f"r{n}"
+
+
+def _resolver(table, froms: list, n_rules: int):
+    """What a table makes of a set of applicable rules it has not met yet (``CompiledTable.resolve``), kept."""
+    def miss(memo: dict, key):
+        mask, values = (key[0], key[1:]) if froms else (key, ())
+        app = [bool(mask >> i & 1) for i in range(n_rules)]
+        result = table.resolve(app, dict(zip(froms, values)))     # raises RuleConflictError: nothing kept
+        if len(memo) >= RESULT_LIMIT:
+            memo.clear()
+        memo[key] = result
+        return result
+    return miss
+
+
+def _facts(src: _Source, ind: int, tables, source: dict, prologue, var: dict) -> None:
+    """Read each fact the tables test once, into a local variable."""
+    for line in prologue:
+        src.emit(ind, line)
+    read: set = set()
+    for t in tables:
+        for r in t.rules:
+            read |= fields_of(r.node)
+            if r.value_from is not None:
+                read.add(r.value_from)
+    for name in source:                          # the vocabulary's own order: the same text on every load
+        if name in read:
+            var[name] = f"v{len(var)}"
+            src.emit(ind, f"{var[name]} = {source[name]}")
+
+
+def _known(src: _Source, ind: int, known: str, var: dict) -> None:
+    """Return at once what the same facts gave before: the facts read are the key (exactly what the tables can
+    tell apart, since they read nothing else)."""
+    src.emit(ind, f"key = ({''.join(f'{v}, ' for v in var.values())})")
+    src.emit(ind, f"hit = {known}.get(key)")
+    src.emit(ind, "if hit is not None:")
+    src.emit(ind + 1, "return hit")
+
+
+def _keep(src: _Source, ind: int, known: str, result: str) -> None:
+    src.emit(ind, f"if len({known}) >= {FACTS_LIMIT}:")
+    src.emit(ind + 1, f"{known}.clear()")
+    src.emit(ind, f"{known}[key] = {result}")
+    src.emit(ind, f"return {result}")
+
+
+def compile_request(table, mask):
+    """``request(d, cstatus) -> TableResult`` for the request table with in-force mask ``mask``."""
+    src, var = _Source(), {}
+    known = src.bind({}, "known")
+    src.emit(1, "def request(d, cstatus):")
+    _facts(src, 2, (table,), REQUEST_FACT_SOURCE, REQUEST_FACT_PROLOGUE, var)
+    _known(src, 2, known, var)
+    r = _table(src, 2, 0, table, mask, var)
+    _keep(src, 2, known, r)
+    return src.build("request")
+
+
+def compile_items(tables, masks, cache: dict, answer):
+    """``item(item) -> answer`` for the item tables (in order) with their in-force masks. ``cache`` is the
+    engine's memo of item answers (keyed on the tuple of table results) and ``answer(tables, results)`` its
+    composition on a miss (``Engine._item_answer``). Raises ``_Unsupported`` for a table's ``unsupported``."""
+    src, var = _Source(), {}
+    unsupported = src.bind(_Unsupported, "unsupported")
+    answers, compose = src.bind(cache, "answers"), src.bind(answer, "compose")
+    tabs = src.bind(tuple(tables), "tables")
+    known = src.bind({}, "known")
+    src.emit(1, "def item(item):")
+    _facts(src, 2, tables, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, var)
+    _known(src, 2, known, var)
+    names = []
+    for n, (t, mask) in enumerate(zip(tables, masks)):
+        r = _table(src, 2, n, t, mask, var)
+        src.emit(2, f"if {r}.unsupported is not None:")
+        src.emit(3, f"raise {unsupported}({r})")
+        var[t.name] = f"u{n}"                   # the table's value, a fact of the tables after it
+        src.emit(2, f"u{n} = {r}.value")
+        names.append(r)
+    src.emit(2, f"results = ({', '.join(names)},)")
+    src.emit(2, f"a = {answers}.get(results)")
+    src.emit(2, "if a is None:")
+    src.emit(3, f"a = {compose}({tabs}, results)")
+    _keep(src, 2, known, "a")
+    return src.build("item")
+
+
+class Segment:
+    """The compiled tables of one regime over one stretch of days: ``request`` and ``item``."""
+
+    __slots__ = ("request", "item", "deadline", "plan", "law")
+
+    def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
+                 not_final) -> None:
+        """``law``: the ``RegimeLaw``; ``day``: any day of the stretch; ``cache``, ``answer``: the engine's memo
+        of item answers and its composition (``compile_items``); ``cal``, ``dp`` (the parameters in force on
+        ``day``), ``dp_at``, ``steps``, ``lo``, ``hi`` (the stretch): for the deadline (``compile_deadline``);
+        ``combination``, ``order``, ``not_final``: for the plan (``compile_plan``)."""
+        on = {"@on": day}
+        self.law = law
+        self.request = compile_request(law.request_table, law.request_table.in_force(on)[1])
+        self.item = compile_items(law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables),
+                                  cache, answer)
+        self.deadline = compile_deadline(cal, dp, dp_at, steps, lo, hi)
+        self.plan = compile_plan(law, combination, order, not_final)
+
+
+def unsupported_error(result, prefix: str = "") -> UnsupportedInputError:
+    f, m = result.unsupported
+    return UnsupportedInputError(f"{prefix}{f}: {m}", field=f"{prefix}{f}")
+
+
+def compile_deadline(cal, dp, dp_at, steps: dict, lo, hi):
+    """``deadline(rd, received, cstatus, asks_correction) -> (deadline, trace, warnings)``: ``_deadline.compute``
+    (without ``explain``) for the receipt days of one stretch, where the parameters are ``dp`` (the regime's as in
+    force on those days), with the calendar's arrays (working-day ranks) and the parameters bound as local names.
+    Where the procedure reads the parameters of another day (a 补正 that restarts the period in another stretch,
+    a consulted party's time limit) it asks ``dp_at`` as ``compute`` does; a date outside the calendar goes to
+    ``compute``, which raises its error. ``lo`` ≤ day < ``hi``: the stretch (``dp`` holds there; None: open).
+    ``tests/test_compiled.py`` compares the two."""
+    from . import _deadline as dl
+    base, cum, work = cal._index()
+    ncum, nwork = len(cum), len(work)
+    day_counted, notice_n = dp.receipt_day_counted, dp.correction_notice_period
+    official, cid = cal.official_years, cal.id
+    reply_step = steps["reply_period"].id
+    agreed_step = steps["agreed_due"].id if "agreed_due" in steps else None
+    compute = dl.compute
+    limits = dp.consultation_limits
+    late = dl.CORRECTION_NOTICE_LATE
+
+    def general(rd, received, cstatus, asks_correction):
+        return compute(cal, dp_at, steps, rd, received, cstatus, asks_correction)
+
+    def deadline(rd, received, cstatus, asks_correction):
+        i = received.toordinal() - base
+        if i < 0 or i >= ncum:
+            return general(rd, received, cstatus, asks_correction)
+        r0 = cum[i]
+        if day_counted and r0 != (cum[i - 1] if i else 0):      # the receipt day is a working day that counts
+            r0 -= 1
+        warnings = ()
+        last = received
+        notice_by = None
+        if notice_n is not None and (cstatus != "none" or asks_correction):
+            k = r0 + notice_n
+            if k < 1 or k > nwork:
+                return general(rd, received, cstatus, asks_correction)
+            by = work[k - 1]
+            if asks_correction:
+                notice_by = by
+                if by > last:
+                    last = by
+            corr = rd["correction"]
+            if corr is not None and corr.notified_on > by:
+                warnings = (late,)
+        if cstatus == "awaiting" or cstatus == "lapsed" or asks_correction:      # no reply period runs yet
+            y0, y1 = received.year, last.year
+            prov = (y0 not in official) if y0 == y1 else any(y not in official for y in range(y0, y1 + 1))
+            return ({"received_on": received, "reply_period_starts": None, "due": None, "extended_due": None,
+                     "correction_notice_by": notice_by, "provisional": prov, "calendar": cid, "excluded_days": 0},
+                    (), warnings)
+        start, p = received, dp
+        if cstatus == "received" and dp.restart_on_correction:
+            start = rd["correction"].received_on
+            p = dp_at(start)             # the period runs anew: read at the corrected application's date
+            j = start.toordinal() - base
+            if j < 0 or j >= ncum:
+                return general(rd, received, cstatus, asks_correction)
+            r0 = cum[j]
+            if day_counted and r0 != (cum[j - 1] if j else 0):
+                r0 -= 1
+        n, m = p.reply_period, p.max_extension
+        cons = rd["consultations"]
+        if cons:
+            # excluded_intervals and advance, on the arrays: working-day ranks [a, b] not counted
+            spans = []
+            for c in cons:
+                c = c.__dict__
+                sent, replied = c["sent_on"], c["replied_on"]
+                got = c["received_on"] or sent
+                limit = (limits if lo <= got < hi else dp_at(got).consultation_limits).get(c["party"])
+                if limit is None:
+                    continue
+                g, a = got.toordinal() - base, sent.toordinal() - base
+                if g < 0 or g >= ncum or a < 0 or a >= ncum:
+                    return general(rd, received, cstatus, asks_correction)
+                k = cum[g] + limit
+                if k < 1 or k > nwork:
+                    return general(rd, received, cstatus, asks_correction)
+                end = work[k - 1]
+                if replied is not None and replied <= end:
+                    end = replied
+                    e = end.toordinal() - base
+                    if e < 0 or e >= ncum:
+                        return general(rd, received, cstatus, asks_correction)
+                    b = cum[e]
+                else:
+                    b = k
+                a = cum[a] + 1
+                if b >= a:
+                    spans.append((a, b))
+            if len(spans) > 1:
+                spans.sort()
+                merged = [spans[0]]
+                for a, b in spans[1:]:
+                    la, lb = merged[-1]
+                    if a <= lb + 1:
+                        merged[-1] = (la, lb if lb > b else b)
+                    else:
+                        merged.append((a, b))
+                spans = merged
+            t_due, skipped = r0 + n, 0
+            for a, b in spans:
+                if b <= r0:
+                    continue
+                if a <= r0:
+                    a = r0 + 1
+                if a > t_due:
+                    break
+                skipped += b - a + 1
+                t_due += b - a + 1
+            t_ext = t_due + m
+            for a, b in spans:
+                if b <= t_due:
+                    continue
+                if a <= t_due:
+                    a = t_due + 1
+                if a > t_ext:
+                    break
+                skipped += b - a + 1
+                t_ext += b - a + 1
+        else:
+            t_due, skipped = r0 + n, 0
+            t_ext = t_due + m
+        if t_due < 1 or t_ext > nwork or t_ext < 1 or t_due > nwork:
+            return general(rd, received, cstatus, asks_correction)
+        due, ext = work[t_due - 1], work[t_ext - 1]
+        ex = rd["excessive"]
+        if ex is not None and p.agreed_due_replaces_due and ex.reason_reasonable and ex.agreed_due is not None:
+            due = ext = ex.agreed_due
+            trace = (agreed_step, reply_step)
+        else:
+            trace = (reply_step,)
+            top = ext if ext > due else due
+            if top > last:
+                last = top
+        y0, y1 = received.year, last.year
+        prov = (y0 not in official) if y0 == y1 else any(y not in official for y in range(y0, y1 + 1))
+        return ({"received_on": received, "reply_period_starts": start, "due": due, "extended_due": ext,
+                 "correction_notice_by": notice_by, "provisional": prov, "calendar": cid, "excluded_days": skipped},
+                trace, warnings)
+
+    return deadline
+
+
+def compile_plan(law, steps, order: dict, not_final):
+    """``plan(rres, answers, plain) -> Plan`` for a request that proceeds to its items: ``_pipeline.assemble``
+    with the combination steps (``dispositions.yaml``) bound as sets; ``plain``: no 补正 and no 第三十五条 date."""
+    from ._pipeline import Plan
+    action = law.regime.correction_action
+    tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
+    make = Plan._make
+    key = order.__getitem__
+
+    def plan(rres, answers, plain):
+        disps = [it["disposition"] for it in answers]
+        for when, of, then in tests:
+            if (when == "otherwise" or (when == "any" and not of.isdisjoint(disps))
+                    or (when == "all" and of.issuperset(disps))):
+                d = then if then != "earliest_row" else min(disps, key=key)
+                break
+        trace = list(rres.rule_ids)
+        for rid in dict.fromkeys([rid for it in answers for rid in it["trace"]]):
+            if rid not in trace:
+                trace.append(rid)
+        asks = action in rres.actions
+        return make((d, tuple({id(b): b for it in answers for b in it["basis"]}.values()),
+                     tuple(dict.fromkeys([a for it in answers for a in it["actions"]])), answers, tuple(trace),
+                     asks, plain and not asks, d not in not_final))
+    return plan

@@ -1,0 +1,170 @@
+"""The speed layer's compiled functions (``_compile``) give the plain pipeline's answers, byte for byte.
+
+``Engine()`` decides by the functions generated from the rule tables; ``Engine(compiled=False)`` by the plain
+walk of ``_pipeline``. Both are run on the same diverse traffic (tests/traffic.py: every pack, old-regime
+requests with what only 2019 provides, input errors) and compared as JSON text, errors included. The generated
+source is checked to hold nothing taken from a rule file as text, and every memo in front of it to stay bounded.
+"""
+import ast
+import datetime as dt
+import json
+import pickle
+import re
+
+import pytest
+
+import zwgk_rules
+from zwgk_rules import DisclosureRequest, ZwgkError, _compile, _facts
+from zwgk_rules._models import Item
+import traffic
+
+
+def _text(engine, request, explain=False) -> str:
+    try:
+        return json.dumps(engine.decide_raw(request, explain=explain), ensure_ascii=False, default=str)
+    except ZwgkError as exc:
+        return f"{type(exc).__name__} {exc.field} {exc}"
+
+
+def _compare(n: int, seed: int) -> int:
+    engines: dict = {}
+    checked = 0
+    for k, raw in enumerate(traffic.requests(n, seed=seed, unsupported=0.1, invalid=0.03)):
+        jur = raw["jurisdiction"]
+        if jur not in engines:
+            engines[jur] = (zwgk_rules.Engine(jur), zwgk_rules.Engine(jur, compiled=False))
+        fast, plain = engines[jur]
+        request = DisclosureRequest.model_validate(raw)
+        explain = k % 40 == 0
+        assert _text(fast, request, explain) == _text(plain, request, explain), raw
+        checked += 1
+    return checked
+
+
+def test_compiled_and_plain_answers_are_byte_identical_on_diverse_traffic():
+    assert _compare(6000, seed=1201) == 6000
+
+
+def test_a_warm_compiled_engine_answers_like_a_cold_plain_one():
+    fast = zwgk_rules.Engine()
+    reqs = [DisclosureRequest.model_validate(r) for r in traffic.requests(3000, seed=1202, national_only=True,
+                                                                           invalid=0.02)]
+    first = [_text(fast, r) for r in reqs]       # fills every memo in front of the compiled functions
+    plain = zwgk_rules.Engine(compiled=False)
+    assert [_text(fast, r) for r in reqs] == first == [_text(plain, r) for r in reqs]
+
+
+def test_the_fact_expressions_read_what_item_facts_and_request_facts_give():
+    names = list(_facts.ITEM_FACT_SOURCE)
+    src = "\n".join(["def f(item):", *(f"    {x}" for x in _facts.ITEM_FACT_PROLOGUE),
+                     f"    return [{', '.join(_facts.ITEM_FACT_SOURCE[n] for n in names)}]"])
+    ns: dict = {}
+    exec(compile(src, "<test>", "exec"), ns)
+    assert set(names) == set(_facts.ITEM_FACTS)
+    rnames = list(_facts.REQUEST_FACT_SOURCE)
+    rsrc = "\n".join(["def g(d, cstatus):", *(f"    {x}" for x in _facts.REQUEST_FACT_PROLOGUE),
+                      f"    return [{', '.join(_facts.REQUEST_FACT_SOURCE[n] for n in rnames)}]"])
+    exec(compile(rsrc, "<test>", "exec"), ns)
+    assert set(rnames) == set(_facts.REQUEST_FACTS)
+    for raw in traffic.requests(500, seed=1203):
+        req = DisclosureRequest.model_validate(raw)
+        for cstatus in ("none", "awaiting"):
+            want = _facts.request_facts(req, cstatus)
+            assert ns["g"](req.__dict__, cstatus) == [want[n] for n in rnames]
+        for item in req.items:
+            want = _facts.item_facts(item)
+            got = ns["f"](item)
+            for n, v in zip(names, got):
+                w = want[n]
+                assert (frozenset(v) == w) if n == "categories" else (v is w or (type(v) is type(w) and v == w)), n
+
+
+_NAME = re.compile(r"^(make|item|request|d|tp|ex|cstatus|key|hit|results|a|[amrvu]\d+(_\d+)?|key\d+|"
+                   r"(k|memo|miss|known|answers|compose|tables|unsupported)\d+|isinstance|bool|len)$")
+
+
+def _sources(engine):
+    for seg in engine._segments.values():
+        yield seg.request.__zwgk_source__
+        yield seg.item.__zwgk_source__
+
+
+def test_generated_source_holds_only_its_own_names_and_the_fact_vocabulary():
+    engines = [zwgk_rules.Engine(p) for p in ("cn", *traffic.PACKS[-3:])]
+    for raw in traffic.requests(400, seed=1204):
+        for e in engines:
+            if e.pack.id == raw["jurisdiction"]:
+                _text(e, DisclosureRequest.model_validate(raw))
+    allowed = set()
+    for expr in (*_facts.ITEM_FACT_SOURCE.values(), *_facts.REQUEST_FACT_SOURCE.values(), *_facts.ITEM_FACT_PROLOGUE,
+                 *_facts.REQUEST_FACT_PROLOGUE):
+        allowed |= {n.value for n in ast.walk(ast.parse(expr)) if isinstance(n, ast.Constant)
+                    and isinstance(n.value, str)}
+    seen = 0
+    for e in engines:
+        for text in _sources(e):
+            seen += 1
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.Name):
+                    assert _NAME.match(node.id), node.id
+                elif isinstance(node, ast.Constant):
+                    # strings only from the fact expressions of _facts; numbers are bit positions and limits;
+                    # True (an empty condition), None and False (the fact expressions)
+                    assert (node.value in (None, True, False) and type(node.value) is not int) or \
+                        node.value in allowed or type(node.value) is int, node.value
+                elif isinstance(node, ast.Attribute):
+                    assert node.attr in {"get", "clear", "unsupported", "value", "isdisjoint", "issubset",
+                                         "consent", "public_interest_override", "reason_reasonable", "kind",
+                                         "__dict__"}, node.attr
+            # no rule id, value or text of a rule file is spelled in the source
+            for t in (seg.law.request_table for seg in e._segments.values()):
+                for r in t.rules:
+                    assert r.id not in text
+    assert seen >= 8
+
+
+def test_memos_stay_bounded_on_a_memo_hostile_stream(monkeypatch):
+    monkeypatch.setattr(_compile, "FACTS_LIMIT", 64)
+    monkeypatch.setattr("zwgk_rules._engine._PLAN_LIMIT", 64)
+    e = zwgk_rules.Engine()
+    for raw in traffic.requests(3000, seed=1205, items=5, national_only=True):
+        _text(e, DisclosureRequest.model_validate(raw))
+    assert len(e._cplans) <= 64
+    for seg in e._segments.values():
+        for fn in (seg.request, seg.item):
+            for cell in fn.__closure__:
+                if isinstance(cell.cell_contents, dict) and cell.cell_contents is not e._item_cache:
+                    assert len(cell.cell_contents) <= max(64, _compile.RESULT_LIMIT)
+
+
+def test_the_switch_and_pickling():
+    assert zwgk_rules.Engine().compiled
+    assert not zwgk_rules.Engine(compiled=False).compiled
+    e = zwgk_rules.Engine()
+    req = DisclosureRequest.model_validate(next(traffic.requests(1, seed=3, national_only=True)))
+    want = _text(e, req)
+    e2 = pickle.loads(pickle.dumps(e))
+    assert e2.compiled and not e2._segments
+    assert _text(e2, req) == want
+
+
+@pytest.mark.parametrize("received", ["2026-12-20", "2026-12-29"])
+def test_dates_at_the_end_of_the_calendar_fail_as_the_plain_procedure_does(received):
+    fast, plain = zwgk_rules.Engine(), zwgk_rules.Engine(compiled=False)
+    end = fast.calendar.end
+    day = min(dt.date.fromisoformat(received), end)
+    for extra in ({}, {"consultations": [{"party": "third_party", "sent_on": day.isoformat()}]},
+                  {"correction": {"notified_on": day.isoformat(), "due_on": day.isoformat(),
+                                  "received_on": day.isoformat()}}):
+        req = DisclosureRequest.model_validate({"submission": {"channel": "in_person", "submitted_on": day.isoformat()},
+                                                "items": [{"description": "x"}], **extra})
+        assert _text(fast, req) == _text(plain, req)
+
+
+def test_an_item_the_old_regulation_has_no_provision_for_is_named_by_its_position():
+    fast, plain = zwgk_rules.Engine(), zwgk_rules.Engine(compiled=False)
+    req = DisclosureRequest.model_validate({"submission": {"channel": "in_person", "submitted_on": "2015-03-02"},
+                                            "items": [{}, {"requires_creation": True}, {"special_procedure": True}]})
+    a, b = _text(fast, req), _text(plain, req)
+    assert a == b and "items.1." in a
+    assert Item  # the model the items are validated into
