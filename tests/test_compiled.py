@@ -54,33 +54,35 @@ def test_a_warm_compiled_engine_answers_like_a_cold_plain_one():
     assert [_text(fast, r) for r in reqs] == first == [_text(plain, r) for r in reqs]
 
 
-def test_the_fact_expressions_read_what_item_facts_and_request_facts_give():
-    names = list(_facts.ITEM_FACT_SOURCE)
-    src = "\n".join(["def f(item):", *(f"    {x}" for x in _facts.ITEM_FACT_PROLOGUE),
-                     f"    return [{', '.join(_facts.ITEM_FACT_SOURCE[n] for n in names)}]"])
+def _reader(fields: dict, source: dict, prologue, args: str):
+    names = [*fields, *source]
+    exprs = [f"d[{fields[n]!r}]" for n in fields] + [source[n] for n in source]
+    text = "\n".join([f"def f({args}):", *(f"    {x}" for x in prologue), f"    return [{', '.join(exprs)}]"])
     ns: dict = {}
-    exec(compile(src, "<test>", "exec"), ns)
-    assert set(names) == set(_facts.ITEM_FACTS)
-    rnames = list(_facts.REQUEST_FACT_SOURCE)
-    rsrc = "\n".join(["def g(d, cstatus):", *(f"    {x}" for x in _facts.REQUEST_FACT_PROLOGUE),
-                      f"    return [{', '.join(_facts.REQUEST_FACT_SOURCE[n] for n in rnames)}]"])
-    exec(compile(rsrc, "<test>", "exec"), ns)
-    assert set(rnames) == set(_facts.REQUEST_FACTS)
+    exec(compile(text, "<test>", "exec"), ns)
+    return names, ns["f"]
+
+
+def test_the_fact_expressions_read_what_item_facts_and_request_facts_give():
+    names, f = _reader(_facts.ITEM_FACT_FIELDS, _facts.ITEM_FACT_SOURCE, _facts.ITEM_FACT_PROLOGUE, "item")
+    rnames, g = _reader(_facts.REQUEST_FACT_FIELDS, _facts.REQUEST_FACT_SOURCE, _facts.REQUEST_FACT_PROLOGUE,
+                        "d, cstatus")
+    assert sorted(names) == sorted(_facts.ITEM_FACTS) and len(names) == len(set(names))
+    assert sorted(rnames) == sorted(_facts.REQUEST_FACTS) and len(rnames) == len(set(rnames))
     for raw in traffic.requests(500, seed=1203):
         req = DisclosureRequest.model_validate(raw)
         for cstatus in ("none", "awaiting"):
             want = _facts.request_facts(req, cstatus)
-            assert ns["g"](req.__dict__, cstatus) == [want[n] for n in rnames]
+            assert g(req.__dict__, cstatus) == [want[n] for n in rnames]
         for item in req.items:
             want = _facts.item_facts(item)
-            got = ns["f"](item)
-            for n, v in zip(names, got):
+            for n, v in zip(names, f(item)):
                 w = want[n]
                 assert (frozenset(v) == w) if n == "categories" else (v is w or (type(v) is type(w) and v == w)), n
 
 
-_NAME = re.compile(r"^(make|item|request|d|tp|ex|cstatus|key|hit|results|a|[amrvu]\d+(_\d+)?|key\d+|"
-                   r"(k|memo|miss|known|answers|compose|tables|unsupported)\d+|isinstance|bool|len)$")
+_NAME = re.compile(r"^(make|item|request|d|tp|ex|cstatus|key|kt|hit|results|a|[amrvu]\d+(_\d+)?|key\d+|"
+                   r"(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len)$")
 
 
 def _sources(engine):

@@ -25,7 +25,11 @@ from __future__ import annotations
 
 from ._conditions import Node, fields_of
 from ._errors import UnsupportedInputError
-from ._facts import ITEM_FACT_PROLOGUE, ITEM_FACT_SOURCE, REQUEST_FACT_PROLOGUE, REQUEST_FACT_SOURCE
+import itertools
+from operator import itemgetter
+
+from ._facts import (ITEM_FACT_FIELDS, ITEM_FACT_PROLOGUE, ITEM_FACT_SOURCE, REQUEST_FACT_FIELDS, REQUEST_FACT_PROLOGUE,
+                     REQUEST_FACT_SOURCE)
 
 #: results kept per table (distinct sets of applicable rules: a few dozen in practice); a full memo is cleared
 RESULT_LIMIT = 1 << 12
@@ -145,8 +149,10 @@ def _resolver(table, froms: list, n_rules: int):
     return miss
 
 
-def _facts(src: _Source, ind: int, tables, source: dict, prologue, var: dict) -> None:
-    """Read each fact the tables test once, into a local variable."""
+def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> None:
+    """Read the facts the tables test: the input fields among them with one ``itemgetter``, the derived ones
+    by their expressions. They are the key of what the function gave before (``known``): exactly what the
+    tables can tell apart, since they read nothing else. A known key returns at once."""
     for line in prologue:
         src.emit(ind, line)
     read: set = set()
@@ -155,19 +161,29 @@ def _facts(src: _Source, ind: int, tables, source: dict, prologue, var: dict) ->
             read |= fields_of(r.node)
             if r.value_from is not None:
                 read.add(r.value_from)
-    for name in source:                          # the vocabulary's own order: the same text on every load
-        if name in read:
-            var[name] = f"v{len(var)}"
-            src.emit(ind, f"{var[name]} = {source[name]}")
-
-
-def _known(src: _Source, ind: int, known: str, var: dict) -> None:
-    """Return at once what the same facts gave before: the facts read are the key (exactly what the tables can
-    tell apart, since they read nothing else)."""
-    src.emit(ind, f"key = ({''.join(f'{v}, ' for v in var.values())})")
+    plain = [f for f in fields if f in read]             # the vocabulary's own order: the same text on every load
+    derived = [f for f in source if f in read]
+    parts = []
+    if plain:
+        getter = src.bind(itemgetter(*(fields[f] for f in plain)), "get")
+        src.emit(ind, f"kt = {getter}(d)")
+        parts.append("kt" if len(plain) > 1 else "(kt,)")
+    for f in derived:
+        var[f] = f"v{len(var)}"
+        src.emit(ind, f"{var[f]} = {source[f]}")
+    if derived or not plain:
+        src.emit(ind, f"key = ({''.join(f'{x}, ' for x in parts + [var[f] for f in derived])})")
+    else:
+        src.emit(ind, f"key = {parts[0]}")
     src.emit(ind, f"hit = {known}.get(key)")
     src.emit(ind, "if hit is not None:")
     src.emit(ind + 1, "return hit")
+    names = []
+    for f in plain:
+        var[f] = f"v{len(var)}"
+        names.append(var[f])
+    if names:
+        src.emit(ind, f"{', '.join(names)} = kt" if len(names) > 1 else f"{names[0]} = kt")
 
 
 def _keep(src: _Source, ind: int, known: str, result: str) -> None:
@@ -182,8 +198,7 @@ def compile_request(table, mask):
     src, var = _Source(), {}
     known = src.bind({}, "known")
     src.emit(1, "def request(d, cstatus):")
-    _facts(src, 2, (table,), REQUEST_FACT_SOURCE, REQUEST_FACT_PROLOGUE, var)
-    _known(src, 2, known, var)
+    _facts(src, 2, (table,), REQUEST_FACT_FIELDS, REQUEST_FACT_SOURCE, REQUEST_FACT_PROLOGUE, var, known)
     r = _table(src, 2, 0, table, mask, var)
     _keep(src, 2, known, r)
     return src.build("request")
@@ -199,8 +214,7 @@ def compile_items(tables, masks, cache: dict, answer):
     tabs = src.bind(tuple(tables), "tables")
     known = src.bind({}, "known")
     src.emit(1, "def item(item):")
-    _facts(src, 2, tables, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, var)
-    _known(src, 2, known, var)
+    _facts(src, 2, tables, ITEM_FACT_FIELDS, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, var, known)
     names = []
     for n, (t, mask) in enumerate(zip(tables, masks)):
         r = _table(src, 2, n, t, mask, var)
@@ -220,7 +234,7 @@ def compile_items(tables, masks, cache: dict, answer):
 class Segment:
     """The compiled tables of one regime over one stretch of days: ``request`` and ``item``."""
 
-    __slots__ = ("request", "item", "deadline", "plan", "law")
+    __slots__ = ("request", "item", "deadline", "plan", "law", "regime", "channels", "dates")
 
     def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
                  not_final) -> None:
@@ -230,6 +244,9 @@ class Segment:
         ``combination``, ``order``, ``not_final``: for the plan (``compile_plan``)."""
         on = {"@on": day}
         self.law = law
+        self.regime = law.regime
+        self.channels = frozenset()      # the channels whose receipt day the engine may take from the latest regime
+        self.dates: dict = {}            # receipt day -> (deadline, trace, warnings), when they depend on it alone
         self.request = compile_request(law.request_table, law.request_table.in_force(on)[1])
         self.item = compile_items(law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables),
                                   cache, answer)
@@ -394,20 +411,23 @@ def compile_plan(law, steps, order: dict, not_final):
     tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
     make = Plan._make
     key = order.__getitem__
+    dispositions, traces, bases, actions = (itemgetter(k) for k in ("disposition", "trace", "basis", "actions"))
+    chain = itertools.chain.from_iterable
 
     def plan(rres, answers, plain):
-        disps = [it["disposition"] for it in answers]
+        disps = list(map(dispositions, answers))
         for when, of, then in tests:
             if (when == "otherwise" or (when == "any" and not of.isdisjoint(disps))
                     or (when == "all" and of.issuperset(disps))):
                 d = then if then != "earliest_row" else min(disps, key=key)
                 break
         trace = list(rres.rule_ids)
-        for rid in dict.fromkeys([rid for it in answers for rid in it["trace"]]):
+        for rid in dict.fromkeys(chain(map(traces, answers))):
             if rid not in trace:
                 trace.append(rid)
+        basis = tuple(chain(map(bases, answers)))         # each citation once (one shared dict per article)
         asks = action in rres.actions
-        return make((d, tuple({id(b): b for it in answers for b in it["basis"]}.values()),
-                     tuple(dict.fromkeys([a for it in answers for a in it["actions"]])), answers, tuple(trace),
+        return make((d, tuple(dict(zip(map(id, basis), basis)).values()),
+                     tuple(dict.fromkeys(chain(map(actions, answers)))), answers, tuple(trace),
                      asks, plain and not asks, d not in not_final))
     return plan

@@ -296,15 +296,20 @@ class Engine:
         rd = req.__dict__
         if rd["jurisdiction"] != self._pack_id:
             self._own(req, "request")
-        # 1. receipt (第三十一条) and regime: the common case (a date of the latest regime) without a call
+        # 1. receipt (第三十一条) and regime: the receipt date under the latest regime's rule for the channel; a day
+        # seen before gives its compiled stretch at once, whose regime counts that day the same way (``channels``)
         sub = rd["submission"]
         sd = sub.__dict__
         regime, fields = self._latest
-        received = sd[fields[sd["channel"]]]
-        if received is None or received < sd["submitted_on"]:
+        channel = sd["channel"]
+        received = sd[fields[channel]]
+        seg = self._by_day.get(received)
+        if seg is not None and channel in seg.channels and received >= sd["submitted_on"]:
+            regime = seg.regime
+        elif received is None or received < sd["submitted_on"]:
             regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
         elif received < regime.start:
-            regime = self._earlier(sd["channel"], received)
+            regime = self._earlier(channel, received)
             if regime is None:
                 regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
         rid = regime.id
@@ -314,13 +319,19 @@ class Engine:
         _pipeline.check_dates(rd, received)
         if self.compiled:
             # 4–7 by the functions ``_compile`` generated for the regime's stretch of days around ``received``
-            seg = self._by_day.get(received)
-            if seg is None or seg.law is not self._regime_law[rid]:
+            if seg is None or seg.regime is not regime:
                 seg = self._segment(rid, received)
             plan = self._plan_compiled(seg, rd, cstatus)
             if explain:
                 deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
                                                      cstatus, plan.asks_correction, explain=True)
+            elif plan.dates_only and not rd["consultations"]:
+                # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
+                hit = seg.dates.get(received)
+                if hit is None:
+                    hit = seg.dates[received] = seg.deadline(rd, received, cstatus, False)
+                deadline, steps, warned = hit
+                deadline = deadline.copy()
             else:
                 deadline, steps, warned = seg.deadline(rd, received, cstatus, plan.asks_correction)
             trace, warnings = [*plan.trace, *steps], list(warned)
@@ -392,9 +403,12 @@ class Engine:
         lo = cuts[k - 1] if k else dt.date.min            # the stretch: lo <= day < hi
         hi = cuts[k] if k < len(cuts) else dt.date.max
         law = self.law.regimes[rid]
-        return Segment(law, day, self._item_cache, self._item_answer, self.calendar, self._dp(rid, day),
-                       self._dp_at[rid], law.regime.steps, lo, hi, self.rulebook.combination, self._order,
-                       self._not_final)
+        seg = Segment(law, day, self._item_cache, self._item_answer, self.calendar, self._dp(rid, day),
+                      self._dp_at[rid], law.regime.steps, lo, hi, self.rulebook.combination, self._order,
+                      self._not_final)
+        latest = self._latest[1]
+        seg.channels = frozenset(ch for ch, r in law.regime.receipt.items() if latest.get(ch) == r.field)
+        return seg
 
     def _plan_compiled(self, seg, rd: dict, cstatus: str) -> Plan:
         """Steps 4–6 by the functions ``_compile`` generated for the regime's stretch of days: the request

@@ -173,30 +173,35 @@ def request_facts(req, correction_status: str) -> dict:
     }
 
 
-#: The same facts as ``item_facts`` and ``request_facts``, as the expressions the speed layer's generated functions
-#: (``_compile``) read them with: fact -> (Python expression, the names it reads). In an item function ``d`` is the
-#: item's field dict and ``tp`` its ``third_party``; in a request function ``d`` is the request's field dict, ``ex``
-#: its ``excessive`` and ``cstatus`` the 补正 status. Written here, beside the functions they mirror (the interface,
-#: not law); tests/test_compiled.py checks the two agree, and the compiled answers are compared with the plain ones.
+#: The same facts as ``item_facts`` and ``request_facts``, as the speed layer's generated functions (``_compile``)
+#: read them: ``*_FACT_FIELDS`` maps a fact that is an input field as it stands to that field (read together by one
+#: ``operator.itemgetter``), ``*_FACT_SOURCE`` a derived fact to the Python expression that computes it. In an
+#: item function ``d`` is the item's field dict and ``tp`` its ``third_party``; in a request function ``d`` is the
+#: request's field dict, ``ex`` its ``excessive`` and ``cstatus`` the 补正 status. Written here, beside the
+#: functions they mirror (the interface, not law); tests/test_compiled.py checks that they agree.
+ITEM_FACT_FIELDS: dict[str, str] = {
+    "exists": "exists",
+    "held": "held",
+    "proactively_published": "proactively_published",
+    "requires_creation": "requires_creation",
+    "special_procedure": "special_procedure",
+    "categories": "categories",               # a tuple: the generated set tests accept any iterable
+    "disclosure_required_by_law": "disclosure_required_by_law",
+    "severable": "severable",
+}
 ITEM_FACT_SOURCE: dict[str, str] = {
-    "exists": "d['exists']",
-    "held": "d['held']",
     "responsible_agency_known": "bool(d['responsible_agency'])",
-    "proactively_published": "d['proactively_published']",
-    "requires_creation": "d['requires_creation']",
-    "special_procedure": "d['special_procedure']",
-    "categories": "d['categories']",         # a tuple: the generated set tests accept any iterable
     "third_party.consent": "(None if tp is None else tp.consent)",
     "third_party.public_interest_override": "(False if tp is None else tp.public_interest_override)",
-    "disclosure_required_by_law": "d['disclosure_required_by_law']",
-    "severable": "d['severable']",
 }
 ITEM_FACT_PROLOGUE = ("d = item.__dict__", "tp = d['third_party']")
+REQUEST_FACT_FIELDS: dict[str, str] = {
+    "nature": "nature",
+    "content_clear": "content_clear",
+    "repeat_of_answered": "repeat_of_answered",
+}
 REQUEST_FACT_SOURCE: dict[str, str] = {
-    "nature": "d['nature']",
-    "content_clear": "d['content_clear']",
     "correction": "cstatus",
-    "repeat_of_answered": "d['repeat_of_answered']",
     "excessive": "('none' if ex is None else ('reasonable' if ex.reason_reasonable else 'unreasonable'))",
     "applicant.kind": "d['applicant'].kind",
 }
