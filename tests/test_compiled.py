@@ -81,7 +81,7 @@ def test_the_fact_expressions_read_what_item_facts_and_request_facts_give():
                 assert (frozenset(v) == w) if n == "categories" else (v is w or (type(v) is type(w) and v == w)), n
 
 
-_NAME = re.compile(r"^(make|item|request|d|tp|ex|cstatus|key|kt|hit|results|a|[amrvu]\d+(_\d+)?|key\d+|"
+_NAME = re.compile(r"^(make|item|request|slow|d|tp|ex|cstatus|key|kt|hit|results|a|[amrvu]\d+(_\d+)?|key\d+|"
                    r"(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len)$")
 
 

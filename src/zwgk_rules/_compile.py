@@ -152,7 +152,8 @@ def _resolver(table, froms: list, n_rules: int):
 def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> None:
     """Read the facts the tables test: the input fields among them with one ``itemgetter``, the derived ones
     by their expressions. They are the key of what the function gave before (``known``): exactly what the
-    tables can tell apart, since they read nothing else. A known key returns at once."""
+    tables can tell apart, since they read nothing else. A known key returns at once; otherwise the facts go to
+    ``slow``, the function whose text follows (the tables)."""
     for line in prologue:
         src.emit(ind, line)
     read: set = set()
@@ -178,6 +179,10 @@ def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue,
     src.emit(ind, f"hit = {known}.get(key)")
     src.emit(ind, "if hit is not None:")
     src.emit(ind + 1, "return hit")
+    # the rest is another function: a frame clears all its local names on return, and the tables need many
+    args = ", ".join(["key", *(["kt"] if plain else []), *(var[f] for f in derived)])
+    src.emit(ind, f"return slow({args})")
+    src.emit(ind - 1, f"def slow({args}):")
     names = []
     for f in plain:
         var[f] = f"v{len(var)}"
@@ -281,6 +286,67 @@ def compile_deadline(cal, dp, dp_at, steps: dict, lo, hi):
     def general(rd, received, cstatus, asks_correction):
         return compute(cal, dp_at, steps, rd, received, cstatus, asks_correction)
 
+    def consulted(cons, r0, n, m):
+        """(rank of the due day, of the extended due day, working days not counted) with the consultations'
+        time left out (``excluded_intervals``, ``advance``) on the arrays; None: a date outside the calendar."""
+        spans = []
+        for c in cons:
+            c = c.__dict__
+            sent, replied = c["sent_on"], c["replied_on"]
+            got = c["received_on"] or sent
+            limit = (limits if lo <= got < hi else dp_at(got).consultation_limits).get(c["party"])
+            if limit is None:
+                continue
+            g, a = got.toordinal() - base, sent.toordinal() - base
+            if g < 0 or g >= ncum or a < 0 or a >= ncum:
+                return None
+            k = cum[g] + limit
+            if k < 1 or k > nwork:
+                return None
+            end = work[k - 1]
+            if replied is not None and replied <= end:
+                end = replied
+                e = end.toordinal() - base
+                if e < 0 or e >= ncum:
+                    return None
+                b = cum[e]
+            else:
+                b = k
+            a = cum[a] + 1
+            if b >= a:
+                spans.append((a, b))
+        if len(spans) > 1:
+            spans.sort()
+            merged = [spans[0]]
+            for a, b in spans[1:]:
+                la, lb = merged[-1]
+                if a <= lb + 1:
+                    merged[-1] = (la, lb if lb > b else b)
+                else:
+                    merged.append((a, b))
+            spans = merged
+        t_due, skipped = r0 + n, 0
+        for a, b in spans:
+            if b <= r0:
+                continue
+            if a <= r0:
+                a = r0 + 1
+            if a > t_due:
+                break
+            skipped += b - a + 1
+            t_due += b - a + 1
+        t_ext = t_due + m
+        for a, b in spans:
+            if b <= t_due:
+                continue
+            if a <= t_due:
+                a = t_due + 1
+            if a > t_ext:
+                break
+            skipped += b - a + 1
+            t_ext += b - a + 1
+        return t_due, t_ext, skipped
+
     def deadline(rd, received, cstatus, asks_correction):
         i = received.toordinal() - base
         if i < 0 or i >= ncum:
@@ -322,63 +388,10 @@ def compile_deadline(cal, dp, dp_at, steps: dict, lo, hi):
         n, m = p.reply_period, p.max_extension
         cons = rd["consultations"]
         if cons:
-            # excluded_intervals and advance, on the arrays: working-day ranks [a, b] not counted
-            spans = []
-            for c in cons:
-                c = c.__dict__
-                sent, replied = c["sent_on"], c["replied_on"]
-                got = c["received_on"] or sent
-                limit = (limits if lo <= got < hi else dp_at(got).consultation_limits).get(c["party"])
-                if limit is None:
-                    continue
-                g, a = got.toordinal() - base, sent.toordinal() - base
-                if g < 0 or g >= ncum or a < 0 or a >= ncum:
-                    return general(rd, received, cstatus, asks_correction)
-                k = cum[g] + limit
-                if k < 1 or k > nwork:
-                    return general(rd, received, cstatus, asks_correction)
-                end = work[k - 1]
-                if replied is not None and replied <= end:
-                    end = replied
-                    e = end.toordinal() - base
-                    if e < 0 or e >= ncum:
-                        return general(rd, received, cstatus, asks_correction)
-                    b = cum[e]
-                else:
-                    b = k
-                a = cum[a] + 1
-                if b >= a:
-                    spans.append((a, b))
-            if len(spans) > 1:
-                spans.sort()
-                merged = [spans[0]]
-                for a, b in spans[1:]:
-                    la, lb = merged[-1]
-                    if a <= lb + 1:
-                        merged[-1] = (la, lb if lb > b else b)
-                    else:
-                        merged.append((a, b))
-                spans = merged
-            t_due, skipped = r0 + n, 0
-            for a, b in spans:
-                if b <= r0:
-                    continue
-                if a <= r0:
-                    a = r0 + 1
-                if a > t_due:
-                    break
-                skipped += b - a + 1
-                t_due += b - a + 1
-            t_ext = t_due + m
-            for a, b in spans:
-                if b <= t_due:
-                    continue
-                if a <= t_due:
-                    a = t_due + 1
-                if a > t_ext:
-                    break
-                skipped += b - a + 1
-                t_ext += b - a + 1
+            got = consulted(cons, r0, n, m)
+            if got is None:
+                return general(rd, received, cstatus, asks_correction)
+            t_due, t_ext, skipped = got
         else:
             t_due, skipped = r0 + n, 0
             t_ext = t_due + m

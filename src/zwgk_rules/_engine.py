@@ -109,7 +109,6 @@ class Engine:
         self._cplans: dict = {}          # the compiled path's plans, keyed on its table results and item answers
         self._segments: dict = {}        # (regime, segment) -> _compile.Segment, built on first use
         self._by_day: dict = {}          # receipt day -> its Segment (the regime checked on use)
-        self._regime_law = self.law.regimes
         self._quick_dates = {rid: {} for rid in self._regime_tables}
         latest = self.rulebook.regimes[-1]
         self._latest = (latest, {ch: r.field for ch, r in latest.receipt.items()})
