@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -83,13 +84,27 @@ def digest(cmd: list[str]) -> tuple[str, int, int]:
     return h.hexdigest(), lines, p.returncode
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str], extra_pids: tuple[int, ...] = ()) -> tuple[float, float]:
+    """(wall seconds, CPU seconds): the CPU of the command and every process it waited for (the command line's
+    workers, a LocalCluster's worker processes), plus that of ``extra_pids`` over the run (a running
+    cluster's workers and this process, which hosts its scheduler)."""
+    import psutil
+    others = [psutil.Process(p) for p in extra_pids]
+
+    def cpu_of(ps):
+        return sum(sum(p.cpu_times()[:2]) for p in ps)
+
+    before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    o0 = cpu_of(others)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
+    after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode not in (0, 1):
         raise SystemExit(f"{cmd}: exit {p.returncode}\n{p.stderr.decode(errors='replace')}")
-    return wall
+    cpu = (after_children.ru_utime - before_children.ru_utime + after_children.ru_stime - before_children.ru_stime
+           + cpu_of(others) - o0)
+    return wall, cpu
 
 
 def main(argv=None) -> None:
@@ -122,15 +137,21 @@ def main(argv=None) -> None:
         print(f"same bytes on the first {a[1]:,} lines: sha256 {a[0][:16]}…, exit {a[2]} both", flush=True)
         with dask.config.set(LEAN), \
                 LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                             silence_logs=logging.ERROR) as cluster, Client(cluster):
-            runs = {"cli": [], "dask local": [], "dask running": []}
+                             silence_logs=logging.ERROR) as cluster, Client(cluster) as cl:
+            runs: dict = {"cli": [], "dask local": [], "dask running": []}
+            cpus: dict = {"cli": [], "dask local": [], "dask running": []}
             cmds = {"cli": zwgk(path), "dask local": zwgk(path, "--dask", "local:2"),
                     "dask running": zwgk(path, "--dask", cluster.scheduler_address)}
+            import psutil
+            workers = tuple(psutil.Process(pid) for pid in cl.run(os.getpid).values())
             for r in range(reps):
                 for name, cmd in cmds.items():
-                    wall = timed(cmd)
+                    extra = (os.getpid(), *(w.pid for w in workers)) if name == "dask running" else ()
+                    wall, cpu = timed(cmd, extra)
                     runs[name].append(wall)
-                    print(f"  round {r + 1} {name:12s} {wall:7.2f} s  {n / wall:9,.0f} requests/s", flush=True)
+                    cpus[name].append(cpu)
+                    print(f"  round {r + 1} {name:12s} {wall:7.2f} s  {n / wall:9,.0f} requests/s;  CPU {cpu:7.1f} s = "
+                          f"{cpu / n * 1e6:5.0f} µs a line", flush=True)
                 print(f"  after round {r + 1}: {load()}", flush=True)
     print(f"\n{n:,} diverse lines, {reps} round(s), each run a fresh process, start-up included, output to /dev/null")
     cli = runs["cli"]
@@ -139,6 +160,10 @@ def main(argv=None) -> None:
         print(f"  {name:12s} {n / statistics.median(runs[name]):9,.0f} req/s (median run) vs cli "
               f"{n / statistics.median(cli):9,.0f} req/s: ratio {statistics.median(ratios):.2f} (per round: "
               f"{', '.join(f'{x:.2f}' for x in ratios)}; target ≥ 0.90 for dask local)")
+        cpu_ratios = [c / d for c, d in zip(cpus["cli"], cpus[name])]
+        print(f"  {'':12s} CPU a line {statistics.median(cpus[name]) / n * 1e6:.0f} µs vs cli "
+              f"{statistics.median(cpus['cli']) / n * 1e6:.0f} µs: CPU-bound ratio {statistics.median(cpu_ratios):.2f} "
+              "(what the throughput ratio tends to on an otherwise idle machine, all cores busy)")
     print(f"after: {load()}")
 
 

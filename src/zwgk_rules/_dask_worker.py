@@ -27,6 +27,7 @@ from ._limits import MAX_FILE_BYTES, MAX_LINE_BYTES
 #: Rulebooks this process loaded, by (pack folders, fingerprint): a worker loads the rules once however many
 #: partitions it decides (and again only if the pack files themselves changed on disk).
 _RULEBOOKS: dict = {}
+_KEEP = 8
 _LOCK = threading.Lock()
 #: how many times this process loaded rules (read by the tests on each worker, ``loads``)
 LOADS = 0
@@ -57,6 +58,8 @@ def rulebook(packs: tuple[str, ...], fp: str):
         if rb is None:
             from ._rulebook import Rulebook, default_rulebook
             rb = Rulebook(packs=list(packs)) if packs else default_rulebook()
+            if len(_RULEBOOKS) >= _KEEP:            # a long-lived worker keeps the last few sets of rules
+                del _RULEBOOKS[next(iter(_RULEBOOKS))]
             _RULEBOOKS[(packs, fp)] = rb
             LOADS += 1
         return rb

@@ -206,7 +206,7 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
          encoding: str | None, blocksize: int, progress: _Progress, counter: list | None = None) -> Answered:
     """The run behind ``answer_file`` and ``zwgk … --dask``: raises the command line's own exceptions."""
     import collections
-    import hashlib
+    import uuid
 
     import io
 
@@ -234,10 +234,13 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
         out = _TextSink(out)
     flush = getattr(out, "flush", None) or (lambda: None)
     cl, close = _client(client)
-    name = "zwgk-rules-" + hashlib.sha256(repr((command, explain, packs, jurisdiction, fp)).encode()).hexdigest()[:16]
+    # one plugin per run (two runs on one cluster never share or unregister each other's)
+    name = f"zwgk-rules-{command}-{uuid.uuid4().hex[:12]}"
     lines = errors = nparts = 0
+    registered = False
     try:
         try:
+            registered = True
             cl.register_plugin(w.Rules(name, command, explain, packs, jurisdiction, fp), name=name)
         except Exception as exc:  # noqa: BLE001 - whatever a worker's setup raised, said as it was
             raise _CannotRun(f"工作节点无法载入规则 / a worker could not load the rules: {exc}") from None
@@ -284,14 +287,14 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
     except Exception as exc:  # noqa: BLE001 - a task failed or the cluster went away: report how far it got
         raise _CutShort(f"Dask 集群上的运行失败 / the run on the Dask cluster failed: {type(exc).__name__}: {exc}") from None
     finally:
+        if registered and len(close) < 2:       # a cluster that outlives the run keeps nothing of it
+            try:
+                cl.unregister_worker_plugin(name)
+            except Exception:  # noqa: BLE001 - the cluster may be gone: the failure is what is reported
+                pass
         for c in close:
             try:
                 c.close()
-            except Exception:  # noqa: BLE001 - closing after a failure: the failure is what is reported
-                pass
-        if not close:
-            try:
-                cl.unregister_worker_plugin(name)
             except Exception:  # noqa: BLE001
                 pass
     return Answered(lines, errors, nparts)
