@@ -15,10 +15,20 @@ def test_all_is_pinned():
 
 
 def test_modules_behind_the_api_are_private():
-    """Only the documented public subpackage `zwgk_rules.testing` (hypothesis toolkit) is not private."""
+    """Only the documented public subpackage `zwgk_rules.testing` (hypothesis toolkit) and module
+    `zwgk_rules.dask` (docs/dask.md) are not private."""
     import pkgutil
     public = [m.name for m in pkgutil.iter_modules(zwgk_rules.__path__) if not m.name.startswith("_")]
-    assert public == ["testing"]
+    assert sorted(public) == ["dask", "testing"]
+
+
+def test_the_dask_module_is_small_and_imports_without_dask():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['dask'] = None; sys.modules['distributed'] = None; "
+            "import zwgk_rules.dask as d; print(sorted(d.__all__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['Answered', 'answer_file']"
 
 
 def test_exception_tree():

@@ -539,16 +539,18 @@ class _Decider:
     """Decides JSONL lines into output bytes; one per process (engines are built per pack on demand)."""
 
     def __init__(self, explain: bool = False, backend: str = "python", command: str = "decide",
-                 columns: dict | None = None, packs: tuple = (), jurisdiction: str | None = None) -> None:
+                 columns: dict | None = None, packs: tuple = (), jurisdiction: str | None = None,
+                 rulebook=None) -> None:
         """``columns``: for spreadsheet input, the column header of each field path (named in error lines).
         ``packs``: pack folders loaded beside the bundled rules; ``jurisdiction``: the pack of inputs that
-        name none (an input naming one keeps it)."""
+        name none (an input naming one keeps it). ``rulebook``: rules already loaded with those packs (the
+        Dask workers keep their own, ``_dask_worker``)."""
         from ._encode import Encoder
 
         from ._answers import validation_error
         from ._engine import Engine
 
-        self.rb = _rulebook_for(tuple(packs))
+        self.rb = rulebook if rulebook is not None else _rulebook_for(tuple(packs))
         self.default = jurisdiction
         if jurisdiction is not None:
             self.rb.pack(jurisdiction)          # an unknown pack: InputError with a did-you-mean
@@ -1229,6 +1231,13 @@ def _io_arguments(p) -> None:
                    help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
     p.add_argument("--jurisdiction", metavar="ID",
                    help="未写 jurisdiction 的输入按此规则包办理（默认 cn）/ the pack for inputs that name none (default cn)")
+    _dask_argument(p)
+
+
+def _dask_argument(p) -> None:
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="在 Dask 集群上办理（调度器地址如 tcp://host:8786；local 或 local:N 在本机启动 N 个工作进程；"
+                        "需附加项 dask，见 docs/dask.md）/ answer on a Dask cluster: a scheduler address, or local[:N]")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1256,6 +1265,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--jurisdiction", metavar="ID", help="未写 jurisdiction 的案件按此规则包办理（默认 cn）")
     e.add_argument("--encoding", metavar="NAME", help="输入的字符编码（默认自动识别）/ input encoding (default: detected)")
     e.add_argument("--output", "-o", metavar="FILE", help="写入文件 / write to FILE")
+    _dask_argument(e)
     e.set_defaults(input_format=None, format="jsonl", summary=False, compact=False, no_progress=True)
     n = sub.add_parser("notice", help="案件 → 答复书、补正告知书、延期答复告知书、征求意见函、第三方告知书、收费通知书 (JSON / JSONL / -)")
     n.add_argument("file")
@@ -1375,6 +1385,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "notice" and (args.text or args.docx):
             return run_notice_documents(args)
+        if getattr(args, "dask", None):
+            _dask_allowed(args)
+            return _run_batch(args, 1)
         jobs = args.jobs if args.jobs > 0 else _auto_jobs(args.file)
         if args.jobs <= 0 and (args.format not in (None, "jsonl") or args.output and _output_format(args) != "jsonl"
                                or args.summary or args.compact):
@@ -1429,7 +1442,10 @@ def _run_batch(args, jobs: int) -> int:
             total, unit = _input_size(args.file, counter, prog)
             prog.display = _render_mod().ProgressBar(sys.stderr, total, unit)
         try:
-            status = run_decide(args.file, target, sys.stdin, **kw)
+            if getattr(args, "dask", None):
+                status = _run_dask(args, target, kw)
+            else:
+                status = run_decide(args.file, target, sys.stdin, **kw)
         finally:
             if prog.display is not None:
                 prog.display.close()
@@ -1460,6 +1476,34 @@ def _run_batch(args, jobs: int) -> int:
             sys.stderr.write(summary.text())
 
 
+def _dask_allowed(args) -> None:
+    """``--dask`` reads JSONL and writes JSONL (with ``--compact`` / ``--summary`` if asked) on the python
+    backend; anything else is refused before a cluster is started."""
+    if args.command not in ("decide", "classify", "case", "interact") or getattr(args, "backend", "python") != "python":
+        raise _CannotRun("--dask 只用于 decide、classify、case、interact（python 后端）/ --dask is for decide, classify, "
+                         "case and interact, on the python backend")
+    if args.jobs > 1:
+        raise _CannotRun("--dask 与 --jobs 不能同时使用 / --dask and --jobs exclude each other")
+    if args.input_format not in (None, "jsonl") or _output_format(args) != "jsonl":
+        raise _CannotRun("--dask 只读写 JSONL / --dask reads and writes JSONL only (no --input-format or --format other "
+                         "than jsonl)")
+
+
+def _run_dask(args, target, kw: dict) -> int:
+    """``zwgk … --dask ADDRESS``: the batch on a Dask cluster (``zwgk_rules.dask``), with this module's exits."""
+    from .dask import BLOCKSIZE, _run
+    if args.file == "-":
+        if sys.stdin is None:
+            raise _CannotRun("标准输入已关闭 / standard input is closed")
+        source = getattr(sys.stdin, "buffer", sys.stdin)
+    else:
+        source = args.file
+    done = _run(source, target, args.dask, command=args.command, packs=kw["packs"], jurisdiction=kw["jurisdiction"],
+                explain=kw.get("explain", False), encoding=kw["encoding"], blocksize=BLOCKSIZE, progress=kw["progress"],
+                counter=kw.get("counter"))
+    return 1 if done.errors else 0
+
+
 def _render_mod():
     from . import _render
     return _render
@@ -1488,6 +1532,8 @@ def _input_size(path: str, counter: list, prog: _Progress):
         return None, lambda: counter[0]
     try:
         size = os.path.getsize(path)
+        if os.path.isdir(path):         # --dask on a folder: its .jsonl files
+            size = sum(e.stat().st_size for e in os.scandir(path) if e.name.endswith(".jsonl") and e.is_file())
     except OSError:
         return None, lambda: counter[0]
     if _input_format(path, None) == "xlsx":
