@@ -1164,22 +1164,30 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
-def run_check(packs, *, json_out: bool = False, report: str | None = None, everything: bool = False) -> int:
-    """``zwgk check``: with pack folders, only their findings (and the national rules' errors) unless
-    ``everything``; without, the bundled rules'."""
-    from ._check import check, render_report
-    from ._errors import RuleFileError
-    from ._rulebook import Rulebook
-    try:
-        rb = Rulebook(packs=packs)
-    except RuleFileError:
-        rb = None           # check() reports the error as its one finding
+def check_findings(rb, packs, everything: bool = False) -> list:
+    """``zwgk check``'s findings: with pack folders, only theirs (and the national rules' errors) unless
+    ``everything``; ``rb`` None when the rules did not load (the error is then the one finding)."""
+    from ._check import check
     findings = check(rb, packs=packs) if rb is not None else check(packs=packs)
     if packs and rb is not None and not everything:
         named = {Path(p).resolve() for p in packs}
         mine = {pid for pid, pk in rb.packs.items() if getattr(pk, "folder", None) is not None
                 and Path(pk.folder).resolve() in named}
         findings = [f for f in findings if f.pack in mine or (f.pack == "cn" and f.severity == "error")]
+    return findings
+
+
+def run_check(packs, *, json_out: bool = False, report: str | None = None, everything: bool = False) -> int:
+    """``zwgk check``: with pack folders, only their findings (and the national rules' errors) unless
+    ``everything``; without, the bundled rules'."""
+    from ._check import render_report
+    from ._errors import RuleFileError
+    from ._rulebook import Rulebook
+    try:
+        rb = Rulebook(packs=packs)
+    except RuleFileError:
+        rb = None           # check() reports the error as its one finding
+    findings = check_findings(rb, packs, everything)
     if report:
         try:
             with open(report, "w", encoding="utf-8") as fh:

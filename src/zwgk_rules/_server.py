@@ -331,7 +331,6 @@ class Service:
 
     def check(self, everything: bool = False, folder: str | None = None) -> bytes:
         """``zwgk check --json`` over the rules loaded (or over an uploaded pack folder, not loaded)."""
-        from ._check import check
         packs = [folder] if folder else list(self.packs)
         if folder:
             try:
@@ -340,12 +339,7 @@ class Service:
                 rb = None
         else:
             rb = self.rb
-        findings = check(rb, packs=packs) if rb is not None else check(packs=packs)
-        if packs and rb is not None and not everything:
-            named = {Path(p).resolve() for p in packs}
-            mine = {pid for pid, pk in rb.packs.items() if getattr(pk, "folder", None) is not None
-                    and Path(pk.folder).resolve() in named}
-            findings = [f for f in findings if f.pack in mine or (f.pack == "cn" and f.severity == "error")]
+        findings = _cli.check_findings(rb, packs, everything)
         if folder:
             _cli._RULEBOOKS.pop(tuple(list(self.packs) + [folder]), None)
         return (json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1) + "\n").encode()
