@@ -10,6 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 OK = {"submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, "items": [{"description": "x"}]}
@@ -335,3 +338,37 @@ def test_large_answers_are_written_as_they_are_made(tmp_path, jobs):
     code, peak_kb = map(int, r.stdout.split())
     assert code == 0, r.stderr
     assert peak_kb < 200 * 1024, f"peak {peak_kb / 1024:.0f} MiB"
+
+
+@settings(max_examples=150, deadline=None)
+@given(req=requests(), sep=st.sampled_from([(", ", ": "), (",", ":"), (" , ", " : "), (",\t", "\t:\t")]),
+       where=st.sampled_from(["top", "submission", "item"]), twice=st.booleans(),
+       note=st.text(alphabet=st.sampled_from('a:"\\ 1'), max_size=6))
+def test_a_key_given_twice_is_always_found_and_only_then(req, sep, where, twice, note):
+    """Whatever the spacing, and with colons and quotes inside strings: a line with a key given twice is an
+    error naming that key, and a line without one is never called a duplicate (the fast check counts
+    colons; a doubt goes to the exact check)."""
+    from zwgk_rules._cli import _Decider
+    req = {**req, "id": note}
+    text = json.dumps(req, ensure_ascii=False, separators=sep)
+    key = None
+    if twice:
+        if where == "top":
+            key, text = "id", text[:-1] + sep[0] + json.dumps("id") + sep[1] + json.dumps(note) + "}"
+        elif where == "submission":
+            key = "submission.submitted_on"
+            head = '"submission"' + sep[1] + "{"
+            i = text.index(head) + len(head)
+            dup = '"submitted_on"' + sep[1] + json.dumps(req["submission"]["submitted_on"]) + sep[0]
+            text = text[:i] + dup + text[i:]
+        elif req.get("items"):
+            first = req["items"][0]
+            key = "items.0.description" if "description" in first else None
+            head = '"items"' + sep[1] + "[{"
+            i = text.index(head) + len(head)
+            text = text[:i] + '"description"' + sep[1] + '"x:y"' + (sep[0] if first else "") + text[i:]
+    data, bad = _Decider().line(text.encode())
+    if key is not None:
+        assert bad and data.field == key, text
+    else:
+        assert not (bad and "重复" in str(data)), text

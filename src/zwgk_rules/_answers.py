@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from ._errors import InputError
 from ._limits import echo
-from ._models import CitationOut, Deadline, DeadlineStep, Decision, ItemDecision, ReadOnlyDict
+from ._models import DATE_MESSAGE, CitationOut, Deadline, DeadlineStep, Decision, ItemDecision, ReadOnlyDict
 from ._statutes import Citation
 
 
@@ -27,6 +27,8 @@ def validation_error(exc: ValidationError, prefix: str = "") -> InputError:
         msg = f"取值无效 (invalid value) {echo(e.get('input'))}；{e['msg']}"
     elif kind == "bool_type":
         msg = f"须为 true 或 false (must be a JSON boolean)，收到 {echo(e.get('input'))}"
+    elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+        msg = DATE_MESSAGE       # the same words from JSON as from Python (_models._iso_date)
     elif kind in ("string_too_long", "too_long"):
         msg = f"超过长度上限 (too long)：{e['msg']}"
     elif field is None and "items" in msg:

@@ -1,8 +1,8 @@
 """Fast JSON encoding of engine answers for the command line, straight to UTF-8 bytes.
 
-Most of an answer is fixed by its *plan* (disposition, citations with their statute text, actions,
-item answers: ``Engine._plan``), which the engine memoises. Its JSON is therefore encoded once, as
-bytes, and reused; only the per-request parts (id, dates, trace, warnings) are encoded each time.
+Most of an answer is made of its plan's citations (with their statute text) and item answers, which the
+engine memoises as shared objects. Each is encoded once, as bytes; an answer joins them with the
+per-request parts (id, dates, trace, warnings), whose small encodings are memoised too.
 The result is the same JSON as ``json.dumps(raw, ensure_ascii=False)`` of ``Engine.decide_raw``
 (checked by a test), with the same separators.
 """
@@ -12,7 +12,6 @@ import datetime as dt
 import json
 from json.encoder import encode_basestring
 
-from ._limits import MEMO_MAX_ITEMS
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
@@ -40,50 +39,68 @@ def _ids(xs) -> str:
     return '["' + '", "'.join(xs) + '"]' if xs else "[]"
 
 
-# one answer line: id, plan head, the deadline's fields, explain, plan middle, trace, warnings
-_LINE = b'%s%s%s%s%s%s, "warnings": %s}'
-_DEADLINE = (b'%s, "reply_period_starts": %s, "due": %s, "extended_due": %s, "correction_notice_by": %s, '
+_DEADLINE = (b', "reply_period_starts": %s, "due": %s, "extended_due": %s, "correction_notice_by": %s, '
              b'"provisional": %s, "calendar": "%s", "excluded_days": %d')
+_JOIN = b", ".join
+#: the keys of an item answer (``_pipeline.compose_item``), in order
+_ITEM_KEYS = ("disposition", "basis", "actions", "trace")
 
 
 class Encoder:
-    def __init__(self, not_final: frozenset, limit: int = 4096) -> None:
-        """``not_final``: the codes that are not yet an answer (``Rulebook.not_final``)."""
+    """Encodes answers from their parts. The citations and item answers of a plan are memoised singletons
+    of the engine, shared by every answer that has them: each is encoded once, as bytes, and the bytes are
+    joined per answer (no answer-sized cache: a plan met once costs a join, not an encoding)."""
+
+    def __init__(self, not_final: frozenset, limit: int = 1 << 13) -> None:
+        """``not_final``: the codes that are not yet an answer (``Rulebook.not_final``); ``limit``: the
+        fragments kept (citations and item answers, about 1 KB each; the memo is cleared when full)."""
         self._not_final = not_final
-        self._frag: dict[int, tuple[object, str]] = {}
-        self._plans: dict[int, tuple[object, bytes, bytes]] = {}
+        self._frag: dict[int, tuple[object, bytes]] = {}
+        self._heads: dict[tuple, bytes] = {}
+        self._codes: dict[tuple, bytes] = {}
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
-        self._deadlines: dict[tuple, bytes] = {}
         self._limit = limit
 
-    def _cached(self, obj) -> str:
+    def _fragment(self, obj) -> bytes:
+        """A citation or item answer as JSON bytes: kept by identity (the entry keeps ``obj`` alive, so its
+        id cannot be reused while it is there)."""
         hit = self._frag.get(id(obj))
         if hit is not None and hit[0] is obj:
             return hit[1]
-        text = _dumps(obj)
+        if tuple(obj) == _ITEM_KEYS:
+            # an item answer: its citations are shared fragments too
+            data = (b'{"disposition": ' + one_line(_dumps(obj["disposition"]).encode()) + b', "basis": ['
+                    + _JOIN([self._fragment(c) for c in obj["basis"]]) + b'], "actions": '
+                    + self._ids(obj["actions"]) + b', "trace": ' + self._ids(obj["trace"]) + b"}")
+        else:
+            data = one_line(_dumps(obj).encode())
         if len(self._frag) >= self._limit:
             self._frag.clear()
-        self._frag[id(obj)] = (obj, text)       # keeps obj alive, so its id cannot be reused
-        return text
+        self._frag[id(obj)] = (obj, data)
+        return data
 
-    def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple[bytes, bytes]:
-        hit = self._plans.get(id(plan))
-        if hit is not None and hit[0] is plan:
-            return hit[1], hit[2]
-        disposition, basis, actions, items = plan.disposition, plan.basis, plan.actions, plan.items
-        c = self._cached
-        head = (f'"jurisdiction": "{pack_id}", "disposition": "{disposition}", '
-                f'"final": {"false" if disposition in self._not_final else "true"}, "regime": "{regime_id}", '
-                f'"basis": [{", ".join(map(c, basis))}], "actions": {_ids(actions)}, '
-                f'"deadline": {{"received_on": ').encode()
-        mid = f'}}, "items": [{", ".join(map(c, items))}], "trace": '.encode()
-        head, mid = one_line(head), one_line(mid)
-        if len(items) <= MEMO_MAX_ITEMS:    # the engine memoises only such plans: larger ones never repeat
-            if len(self._plans) >= self._limit:
-                self._plans.clear()
-            self._plans[id(plan)] = (plan, head, mid)     # keeps plan alive, as above
-        return head, mid
+    def _head(self, pack_id: str, disposition: str, regime_id: str) -> bytes:
+        key = (pack_id, disposition, regime_id)
+        b = self._heads.get(key)
+        if b is None:
+            b = one_line(f'"jurisdiction": "{pack_id}", "disposition": "{disposition}", '
+                         f'"final": {"false" if disposition in self._not_final else "true"}, '
+                         f'"regime": "{regime_id}", "basis": ['.encode())
+            if len(self._heads) >= self._limit:
+                self._heads.clear()
+            self._heads[key] = b
+        return b
+
+    def _ids(self, xs: tuple) -> bytes:
+        """A tuple of codes or rule ids (actions, trace) as a JSON list."""
+        b = self._codes.get(xs)
+        if b is None:
+            b = _ids(xs).encode()
+            if len(self._codes) >= self._limit:
+                self._codes.clear()
+            self._codes[xs] = b
+        return b
 
     def _d(self, d) -> bytes:
         b = self._dates.get(d)
@@ -96,39 +113,25 @@ class Encoder:
         return b
 
     def _deadline(self, dl: dict) -> bytes:
-        """The deadline object from its first value on (``explain`` aside), memoised on its values:
-        requests received on the same day mostly share it."""
-        key = tuple(dl.values()) if "explain" not in dl else None
-        b = self._deadlines.get(key) if key is not None else None
-        if b is None:
-            d = self._d
-            b = _DEADLINE % (d(dl["received_on"]), d(dl["reply_period_starts"]), d(dl["due"]), d(dl["extended_due"]),
-                             d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false",
-                             dl["calendar"].encode(), dl["excluded_days"])
-            if key is not None:
-                if len(self._deadlines) >= 16384:      # at most a few MB
-                    self._deadlines.clear()
-                self._deadlines[key] = b
-        return b
-
-    def _trace(self, trace: list) -> bytes:
-        key = tuple(trace)
-        b = self._traces.get(key)
-        if b is None:
-            b = _ids(trace).encode()
-            if len(self._traces) >= self._limit:
-                self._traces.clear()
-            self._traces[key] = b
-        return b
+        """The deadline object from its second key on (``explain`` aside). Its dates come from a memo of
+        encoded days; the object itself is formatted each time (its values rarely repeat)."""
+        d = self._d
+        return _DEADLINE % (d(dl["reply_period_starts"]), d(dl["due"]), d(dl["extended_due"]),
+                            d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false",
+                            dl["calendar"].encode(), dl["excluded_days"])
 
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:
         """One answer line (without its newline) from the ``Parts`` that ``Engine._decide_parts`` returns, as UTF-8 bytes."""
-        plan, regime_id, dl, trace, warnings = parts.plan, parts.regime, parts.deadline, parts.trace, parts.warnings
-        head, mid = self._plan_bytes(plan, pack_id, regime_id)
+        plan, dl = parts.plan, parts.deadline
+        frag = self._fragment
         explain = dl.get("explain")
-        return _LINE % (
+        warnings = parts.warnings
+        return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            head, self._deadline(dl),
+            self._head(pack_id, plan.disposition, parts.regime), _JOIN([frag(c) for c in plan.basis]),
+            b'], "actions": ', self._ids(plan.actions), b', "deadline": {"received_on": ', self._d(dl["received_on"]),
+            self._deadline(dl),
             b"" if explain is None else b', "explain": ' + json.dumps(explain, ensure_ascii=False,
                                                                       default=dt.date.isoformat).encode(),
-            mid, self._trace(trace), _ids(warnings).encode() if warnings else b"[]")
+            b'}, "items": [', _JOIN([frag(i) for i in plan.items]), b'], "trace": ', self._ids(tuple(parts.trace)),
+            b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))

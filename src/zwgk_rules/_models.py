@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, Optional
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool, StringConstraints,
+from pydantic import (BaseModel, ConfigDict, Field, Strict, StrictBool, StringConstraints,
                       field_validator, model_validator)
 
 from ._facts import (DEFAULT_APPLICANT_KIND, DEFAULT_NATURE, NATURE_WITH_ITEMS, ApplicantKind, Attribute, Category,
@@ -31,11 +31,34 @@ def _iso_date(value):
         return value
     if value.__class__ is str and _ISO_DATE.fullmatch(value):
         return dt.date.fromisoformat(value)      # ValueError for 2026-02-30: reported on the field
-    raise ValueError("须为 ISO 日期 YYYY-MM-DD（不接受时间戳、带时间的日期或字节串）/ must be an ISO date YYYY-MM-DD")
+    raise ValueError(DATE_MESSAGE)
+
+
+#: the message of a date that is not an ISO date (both modes say the same)
+DATE_MESSAGE = "须为 ISO 日期 YYYY-MM-DD（不接受时间戳、带时间的日期或字节串）/ must be an ISO date YYYY-MM-DD"
+
+
+class _IsoDate:
+    """The schema of an input date. From JSON (the command line, the server): pydantic-core's strict date,
+    which takes exactly a ``YYYY-MM-DD`` string of a real day, in Rust. From Python: a ``datetime.date``, or
+    such a string through ``_iso_date``. The two accept the same values (tests/test_hardening_cli.py)."""
+
+    @staticmethod
+    def __get_pydantic_core_schema__(source, handler):
+        from pydantic_core import core_schema as cs
+        strict = cs.date_schema(strict=True)
+        return cs.json_or_python_schema(json_schema=strict,
+                                        python_schema=cs.no_info_before_validator_function(_iso_date, strict),
+                                        serialization=cs.plain_serializer_function_ser_schema(
+                                            dt.date.isoformat, when_used="json"))
+
+    @staticmethod
+    def __get_pydantic_json_schema__(core, handler):
+        return {"type": "string", "format": "date"}
 
 
 #: an input date: ISO string or ``datetime.date``
-Date = Annotated[dt.date, BeforeValidator(_iso_date), Strict()]
+Date = Annotated[dt.date, _IsoDate]
 #: an input flag: JSON ``true`` / ``false`` only
 Flag = StrictBool
 Text = Annotated[str, Strict(), StringConstraints(max_length=MAX_TEXT)]
