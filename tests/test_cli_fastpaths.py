@@ -93,3 +93,48 @@ def test_parallel_workers_writing_to_the_output_keep_order_and_content(tmp_path)
     out = outs["2"].decode().splitlines()
     assert len(out) == 4500
     assert [json.loads(x).get("id") for x in out if '"error"' not in x] == good_ids
+
+
+def _documents():
+    from zwgk_rules._facts import ATTRIBUTES, DOC_FLAGS, DOC_TYPES
+    return st.fixed_dictionaries(
+        {"formed_on": st.dates(min_value=__import__("datetime").date(2008, 5, 1),
+                               max_value=__import__("datetime").date(2027, 12, 31)).map(lambda d: d.isoformat()),
+         "doc_type": st.sampled_from(DOC_TYPES)},
+        optional={"id": st.text(max_size=8), "title": st.text(max_size=12),
+                  "jurisdiction": st.sampled_from(["cn", "cn-nx-zhongwei-sfj", "cn-yn-longling-sfj", "cn-gz-shaomi"]),
+                  "issued_as": st.sampled_from(["agency", "office"]), "addressed_to_superior": st.booleans(),
+                  "forwards": st.fixed_dictionaries({}, optional={"attribute": st.sampled_from(ATTRIBUTES)}),
+                  "flags": st.lists(st.sampled_from(DOC_FLAGS), max_size=4)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(_documents())
+def test_classify_lines_are_the_text_of_json_dumps(doc):
+    """``classify`` on the command line writes exactly ``json.dumps`` of ``classify_raw`` (citations from the
+    encoder's shared fragments, ids and titles escaped, dates as ISO strings)."""
+    from zwgk_rules import Engine, InputError
+    from zwgk_rules._cli import _Decider
+    from zwgk_rules._encode import one_line
+    line = json.dumps(doc, ensure_ascii=False).encode()
+    data, bad = _Decider(command="classify").line(line)
+    try:
+        raw = Engine(doc.get("jurisdiction", "cn")).classify_raw(doc)
+    except InputError:
+        assert bad
+        return
+    assert not bad
+    assert data == one_line(json.dumps(raw, ensure_ascii=False, default=lambda d: d.isoformat()).encode())
+
+
+@settings(max_examples=100, deadline=None)
+@given(requests())
+def test_explain_lines_are_the_text_of_json_dumps(req):
+    """``decide --explain``: the days of the explanation come from the encoder's own formatting."""
+    from zwgk_rules import DisclosureRequest, Engine
+    from zwgk_rules._cli import _Decider
+    line = json.dumps(req, ensure_ascii=False).encode()
+    data, bad = _Decider(explain=True).line(line)
+    raw = Engine("cn").decide_raw(DisclosureRequest.model_validate(req), explain=True)
+    assert not bad
+    assert data == json.dumps(raw, ensure_ascii=False, default=lambda d: d.isoformat()).encode()

@@ -67,6 +67,9 @@ class Calendar:
         self.sources = sources
         self._weekend_basis = weekend_basis
         self._weekend = weekend
+        # an ordinary weekend day and an ordinary working day: one (frozen) record each, shared by every such day
+        self._plain_days = (DayInfo(True, "workday", None, None, None),
+                            DayInfo(False, "weekend", None, None, weekend_basis))
         self._overrides = overrides
         # the day index, built on first use (a process that uses one calendar builds one):
         # (first ordinal, working days up to each day, the working days as dates)
@@ -146,9 +149,7 @@ class Calendar:
         info = self._overrides.get(d)
         if info is not None:
             return info
-        if d.weekday() in self._weekend:
-            return DayInfo(False, "weekend", None, None, self._weekend_basis)
-        return DayInfo(True, "workday", None, None, None)
+        return self._plain_days[d.weekday() in self._weekend]
 
     def __repr__(self) -> str:
         return f"<Calendar {self.id} {self.start}..{self.end} official={sorted(self.official_years)[:1]}..>"

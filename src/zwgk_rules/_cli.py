@@ -554,7 +554,8 @@ class _Decider:
         if jurisdiction is not None:
             self.rb.pack(jurisdiction)          # an unknown pack: InputError with a did-you-mean
         self.engines: dict = {}
-        self.encode = Encoder(self.rb.not_final).encode_parts
+        self.encoder = Encoder(self.rb.not_final)
+        self.encode = self.encoder.encode_parts
         self.explain = explain
         self.backend = backend
         self.command = command
@@ -617,7 +618,7 @@ class _Decider:
             obj = self.parse(model.model_validate_json, line)
             eng = self.engine(obj.jurisdiction if self.default is None or "jurisdiction" in obj.model_fields_set
                               else self.default)
-            return one_line(json.dumps(getattr(eng, method)(obj), ensure_ascii=False, default=_iso).encode()), False
+            return self.encoder.encode_raw(getattr(eng, method)(obj)), False
         except ZwgkError as exc:
             return exc, True
 
@@ -632,7 +633,7 @@ class _Decider:
                 raise InputError("输入须为 JSON 对象 / the input must be an object")
             jur = raw.get("jurisdiction") if "jurisdiction" in raw else (self.default or "cn")
             eng = self.engine(jur if isinstance(jur, str) else "cn")
-            return one_line(json.dumps(getattr(eng, method)(raw), ensure_ascii=False, default=_iso).encode()), False
+            return self.encoder.encode_raw(getattr(eng, method)(raw)), False
         except ZwgkError as exc:
             return exc, True
 

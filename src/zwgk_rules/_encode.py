@@ -12,6 +12,8 @@ import datetime as dt
 import json
 from json.encoder import encode_basestring
 
+from ._models import ReadOnlyDict
+
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
@@ -42,6 +44,9 @@ def _ids(xs) -> str:
 _DEADLINE = (b', "reply_period_starts": %s, "due": %s, "extended_due": %s, "correction_notice_by": %s, '
              b'"provisional": %s, "calendar": "%s", "excluded_days": %d')
 _JOIN = b", ".join
+#: the keys of a day of ``explain`` (``_deadline.explain_days``), in order, and its encoding
+_DAY_KEYS = ("date", "counted", "count", "reason", "name", "source", "basis")
+_DAY = b'{"date": %s, "counted": %s, "count": %s, "reason": %s, "name": %s, "source": %s, "basis": %s}'
 #: the keys of an item answer (``_pipeline.compose_item``), in order
 _ITEM_KEYS = ("disposition", "basis", "actions", "trace")
 
@@ -58,6 +63,7 @@ class Encoder:
         self._frag: dict[int, tuple[object, bytes]] = {}
         self._heads: dict[tuple, bytes] = {}
         self._codes: dict[tuple, bytes] = {}
+        self._strings: dict = {}
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
         self._limit = limit
@@ -131,7 +137,56 @@ class Encoder:
             self._head(pack_id, plan.disposition, parts.regime), _JOIN([frag(c) for c in plan.basis]),
             b'], "actions": ', self._ids(plan.actions), b', "deadline": {"received_on": ', self._d(dl["received_on"]),
             self._deadline(dl),
-            b"" if explain is None else b', "explain": ' + json.dumps(explain, ensure_ascii=False,
-                                                                      default=dt.date.isoformat).encode(),
+            b"" if explain is None else b', "explain": ' + self._explain(explain),
             b'}, "items": [', _JOIN([frag(i) for i in plan.items]), b'], "trace": ', self._ids(tuple(parts.trace)),
             b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
+
+    def _str(self, value) -> bytes:
+        """A short string from a small vocabulary (a reason, a holiday's name, a citation key) or None."""
+        b = self._strings.get(value)
+        if b is None:
+            b = b"null" if value is None else one_line(encode_basestring(value).encode())
+            if len(self._strings) >= self._limit:
+                self._strings.clear()
+            self._strings[value] = b
+        return b
+
+    def _explain(self, days: list) -> bytes:
+        """The ``explain`` list of a deadline (``_deadline.explain_days``): one object per day."""
+        d, s = self._d, self._str
+        out = []
+        for day in days:
+            count = day["count"]
+            if tuple(day) != _DAY_KEYS or not (count is None or count.__class__ is int):
+                return one_line(json.dumps(days, ensure_ascii=False, default=dt.date.isoformat).encode())
+            out.append(_DAY % (d(day["date"]), b"true" if day["counted"] is True else b"false",
+                               b"null" if count is None else b"%d" % count, s(day["reason"]), s(day["name"]),
+                               s(day["source"]), s(day["basis"])))
+        return b"[" + _JOIN(out) + b"]"
+
+    def encode_raw(self, obj) -> bytes:
+        """Any JSON-ready answer (``classify_raw``, ``case_raw``…) as ``json.dumps(obj, ensure_ascii=False)``
+        gives it, dates as ISO strings: the shared read-only parts (citations, item answers) from their
+        fragments, the rest encoded as it comes."""
+        cls = obj.__class__
+        if cls is ReadOnlyDict:
+            return self._fragment(obj)
+        if cls is dict:
+            enc = self.encode_raw
+            return b"{" + _JOIN([self._str(k) + b": " + enc(v) for k, v in obj.items()]) + b"}"
+        if cls is list or cls is tuple:
+            enc = self.encode_raw
+            return b"[" + _JOIN([enc(v) for v in obj]) + b"]"
+        if cls is str:
+            return one_line(encode_basestring(obj).encode())
+        if obj is None:
+            return b"null"
+        if obj is True:
+            return b"true"
+        if obj is False:
+            return b"false"
+        if cls is int:
+            return b"%d" % obj
+        if cls is dt.date:
+            return self._d(obj)
+        return one_line(json.dumps(obj, ensure_ascii=False, default=dt.date.isoformat).encode())
