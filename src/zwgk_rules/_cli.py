@@ -975,7 +975,8 @@ def run_report(path: str, year: int, packs: tuple = (), fmt: str | None = None, 
     report an error line naming the case's line and field (a report from partial data is worse than none), and
     nothing is written to ``-o`` or ``--chart``."""
     from ._engine import Engine
-    from ._report import BadLine, ReportError, report
+    from ._jsonl import case_lines
+    from ._report import ReportError, report
     fmt = _report_format(fmt, output)
     if chart is not None and not chart.lower().endswith(".svg"):
         raise _CannotRun(f"--chart {chart}: 图表写为 SVG 文件（.svg），可再用 rsvg-convert 等转为 PNG / the chart is written "
@@ -995,19 +996,10 @@ def run_report(path: str, year: int, packs: tuple = (), fmt: str | None = None, 
             engines[jur] = Engine(jur, rulebook=rb)
         return engines[jur]
 
-    def cases(stream):
-        """The file's cases one at a time, with their line numbers (the report never holds the year in memory)."""
-        for n, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                yield n, json.loads(line.decode("utf-8-sig"))
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                yield n, BadLine(f"不是有效的 JSON / line {n} is not valid JSON")
-
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
-        out = report(cases(stream), year, engine_for=engine_for, rulebook=rb)
+        # the file's cases one at a time (the report never holds the year in memory)
+        out = report(case_lines(stream), year, engine_for=engine_for, rulebook=rb)
     except ZwgkError as exc:
         line = exc.line if isinstance(exc, ReportError) else None
         sys.stdout.write(json.dumps({"error": {"message": exc.message, "field": exc.field, "line": line}},
@@ -1123,16 +1115,10 @@ def run_docket(path: str, as_of: str, *, within: int | None = None, fmt: str | N
             engines[jur] = Engine(jur, rulebook=rb)
         return engines[jur]
 
-    cases, unreadable = [], []
+    from ._jsonl import split_case_lines
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
-        for n, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                cases.append((n, json.loads(line.decode("utf-8-sig"))))
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                unreadable.append((n, f"第 {n} 行不是有效的 JSON / line {n} is not valid JSON"))
+        cases, unreadable = split_case_lines(stream)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ._jsonl import BadLine  # a line that is not JSON: counted as an invalid case
 from ._errors import InputError, UnsupportedInputError, ZwgkError
 from ._facts import DEFAULT_APPLICANT_KIND
 
@@ -85,13 +86,6 @@ def report_rules(rb) -> ReportRules:
     if hit is None:
         hit = rb.__dict__["_report_rules"] = ReportRules(rb)
     return hit
-
-
-class BadLine:
-    """A line that is not a JSON object: ``report`` counts it as an invalid case (``message``, ``line``)."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
 
 
 class ReportError(InputError):

@@ -249,17 +249,10 @@ class Service:
     def _cases(self, body: bytes, media: str) -> tuple[list, list]:
         """(cases as ``(line, object)``, unreadable lines as ``(line, message)``), read as the command line reads
         a file of cases (JSONL: ``for n, line in enumerate(file, 1)``); a JSON array body: one case per element."""
-        cases, unreadable = [], []
+        from ._jsonl import split_case_lines
         if media == "application/json" and body.lstrip(_BOM + b" \t\r\n")[:1] == b"[":
             return [(n, x) for n, x in enumerate(_json_array(body), 1)], []
-        for n, line in enumerate(io.BytesIO(body), 1):
-            if not line.strip():
-                continue
-            try:
-                cases.append((n, json.loads(line.decode("utf-8-sig"))))
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                unreadable.append((n, f"第 {n} 行不是有效的 JSON / line {n} is not valid JSON"))
-        return cases, unreadable
+        return split_case_lines(io.BytesIO(body))
 
     def _engine_for(self):
         from ._engine import Engine
