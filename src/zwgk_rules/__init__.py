@@ -22,15 +22,14 @@ if TYPE_CHECKING:
     from ._errors import (CalendarError as CalendarError, CitationError as CitationError, InputError as InputError,
                           RuleConflictError as RuleConflictError, RuleFileError as RuleFileError,
                           UnsupportedInputError as UnsupportedInputError, ZwgkError as ZwgkError)
-    from ._models import (Applicant as Applicant, CaseState as CaseState, CitationOut as CitationOut,
-                          Classification as Classification,
-                          Consultation as Consultation, Correction as Correction, Deadline as Deadline,
-                          DeadlineStep as DeadlineStep, Decision as Decision, DisclosureRequest as DisclosureRequest,
-                          Docket as Docket,
-                          Document as Document, Excessive as Excessive, Extension as Extension, Forwarded as Forwarded,
-                          Item as Item, ItemDecision as ItemDecision, Message as Message,
-                          MessageRouting as MessageRouting, Notice as Notice, Period as Period, ReviewStep as ReviewStep,
+    from ._models import (Applicant as Applicant, Consultation as Consultation, Correction as Correction,
+                          DisclosureRequest as DisclosureRequest, Document as Document, Excessive as Excessive,
+                          Extension as Extension, Forwarded as Forwarded, Item as Item, Message as Message,
                           Submission as Submission, ThirdParty as ThirdParty)
+    from ._outputs import (CaseState as CaseState, CitationOut as CitationOut, Classification as Classification,
+                           Deadline as Deadline, DeadlineStep as DeadlineStep, Decision as Decision, Docket as Docket,
+                           ItemDecision as ItemDecision, MessageRouting as MessageRouting, Notice as Notice,
+                           Period as Period, ReviewStep as ReviewStep)
     from ._rulebook import Rulebook as Rulebook
 
 # Public names resolve on first use (PEP 562), so that ``import zwgk_rules`` stays cheap and loading
@@ -40,14 +39,14 @@ _WHERE = {
     "CalendarError": "_errors", "CitationError": "_errors", "InputError": "_errors",
     "RuleConflictError": "_errors", "RuleFileError": "_errors", "UnsupportedInputError": "_errors",
     "ZwgkError": "_errors",
-    "Applicant": "_models", "CitationOut": "_models", "Consultation": "_models", "Correction": "_models",
-    "Deadline": "_models", "DeadlineStep": "_models", "Decision": "_models", "DisclosureRequest": "_models",
-    "Excessive": "_models", "Extension": "_models", "Item": "_models", "ItemDecision": "_models",
+    "Applicant": "_models", "CitationOut": "_outputs", "Consultation": "_models", "Correction": "_models",
+    "Deadline": "_outputs", "DeadlineStep": "_outputs", "Decision": "_outputs", "DisclosureRequest": "_models",
+    "Excessive": "_models", "Extension": "_models", "Item": "_models", "ItemDecision": "_outputs",
     "Submission": "_models", "ThirdParty": "_models",
-    "Document": "_models", "Forwarded": "_models", "Classification": "_models", "ReviewStep": "_models",
-    "Period": "_models", "Message": "_models", "MessageRouting": "_models", "CaseState": "_models",
-    "Notice": "_models",
-    "Docket": "_models",
+    "Document": "_models", "Forwarded": "_models", "Classification": "_outputs", "ReviewStep": "_outputs",
+    "Period": "_outputs", "Message": "_models", "MessageRouting": "_outputs", "CaseState": "_outputs",
+    "Notice": "_outputs",
+    "Docket": "_outputs",
     "json_schema": "_contract_schema",
 }
 

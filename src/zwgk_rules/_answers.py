@@ -2,11 +2,16 @@
 ``Decision`` built from the engine's JSON-ready dict. Nothing legal here."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import ValidationError
 
 from ._errors import InputError
 from ._limits import echo
-from ._models import DATE_MESSAGE, CitationOut, Deadline, DeadlineStep, Decision, ItemDecision, ReadOnlyDict
+from ._models import DATE_MESSAGE, ReadOnlyDict
+
+if TYPE_CHECKING:
+    from ._outputs import Decision
 from ._statutes import Citation
 
 
@@ -76,6 +81,7 @@ def to_model(raw: dict, cache: dict | None = None) -> Decision:
 
     ``cache`` maps the memoised citation and item dicts (by identity) to their models, so each
     distinct one is built once; the dicts are kept alive by the cache, so an id cannot be reused."""
+    from ._outputs import CitationOut, Deadline, DeadlineStep, Decision, ItemDecision
     cache = {} if cache is None else cache
 
     def cit(d):

@@ -28,6 +28,7 @@ from typing import IO, Iterator
 from pydantic import ValidationError
 
 from ._encode import has_separator, one_line
+from ._formats import stderr_is_terminal
 from ._errors import InputError, ZwgkError
 from ._models import DisclosureRequest, Document, Message
 
@@ -402,15 +403,36 @@ def _fields_given(model) -> int:
     """How many keys the input gave for ``model`` and everything nested in it (its fields set)."""
     fields = model.__pydantic_fields_set__
     n = len(fields)
-    values = model.__dict__
-    for name in fields:
-        v = values[name]
-        if hasattr(v, "__pydantic_fields_set__"):
-            n += _fields_given(v)
-        elif v.__class__ is tuple and v and hasattr(v[0], "__pydantic_fields_set__"):
-            for x in v:
-                n += _fields_given(x)
+    nested = _NESTED.get(model.__class__)
+    if nested is None:
+        nested = _nested_fields(model.__class__)
+    if nested:
+        values = model.__dict__
+        for name in nested:
+            if name in fields:
+                v = values[name]
+                if v.__class__ is tuple:
+                    for x in v:
+                        n += _fields_given(x)
+                elif v is not None:
+                    n += _fields_given(v)
     return n
+
+
+def _nested_fields(cls) -> tuple[str, ...]:
+    """The fields of model class ``cls`` that can hold models (alone or in a tuple), read from its annotations once."""
+    import typing
+    from pydantic import BaseModel
+
+    def models_in(tp) -> bool:
+        return (isinstance(tp, type) and issubclass(tp, BaseModel)) or any(models_in(a) for a in typing.get_args(tp))
+
+    out = _NESTED[cls] = tuple(name for name, info in cls.model_fields.items() if models_in(info.annotation))
+    return out
+
+
+#: model class -> the names of its fields that can hold models
+_NESTED: dict = {}
 
 
 def _keys_match_fields(line: bytes, model) -> bool:
@@ -1206,7 +1228,7 @@ def _auto_jobs(path: str) -> int:
 
 def _io_arguments(p) -> None:
     """The options of ``decide``, ``classify`` and ``interact`` for reading and writing (docs/cli.md)."""
-    from ._render import FORMATS
+    from ._formats import OUTPUT_FORMATS as FORMATS
     p.add_argument("--input-format", choices=INPUT_FORMATS,
                    help="输入格式（默认按扩展名：.json .jsonl .csv .tsv .xlsx）/ input format (default: by extension)")
     p.add_argument("--encoding", metavar="NAME",
@@ -1277,7 +1299,7 @@ def main(argv: list[str] | None = None) -> int:
     y = sub.add_parser("report", help="一年的案件 → 年度报告表三、表四与勾稽检查（一个 JSON 对象）/ the annual-report tables")
     y.add_argument("file")
     y.add_argument("--year", type=int, required=True, help="报告年度 / the report's year")
-    from ._reportout import FORMATS as REPORT_FORMATS
+    from ._formats import REPORT_FORMATS
     y.add_argument("--format", choices=REPORT_FORMATS,
                    help="输出格式：json（默认，公开接口）、md、xlsx、docx（后三者照格式的表三、表四）/ output format "
                         "(default json; md, xlsx, docx lay out the official tables)")
@@ -1339,9 +1361,9 @@ def main(argv: list[str] | None = None) -> int:
                        description="zwgk schema decide input：decide 一个输入的 Schema；output：一个答复；error：错误行；"
                                    "省略时打印三者的合集（docs/cli.md）/ one standalone schema per part; without a part, "
                                    "the bundle of the three")
-    from ._contract_schema import COMMANDS, PARTS          # every command with a schema (one entry each)
-    s.add_argument("which", choices=list(COMMANDS))
-    s.add_argument("part", nargs="?", choices=list(PARTS))
+    from ._formats import SCHEMA_COMMANDS, SCHEMA_PARTS     # every command with a schema (one entry each)
+    s.add_argument("which", choices=list(SCHEMA_COMMANDS))
+    s.add_argument("part", nargs="?", choices=list(SCHEMA_PARTS))
     s.add_argument("--pack", action="append", default=[], metavar="DIR",
                    help="载入本机关的规则包目录（其代码进入枚举）/ load a pack folder (its codes join the enums)")
     args = ap.parse_args(argv)
@@ -1430,7 +1452,7 @@ def _run_batch(args, jobs: int) -> int:
                   input_format=args.input_format, packs=tuple(args.pack), jurisdiction=args.jurisdiction)
         if args.command == "decide":
             kw.update(explain=args.explain, backend=args.backend)
-        if (not args.no_progress and _render_mod().stderr_is_terminal() and not _is_terminal(args, stdout)
+        if (not args.no_progress and stderr_is_terminal() and not _is_terminal(args, stdout)
                 and (fmt != "table" or args.output)):
             kw["counter"] = counter = [0]
             total, unit = _input_size(args.file, counter, prog)
@@ -1550,7 +1572,8 @@ def _xlsx_rows_hint(path: str) -> int | None:
 
 def _output(args, fmt: str, stdout):
     """(the binary stream answers are written to, the renderer sink or None, a function closing the file)."""
-    r = _render_mod()
+    # the renderers load only when asked for (plain JSON lines, the default, need none of them)
+    r = _render_mod() if args.summary or args.compact or fmt != "jsonl" else None
     summary = r.Summary(args.command) if args.summary or fmt == "xlsx" else None
     path = args.output
 

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import functools
 
+from ._formats import SCHEMA_COMMANDS, SCHEMA_PARTS
 from ._models import (CODES_KEY, CaseState, Classification, Decision, DisclosureRequest, Document, ErrorLine, Message,
                       MessageRouting, Notice)
 
@@ -64,7 +65,8 @@ def notice_input():
 #: of its document added (``_case.case_input_model(extra)``).
 COMMANDS = {"decide": (DisclosureRequest, Decision), "classify": (Document, Classification),
             "interact": (Message, MessageRouting), "case": (case_input, CaseState), "notice": (notice_input, Notice)}
-PARTS = ("input", "output", "error")
+PARTS = SCHEMA_PARTS
+assert tuple(COMMANDS) == SCHEMA_COMMANDS, "_formats.SCHEMA_COMMANDS names every command of COMMANDS"
 Part = Literal["input", "output", "error"]
 
 _TITLES = {

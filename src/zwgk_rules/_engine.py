@@ -22,14 +22,14 @@ from ._answers import cite, to_model, validated
 from ._errors import InputError, ZwgkError
 from ._limits import MEMO_MAX_ITEMS
 from ._facts import item_key, request_key
-from ._models import CaseState, Classification, Decision, DisclosureRequest, Document, MessageRouting, Notice
+from ._models import DisclosureRequest, Document
 from ._compile import Segment, _Unsupported, unsupported_error
 from ._pipeline import PROCEED, Plan
 from ._rulebook import Rulebook, default_rulebook
 from ._tables import CompiledTable
 
 if TYPE_CHECKING:
-    from ._models import Docket
+    from ._outputs import CaseState, Classification, Decision, Docket, MessageRouting, Notice
 
 __all__ = ["Engine", "Parts"]
 
@@ -165,6 +165,7 @@ class Engine:
     # ------------------------------------------------------------------ 政民互动
     def interact(self, message) -> MessageRouting:
         """Route an online message (政民互动) to its handling office and reply deadline (pack rules)."""
+        from ._outputs import MessageRouting
         return MessageRouting.model_validate(self.interact_raw(message))
 
     def interact_raw(self, message) -> dict:
@@ -177,6 +178,7 @@ class Engine:
     # ------------------------------------------------------------------ a case over time
     def case(self, case: dict) -> CaseState:
         """Where a case stands on its ``as_of`` (typed). Raises InputError naming the field for a bad case."""
+        from ._outputs import CaseState
         return CaseState.model_validate(self.case_raw(case))
 
     def case_raw(self, case: dict) -> dict:
@@ -189,6 +191,7 @@ class Engine:
     def notice(self, case: dict) -> Notice:
         """The document ``case["notice"]`` (default the reply) for a case (typed). Raises InputError naming the
         field for a bad case, UnsupportedInputError on ``notice`` when the case does not call for it."""
+        from ._outputs import Notice
         return Notice.model_validate(self.notice_raw(case))
 
     def notice_raw(self, case: dict) -> dict:
@@ -204,7 +207,7 @@ class Engine:
         month with the per-piece fee. An invalid case is listed in ``errors`` with its position (from 1), never
         raised. A case naming another pack is taken under that pack."""
         from . import _docket
-        from ._models import Docket
+        from ._outputs import Docket
         if isinstance(as_of, str):
             from ._models import _iso_date
             try:
@@ -229,6 +232,7 @@ class Engine:
         """The disclosure attribute (公开属性) of an official document, its basis, publication deadline
         and review route. Raises InputError (naming the field) for a bad document."""
         raw = self.classify_raw(document)
+        from ._outputs import Classification
         return Classification.model_validate(raw)
 
     def classify_many(self, documents: Iterable[Any]) -> Iterator[Classification | ZwgkError]:

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 import unicodedata
 
 from . import _facts
 from ._limits import MAX_SHEET_ROWS
 
-#: the output formats: jsonl is the contract and the default
-FORMATS = ("jsonl", "table", "csv", "xlsx")
 #: how many error lines ``--summary`` and the summary sheet list one by one (the rest are counted)
 MAX_LISTED_ERRORS = 1000
 
@@ -716,8 +713,3 @@ class ProgressBar:
             self.stream.flush()
 
 
-def stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr is not None and sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -20,8 +20,6 @@ from xml.sax.saxutils import escape
 
 from ._report import ROW_CARRIED_IN, ROW_CARRIED_OUT, ROW_NEW, ROW_TOTAL, report_rules
 
-#: output formats of ``zwgk report`` (json is the default and the public contract)
-FORMATS = ("json", "md", "xlsx", "docx")
 
 
 @dataclass(frozen=True)
