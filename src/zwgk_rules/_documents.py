@@ -769,6 +769,8 @@ class Reader:
         if where:
             flag("personal_data_suspected", where=where)
         ans = {**ans, "warnings": warnings}
+        if isinstance(ans.get("publish_by"), dt.date):
+            ans["publish_by"] = ans["publish_by"].isoformat()
         return {"source": source, **ans, "elements": el, "element_positions": pos, "marked_attribute": marked,
                 "missing_facts": missing, "findings": found}
 
