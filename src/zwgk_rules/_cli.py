@@ -1210,10 +1210,10 @@ def run_documents(args) -> int:
         raise _CannotRun(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from None
     prog = _Progress()
     display = None
-    if args.progress or (not args.no_progress and r.stderr_is_terminal() and not _is_terminal(args, stdout)):
+    if r.stderr_is_terminal() and (args.progress or not args.no_progress and not _is_terminal(args, stdout)):
         display = r.ProgressBar(sys.stderr, len(found) or None, lambda: prog.answered)
-        if args.progress:
-            display.DELAY = 0.0
+    elif args.progress:             # not a terminal (a log): a plain line about once a second, and at the end
+        display = _PlainProgress(sys.stderr, len(found))
     failed = False
     rows: list = []
     try:
@@ -1251,6 +1251,29 @@ def run_documents(args) -> int:
     if summary is not None and args.summary:
         sys.stderr.write(summary.text())
     return 1 if failed else 0
+
+
+class _PlainProgress:
+    """``--progress`` when stderr is not a terminal: ``zwgk: N/TOTAL 份 / files`` lines, at most one a second."""
+
+    def __init__(self, stream, total: int) -> None:
+        import time
+        self.stream, self.total, self.clock = stream, total, time.monotonic
+        self.last = self.clock()
+        self.done = 0
+
+    def update(self, prog) -> None:
+        self.done = prog.answered
+        if self.clock() - self.last >= 1.0:
+            self.last = self.clock()
+            self._line()
+
+    def _line(self) -> None:
+        self.stream.write(f"zwgk: {self.done:,}/{self.total:,} 份 / files\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._line()
 
 
 def _stdout_is_terminal() -> bool:
