@@ -250,7 +250,8 @@ def test_zip_members_and_file_size_are_bounded(tmp_path, monkeypatch):
 
 def test_a_missing_reader_names_its_extra(tmp_path, monkeypatch):
     path = write_docx(tmp_path / "d.docx", gongwen())
-    monkeypatch.setitem(sys.modules, "docx", None)
+    for name in ("docx", "docx.oxml", "docx.oxml.ns"):
+        monkeypatch.setitem(sys.modules, name, None)
     msg = Reader(RB).answer(str(path))["error"]["message"]
     assert "pip install 'zwgk-rules[docx]'" in msg and "需要附加项" in msg
     monkeypatch.setitem(sys.modules, "pypdf", None)

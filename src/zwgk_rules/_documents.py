@@ -105,16 +105,21 @@ def _zip_part(z: zipfile.ZipFile, name: str, what: str) -> bytes:
 
 def _docx_lines(data: bytes) -> list[str]:
     try:
-        import docx
+        from docx.oxml import parse_xml
         from docx.oxml.ns import qn
     except ImportError:
         raise _missing_extra("docx", ".docx") from None
     z = _zip(data, ".docx")
-    _zip_part(z, "word/document.xml", ".docx")        # bounded and without a DTD before python-docx parses it
+    # only the main part is read (bounded, without a DTD), by python-docx's own parser (entities not resolved): the
+    # text is all there; styles, numbering and the rest of the package are not needed to read it
+    xml = _zip_part(z, "word/document.xml", ".docx")
     try:
-        d = docx.Document(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - python-docx raises many kinds on a broken package
+        root = parse_xml(xml)
+    except Exception:  # noqa: BLE001 - lxml raises several kinds on a broken part
         raise DocumentError("不是有效的 .docx 文件（已损坏，或不是 Word 文档）/ not a valid .docx file") from None
+    body = root.find(qn("w:body"))
+    if body is None:
+        raise DocumentError("不是有效的 .docx 文件（没有正文）/ not a valid .docx file (no body)")
     p_tag, t_tag, tab, br = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br")
     lines: list[str] = []
 
@@ -127,7 +132,7 @@ def _docx_lines(data: bytes) -> list[str]:
                 out.append(" ")
         return "".join(out)
 
-    for child in d.element.body.iterchildren():
+    for child in body.iterchildren():
         if child.tag == p_tag:
             lines.append(para(child))
         else:                                   # a table (版记 is often one): its paragraphs in order
