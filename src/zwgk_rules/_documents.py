@@ -343,6 +343,7 @@ class DocumentRules:
                 ((day, tuple(rb.statutes.resolve(b, file=rel, rule_id=code, field=f"checks.{code}.basis") for b in refs))
                  for day, refs in chk.basis.items()), key=lambda x: x[0], reverse=True)
         self.labels = {code: chk.label for code, chk in spec.checks.items()}
+        self.labels["forwards.attribute"] = spec.facts.forwards.missing_label
         for pk in rb.packs.values():
             for dc in getattr(pk.spec, "document_checks", ()) if pk.spec is not None else ():
                 self.labels[dc.code] = dc.label

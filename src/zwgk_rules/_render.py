@@ -213,7 +213,7 @@ class DocumentColumns(Columns):
                 ("【错误】" if f.get("severity") == "error" else "") + (f.get("label") or word(f.get("code")))
                 + (("（" + "、".join(f"第{w['line']}行" for w in f["where"][:5]) + "）") if f.get("where") else "")
                 for f in a.get("findings") or ()) or ("、".join(word(c) for c in a.get("warnings") or ()) or None)),
-            ("缺少的事实", 0, False, lambda a, i, n: "、".join(a.get("missing_facts") or ()) or None),
+            ("缺少的事实", 0, False, lambda a, i, n: _missing_words(a.get("missing_facts") or (), labels)),
             ("依据", 24, True, lambda a, i, n: short(a.get("basis") or ())),
             ("文种", 0, False, lambda a, i, n: a.get("doc_type")),
             ("规则包", 0, False, lambda a, i, n: a.get("jurisdiction")),
@@ -232,6 +232,21 @@ class DocumentColumns(Columns):
         out[self.headers.index(self.main_header)] = "错误"
         out[self.headers.index("依据")] = out[-1]
         return out
+
+
+def _missing_words(missing, labels: dict) -> str | None:
+    """``missing_facts`` in words: the review findings (``flags.*``) as one phrase when none was given, else each by
+    its label; other fields by the label the rules give them."""
+    if not missing:
+        return None
+    flags = [m.split(".", 1)[1] for m in missing if m.startswith("flags.")]
+    out = []
+    if len(flags) >= len(_facts.DOC_FLAGS) - 1:
+        out.append("起草单位的审查结论（flags）未给出")
+    elif flags:
+        out.append("审查结论未给出：" + "、".join(label(f) for f in flags))
+    out.extend(labels.get(m, m) for m in missing if not m.startswith("flags."))
+    return "；".join(out) + "（可在旁边的 NAME.json 中补充）"
 
 
 def _yes(v) -> str | None:

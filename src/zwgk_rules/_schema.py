@@ -736,6 +736,7 @@ class SuperiorFact(_Strict):
 
 class ForwardFact(_Strict):
     title_words: tuple[str, ...] = Field(min_length=1)
+    missing_label: str
     note: str | None = None
 
 
