@@ -121,6 +121,22 @@ def test_a_request_to_a_superior_is_not_public_by_its_nature(tmp_path):
     assert ans["warnings"] == ["no_attribute_marked"]
 
 
+def test_each_fact_says_where_it_came_from_and_its_basis(tmp_path):
+    path = write_txt(tmp_path / "q.txt", gongwen(secrecy="秘密", title="关于申请经费的请示", note=None))
+    (tmp_path / "q.json").write_text('{"issued_as": "office"}', encoding="utf-8")
+    ans = Reader(RB).answer(str(path))
+    got = {(f["field"], f["from"]): [(b["regulation"], b["article"], b["item"]) for b in f["basis"]]
+           for f in ans["facts_from"]}
+    assert got == {("title", "title"): [], ("formed_on", "formed_on"): [], ("flags", "secrecy"): [("ogi-2019", 14, None)],
+                   ("addressed_to_superior", "title"): [("gongwen-2012", 8, 10), ("gongwen-2012", 8, 11)],
+                   ("issued_as", "sidecar"): []}
+
+
+def test_zwgk_check_loads_the_document_rules():
+    from zwgk_rules._check import _over_time_findings
+    assert _over_time_findings(RB) == []
+
+
 def test_a_secrecy_mark_makes_a_state_secret_and_a_forward_title_a_forwarding_document(tmp_path):
     path = write_txt(tmp_path / "f.txt", gongwen(secrecy="秘密★1年", title="关于转发省政府办公厅文件的通知",
                                                  note="（此件不予公开）"))

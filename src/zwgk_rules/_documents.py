@@ -330,9 +330,10 @@ class DocumentRules:
             if t not in rb.classify.doc_types:
                 raise RuleFileError(f"facts.to_superior.doc_types: {t!r} 不是文种 / not a 文种", file=rel,
                                     field="facts.to_superior.doc_types")
-        for name, fact in (("secrecy", spec.facts.secrecy), ("to_superior", spec.facts.to_superior)):
-            for b in fact.basis:
-                rb.statutes.resolve(b, file=rel, rule_id=name, field=f"facts.{name}.basis")
+        #: the citations of the facts read from elements (``facts_from`` in the answer)
+        self.fact_basis = {name: tuple(rb.statutes.resolve(b, file=rel, rule_id=name, field=f"facts.{name}.basis")
+                                       for b in fact.basis)
+                           for name, fact in (("secrecy", spec.facts.secrecy), ("to_superior", spec.facts.to_superior))}
         #: code -> [(from day, citations)], latest first
         self.check_basis: dict[str, list] = {}
         for code, chk in spec.checks.items():
@@ -607,18 +608,23 @@ def personal_data(lines: list[str], R: DocumentRules) -> list[dict]:
     return out
 
 
-def facts_of(el: dict, R: DocumentRules, rb) -> tuple[dict, set]:
-    """The ``classify`` input a document's elements give, and the names of the fields read from the file."""
+def facts_of(el: dict, R: DocumentRules, rb) -> tuple[dict, list]:
+    """The ``classify`` input a document's elements give, and where each field came from: ``[(field, element,
+    the rule's citations)]``."""
     from types import SimpleNamespace
 
     from ._classify import doc_type_of
     doc: dict = {}
+    whence: list = []
     if el.get("title"):
         doc["title"] = el["title"]
+        whence.append(("title", "title", ()))
     if el.get("formed_on"):
         doc["formed_on"] = el["formed_on"]
+        whence.append(("formed_on", "formed_on", ()))
     if el.get("secrecy"):
         doc["flags"] = [R.spec.facts.secrecy.flag]
+        whence.append(("flags", "secrecy", R.fact_basis["secrecy"]))
     title = el.get("title") or ""
     if title:
         try:
@@ -627,9 +633,11 @@ def facts_of(el: dict, R: DocumentRules, rb) -> tuple[dict, set]:
             kind = None
         if kind in R.spec.facts.to_superior.doc_types:
             doc["addressed_to_superior"] = True
+            whence.append(("addressed_to_superior", "title", R.fact_basis["to_superior"]))
         if any(w in title for w in R.forward_words):
             doc["forwards"] = {"attribute": None}
-    return doc, set(doc)
+            whence.append(("forwards", "title", ()))
+    return doc, whence
 
 
 def read_sidecar(path: str, root: str | None) -> tuple[dict | None, str | None]:
@@ -710,7 +718,7 @@ class Reader:
             side, _ = read_sidecar(source, root)
         except InputError as exc:
             return {"source": source, "error": {"message": exc.message, "field": exc.field}, "elements": el}
-        doc, from_file = facts_of(el, R, self.rb)
+        doc, whence = facts_of(el, R, self.rb)
         given = dict(self.facts)
         if side:
             given.update(side)
@@ -775,10 +783,16 @@ class Reader:
         if where:
             flag("personal_data_suspected", where=where)
         ans = {**ans, "warnings": warnings}
+        facts_from = [{"field": f, "value": doc.get(f), "from": e, "basis": [eng._cite(c) for c in b]}
+                      for f, e, b in whence]
+        for k in given:
+            src = "sidecar" if side and k in side else "--facts"
+            facts_from = [x for x in facts_from if x["field"] != k or k == "flags"]
+            facts_from.append({"field": k, "value": doc.get(k), "from": src, "basis": []})
         if isinstance(ans.get("publish_by"), dt.date):
             ans["publish_by"] = ans["publish_by"].isoformat()
         return {"source": source, **ans, "elements": el, "element_positions": pos, "marked_attribute": marked,
-                "missing_facts": missing, "findings": found}
+                "missing_facts": missing, "facts_from": facts_from, "findings": found}
 
 
 def _proactive(R: DocumentRules, rb) -> str:
