@@ -305,6 +305,12 @@ def test_a_folder_in_sorted_path_order_with_error_lines_and_the_batch_going_on(f
     assert "no text layer" in lines[3]["error"]["message"]
 
 
+def test_two_workers_give_the_same_lines_in_the_same_order(folder, capsys):
+    one = _cli(capsys, "classify", str(folder), "--jobs", "1")
+    two = _cli(capsys, "classify", str(folder), "--jobs", "2")
+    assert one[0] == two[0] == 1 and one[1] == two[1] and len(one[1]) == 4
+
+
 def test_facts_for_every_file_from_the_command_line(tmp_path, capsys):
     path = write_txt(tmp_path / "x.txt", gongwen())
     code, lines, _ = _cli(capsys, "classify", str(path), "--facts", '{"flags": ["public_awareness"]}')

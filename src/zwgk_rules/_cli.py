@@ -1216,9 +1216,18 @@ def run_documents(args) -> int:
         display = _PlainProgress(sys.stderr, len(found))
     failed = False
     rows: list = []
+    jobs = args.jobs if args.jobs > 0 else (min(2, os.cpu_count() or 1) if len(found) >= 200 else 1)
+    pool = None
+    if jobs > 1:
+        import multiprocessing as mp
+        if "fork" in mp.get_all_start_methods():
+            global _DOC_READER
+            _DOC_READER = reader            # the workers inherit the loaded rules
+            pool = mp.get_context("fork").Pool(jobs, initializer=_die_with_parent)
+    answers = pool.imap(_doc_answer, found, chunksize=8) if pool is not None else map(_doc_answer_with(reader), found)
     try:
-        for n, (src, root, err) in enumerate(found, 1):
-            ans = {"source": src, "error": {"message": err, "field": None}} if err else reader.answer(src, root)
+        for n, ans in enumerate(answers, 1):
+            src = ans["source"]
             bad = "error" in ans
             failed |= bad
             if summary is not None:
@@ -1244,6 +1253,9 @@ def run_documents(args) -> int:
     except OSError as exc:
         raise _CannotRun(_write_failure(exc)) from None
     finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
         if display is not None:
             display.close()
         if fh is not None:
@@ -1251,6 +1263,21 @@ def run_documents(args) -> int:
     if summary is not None and args.summary:
         sys.stderr.write(summary.text())
     return 1 if failed else 0
+
+
+_DOC_READER = None
+
+
+def _doc_answer_with(reader):
+    def answer(item):
+        src, root, err = item
+        return {"source": src, "error": {"message": err, "field": None}} if err else reader.answer(src, root)
+    return answer
+
+
+def _doc_answer(item) -> dict:
+    """A worker's answer for one document (``--jobs``): the reader was loaded in the parent before the fork."""
+    return _doc_answer_with(_DOC_READER)(item)
 
 
 class _PlainProgress:
