@@ -221,6 +221,8 @@ class DocumentColumns(Columns):
         self.cols.append(("错误", 0, False, lambda a, i, n: _error_text(a)))
         self.headers = [c[0] for c in self.cols]
         self.main_header = "认定属性"
+        #: a document's warnings are sentences (with the lines of personal data): a wider column than classify's
+        self.xlsx_widths = {"提示": 34, "标题": 34}
 
     def row(self, answer: dict, inp: dict | None, line: int | None) -> list:
         if "error" not in answer:
@@ -595,7 +597,8 @@ class XlsxRenderer:
         self.wrapped = {k for k, h in enumerate(columns.headers) if h in _XLSX_WRAP}
         self.err_col = len(columns.headers) - 1
         self.main = columns.headers.index(columns.main_header)
-        self.widths = [_XLSX_WIDTH.get(h, 14) for h in columns.headers]
+        wide = getattr(columns, "xlsx_widths", {})
+        self.widths = [wide.get(h) or _XLSX_WIDTH.get(h, 14) for h in columns.headers]
         self.sheets = 0
         self.n = 0
         self.cited: dict[str, dict] = {}
