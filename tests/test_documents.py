@@ -331,16 +331,16 @@ def test_the_clerks_xlsx_and_csv(folder, tmp_path, capsys):
     assert main(["classify", str(folder), "-o", str(out)]) == 1
     ws = openpyxl.load_workbook(out).worksheets[0]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
-    assert rows[0][:8] == ["序号", "文件", "标题", "文号", "成文日期", "标注属性", "认定属性", "公开期限"]
-    assert rows[1][2:8] == ["关于加强城市管理工作的通知", "X政发〔2026〕3号", dt.datetime(2026, 3, 2), "主动公开", "主动公开",
-                            dt.datetime(2026, 3, 30)]
-    assert rows[2][5:7] == ["主动公开", "不予公开"] and rows[2][9].startswith("【错误】标有密级却标注公开发布")
+    assert rows[0][:9] == ["序号", "文件", "标题", "文号", "成文日期", "标注属性", "认定属性", "事实", "公开期限"]
+    assert rows[1][2:9] == ["关于加强城市管理工作的通知", "X政发〔2026〕3号", dt.datetime(2026, 3, 2), "主动公开", "主动公开",
+                            "齐全", dt.datetime(2026, 3, 30)]
+    assert rows[2][5:8] == ["主动公开", "不予公开", "待补充"] and rows[2][10].startswith("【错误】标有密级却标注公开发布")
     assert rows[3][5:7] == ["未标注", "不予公开"]
     assert rows[4][6] == "错误"
     csv_out = tmp_path / "out.csv"
     assert main(["classify", str(folder), "-o", str(csv_out)]) == 1
     text = csv_out.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("序号,文件,标题,文号,成文日期,标注属性,认定属性,公开期限,审查流程,提示,缺少的事实")
+    assert text.splitlines()[0].startswith("序号,文件,标题,文号,成文日期,标注属性,认定属性,事实,公开期限,审查流程,提示,缺少的事实")
 
 
 def test_progress_on_stderr_when_asked(folder, capsys):

@@ -206,6 +206,8 @@ class DocumentColumns(Columns):
             ("成文日期", 10, True, lambda a, i, n: el(a, "formed_on")),
             ("标注属性", 8, True, lambda a, i, n: label(a.get("marked_attribute")) or ("未标注" if "attribute" in a else None)),
             ("认定属性", 8, True, lambda a, i, n: label(a.get("attribute"))),
+            # the attribute is the rules' answer on the facts given: say when some were missing (see 缺少的事实)
+            ("事实", 6, True, lambda a, i, n: None if "attribute" not in a else "待补充" if a.get("missing_facts") else "齐全"),
             ("公开期限", 10, True, lambda a, i, n: a.get("publish_by")),
             ("审查流程", 0, False, lambda a, i, n: "→".join(
                 label(r.get("step")) + (f"：{r['role']}" if r.get("role") else "") for r in a.get("review") or ()) or None),
@@ -575,7 +577,7 @@ _XLSX_WIDTH = {"行": 6, "编号": 20, "处理结果": 24, "处理结果代码":
                "适用条例": 10, "规则包": 20, "日期待定": 9, "提示": 20, "错误": 50, "标题": 40, "文种": 6,
                "公开属性": 11, "属性代码": 11, "公开期限": 12, "须说明理由": 11, "审查流程": 40, "留言类别": 14,
                "办理科室": 18, "说明": 30, "序号": 6, "文件": 36, "文号": 18, "成文日期": 12, "标注属性": 11,
-               "认定属性": 11, "缺少的事实": 40}
+               "认定属性": 11, "缺少的事实": 40, "事实": 8}
 _XLSX_WRAP = {"编号", "处理结果", "依据", "各项结果", "依据（全称）", "审查流程", "错误", "标题", "应办事项", "说明", "提示",
               "文件", "缺少的事实"}
 _DATE_COLS = {"收到申请日期", "答复期限", "延长后期限", "补正告知期限", "公开期限", "成文日期"}
