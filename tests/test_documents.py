@@ -103,6 +103,12 @@ def test_half_width_colons_and_brackets_and_a_title_over_two_lines(tmp_path):
     assert pos["title"] == 4 and pos["addressee"] == 6
 
 
+def test_a_doc_number_cited_in_the_body_is_not_the_documents_own(tmp_path):
+    lines = ["关于做好防汛工作的通知", "各乡镇：", "　　根据X政发〔2025〕1号文件精神，现通知如下。", "2026年3月2日"]
+    el, _ = _elements(write_txt(tmp_path / "d.txt", lines))
+    assert (el["doc_number"], el["issuer_mark"], el["title"]) == (None, None, "关于做好防汛工作的通知")
+
+
 def test_a_document_without_a_head_still_gives_its_title_and_date(tmp_path):
     lines = ["关于开展安全生产检查的通知", "各科室：", "　　请于3月底前完成检查。", "XX县司法局", "2026年3月2日"]
     el, pos = _elements(write_txt(tmp_path / "d.txt", lines))

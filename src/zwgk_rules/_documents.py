@@ -451,7 +451,10 @@ def extract(lines: list[str], R: DocumentRules) -> tuple[dict, dict]:
             put("signer", m.group(1).strip() or None, n)
             rest = rest[:m.start()]
             matched = True
-        m = R.doc_number.search(re.sub(r"\s+", "", rest))
+        rest_ns = re.sub(r"\s+", "", rest)
+        m = R.doc_number.search(rest_ns)
+        if m and (m.start() > 0 or m.end() < len(rest_ns)):
+            m = None                         # a 文号 cited in a sentence is not the document's own
         if m:
             org, year, no = m.groups()
             put("doc_number", f"{org}{R.canon[0]}{year}{R.canon[1]}{int(no)}{R.layout.words.doc_number_suffix}", n)
