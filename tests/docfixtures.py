@@ -93,9 +93,12 @@ def write_pdf(path: Path, lines: list[str], *, text: bool = True) -> Path:
 _OFD_NS = "http://www.ofdspec.org/2016"
 
 
-def ofd_bytes(lines: list[str], *, per_page: int = 40, extra: dict | None = None) -> bytes:
+def ofd_bytes(lines: list[str], *, per_page: int = 40, extra: dict | None = None, template: int = 0) -> bytes:
     """An OFD package (GB/T 33190-2016): OFD.xml → Doc_0/Document.xml → Pages/Page_N/Content.xml, one TextObject
-    per line (two for a line with a wide gap, as layout tools write them)."""
+    per line (two for a line with a wide gap, as layout tools write them). ``template``: the first that many lines
+    (the red head) drawn on a template page (``TemplatePage``) that the first page uses, as 公文 systems do."""
+    from xml.sax.saxutils import escape
+    head, lines = lines[:template], lines[template:]
     buf = io.BytesIO()
     pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     with zipfile.ZipFile(buf, "w") as z:
@@ -103,14 +106,22 @@ def ofd_bytes(lines: list[str], *, per_page: int = 40, extra: dict | None = None
                               f'DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>test</ofd:DocID></ofd:DocInfo>'
                               f'<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
         refs = "".join(f'<ofd:Page ID="{k + 10}" BaseLoc="Pages/Page_{k}/Content.xml"/>' for k in range(len(pages)))
+        tpl = '<ofd:TemplatePage ID="2" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if head else ""
         z.writestr("Doc_0/Document.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{_OFD_NS}">'
-                                         f'<ofd:CommonData><ofd:MaxUnitID>999</ofd:MaxUnitID></ofd:CommonData>'
+                                         f'<ofd:CommonData><ofd:MaxUnitID>999</ofd:MaxUnitID>{tpl}</ofd:CommonData>'
                                          f'<ofd:Pages>{refs}</ofd:Pages></ofd:Document>')
-        from xml.sax.saxutils import escape
+        if head:
+            objs = "".join(f'<ofd:TextObject ID="{900 + j}" Boundary="25 {10 + j * 7} 160 6" Font="1" Size="8">'
+                           f'<ofd:TextCode X="0" Y="5">{escape(s)}</ofd:TextCode></ofd:TextObject>' for j, s in enumerate(head))
+            z.writestr("Doc_0/Tpls/Tpl_0/Content.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="'
+                                                       f'{_OFD_NS}"><ofd:Content><ofd:Layer ID="899">{objs}</ofd:Layer>'
+                                                       f'</ofd:Content></ofd:Page>')
+        top = 10 + len(head) * 7
         for k, page in enumerate(pages):
             objs = []
+            uses = '<ofd:Template TemplateID="2" ZOrder="Background"/>' if head and k == 0 else ""
             for j, s in enumerate(page):
-                y = 20 + j * 7
+                y = (top if k == 0 else 20) + j * 7
                 parts = s.split("          ") if "          " in s else [s]
                 x = 25
                 for part in parts:
@@ -118,7 +129,7 @@ def ofd_bytes(lines: list[str], *, per_page: int = 40, extra: dict | None = None
                                 f'Size="4.2"><ofd:TextCode X="0" Y="5">{escape(part)}</ofd:TextCode></ofd:TextObject>')
                     x += 90
             z.writestr(f"Doc_0/Pages/Page_{k}/Content.xml",
-                       f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content>'
+                       f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}">{uses}<ofd:Content>'
                        f'<ofd:Layer ID="{k + 500}">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>')
         for name, data in (extra or {}).items():
             z.writestr(name, data)

@@ -55,6 +55,13 @@ def test_a_gongwen_laid_out_per_gbt9704_gives_every_element_with_its_line(tmp_pa
     assert pos == FULL_POSITIONS
 
 
+def test_an_ofd_whose_red_head_is_on_a_template_page(tmp_path):
+    path = tmp_path / "tpl.ofd"
+    path.write_bytes(ofd_bytes(gongwen(**FULL), template=4))
+    el, pos = _elements(path)
+    assert el == FULL_ELEMENTS and pos == FULL_POSITIONS
+
+
 def test_a_gb18030_text_file_reads_like_utf8(tmp_path):
     path = write_txt(tmp_path / "gbk.txt", gongwen(**FULL), encoding="gb18030")
     assert _elements(path)[0] == FULL_ELEMENTS

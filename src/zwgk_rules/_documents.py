@@ -213,11 +213,18 @@ def _ofd_lines(data: bytes) -> list[str]:
     pages = [e.get("BaseLoc") for e in doc.iter() if _local(e.tag) == "Page" and e.get("BaseLoc")]
     if len(pages) > MAX_DOCUMENT_PAGES:
         raise DocumentError(f".ofd 超过 {MAX_DOCUMENT_PAGES:,} 页的上限 / more than {MAX_DOCUMENT_PAGES:,} pages")
+    # template pages (a 公文's red head is often drawn on one): their text belongs to the pages that use them
+    templates = {e.get("ID"): e.get("BaseLoc") for e in doc.iter()
+                 if _local(e.tag) == "TemplatePage" and e.get("ID") and e.get("BaseLoc")}
     lines: list[str] = []
     for loc in pages:
         page = _xml(_zip_part(z, _ofd_join(base, loc), ".ofd"), ".ofd")
+        layers = [page]
+        for t in page.iter():
+            if _local(t.tag) == "Template" and templates.get(t.get("TemplateID")):
+                layers.append(_xml(_zip_part(z, _ofd_join(base, templates[t.get("TemplateID")]), ".ofd"), ".ofd"))
         pieces = []
-        for obj in page.iter():
+        for obj in (o for layer in layers for o in layer.iter()):
             if _local(obj.tag) != "TextObject":
                 continue
             try:
