@@ -31,7 +31,7 @@ OWN_TEXTS = {
 }
 #: what the national rules cite: the files of rules/statutes/
 NATIONAL_TEXTS = {"admin-litigation-2017", "admin-review-2017", "admin-review-2023", "civil-code", "fee-measures-2020",
-                  "holiday-measures", "ogi-2008", "ogi-2019", "seed-002", "spc-ogi-cases-2011",
+                  "gongwen-2012", "holiday-measures", "ogi-2008", "ogi-2019", "seed-002", "spc-ogi-cases-2011",
                   "work-hours-1995"}
 
 
@@ -56,6 +56,7 @@ def _cited(spec) -> set:
         out |= set(pv.cite) | set(pv.national)
     if spec.interaction is not None:
         out |= {b for k in spec.interaction.kinds for b in k.basis}
+    out |= {b for dc in spec.document_checks for b in dc.basis}
     return out
 
 

@@ -5,6 +5,7 @@ PINNED = [
     "DeadlineStep", "Decision", "DisclosureRequest", "Docket", "Engine", "Excessive", "Extension", "InputError", "Item",
     "ItemDecision", "RuleConflictError", "RuleFileError", "Rulebook", "Submission", "ThirdParty",
     "UnsupportedInputError", "ZwgkError", "__version__", "json_schema",
+    "read_document",
 ]
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     # what type checkers see (the package ships ``py.typed``): the public names themselves, so that mypy
     # knows their types and reports a misspelt name; at run time they resolve lazily through __getattr__
     from ._contract_schema import json_schema as json_schema
+    from ._documents import read_document as read_document
     from ._engine import Engine as Engine
     from ._errors import (CalendarError as CalendarError, CitationError as CitationError, InputError as InputError,
                           RuleConflictError as RuleConflictError, RuleFileError as RuleFileError,
@@ -48,6 +49,7 @@ _WHERE = {
     "Notice": "_outputs",
     "Docket": "_outputs",
     "json_schema": "_contract_schema",
+    "read_document": "_documents",
 }
 
 
@@ -102,4 +104,5 @@ __all__ = [
     "ZwgkError",
     "__version__",
     "json_schema",
+    "read_document",
 ]

@@ -206,12 +206,14 @@ def check(rulebook=None, *, packs=(), root=None) -> list[Finding]:
 
 def _over_time_findings(rb) -> list[Finding]:
     """The rules of cases over time (case.yaml, fees.yaml, the report's formats, the notices and the remedy
-    clause) load lazily, at the first case; ``check`` loads them now, so that their errors are its findings."""
+    clause) load lazily, at the first case, and so do the rules of documents as files (``documents/``); ``check``
+    loads them now, so that their errors are its findings."""
     from ._case import case_rules
+    from ._documents import document_rules
     from ._notice import notice_rules
     from ._report import ReportRules
     out = []
-    for load in (case_rules, ReportRules, notice_rules):
+    for load in (case_rules, ReportRules, notice_rules, document_rules):
         try:
             load(rb)
         except ZwgkError as exc:

@@ -1165,6 +1165,152 @@ def run_docket(path: str, as_of: str, *, within: int | None = None, fmt: str | N
     return 1 if out["errors"] else 0
 
 
+def run_documents(args) -> int:
+    """``zwgk classify FILE.docx|FOLDER …``: one answer per document file, in sorted path order within each folder
+    (docs/documents.md); a file that cannot be read is an error line naming ``source`` and the batch goes on (exit 1,
+    as for error lines). Output as for ``classify``: JSONL, or ``--format table|csv|xlsx`` with the clerk's columns."""
+    from . import _render as r
+    from ._documents import EXTENSIONS, Reader, sources
+    for p in args.file:
+        if p == "-" or (not os.path.isdir(p) and os.path.splitext(p)[1].lower() not in EXTENSIONS):
+            raise _CannotRun(f"{p}: 公文文件与文件夹不能与 JSON/JSONL/CSV/XLSX 输入或标准输入同时给出 / document files and "
+                             "folders cannot be mixed with JSON/JSONL/CSV/XLSX input or stdin")
+    if getattr(args, "dask", None):
+        raise _CannotRun("--dask 不用于公文文件 / --dask is not for document files")
+    facts = None
+    if args.facts:
+        try:
+            facts = json.loads(args.facts)
+        except ValueError:
+            facts = None
+        if not isinstance(facts, dict):
+            raise _CannotRun("--facts 须为 JSON 对象，如 '{\"flags\": [\"public_interest\"]}' / --facts must be a JSON object")
+    rb = _rulebook_for(tuple(args.pack))
+    reader = Reader(rb, jurisdiction=args.jurisdiction, facts=facts)
+    found = sources(args.file)
+    fmt = _output_format(args)
+    stdout = sys.stdout
+    summary = r.Summary("classify") if args.summary or fmt == "xlsx" else None
+    path = args.output
+    fh = None
+    renderer = None
+    cols = r.DocumentColumns(reader.R.labels, args.compact)
+    try:
+        if fmt == "jsonl":
+            fh = open(path, "wb") if path else None
+            out = fh if fh is not None else getattr(stdout, "buffer", stdout)
+        elif fmt == "xlsx":
+            if not path and _is_terminal(args, stdout):
+                raise _CannotRun("--format xlsx 须给出 --output FILE / --format xlsx needs --output FILE")
+            if not path:
+                stdout.flush()
+            renderer = r.XlsxRenderer(path or getattr(stdout, "buffer", stdout), cols)
+        else:
+            fh = open(path, "w", encoding="utf-8", newline="") if path else None
+            text = fh if fh is not None else stdout
+            if fmt == "csv":
+                renderer = r.CsvRenderer(text, cols)
+            else:
+                on_terminal = not path and _is_terminal(args, stdout)
+                width = None if on_terminal else int(os.environ.get("COLUMNS", "120") or 120)
+                renderer = r.TableRenderer(text, cols, width=width, use_rich=None if on_terminal else False)
+    except OSError as exc:
+        raise _CannotRun(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from None
+    prog = _Progress()
+    display = None
+    if stderr_is_terminal() and (args.progress or not args.no_progress and not _is_terminal(args, stdout)):
+        display = r.ProgressBar(sys.stderr, len(found) or None, lambda: prog.answered)
+    elif args.progress:             # not a terminal (a log): a plain line about once a second, and at the end
+        display = _PlainProgress(sys.stderr, len(found))
+    failed = False
+    rows: list = []
+    jobs = args.jobs if args.jobs > 0 else (min(2, os.cpu_count() or 1) if len(found) >= 200 else 1)
+    pool = None
+    if jobs > 1:
+        import multiprocessing as mp
+        if "fork" in mp.get_all_start_methods():
+            global _DOC_READER
+            _DOC_READER = reader            # the workers inherit the loaded rules
+            pool = mp.get_context("fork").Pool(jobs, initializer=_die_with_parent)
+    answers = pool.imap(_doc_answer, found, chunksize=8) if pool is not None else map(_doc_answer_with(reader), found)
+    try:
+        for n, ans in enumerate(answers, 1):
+            src = ans["source"]
+            bad = "error" in ans
+            failed |= bad
+            if summary is not None:
+                summary.add({**ans, "id": src} if bad else ans)
+            if renderer is None:
+                data = r.compact(ans) if args.compact else ans
+                out.write(one_line(json.dumps(data, ensure_ascii=False, default=_iso).encode()) + b"\n")
+            else:
+                rows.append((cols.row(r.compact(ans) if args.compact else ans, None, n), ans))
+                if len(rows) >= 200:
+                    renderer.rows(rows)
+                    rows = []
+            prog.sizes.append(1)
+            prog.written_chunks += 1
+            if display is not None:
+                display.update(prog)
+        if renderer is not None:
+            if rows:
+                renderer.rows(rows)
+            renderer.close(summary, True)
+        elif fh is None:
+            out.flush()
+    except OSError as exc:
+        raise _CannotRun(_write_failure(exc)) from None
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        if display is not None:
+            display.close()
+        if fh is not None:
+            fh.close()
+    if summary is not None and args.summary:
+        sys.stderr.write(summary.text())
+    return 1 if failed else 0
+
+
+_DOC_READER = None
+
+
+def _doc_answer_with(reader):
+    def answer(item):
+        src, root, err = item
+        return {"source": src, "error": {"message": err, "field": None}} if err else reader.answer(src, root)
+    return answer
+
+
+def _doc_answer(item) -> dict:
+    """A worker's answer for one document (``--jobs``): the reader was loaded in the parent before the fork."""
+    return _doc_answer_with(_DOC_READER)(item)
+
+
+class _PlainProgress:
+    """``--progress`` when stderr is not a terminal: ``zwgk: N/TOTAL 份 / files`` lines, at most one a second."""
+
+    def __init__(self, stream, total: int) -> None:
+        import time
+        self.stream, self.total, self.clock = stream, total, time.monotonic
+        self.last = self.clock()
+        self.done = 0
+
+    def update(self, prog) -> None:
+        self.done = prog.answered
+        if self.clock() - self.last >= 1.0:
+            self.last = self.clock()
+            self._line()
+
+    def _line(self) -> None:
+        self.stream.write(f"zwgk: {self.done:,}/{self.total:,} 份 / files\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._line()
+
+
 def _stdout_is_terminal() -> bool:
     try:
         return sys.stdout is not None and sys.stdout.isatty()
@@ -1269,8 +1415,16 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--jobs", type=int, default=0,
                    help="并行进程数（0 = 自动：大文件用 2 个）/ worker processes (0 = auto)")
     _io_arguments(d)
-    c = sub.add_parser("classify", help="公文 → 公开属性、依据、发布期限与审查流程 (JSON / JSONL / -)")
-    c.add_argument("file")
+    c = sub.add_parser("classify", help="公文 → 公开属性、依据、发布期限与审查流程 (JSON / JSONL / -；或 .docx .pdf .ofd .txt "
+                                        "公文文件与文件夹，docs/documents.md)")
+    c.add_argument("file", nargs="+", help="JSON/JSONL/CSV/XLSX 文件或 -；或公文文件（.docx .pdf .ofd .txt）与文件夹（可多个）/ "
+                                           "an input file or -; or document files and folders (several)")
+    c.add_argument("--facts", metavar="JSON",
+                   help="公文文件：对每份公文补充的 classify 输入字段（JSON 对象；旁边的 NAME.json 优先）/ documents: classify "
+                        "fields to supply for every file (a NAME.json beside a file wins)")
+    c.add_argument("--progress", action="store_true",
+                   help="公文文件：在标准错误上显示进度（默认只在终端上显示）/ documents: show progress on stderr even when "
+                        "it is not a terminal")
     c.add_argument("--jobs", type=int, default=0, help="并行进程数（0 = 自动）/ worker processes (0 = auto)")
     _io_arguments(c)
     e = sub.add_parser("case", help="一件申请的事件记录 → 状态、期限、下一步、结案、违法情形、信息处理费 (JSON / JSONL / -)")
@@ -1401,6 +1555,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "notice" and (args.text or args.docx):
             return run_notice_documents(args)
+        if args.command == "classify":
+            from ._documents import is_document_path
+            if any(p != "-" and is_document_path(p) for p in args.file):
+                return run_documents(args)
+            if len(args.file) > 1:
+                raise _CannotRun("JSON/JSONL/CSV/XLSX 输入一次只读一个文件；多个文件、文件夹只用于公文文件（.docx .pdf .ofd "
+                                 ".txt）/ one input file at a time; several paths are for document files and folders")
+            args.file = args.file[0]
         if getattr(args, "dask", None):
             _dask_allowed(args)
             return _run_batch(args, 1)

@@ -309,7 +309,7 @@ CODE_LABELS: dict[str, str] = {
     # decide: warnings
     "correction_notice_late": "补正告知逾期", "extension_after_due": "延期在期限届满后才批准",
     # classify: review steps, warnings
-    "initial_review": "初审", "second_review": "复审", "final_review": "审定", "secrecy_review": "保密审查",
+    "attribute_check": "明确公开属性", "initial_review": "初审", "second_review": "复审", "final_review": "审定", "secrecy_review": "保密审查",
     "office_secrecy_review": "股室保密审查", "policy_document_review": "政策文件审查",
     "media_release_review": "新闻发布审查", "ethnic_religious_review": "民族宗教审查",
     "refer_to_secrecy_authority": "报主管部门或保密行政管理部门确定",

@@ -76,6 +76,23 @@ def closest(word, options) -> str | None:
     return close[0] if close else None
 
 
+# ---------------------------------------------------------------- documents as files (``_documents``)
+#: a document file (.docx, .pdf, .ofd, .txt) larger than this is an error line, not read
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+#: parts of a .docx or .ofd package (a zip)
+MAX_ZIP_MEMBERS = 2_000
+#: a .docx or .ofd package unpacked
+MAX_ZIP_TOTAL_BYTES = 256 * 1024 * 1024
+#: one XML part of a package
+MAX_XML_BYTES = 64 * 1024 * 1024
+#: pages of a .pdf or .ofd
+MAX_DOCUMENT_PAGES = 2_000
+#: lines (paragraphs) of a document
+MAX_DOCUMENT_LINES = 200_000
+#: a sidecar NAME.json / NAME.yaml
+MAX_SIDECAR_BYTES = 1024 * 1024
+
+
 # ---------------------------------------------------------------- rule files and packs (限制 / Limits)
 # Rule files and packs are data, and a pack may come from anyone. Every walk over them is bounded, so
 # that a hostile or careless file ends in one RuleFileError naming the file, the rule and the field —

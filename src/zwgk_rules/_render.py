@@ -182,6 +182,74 @@ class Columns:
         return out
 
 
+class DocumentColumns(Columns):
+    """The columns of ``zwgk classify FOLDER --format table|csv|xlsx`` (documents read from files): the file, what it
+    says of itself (标题, 文号, 成文日期, the attribute it is marked with) beside what the rules make of it (the attribute,
+    the day to publish by, the review route), the warnings in words, and what the file could not tell."""
+
+    def __init__(self, labels: dict, compact_keys: bool = False) -> None:
+        self.command = "classify"
+        self.keys = compact_keys
+        self.disp = {}
+        short = (lambda b: " ".join(c if isinstance(c, str) else cite_key(c) for c in b)) if compact_keys \
+            else short_citations
+        word = lambda c: labels.get(c) or label(c)                                          # noqa: E731
+        el = lambda a, k: (a.get("elements") or {}).get(k)                                  # noqa: E731
+        self.cols = [
+            ("序号", 4, True, lambda a, i, n: n),
+            ("文件", 24, True, lambda a, i, n: a.get("source")),
+            ("标题", 26, True, lambda a, i, n: el(a, "title")),
+            ("文号", 14, True, lambda a, i, n: el(a, "doc_number")),
+            ("成文日期", 10, True, lambda a, i, n: el(a, "formed_on")),
+            ("标注属性", 8, True, lambda a, i, n: label(a.get("marked_attribute")) or ("未标注" if "attribute" in a else None)),
+            ("认定属性", 8, True, lambda a, i, n: label(a.get("attribute"))),
+            # the attribute is the rules' answer on the facts given: say when some were missing (see 缺少的事实)
+            ("事实", 6, True, lambda a, i, n: None if "attribute" not in a else "待补充" if a.get("missing_facts") else "齐全"),
+            ("公开期限", 10, True, lambda a, i, n: a.get("publish_by")),
+            ("审查流程", 0, False, lambda a, i, n: "→".join(
+                label(r.get("step")) + (f"：{r['role']}" if r.get("role") else "") for r in a.get("review") or ()) or None),
+            ("提示", 20, True, lambda a, i, n: "\n".join(
+                ("【错误】" if f.get("severity") == "error" else "") + (f.get("label") or word(f.get("code")))
+                + (("（" + "、".join(f"第{w['line']}行" for w in f["where"][:5]) + "）") if f.get("where") else "")
+                for f in a.get("findings") or ()) or ("、".join(word(c) for c in a.get("warnings") or ()) or None)),
+            ("缺少的事实", 0, False, lambda a, i, n: _missing_words(a.get("missing_facts") or (), labels)),
+            ("依据", 24, True, lambda a, i, n: short(a.get("basis") or ())),
+            ("文种", 0, False, lambda a, i, n: a.get("doc_type")),
+            ("规则包", 0, False, lambda a, i, n: a.get("jurisdiction")),
+        ]
+        self.cols.append(("错误", 0, False, lambda a, i, n: _error_text(a)))
+        self.headers = [c[0] for c in self.cols]
+        self.main_header = "认定属性"
+        #: a document's warnings are sentences (with the lines of personal data): a wider column than classify's
+        self.xlsx_widths = {"提示": 34, "标题": 34}
+
+    def row(self, answer: dict, inp: dict | None, line: int | None) -> list:
+        if "error" not in answer:
+            return [get(answer, inp, line) for _, _, _, get in self.cols]
+        out: list = [None] * len(self.cols)
+        out[0], out[1], out[-1] = line, answer.get("source"), _error_text(answer)
+        el = answer.get("elements") or {}
+        out[2], out[3] = el.get("title"), el.get("doc_number")
+        out[self.headers.index(self.main_header)] = "错误"
+        out[self.headers.index("依据")] = out[-1]
+        return out
+
+
+def _missing_words(missing, labels: dict) -> str | None:
+    """``missing_facts`` in words: the review findings (``flags.*``) as one phrase when none was given, else each by
+    its label; other fields by the label the rules give them."""
+    if not missing:
+        return None
+    flags = [m.split(".", 1)[1] for m in missing if m.startswith("flags.")]
+    out = []
+    if len(flags) >= len(_facts.DOC_FLAGS) - 1:
+        out.append("起草单位的审查结论（flags）未给出")
+    elif flags:
+        out.append("审查结论未给出：" + "、".join(label(f) for f in flags))
+    out.extend(labels.get(m, m) for m in missing if not m.startswith("flags."))
+    return "；".join(out) + "（可在旁边的 NAME.json 中补充）"
+
+
 def _yes(v) -> str | None:
     return None if v is None else ("是" if v else "否")
 
@@ -505,9 +573,11 @@ _XLSX_WIDTH = {"行": 6, "编号": 20, "处理结果": 24, "处理结果代码":
                "延长后期限": 12, "补正告知期限": 13, "应办事项": 20, "依据": 36, "各项结果": 44, "依据（全称）": 90,
                "适用条例": 10, "规则包": 20, "日期待定": 9, "提示": 20, "错误": 50, "标题": 40, "文种": 6,
                "公开属性": 11, "属性代码": 11, "公开期限": 12, "须说明理由": 11, "审查流程": 40, "留言类别": 14,
-               "办理科室": 18, "说明": 30}
-_XLSX_WRAP = {"编号", "处理结果", "依据", "各项结果", "依据（全称）", "审查流程", "错误", "标题", "应办事项", "说明", "提示"}
-_DATE_COLS = {"收到申请日期", "答复期限", "延长后期限", "补正告知期限", "公开期限"}
+               "办理科室": 18, "说明": 30, "序号": 6, "文件": 36, "文号": 18, "成文日期": 12, "标注属性": 11,
+               "认定属性": 11, "缺少的事实": 40, "事实": 8}
+_XLSX_WRAP = {"编号", "处理结果", "依据", "各项结果", "依据（全称）", "审查流程", "错误", "标题", "应办事项", "说明", "提示",
+              "文件", "缺少的事实"}
+_DATE_COLS = {"收到申请日期", "答复期限", "延长后期限", "补正告知期限", "公开期限", "成文日期"}
 
 
 class XlsxRenderer:
@@ -526,7 +596,8 @@ class XlsxRenderer:
         self.wrapped = {k for k, h in enumerate(columns.headers) if h in _XLSX_WRAP}
         self.err_col = len(columns.headers) - 1
         self.main = columns.headers.index(columns.main_header)
-        self.widths = [_XLSX_WIDTH.get(h, 14) for h in columns.headers]
+        wide = getattr(columns, "xlsx_widths", {})
+        self.widths = [wide.get(h) or _XLSX_WIDTH.get(h, 14) for h in columns.headers]
         self.sheets = 0
         self.n = 0
         self.cited: dict[str, dict] = {}

@@ -475,6 +475,10 @@ class Rulebook:
                 except KeyError as exc:
                     raise RuleFileError(f"rules.{k}.table 指向不存在的决策表 {r.table!r}", file=rel, rule_id=r.id,
                                         field="table", suggestion=exc.args[0]) from None
+        for k, dc in enumerate(spec.document_checks):
+            with each:
+                for b in dc.basis:
+                    res(b, file=rel, rule_id=dc.id, field=f"document_checks.{k}.basis")
         for address in spec.sequences:
             with each:
                 try:

@@ -423,6 +423,21 @@ class PackDoc(_Strict):
     not_expressed: tuple[NotExpressed, ...] = ()
 
 
+class DocumentCheck(_Strict):
+    """A pack's own check of a document read from a file (``zwgk classify FOLDER``): what the document must carry,
+    the code given when it does not, its severity and basis (龙陵: no document is issued without an attribute)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
+    title: str
+    title_en: str | None = None
+    require: Literal["attribute_marked"]      # the closed set of what the engine can check on a file
+    code: Code                                # the warning code given when the requirement is not met
+    label: str
+    severity: Literal["error", "warning"] = "warning"
+    basis: Refs
+    note: str | None = None
+
+
 class PackFile(_Strict):
     pack: str = Field(pattern=r"^cn(-[a-z0-9]+)+$")
     title: str
@@ -440,6 +455,7 @@ class PackFile(_Strict):
     sequences: dict[str, tuple[str, ...]] = {}   # collect tables: the full order of values in this pack
     interaction: Interaction | None = None       # 政民互动 routing (勺米镇)
     doc: PackDoc | None = None                   # prose of the pack's page (``zwgk doc``)
+    document_checks: tuple[DocumentCheck, ...] = ()   # checks of documents read from files (docs/documents.md)
 
 
 # ---------------------------------------------------------------- cases over time (rules/national/case/)
@@ -668,3 +684,97 @@ class NoticeFile(_Strict):
     reasons: dict[str, str]
     bodies_joiner: str
     remedy_clause: dict[str, RemedyClause]
+
+
+# ---------------------------------------------------------------- documents as files (rules/national/documents/)
+
+class DocElement(_Strict):
+    key: Code
+    name: str
+    clause: str
+
+
+class LayoutWords(_Strict):
+    secrecy_levels: tuple[str, ...] = Field(min_length=1)
+    secrecy_separator: tuple[str, ...] = Field(min_length=1)
+    urgency_levels: tuple[str, ...] = Field(min_length=1)
+    issuer_mark_suffix: str
+    doc_number_brackets: tuple[str, ...] = Field(min_length=1)
+    doc_number_suffix: str
+    signer_label: str
+    attachment_label: str
+    cc_label: str
+    printed_suffix: str
+    date_units: tuple[str, str, str]
+
+
+class LayoutFile(_Strict):
+    """``documents/gbt9704.yaml``: the elements of GB/T 9704-2012 and the words that mark them."""
+
+    title: str
+    source: str
+    elements: tuple[DocElement, ...] = Field(min_length=1)
+    words: LayoutWords
+
+
+class MarkWords(_Strict):
+    phrases: dict[str, tuple[str, ...]]
+    disclosure_line_labels: tuple[str, ...] = Field(min_length=1)
+    note: str | None = None
+
+
+class SecrecyFact(_Strict):
+    flag: str
+    basis: Refs
+
+
+class SuperiorFact(_Strict):
+    doc_types: tuple[str, ...]
+    basis: Refs
+    note: str | None = None
+
+
+class ForwardFact(_Strict):
+    title_words: tuple[str, ...] = Field(min_length=1)
+    missing_label: str
+    note: str | None = None
+
+
+class DocFacts(_Strict):
+    secrecy: SecrecyFact
+    to_superior: SuperiorFact
+    forwards: ForwardFact
+    not_from_file: tuple[Literal["flags", "forwards.attribute"], ...]
+
+
+class MarkCheck(_Strict):
+    severity: Literal["error", "warning"]
+    label: str
+    label_en: str | None = None
+    forces_attribute: str | None = None
+    basis: dict[Day, Refs] = Field(min_length=1)
+    note: str | None = None
+
+
+class PersonalPattern(_Strict):
+    label: str
+    source: str
+    pattern: str
+
+
+class PersonalData(_Strict):
+    resident_id: PersonalPattern
+    mobile: PersonalPattern
+    max_listed: int = Field(ge=1, le=1000)
+
+
+class MarksFile(_Strict):
+    """``documents/marks.yaml``: the marks of a document's attribute, the facts its elements give, the checks."""
+
+    title: str
+    source: str
+    marks: MarkWords
+    facts: DocFacts
+    checks: dict[Literal["secret_marked_public", "marked_attribute_differs", "no_attribute_marked", "marks_disagree",
+                         "personal_data_suspected"], MarkCheck]
+    personal_data: PersonalData
