@@ -196,8 +196,9 @@ def test_a_secret_marked_public_is_an_error_and_not_public(tmp_path):
     (tmp_path / "s.json").write_text('{"flags": ["public_interest"]}', encoding="utf-8")
     ans = Reader(RB).answer(str(path))
     assert ans["attribute"] == "not_public" and ans["publish_by"] is None
-    assert ans["warnings"] == ["mixed_content", "secret_marked_public", "marked_attribute_differs"]
-    f = ans["findings"][0]
+    # the sidecar's flags replace the 密级's state_secret (CONTRACT.md): both errors are raised for the reviewer
+    assert ans["warnings"] == ["secrecy_mark_overridden", "secret_marked_public", "marked_attribute_differs"]
+    f = ans["findings"][1]
     assert (f["code"], f["severity"], f["basis"][0]["article"]) == ("secret_marked_public", "error", 14)
 
 
@@ -408,3 +409,17 @@ def test_a_date_written_any_way_reads_back_as_the_same_day(day, chinese, spaced)
     if spaced:
         text = " ".join(text)
     assert R.date(R.date_only.match(text.replace(" ", "")).groups()) == day.isoformat()
+
+
+def test_the_sidecar_wins_over_a_secrecy_mark_and_the_reviewer_is_told(tmp_path):
+    """CONTRACT.md: a sidecar's fields win over what was read, ``flags`` too (the drafter may know of a 解密). A 密级
+    on the document that the given flags no longer carry is an error-level finding citing 第十四条 (国家秘密不予公开)."""
+    path = write_txt(tmp_path / "o.txt", gongwen(secrecy="秘密★1年", note="（此件不予公开）"))
+    (tmp_path / "o.json").write_text('{"flags": ["public_awareness"]}', encoding="utf-8")
+    ans = Reader(RB).answer(str(path))
+    assert (ans["attribute"], ans["marked_attribute"]) == ("proactive", "not_public")
+    assert ans["warnings"] == ["secrecy_mark_overridden", "marked_attribute_differs"]
+    f = ans["findings"][0]
+    assert (f["code"], f["severity"]) == ("secrecy_mark_overridden", "error")
+    assert [(b["regulation"], b["article"]) for b in f["basis"]] == [("ogi-2019", 14)]
+    assert {"field": "flags", "value": ["public_awareness"], "from": "sidecar", "basis": []} in ans["facts_from"]

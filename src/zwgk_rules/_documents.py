@@ -733,9 +733,9 @@ class Reader:
         if side:
             given.update(side)
         file_flags = doc.get("flags", [])
-        doc.update(given)
-        if file_flags and isinstance(doc.get("flags"), list):          # a 密级 on the document is not overridden
-            doc["flags"] = list(dict.fromkeys([*file_flags, *doc["flags"]]))
+        doc.update(given)               # what is given wins over what was read (CONTRACT.md), flags too
+        secret = R.spec.facts.secrecy.flag
+        overridden = secret in file_flags and secret not in (doc.get("flags") or ())
         doc.pop("id", None)
         if "formed_on" not in doc:
             return {"source": source, "error": {
@@ -771,6 +771,8 @@ class Reader:
             if code not in warnings:
                 warnings.append(code)
 
+        if overridden:                  # a 密级 on the document that the given flags no longer carry: the reviewer decides
+            flag("secrecy_mark_overridden")
         line_mark, note_mark = R.mark_of(_after_label(el.get("disclosure_line"), R)), R.mark_of(el.get("note"))
         if line_mark and note_mark and line_mark != note_mark:
             flag("marks_disagree")

@@ -776,5 +776,5 @@ class MarksFile(_Strict):
     marks: MarkWords
     facts: DocFacts
     checks: dict[Literal["secret_marked_public", "marked_attribute_differs", "no_attribute_marked", "marks_disagree",
-                         "personal_data_suspected"], MarkCheck]
+                         "secrecy_mark_overridden", "personal_data_suspected"], MarkCheck]
     personal_data: PersonalData
