@@ -158,10 +158,10 @@ def test_case_and_notice_lines_are_the_text_of_json_dumps():
         # the notice of the case's reply, issued on its as_of (cases that have no reply: an error line, both ways)
         noticed = {**raw, "notice": "reply", "issued_on": raw.get("as_of", "2026-12-31"),
                    "agency": {"name": "某市某局", "kind": "department", "government": "某市人民政府", "superior": "某省某厅"}}
-        for command, method, given in (("case", eng.case_raw, raw), ("notice", eng.notice_raw, noticed)):
-            data, bad = deciders[command].line(json.dumps(given, ensure_ascii=False).encode())
+        for command, method, case in (("case", eng.case_raw, raw), ("notice", eng.notice_raw, noticed)):
+            data, bad = deciders[command].line(json.dumps(case, ensure_ascii=False).encode())
             try:
-                expected = method(given)
+                expected = method(case)
             except ZwgkError:
                 assert bad
                 continue
