@@ -76,12 +76,24 @@ def _construct(cls, values: dict):
     return m
 
 
+#: the ``_outputs`` module once a typed answer was asked for (built on first use: see ``_models``)
+_OUTPUTS = None
+
+
+def _outputs():
+    global _OUTPUTS
+    from . import _outputs as module
+    _OUTPUTS = module
+    return module
+
+
 def to_model(raw: dict, cache: dict | None = None) -> Decision:
     """Build the typed Decision from the engine's JSON-ready dict without re-validating it.
 
     ``cache`` maps the memoised citation and item dicts (by identity) to their models, so each
     distinct one is built once; the dicts are kept alive by the cache, so an id cannot be reused."""
-    from ._outputs import CitationOut, Deadline, DeadlineStep, Decision, ItemDecision
+    out = _OUTPUTS or _outputs()
+    CitationOut, ItemDecision, DeadlineStep = out.CitationOut, out.ItemDecision, out.DeadlineStep
     cache = {} if cache is None else cache
 
     def cit(d):
@@ -101,12 +113,12 @@ def to_model(raw: dict, cache: dict | None = None) -> Decision:
 
     dd = raw["deadline"]
     explain = dd.get("explain")
-    deadline = _construct(Deadline, {
+    deadline = _construct(out.Deadline, {
         "received_on": dd["received_on"], "reply_period_starts": dd["reply_period_starts"], "due": dd["due"],
         "extended_due": dd["extended_due"], "correction_notice_by": dd["correction_notice_by"],
         "provisional": dd["provisional"], "calendar": dd["calendar"], "excluded_days": dd["excluded_days"],
         "explain": None if explain is None else tuple(DeadlineStep.model_construct(**s) for s in explain)})
-    return _construct(Decision, {
+    return _construct(out.Decision, {
         "id": raw.get("id"), "jurisdiction": raw["jurisdiction"], "disposition": raw["disposition"],
         "final": raw["final"], "regime": raw["regime"], "basis": tuple(cit(b) for b in raw["basis"]),
         "actions": tuple(raw["actions"]), "deadline": deadline, "items": tuple(item(i) for i in raw["items"]),
