@@ -64,6 +64,7 @@ class Encoder:
         self._heads: dict[tuple, bytes] = {}
         self._codes: dict[tuple, bytes] = {}
         self._strings: dict = {}
+        self._plans: dict[int, tuple] = {}
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
         self._limit = limit
@@ -126,19 +127,33 @@ class Encoder:
                             d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false",
                             dl["calendar"].encode(), dl["excluded_days"])
 
+    def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple[bytes, bytes]:
+        """The parts of an answer its plan fixes, before and after the deadline's values, joined from the
+        fragments; kept by the plan's identity (plans are the engine's memoised singletons; the entry keeps the
+        plan alive, so its id cannot be reused), so that an answer with a plan seen before costs one lookup."""
+        hit = self._plans.get(id(plan))
+        if hit is not None and hit[0] is plan and hit[1] == pack_id and hit[2] == regime_id:
+            return hit[3], hit[4]
+        frag = self._fragment
+        head = (self._head(pack_id, plan.disposition, regime_id) + _JOIN([frag(c) for c in plan.basis])
+                + b'], "actions": ' + self._ids(plan.actions) + b', "deadline": {"received_on": ')
+        mid = b'}, "items": [' + _JOIN([frag(i) for i in plan.items]) + b'], "trace": '
+        if len(self._plans) >= self._limit:
+            self._plans.clear()
+        self._plans[id(plan)] = (plan, pack_id, regime_id, head, mid)
+        return head, mid
+
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:
         """One answer line (without its newline) from the ``Parts`` that ``Engine._decide_parts`` returns, as UTF-8 bytes."""
-        plan, dl = parts.plan, parts.deadline
-        frag = self._fragment
+        dl = parts.deadline
+        head, mid = self._plan_bytes(parts.plan, pack_id, parts.regime)
         explain = dl.get("explain")
         warnings = parts.warnings
         return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            self._head(pack_id, plan.disposition, parts.regime), _JOIN([frag(c) for c in plan.basis]),
-            b'], "actions": ', self._ids(plan.actions), b', "deadline": {"received_on": ', self._d(dl["received_on"]),
-            self._deadline(dl),
+            head, self._d(dl["received_on"]), self._deadline(dl),
             b"" if explain is None else b', "explain": ' + self._explain(explain),
-            b'}, "items": [', _JOIN([frag(i) for i in plan.items]), b'], "trace": ', self._ids(tuple(parts.trace)),
+            mid, self._ids(tuple(parts.trace)),
             b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
 
     def _str(self, value) -> bytes:
