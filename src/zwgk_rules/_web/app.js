@@ -338,17 +338,63 @@ async function download(url, file, name) {
   document.body.append(a); a.click(); a.remove();
 }
 
+// 公文文件（.docx .pdf .ofd .txt）去 /v1/classify/documents；登记表（JSONL、CSV、XLSX）去 /v1/batch/classify
+const DOCUMENT_FILE = /\.(docx|pdf|ofd|txt)$/i;
+
+function documentsForm(files) {
+  const form = new FormData();
+  for (const f of files) form.append("files", f, f.name);
+  const facts = $("#classify-facts").value.trim();
+  if (facts) form.append("facts", facts);
+  return form;
+}
+
 async function classify(ev) {
   ev.preventDefault();
   show("#classify-error", "");
-  const file = $("#classify-file").files[0];
-  if (!file) { show("#classify-error", "请先选择文件"); return; }
-  const r = await fetch("/v1/batch/classify?format=csv", { method: "POST", headers: { "Content-Type": typeOf(file) }, body: file });
-  if (!r.ok) { show("#classify-error", "无法认定：" + await errorText(r)); return; }
-  const rows = parseCSV(await r.text()).filter((x) => x.length > 1);
-  $("#classify-out").replaceChildren(tableOf(rows, ["属性代码", "依据（全称）"]));
-  state.lastClassify = file;
-  $("#classify-xlsx").disabled = false;
+  $("#classify-count").textContent = "";
+  const files = Array.from($("#classify-file").files);
+  if (!files.length) { show("#classify-error", "请先选择文件"); return; }
+  const docs = files.filter((f) => DOCUMENT_FILE.test(f.name));
+  if (docs.length && docs.length < files.length) {
+    show("#classify-error", "公文文件（.docx .pdf .ofd .txt）与登记表（JSONL、CSV、XLSX）请分开上传"); return;
+  }
+  if (!docs.length && files.length > 1) { show("#classify-error", "登记表一次只能上传一份"); return; }
+  $("#classify-xlsx").disabled = true;
+  $("#classify-submit").disabled = true;
+  $("#classify-count").textContent = docs.length ? `正在读取 ${docs.length} 份公文……` : "正在认定……";
+  try {
+    let r;
+    if (docs.length) {
+      r = await fetch("/v1/classify/documents?format=csv", { method: "POST", body: documentsForm(docs) });
+    } else {
+      r = await fetch("/v1/batch/classify?format=csv", { method: "POST", headers: { "Content-Type": typeOf(files[0]) }, body: files[0] });
+    }
+    if (!r.ok) { $("#classify-count").textContent = ""; show("#classify-error", "无法认定：" + await errorText(r)); return; }
+    const rows = parseCSV(await r.text()).filter((x) => x.length > 1);
+    const hide = docs.length ? ["属性代码", "依据（全称）", "文种", "规则包"] : ["属性代码", "依据（全称）"];
+    $("#classify-out").replaceChildren(tableOf(rows, hide));
+    state.lastClassify = docs.length ? { docs } : { file: files[0] };
+    const bad = rows.slice(1).filter((x) => x[x.length - 1]).length;
+    const flagged = docs.length ? rows.slice(1).filter((x) => x[rows[0].indexOf("提示")]).length : 0;
+    $("#classify-count").textContent = `共 ${rows.length - 1} 份` + (flagged ? `，有提示的 ${flagged} 份` : "") +
+      (bad ? `，读不了的 ${bad} 份（见“错误”列）` : "");
+    $("#classify-xlsx").disabled = false;
+  } finally {
+    $("#classify-submit").disabled = false;
+  }
+}
+
+async function classifyXlsx() {
+  const last = state.lastClassify;
+  if (last.docs) {
+    const r = await fetch("/v1/classify/documents?format=xlsx", { method: "POST", body: documentsForm(last.docs) });
+    if (!r.ok) throw new Error(await errorText(r));
+    const a = el("a", { href: URL.createObjectURL(await r.blob()), download: "公文公开属性.xlsx" });
+    document.body.append(a); a.click(); a.remove();
+    return;
+  }
+  await download("/v1/batch/classify?format=xlsx", last.file, "公文公开属性.xlsx");
 }
 
 // the docket's sections as tables, in the order a clerk works them
@@ -443,8 +489,7 @@ async function start() {
     decide(text).catch((e) => show("#decide-error", String(e)));
   });
   $("#classify-form").addEventListener("submit", (ev) => classify(ev).catch((e) => show("#classify-error", String(e))));
-  $("#classify-xlsx").addEventListener("click", () => download("/v1/batch/classify?format=xlsx", state.lastClassify,
-    "公文公开属性.xlsx").catch((e) => show("#classify-error", String(e))));
+  $("#classify-xlsx").addEventListener("click", () => classifyXlsx().catch((e) => show("#classify-error", String(e))));
   $("#docket-form").addEventListener("submit", (ev) => docket(ev).catch((e) => show("#docket-error", String(e))));
   $("#docket-xlsx").addEventListener("click", () => download(`/v1/docket?${state.lastDocket.q}&format=xlsx`,
     state.lastDocket.file, "案件清单.xlsx").catch((e) => show("#docket-error", String(e))));
