@@ -296,7 +296,7 @@ class Service:
         if fmt == "jsonl":
             return b"".join(lines)
         r = _cli._render_mod()
-        cols = r.DocumentColumns(reader.R.labels, False)
+        cols = r.DocumentColumns(reader.R.labels, False, r.UPLOAD_HINT)
         buf, text = io.BytesIO(), io.StringIO()
         summary = r.Summary("classify") if fmt == "xlsx" else None
         if fmt == "xlsx":

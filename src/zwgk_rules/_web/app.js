@@ -312,9 +312,10 @@ function parseCSV(text) {
   return rows;
 }
 
-function tableOf(rows, hide = []) {
+function tableOf(rows, hide = [], always = []) {
   const [head, ...data] = rows;
-  const keep = head.map((h, i) => (hide.includes(h) || data.every((r) => !r[i]) ? -1 : i)).filter((i) => i >= 0);
+  const keep = head.map((h, i) => (hide.includes(h) || (!always.includes(h) && data.every((r) => !r[i])) ? -1 : i))
+    .filter((i) => i >= 0);
   const t = el("table", { class: "data" });
   const tr = el("tr");
   for (const i of keep) tr.append(el("th", { text: head[i] }));
@@ -362,6 +363,7 @@ async function classify(ev) {
   if (!docs.length && files.length > 1) { show("#classify-error", "登记表一次只能上传一份"); return; }
   $("#classify-xlsx").disabled = true;
   $("#classify-submit").disabled = true;
+  $("#classify-out").replaceChildren();
   $("#classify-count").textContent = docs.length ? `正在读取 ${docs.length} 份公文……` : "正在认定……";
   try {
     let r;
@@ -373,7 +375,8 @@ async function classify(ev) {
     if (!r.ok) { $("#classify-count").textContent = ""; show("#classify-error", "无法认定：" + await errorText(r)); return; }
     const rows = parseCSV(await r.text()).filter((x) => x.length > 1);
     const hide = docs.length ? ["属性代码", "依据（全称）", "文种", "规则包"] : ["属性代码", "依据（全称）"];
-    $("#classify-out").replaceChildren(tableOf(rows, hide));
+    const always = docs.length ? ["文件", "标题", "文号", "成文日期", "标注属性", "认定属性", "公开期限", "审查流程", "提示"] : [];
+    $("#classify-out").replaceChildren(tableOf(rows, hide, always));
     state.lastClassify = docs.length ? { docs } : { file: files[0] };
     const bad = rows.slice(1).filter((x) => x[x.length - 1]).length;
     const flagged = docs.length ? rows.slice(1).filter((x) => x[rows[0].indexOf("提示")]).length : 0;
@@ -489,6 +492,11 @@ async function start() {
     decide(text).catch((e) => show("#decide-error", String(e)));
   });
   $("#classify-form").addEventListener("submit", (ev) => classify(ev).catch((e) => show("#classify-error", String(e))));
+  $("#classify-file").addEventListener("change", () => {
+    const names = Array.from($("#classify-file").files).map((f) => f.name);
+    $("#classify-chosen").textContent = names.length ? `已选 ${names.length} 份：${names.join("、")}` : "未选择文件（可按住 Ctrl 多选）";
+    $("#classify-chosen").title = names.join("\n");
+  });
   $("#classify-xlsx").addEventListener("click", () => classifyXlsx().catch((e) => show("#classify-error", String(e))));
   $("#docket-form").addEventListener("submit", (ev) => docket(ev).catch((e) => show("#docket-error", String(e))));
   $("#docket-xlsx").addEventListener("click", () => download(`/v1/docket?${state.lastDocket.q}&format=xlsx`,
