@@ -175,6 +175,7 @@ def test_a_clerk_uploads_document_files_and_downloads_the_clerks_table(page, ren
     if len(files) == 4:
         assert cell(2, "标注属性") == "未标注" and cell(2, "文号") == "X政函〔2026〕12号"
     assert "bad" in rows.nth(len(files) - 1).get_attribute("class")
+    assert "alarm" in rows.nth(1).get_attribute("class") and "alarm" not in (rows.nth(0).get_attribute("class") or "")
     assert "不是有效的 .docx 文件" in cell(len(files) - 1, "错误")
     assert "读不了的 1 份" in page.inner_text("#classify-count")
     assert "补充文件中读不出的事实" in cell(0, "缺少的事实")          # not a NAME.json: an upload has no folder
@@ -187,13 +188,20 @@ def test_a_clerk_uploads_document_files_and_downloads_the_clerks_table(page, ren
     assert got[0][1] == "文件" and [r[1] for r in got[1:]] == [p.name for p in files]
     # what a file cannot tell, given beside the upload (as --facts): the review found a public interest
     page.click("#classify-facts-box summary")
-    page.fill("#classify-facts", '{"flags": ["public_interest"]}')
+    page.check("#classify-flags input[value=public_interest]")
+    assert "涉及公众利益调整" in page.inner_text("#classify-flags")
     page.set_input_files("#classify-file", [str(files[0])])
     page.click("#classify-submit")
     page.wait_for_selector("#classify-out table")
     heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     assert rows.count() == 1 and cell(0, "认定属性") == "主动公开" and cell(0, "公开期限") == "2026-03-30"
+    assert cell(0, "事实") == "齐全"
     page.screenshot(path=str(renders / "web-documents-facts.png"), full_page=True)
+    page.fill("#classify-facts", "[1]")                       # other facts: a JSON object, said in Chinese
+    page.click("#classify-submit")
+    page.wait_for_selector("#classify-error:not([hidden])")
+    assert "须为 JSON 对象" in page.inner_text("#classify-error")
+    page.fill("#classify-facts", "")
     # a 登记表 and 公文 files together: the clerk is told to send them apart
     page.set_input_files("#classify-file", [str(files[0]), str(EXAMPLES / "documents.jsonl")])
     page.click("#classify-submit")

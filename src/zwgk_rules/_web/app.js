@@ -324,6 +324,7 @@ function tableOf(rows, hide = [], always = []) {
   for (const r of data) {
     const row = el("tr");
     if (r[head.length - 1]) row.classList.add("bad");
+    if (r.some((c) => c && c.startsWith("【错误】"))) row.classList.add("alarm");
     for (const i of keep) row.append(el("td", { text: r[i] || "" }));
     tb.append(row);
   }
@@ -342,10 +343,24 @@ async function download(url, file, name) {
 // 公文文件（.docx .pdf .ofd .txt）去 /v1/classify/documents；登记表（JSONL、CSV、XLSX）去 /v1/batch/classify
 const DOCUMENT_FILE = /\.(docx|pdf|ofd|txt)$/i;
 
-function documentsForm(files) {
+// the facts for every uploaded file: the review findings ticked, and any other fields typed as JSON
+function uploadFacts() {
+  const text = $("#classify-facts").value.trim();
+  let facts = {};
+  if (text) {
+    try { facts = JSON.parse(text); } catch (_) { facts = null; }
+    if (!facts || typeof facts !== "object" || Array.isArray(facts)) {
+      throw new Error("“其他事实”须为 JSON 对象，如 {\"forwards\": {\"attribute\": \"proactive\"}}");
+    }
+  }
+  const ticked = $$("#classify-flags input:checked").map((b) => b.value);
+  if (ticked.length) facts.flags = Array.from(new Set([...(Array.isArray(facts.flags) ? facts.flags : []), ...ticked]));
+  return Object.keys(facts).length ? JSON.stringify(facts) : "";
+}
+
+function documentsForm(files, facts) {
   const form = new FormData();
   for (const f of files) form.append("files", f, f.name);
-  const facts = $("#classify-facts").value.trim();
   if (facts) form.append("facts", facts);
   return form;
 }
@@ -367,8 +382,10 @@ async function classify(ev) {
   $("#classify-count").textContent = docs.length ? `正在读取 ${docs.length} 份公文……` : "正在认定……";
   try {
     let r;
+    let facts = "";
     if (docs.length) {
-      r = await fetch("/v1/classify/documents?format=csv", { method: "POST", body: documentsForm(docs) });
+      try { facts = uploadFacts(); } catch (e) { $("#classify-count").textContent = ""; show("#classify-error", e.message); return; }
+      r = await fetch("/v1/classify/documents?format=csv", { method: "POST", body: documentsForm(docs, facts) });
     } else {
       r = await fetch("/v1/batch/classify?format=csv", { method: "POST", headers: { "Content-Type": typeOf(files[0]) }, body: files[0] });
     }
@@ -377,7 +394,7 @@ async function classify(ev) {
     const hide = docs.length ? ["属性代码", "依据（全称）", "文种", "规则包"] : ["属性代码", "依据（全称）"];
     const always = docs.length ? ["文件", "标题", "文号", "成文日期", "标注属性", "认定属性", "公开期限", "审查流程", "提示"] : [];
     $("#classify-out").replaceChildren(tableOf(rows, hide, always));
-    state.lastClassify = docs.length ? { docs } : { file: files[0] };
+    state.lastClassify = docs.length ? { docs, facts } : { file: files[0] };
     const bad = rows.slice(1).filter((x) => x[x.length - 1]).length;
     const flagged = docs.length ? rows.slice(1).filter((x) => x[rows[0].indexOf("提示")]).length : 0;
     $("#classify-count").textContent = `共 ${rows.length - 1} 份` + (flagged ? `，有提示的 ${flagged} 份` : "") +
@@ -391,7 +408,7 @@ async function classify(ev) {
 async function classifyXlsx() {
   const last = state.lastClassify;
   if (last.docs) {
-    const r = await fetch("/v1/classify/documents?format=xlsx", { method: "POST", body: documentsForm(last.docs) });
+    const r = await fetch("/v1/classify/documents?format=xlsx", { method: "POST", body: documentsForm(last.docs, last.facts) });
     if (!r.ok) throw new Error(await errorText(r));
     const a = el("a", { href: URL.createObjectURL(await r.blob()), download: "公文公开属性.xlsx" });
     document.body.append(a); a.click(); a.remove();
@@ -465,8 +482,8 @@ async function docket(ev) {
 // ------------------------------------------------------------------ start
 
 async function start() {
-  const [labels, schema, packs, version] = await Promise.all([getJSON("/v1/labels"),
-    getJSON("/v1/schema/decide/input"), getJSON("/v1/packs"), getJSON("/v1/version")]);
+  const [labels, schema, packs, version, classifySchema] = await Promise.all([getJSON("/v1/labels"),
+    getJSON("/v1/schema/decide/input"), getJSON("/v1/packs"), getJSON("/v1/version"), getJSON("/v1/schema/classify/input")]);
   Object.assign(state, { labels, schema, packs });
   labelFields(document);
   fill($("#f-jurisdiction"), packs.map((p) => p.id));
@@ -492,6 +509,9 @@ async function start() {
     decide(text).catch((e) => show("#decide-error", String(e)));
   });
   $("#classify-form").addEventListener("submit", (ev) => classify(ev).catch((e) => show("#classify-error", String(e))));
+  const flags = (classifySchema.properties.flags.items || {}).enum || [];
+  $("#classify-flags").replaceChildren(...flags.map((f) => el("label", { class: "check" },
+    el("input", { type: "checkbox", value: f, name: "flag" }), " " + code(f))));
   $("#classify-file").addEventListener("change", () => {
     const names = Array.from($("#classify-file").files).map((f) => f.name);
     $("#classify-chosen").textContent = names.length ? `已选 ${names.length} 份：${names.join("、")}` : "未选择文件（可按住 Ctrl 多选）";
