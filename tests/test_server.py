@@ -78,7 +78,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """A server with a 4 KiB body limit, one request at a time, and pack upload allowed."""
-    s = Server("--max-body", "4096", "--max-concurrency", "1", "--allow-pack-upload")
+    s = Server("--max-body", "4096", "--max-concurrency", "1", "--allow-pack-upload", "--max-files", "3")
     yield s
     s.stop()
 
@@ -214,6 +214,152 @@ def test_classify_takes_csv_and_xlsx_and_gives_an_xlsx(server, tmp_path):
     assert wb.sheetnames[0] == "结果" and wb["结果"].max_row == len(rows) + 1
 
 
+# ---------------------------------------------------------------------------- documents as files, uploaded
+
+
+def _documents(tmp_path):
+    """Generated 公文 (tests/docfixtures.py): a .docx marked 公开发布, a .txt with a 密级 marked 公开发布 (GB18030),
+    a .pdf without a mark when pypdf and reportlab are there, and a file that is not a .docx at all."""
+    from docfixtures import gongwen, write_docx, write_pdf, write_txt
+    files = [write_docx(tmp_path / "通知.docx", gongwen()),
+             write_txt(tmp_path / "密件.txt", gongwen(secrecy="秘密★1年", doc_number="X政办发[2026]7号"),
+                       encoding="gb18030")]
+    if importlib.util.find_spec("pypdf") and importlib.util.find_spec("reportlab"):
+        files.append(write_pdf(tmp_path / "未标注.pdf", gongwen(note=None, doc_number="X政函〔2026〕12号")))
+    broken = tmp_path / "坏了.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    files.append(broken)
+    return files
+
+
+def _upload(paths, names=None):
+    return [("files", (name, p.read_bytes())) for p, name in zip(paths, names or [p.name for p in paths])]
+
+
+def test_uploaded_documents_are_answered_as_zwgk_classify_answers_the_files(server, tmp_path):
+    paths = _documents(tmp_path)
+    r = server.client.post("/v1/classify/documents", files=_upload(paths))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/x-ndjson")
+    got = [json.loads(x) for x in r.content.splitlines()]
+    want = [json.loads(x) for x in cli("classify", *map(str, paths)).splitlines()]
+    assert len(got) == len(want) == len(paths)
+    for g, w, p in zip(got, want, paths):
+        assert w["source"] == str(p)
+        assert g == {**w, "source": p.name}          # the name, never a path of the server's or the caller's
+    by = {a["source"]: a for a in got}
+    docx = by["通知.docx"]
+    assert (docx["attribute"], docx["marked_attribute"]) == ("on_request", "proactive")
+    assert docx["elements"]["doc_number"] == "X政发〔2026〕3号" and docx["elements"]["formed_on"] == "2026-03-02"
+    assert docx["warnings"] == ["marked_attribute_differs"]
+    secret = by["密件.txt"]
+    assert secret["attribute"] == "not_public" and secret["elements"]["doc_number"] == "X政办发〔2026〕7号"
+    assert "secret_marked_public" in secret["warnings"]
+    assert {"code": "secret_marked_public", "severity": "error"}.items() <= secret["findings"][0].items()
+    if "未标注.pdf" in by:
+        assert by["未标注.pdf"]["warnings"] == ["no_attribute_marked"] and by["未标注.pdf"]["marked_attribute"] is None
+        assert by["未标注.pdf"]["elements"]["doc_number"] == "X政函〔2026〕12号"
+    bad = by["坏了.docx"]
+    assert set(bad) == {"source", "error"} and "不是有效的 .docx 文件" in bad["error"]["message"]
+
+
+def test_an_upload_as_a_raw_body_and_facts_beside_it(server, tmp_path):
+    from docfixtures import gongwen, write_txt
+    f = write_txt(tmp_path / "a.txt", gongwen())
+    r = server.client.post("/v1/classify/documents", params={"filename": "请示.txt"}, content=f.read_bytes(),
+                           headers={"content-type": "application/octet-stream"})
+    assert r.status_code == 200 and json.loads(r.content)["source"] == "请示.txt"
+    assert json.loads(r.content)["attribute"] == "on_request"
+    facts = {"flags": ["public_interest"]}
+    both = server.client.post("/v1/classify/documents", files=_upload([f]),
+                              data={"facts": json.dumps(facts)})
+    d = json.loads(both.content)
+    want = json.loads(cli("classify", str(f), "--facts", json.dumps(facts)))
+    assert d == {**want, "source": "a.txt"} and d["attribute"] == "proactive"
+    assert {"field": "flags", "value": ["public_interest"], "from": "--facts", "basis": []} in d["facts_from"]
+
+
+def test_a_traversal_file_name_is_only_a_name(server, tmp_path):
+    from docfixtures import gongwen, write_docx, write_txt
+    f = write_docx(tmp_path / "x.docx", gongwen())
+    t = write_txt(tmp_path / "y.txt", gongwen())
+    names = ["../../etc/x.docx", "..\\..\\windows\\y.txt", "/etc/passwd", "..", "a\x00b.txt"]
+    r = server.client.post("/v1/classify/documents",
+                           files=_upload([f, t, t, t, t], names))
+    assert r.status_code == 200, r.text
+    got = [json.loads(x) for x in r.content.splitlines()]
+    # httpx, like browsers, sends a NUL in a name as %00: the name as sent, harmless
+    assert [a["source"] for a in got] == ["x.docx", "y.txt", "passwd", "文件4", "a%00b.txt"]
+    assert got[0]["elements"]["doc_number"] == "X政发〔2026〕3号" and got[1]["attribute"] == "on_request"
+    assert "不是可读取的公文文件" in got[2]["error"]["message"] and "不是可读取的公文文件" in got[3]["error"]["message"]
+    assert not Path("/etc/x.docx").exists()
+    from zwgk_rules._server import safe_filename
+    assert safe_filename("a\x00b\n.txt", 1) == "ab.txt" and safe_filename("  ../.hidden.docx ", 2) == "hidden.docx"
+    assert safe_filename("C:\\Users\\x\\通知.docx", 3) == "通知.docx" and safe_filename("/", 5) == "文件5"
+    long = safe_filename("长" * 500 + ".docx", 1)
+    assert len(long) == 200 and long.endswith(".docx")
+
+
+def test_the_clerks_table_of_uploaded_documents_as_xlsx_csv_and_text(server, tmp_path):
+    import openpyxl
+    paths = _documents(tmp_path)
+    x = server.client.post("/v1/classify/documents?format=xlsx", files=_upload(paths))
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    assert x.headers["content-disposition"] == 'attachment; filename="classify-documents.xlsx"'
+    ws = openpyxl.load_workbook(io.BytesIO(x.content))["结果"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    assert head[:11] == ["序号", "文件", "标题", "文号", "成文日期", "标注属性", "认定属性", "事实", "公开期限", "审查流程", "提示"]
+    assert [r[1] for r in rows[1:]] == [p.name for p in paths]
+    secret = rows[2]
+    assert secret[head.index("认定属性")] == "不予公开" and secret[head.index("标注属性")] == "主动公开"
+    assert "【错误】" in secret[head.index("提示")]
+    assert rows[-1][head.index("认定属性")] == "错误" and rows[-1][head.index("错误")]
+    c = server.client.post("/v1/classify/documents?format=csv", files=_upload(paths))
+    assert c.status_code == 200 and c.headers["content-type"].startswith("text/csv")
+    assert "X政办发〔2026〕7号" in c.text
+    t = server.client.post("/v1/classify/documents?format=table", files=_upload(paths[:1]))
+    assert t.status_code == 200 and "通知.docx" in t.text
+
+
+def test_uploads_that_cannot_be_answered_say_why(server, small, tmp_path):
+    from docfixtures import gongwen, write_txt
+    f = write_txt(tmp_path / "a.txt", gongwen(body=("短。",), cc=None, printed=None))
+    many = small.client.post("/v1/classify/documents", files=_upload([f] * 4, [f"{k}.txt" for k in range(4)]))
+    assert many.status_code == 413, many.text
+    assert many.json()["error"]["field"] == "files" and "至多上传 3 个文件" in many.json()["error"]["message"]
+    assert small.client.post("/v1/classify/documents", files=_upload([f] * 3)).status_code == 200
+    none = server.client.post("/v1/classify/documents", files={"other": ("x.txt", b"x")})
+    assert none.status_code == 422 and none.json()["error"]["field"] == "files"
+    raw = server.client.post("/v1/classify/documents", content=f.read_bytes())
+    assert raw.status_code == 422 and raw.json()["error"]["field"] == "filename"
+    facts = server.client.post("/v1/classify/documents", files=_upload([f]), data={"facts": "[1, 2]"})
+    assert facts.status_code == 422 and facts.json()["error"]["field"] == "facts"
+    pack = server.client.post("/v1/classify/documents?jurisdiction=cn-nowhere", files=_upload([f]))
+    assert pack.status_code == 422 and pack.json()["error"]["field"] == "jurisdiction"
+    torn = server.client.post("/v1/classify/documents", content=b"--xyz\r\nContent-Disposition: form-data",
+                              headers={"content-type": "multipart/form-data; boundary=xyz"})
+    assert torn.status_code == 422 and "multipart" in torn.json()["error"]["message"]
+
+
+def test_a_missing_reader_is_named_as_the_command_line_names_it(monkeypatch, tmp_path):
+    """Without python-docx, an uploaded .docx is an error line with the command line's message (the others are
+    answered)."""
+    from docfixtures import gongwen, write_docx, write_txt
+
+    from zwgk_rules import _documents
+    from zwgk_rules._server import Service
+    d = write_docx(tmp_path / "a.docx", gongwen()).read_bytes()
+    t = write_txt(tmp_path / "b.txt", gongwen()).read_bytes()
+    for mod in [m for m in sys.modules if m == "docx" or m.startswith("docx.")]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setitem(sys.modules, "docx", None)
+    out = [json.loads(x) for x in Service().documents([("a.docx", d), ("b.txt", t)], "jsonl").splitlines()]
+    assert out[0] == {"source": "a.docx", "error": {"message": _documents._missing_extra("docx", ".docx").message,
+                                                    "field": None}}
+    assert "pip install 'zwgk-rules[docx]'" in out[0]["error"]["message"] and out[1]["attribute"] == "on_request"
+
+
 # ---------------------------------------------------------------------------- errors, limits, safety
 
 
@@ -331,8 +477,12 @@ def test_the_openapi_document_comes_from_the_models(server):
     assert doc["paths"]["/v1/decide"]["post"]["requestBody"]["content"]["application/json"]["schema"] == \
         {"$ref": "#/components/schemas/DisclosureRequest"}
     for path in ("/v1/decide", "/v1/classify", "/v1/case", "/v1/notice", "/v1/report", "/v1/docket", "/v1/check",
-                 "/v1/batch/decide", "/v1/packs", "/v1/version", "/healthz"):
+                 "/v1/batch/decide", "/v1/packs", "/v1/version", "/healthz", "/v1/classify/documents"):
         assert path in doc["paths"], path
+    upload = doc["paths"]["/v1/classify/documents"]["post"]
+    form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["properties"]["files"]["items"] == {"type": "string", "format": "binary"} and "facts" in form["properties"]
+    assert {p["name"] for p in upload["parameters"]} == {"format", "jurisdiction", "filename", "facts"}
 
 
 def test_the_page_and_its_files_are_served(server):
@@ -360,7 +510,7 @@ def test_generated_requests_never_get_a_server_error(server):
         pytest.skip("schemathesis is not installed (it is in the test extra)")
     from hypothesis import given
 
-    @schemathesis.serializer("application/x-ndjson", "text/csv", "application/zip")
+    @schemathesis.serializer("application/x-ndjson", "text/csv", "application/zip", "application/octet-stream")
     def _raw(ctx, value):
         if isinstance(value, (bytes, bytearray)):
             return bytes(value)

@@ -6,6 +6,7 @@ temporary folder).
 Skipped, saying why, without the server extra, Playwright or Chromium.
 """
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -137,4 +138,73 @@ def test_a_clerk_uploads_cases_and_sees_the_docket(page, renders):
     with page.expect_download() as dl:
         page.click("#docket-xlsx")
     assert Path(dl.value.path()).read_bytes()[:2] == b"PK"
+    assert not page.errors
+
+
+def test_a_clerk_uploads_document_files_and_downloads_the_clerks_table(page, renders, tmp_path):
+    """Several 公文 files at once (.docx, .txt, a .pdf when pypdf and reportlab are there, and a broken one): the
+    table has a row per file with what the file says beside what the rules make of it; the xlsx is the same table."""
+    import openpyxl
+
+    from docfixtures import gongwen, write_docx, write_pdf, write_txt
+    files = [write_docx(tmp_path / "关于加强城市管理工作的通知.docx", gongwen()),
+             write_txt(tmp_path / "密件.txt", gongwen(secrecy="秘密★1年", doc_number="X政办发〔2026〕7号",
+                                                     title="关于XX工作的通知"))]
+    if importlib.util.find_spec("pypdf") and importlib.util.find_spec("reportlab"):
+        files.append(write_pdf(tmp_path / "未标注.pdf", gongwen(note=None, doc_number="X政函〔2026〕12号",
+                                                               title="关于XX事项的函")))
+    broken = tmp_path / "坏了.docx"
+    broken.write_bytes(b"PK\x03\x04 not a zip")
+    files.append(broken)
+    page.click("nav .tab[data-tab=classify]")
+    page.set_input_files("#classify-file", [str(p) for p in files])
+    assert page.inner_text("#classify-chosen").startswith(f"已选 {len(files)} 份：关于加强城市管理工作的通知.docx")
+    page.click("#classify-submit")
+    page.wait_for_selector("#classify-out table")
+    table = page.locator("#classify-out table")
+    heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    for h in ("文件", "标题", "文号", "成文日期", "标注属性", "认定属性", "公开期限", "审查流程", "提示", "错误"):
+        assert h in heads, heads
+    rows = table.locator("tbody tr")
+    assert rows.count() == len(files)
+    cell = lambda r, h: rows.nth(r).locator("td").nth(heads.index(h)).inner_text()      # noqa: E731
+    assert [cell(k, "文件") for k in range(len(files))] == [p.name for p in files]
+    assert cell(0, "文号") == "X政发〔2026〕3号" and cell(0, "标注属性") == "主动公开" and cell(0, "认定属性") == "依申请公开"
+    assert "标注的公开属性与规则认定的不一致" in cell(0, "提示")
+    assert cell(1, "认定属性") == "不予公开" and "【错误】标有密级却标注公开发布" in cell(1, "提示")
+    if len(files) == 4:
+        assert cell(2, "标注属性") == "未标注" and cell(2, "文号") == "X政函〔2026〕12号"
+    assert "bad" in rows.nth(len(files) - 1).get_attribute("class")
+    assert "alarm" in rows.nth(1).get_attribute("class") and "alarm" not in (rows.nth(0).get_attribute("class") or "")
+    assert "不是有效的 .docx 文件" in cell(len(files) - 1, "错误")
+    assert "读不了的 1 份" in page.inner_text("#classify-count")
+    assert "补充文件中读不出的事实" in cell(0, "缺少的事实")          # not a NAME.json: an upload has no folder
+    page.screenshot(path=str(renders / "web-documents-upload.png"), full_page=True)
+    with page.expect_download() as dl:
+        page.click("#classify-xlsx")
+    assert dl.value.suggested_filename == "公文公开属性.xlsx"
+    ws = openpyxl.load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))["结果"]
+    got = list(ws.iter_rows(values_only=True))
+    assert got[0][1] == "文件" and [r[1] for r in got[1:]] == [p.name for p in files]
+    # what a file cannot tell, given beside the upload (as --facts): the review found a public interest
+    page.click("#classify-facts-box summary")
+    page.check("#classify-flags input[value=public_interest]")
+    assert "涉及公众利益调整" in page.inner_text("#classify-flags")
+    page.set_input_files("#classify-file", [str(files[0])])
+    page.click("#classify-submit")
+    page.wait_for_selector("#classify-out table")
+    heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    assert rows.count() == 1 and cell(0, "认定属性") == "主动公开" and cell(0, "公开期限") == "2026-03-30"
+    assert cell(0, "事实") == "齐全"
+    page.screenshot(path=str(renders / "web-documents-facts.png"), full_page=True)
+    page.fill("#classify-facts", "[1]")                       # other facts: a JSON object, said in Chinese
+    page.click("#classify-submit")
+    page.wait_for_selector("#classify-error:not([hidden])")
+    assert "须为 JSON 对象" in page.inner_text("#classify-error")
+    page.fill("#classify-facts", "")
+    # a 登记表 and 公文 files together: the clerk is told to send them apart
+    page.set_input_files("#classify-file", [str(files[0]), str(EXAMPLES / "documents.jsonl")])
+    page.click("#classify-submit")
+    page.wait_for_selector("#classify-error:not([hidden])")
+    assert "请分开上传" in page.inner_text("#classify-error")
     assert not page.errors

@@ -1511,6 +1511,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="请求体上限（默认 32 MiB）/ request body limit in bytes (default 32 MiB)")
     w.add_argument("--max-concurrency", type=int, metavar="N",
                    help="同时处理的请求数上限（默认 16），超出即答 503 / requests handled at once (default 16); more get 503")
+    w.add_argument("--max-files", type=int, metavar="N",
+                   help="一次上传的公文文件数上限（默认 200），超出即答 413 / document files per upload (default 200)")
     s = sub.add_parser("schema", help="打印输入、输出的 JSON Schema（draft 2020-12）/ print the JSON Schemas",
                        description="zwgk schema decide input：decide 一个输入的 Schema；output：一个答复；error：错误行；"
                                    "省略时打印三者的合集（docs/cli.md）/ one standalone schema per part; without a part, "

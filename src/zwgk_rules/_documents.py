@@ -273,11 +273,25 @@ _READERS = {".docx": _docx_lines, ".pdf": _pdf_lines, ".ofd": _ofd_lines, ".txt"
 
 def read_lines(path: str) -> list[str]:
     """The lines (paragraphs of a .docx, text lines of a .pdf/.ofd/.txt) of a document file, or DocumentError."""
-    ext = os.path.splitext(path)[1].lower()
-    reader = _READERS.get(ext)
+    _reader_for(path)
+    return read_data(path, _read_bytes(path))
+
+
+def _reader_for(name: str):
+    reader = _READERS.get(os.path.splitext(name)[1].lower())
     if reader is None:
         raise DocumentError(f"不是可读取的公文文件（{'、'.join(EXTENSIONS)}）/ not a document file")
-    return reader(_read_bytes(path))
+    return reader
+
+
+def read_data(name: str, data: bytes) -> list[str]:
+    """The lines of a document given as bytes (an upload to ``zwgk serve``), read by the kind its ``name``'s
+    extension says, within the same limits as a file; or DocumentError."""
+    reader = _reader_for(name)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(f"文件超过 {MAX_DOCUMENT_BYTES:,} 字节的上限，未读取 / larger than the limit of "
+                            f"{MAX_DOCUMENT_BYTES:,} bytes: not read")
+    return reader(data)
 
 
 # ---------------------------------------------------------------- the rules of documents
@@ -696,9 +710,12 @@ def _plain(obj):
 class Reader:
     """Answers document files: one per batch (the rules and engines are loaded once)."""
 
-    def __init__(self, rb, *, jurisdiction: str | None = None, facts: dict | None = None) -> None:
+    def __init__(self, rb, *, jurisdiction: str | None = None, facts: dict | None = None,
+                 sidecars: bool = True) -> None:
         from ._engine import Engine
         self.rb = rb
+        #: whether a ``NAME.json`` beside a file is read (not for uploads: they have no folder)
+        self.sidecars = sidecars
         self.R = document_rules(rb)
         self.default = jurisdiction or "cn"
         rb.pack(self.default)
@@ -725,7 +742,7 @@ class Reader:
         R = self.R
         el, pos = extract(lines, R)
         try:
-            side, _ = read_sidecar(source, root)
+            side, _ = read_sidecar(source, root) if self.sidecars else (None, None)
         except InputError as exc:
             return {"source": source, "error": {"message": exc.message, "field": exc.field}, "elements": el}
         doc, whence = facts_of(el, R, self.rb)

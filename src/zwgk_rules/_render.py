@@ -182,12 +182,17 @@ class Columns:
         return out
 
 
+#: where a clerk supplies what a file cannot tell: beside the file on the command line; the server says its own
+SIDECAR_HINT = "（可在旁边的 NAME.json 中补充）"
+UPLOAD_HINT = "（可在上传时的 facts 中补充，即页面上的“补充文件中读不出的事实”）"
+
+
 class DocumentColumns(Columns):
     """The columns of ``zwgk classify FOLDER --format table|csv|xlsx`` (documents read from files): the file, what it
     says of itself (标题, 文号, 成文日期, the attribute it is marked with) beside what the rules make of it (the attribute,
     the day to publish by, the review route), the warnings in words, and what the file could not tell."""
 
-    def __init__(self, labels: dict, compact_keys: bool = False) -> None:
+    def __init__(self, labels: dict, compact_keys: bool = False, supply: str = SIDECAR_HINT) -> None:
         self.command = "classify"
         self.keys = compact_keys
         self.disp = {}
@@ -212,7 +217,7 @@ class DocumentColumns(Columns):
                 ("【错误】" if f.get("severity") == "error" else "") + (f.get("label") or word(f.get("code")))
                 + (("（" + "、".join(f"第{w['line']}行" for w in f["where"][:5]) + "）") if f.get("where") else "")
                 for f in a.get("findings") or ()) or ("、".join(word(c) for c in a.get("warnings") or ()) or None)),
-            ("缺少的事实", 0, False, lambda a, i, n: _missing_words(a.get("missing_facts") or (), labels)),
+            ("缺少的事实", 0, False, lambda a, i, n: _missing_words(a.get("missing_facts") or (), labels, supply)),
             ("依据", 24, True, lambda a, i, n: short(a.get("basis") or ())),
             ("文种", 0, False, lambda a, i, n: a.get("doc_type")),
             ("规则包", 0, False, lambda a, i, n: a.get("jurisdiction")),
@@ -235,7 +240,7 @@ class DocumentColumns(Columns):
         return out
 
 
-def _missing_words(missing, labels: dict) -> str | None:
+def _missing_words(missing, labels: dict, supply: str = SIDECAR_HINT) -> str | None:
     """``missing_facts`` in words: the review findings (``flags.*``) as one phrase when none was given, else each by
     its label; other fields by the label the rules give them."""
     if not missing:
@@ -247,7 +252,7 @@ def _missing_words(missing, labels: dict) -> str | None:
     elif flags:
         out.append("审查结论未给出：" + "、".join(label(f) for f in flags))
     out.extend(labels.get(m, m) for m in missing if not m.startswith("flags."))
-    return "；".join(out) + "（可在旁边的 NAME.json 中补充）"
+    return "；".join(out) + supply
 
 
 def _yes(v) -> str | None:

@@ -52,6 +52,10 @@ MAX_CALENDAR_DAYS = 400
 MAX_PACK_FILES = 1000
 MAX_PACK_BYTES = 64 << 20
 PACK_SUFFIXES = (".yaml", ".yml", ".md", ".txt")
+#: document files in one upload to ``POST /v1/classify/documents`` unless ``--max-files`` says otherwise
+DEFAULT_MAX_FILES = 200
+#: the longest file name kept for ``source`` (characters); longer ones are shortened, keeping the extension
+MAX_FILENAME_CHARS = 200
 #: deciders kept per (command, explain, jurisdiction); beyond this the cache starts again
 _MAX_DECIDERS = 64
 
@@ -144,8 +148,11 @@ class Service:
     command line's deciders, the rules' hash. Shared by every request (the engine is thread-safe)."""
 
     def __init__(self, packs=(), *, decision_log: str | None = None, allow_pack_upload: bool = False,
-                 max_body: int = DEFAULT_MAX_BODY, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
+                 max_body: int = DEFAULT_MAX_BODY, max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+                 max_files: int = DEFAULT_MAX_FILES) -> None:
         self.max_body = max_body
+        self.max_files = max_files
+        self.readers: dict = {}
         self.max_concurrency = max_concurrency
         self.allow_pack_upload = allow_pack_upload
         self.log = DecisionLog(decision_log) if decision_log else None
@@ -155,7 +162,7 @@ class Service:
 
     def _load(self, packs: tuple) -> None:
         rb = _cli._rulebook_for(packs)
-        self.packs, self.rb, self.hash, self.deciders = packs, rb, rules_hash(rb), {}
+        self.packs, self.rb, self.hash, self.deciders, self.readers = packs, rb, rules_hash(rb), {}, {}
 
     # ------------------------------------------------------------------ the command line's deciders
 
@@ -243,6 +250,70 @@ class Service:
             if sink is not buf:
                 sink.close(True)
             return text.getvalue().encode() if text is not None else buf.getvalue()
+
+    # ------------------------------------------------------------------ document files: classify FILE.docx …
+
+    def reader(self, jurisdiction: str | None, facts: dict | None):
+        """A ``_documents.Reader`` for uploads (no sidecars: an upload has no folder), its rules and engines shared
+        between requests; the request's ``facts`` on a copy of its own."""
+        import copy
+
+        from ._documents import Reader
+        base = self.readers.get(jurisdiction)
+        if base is None:
+            if len(self.readers) >= _MAX_DECIDERS:
+                self.readers = {}
+            base = self.readers[jurisdiction] = Reader(self.rb, jurisdiction=jurisdiction, sidecars=False)
+        mine = copy.copy(base)
+        mine.facts = dict(facts or {})
+        return mine
+
+    def documents(self, files: list[tuple[str, bytes]], fmt: str, *, jurisdiction: str | None = None,
+                  facts: dict | None = None, endpoint: str = "") -> bytes:
+        """Uploaded document files ``(name, bytes)`` answered as ``zwgk classify FILE …`` answers the files: one
+        answer per file in the order sent, ``source`` the (sanitised) name; a file that cannot be read is an error
+        line naming it and the batch goes on. ``fmt``: ``jsonl``, or ``xlsx``/``csv``/``table`` in the clerk's
+        columns (``_render.DocumentColumns``). Nothing is written to disk: the readers read the bytes."""
+        import logging
+
+        from ._documents import DocumentError, read_data
+        from ._encode import one_line
+        reader = self.reader(jurisdiction, facts)
+        answers = []
+        for name, data in files:
+            try:
+                ans = reader.answer_lines(name, read_data(name, data))
+            except DocumentError as exc:
+                ans = {"source": name, "error": {"message": exc.message, "field": None}}
+            except Exception as exc:  # noqa: BLE001 - a reader's fault on a hostile file: an error line, not a 500
+                logging.getLogger("zwgk.serve").exception("reading an uploaded document")
+                ans = {"source": name, "error": {"message": f"无法读取该文件 / cannot read the file ({type(exc).__name__})",
+                                                 "field": None}}
+            answers.append(ans)
+        lines = [one_line(json.dumps(a, ensure_ascii=False, default=_cli._iso).encode()) + b"\n" for a in answers]
+        if self.log is not None:
+            self.log.write(endpoint, self.hash, [(data, ln) for (_, data), ln in zip(files, lines)])
+        if fmt == "jsonl":
+            return b"".join(lines)
+        r = _cli._render_mod()
+        cols = r.DocumentColumns(reader.R.labels, False, r.UPLOAD_HINT)
+        buf, text = io.BytesIO(), io.StringIO()
+        summary = r.Summary("classify") if fmt == "xlsx" else None
+        if fmt == "xlsx":
+            renderer = r.XlsxRenderer(buf, cols)
+        elif fmt == "csv":
+            renderer = r.CsvRenderer(text, cols)
+        else:
+            renderer = r.TableRenderer(text, cols, width=160, use_rich=False)
+        rows = []
+        for n, ans in enumerate(answers, 1):
+            if summary is not None:
+                summary.add({**ans, "id": ans["source"]} if "error" in ans else ans)
+            rows.append((cols.row(ans, None, n), ans))
+        if rows:
+            renderer.rows(rows)
+        renderer.close(summary, True)
+        return buf.getvalue() if fmt == "xlsx" else text.getvalue().encode()
 
     # ------------------------------------------------------------------ whole files: report, docket, check
 
@@ -510,6 +581,90 @@ def _json_array(body: bytes) -> list:
     return items
 
 
+def safe_filename(name: str, n: int) -> str:
+    """The name an uploaded file is answered by: its last component only (``../../etc/x.docx`` → ``x.docx``;
+    ``\\`` is a separator too), without control characters or leading dots, at most ``MAX_FILENAME_CHARS``
+    characters (the extension kept); ``文件N`` if nothing is left. A name is never a path."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable()).strip().lstrip(".").strip()
+    if not name:
+        return f"文件{n}"
+    if len(name) > MAX_FILENAME_CHARS:
+        stem, ext = os.path.splitext(name)
+        ext = ext[:16]
+        name = stem[:MAX_FILENAME_CHARS - len(ext)] + ext
+    return name
+
+
+_PARAM = None
+
+
+def _disposition(value: str) -> dict:
+    """The parameters of a ``Content-Disposition`` header (``name``, ``filename``; ``filename*`` of RFC 5987
+    decoded and preferred)."""
+    global _PARAM
+    import re
+    from urllib.parse import unquote
+    if _PARAM is None:
+        _PARAM = re.compile(r';\s*([A-Za-z0-9_*.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+    out: dict = {}
+    for key, raw in _PARAM.findall(value):
+        key = key.lower()
+        raw = raw.strip()
+        if raw.startswith('"'):
+            raw = re.sub(r'\\(.)', r'\1', raw[1:-1])
+        if key == "filename*":
+            _, _, rest = raw.partition("'")
+            _, _, enc = rest.partition("'")
+            out["filename"] = unquote(enc, errors="replace")
+        elif key not in out:
+            out[key] = raw
+    return out
+
+
+def multipart(body: bytes, content_type: str) -> list[tuple[str, str | None, bytes]]:
+    """The parts of a ``multipart/form-data`` body (RFC 7578) as ``(field name, file name or None, bytes)``, in
+    order; HTTPFault 422 if it is not well formed. The body is already within ``--max-body``."""
+    import re
+    m = re.search(r'boundary=("([^"]{1,200})"|([^;\s]{1,200}))', content_type, re.I)
+    if m is None:
+        raise HTTPFault(422, "multipart/form-data 请求缺少 boundary / the multipart body has no boundary", "body")
+    delim = b"\r\n--" + (m.group(2) or m.group(3)).encode("latin-1", "replace")
+    segments = (b"\r\n" + body).split(delim)
+    parts: list = []
+    closed = False
+    for seg in segments[1:]:
+        if seg.startswith(b"--"):
+            closed = True
+            break
+        head, sep, data = seg.partition(b"\r\n\r\n")
+        if not sep:
+            raise HTTPFault(422, "multipart/form-data 请求体格式不正确 / a malformed multipart part", "body")
+        headers = {}
+        for line in head.decode("utf-8", "replace").split("\r\n")[1:]:
+            k, _, v = line.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        disp = _disposition(headers.get("content-disposition", ""))
+        parts.append((disp.get("name", ""), disp.get("filename"), data))
+    if not closed:
+        raise HTTPFault(422, "multipart/form-data 请求体不完整（缺少结束边界）/ the multipart body is incomplete", "body")
+    return parts
+
+
+def _facts_object(text: str | bytes | None) -> dict | None:
+    """The ``facts`` field (as ``--facts``): a JSON object, or HTTPFault 422."""
+    if text is None or not (text.strip() if isinstance(text, str) else text.strip()):
+        return None
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError):
+        obj = None
+    if not isinstance(obj, dict):
+        raise HTTPFault(422, "facts 须为 JSON 对象，如 '{\"flags\": [\"public_interest\"]}' / facts must be a JSON object",
+                        "facts")
+    return obj
+
+
 # ====================================================================== the HTTP application
 
 def _openapi_components(rb) -> dict:
@@ -672,6 +827,66 @@ def create_app(service: Service):
     for command in LINE_COMMANDS:
         make_single(command)
         make_batch(command)
+
+    err_ref = {"$ref": "#/components/schemas/ErrorLine"}
+    documents_doc = {
+        "requestBody": {"required": True, "content": {
+            "multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": {
+                "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                          "description": "公文文件（.docx .pdf .ofd .txt），可多个 / document files, several allowed"},
+                "facts": {"type": "string", "description": "补充的事实（JSON 对象，同 --facts）/ facts to supply, "
+                                                           "a JSON object as --facts"}}}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+        "responses": {
+            "200": {"description": "每个文件一个答复（同 zwgk classify FILE）/ one answer per file", "content": {
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}}},
+            "413": {"description": "请求体过大或文件过多 / body over the limit or too many files",
+                    "content": {JSON: {"schema": err_ref}}},
+            "422": {"description": "无法处理的请求 / a request that cannot be handled",
+                    "content": {JSON: {"schema": err_ref}}},
+            "503": {"description": "并发已满，稍后再试 / too many requests at once", "content": {JSON: {"schema": err_ref}}}}}
+
+    @app.post("/v1/classify/documents", response_class=Response, openapi_extra=documents_doc,
+              summary="公文文件（.docx .pdf .ofd .txt）→ 公开属性与标注检查（同 zwgk classify FILE …）/ document files → "
+                      "their attributes and mark checks")
+    async def post_documents(request: Request, format: str = Query("jsonl", pattern="^(jsonl|csv|xlsx|table)$"),
+                             jurisdiction: str | None = Query(None, max_length=64),
+                             filename: str | None = Query(None, max_length=1024),
+                             facts: str | None = Query(None, max_length=65536)):
+        """``multipart/form-data``: one or more ``files`` fields (the file name from each part) and an optional
+        ``facts`` field; or one file as the raw body with ``?filename=NAME.docx``. One answer per file, in the order
+        sent, as ``zwgk classify FILE`` answers it; ``source`` is the file's name (never a path)."""
+        body = await request.body()
+        ctype = request.headers.get("content-type") or ""
+        files: list[tuple[str, bytes]] = []
+        if _media(ctype) == "multipart/form-data":
+            for field, name, data in multipart(body, ctype):
+                if field in ("files", "file") and name is not None:
+                    files.append((name, data))
+                    if len(files) > service.max_files:
+                        raise HTTPFault(413, f"一次至多上传 {service.max_files} 个文件，请分批上传 / at most "
+                                             f"{service.max_files} files per request: send them in batches", "files")
+                elif field == "facts":
+                    facts = data.decode("utf-8", "replace")
+            if not files:
+                raise HTTPFault(422, "没有上传文件：请在 files 字段中附上公文文件 / no files: attach the documents as "
+                                     "files fields", "files")
+        else:
+            if filename is None:
+                raise HTTPFault(422, "请用 multipart/form-data 上传，或在 ?filename= 中给出文件名（如 通知.docx）/ send "
+                                     "multipart/form-data, or the file as the body with ?filename=NAME.docx", "filename")
+            files.append((filename, body))
+        files = [(safe_filename(name, n), data) for n, (name, data) in enumerate(files, 1)]
+        fobj = _facts_object(facts)
+        if jurisdiction is not None:
+            service.rb.pack(jurisdiction)               # an unknown pack: 422 naming it
+        data = await run_in_threadpool(service.documents, files, format, jurisdiction=jurisdiction, facts=fobj,
+                                       endpoint=request.url.path)
+        mt = {"xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8", "table": "text/plain; charset=utf-8",
+              "jsonl": "application/x-ndjson"}[format]
+        return Response(data, media_type=mt, headers=_attachment("classify-documents", format))
 
     cases_body = {"requestBody": {"required": True, "content": {
         JSON: {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}, "maxItems": 100000}},
@@ -875,11 +1090,12 @@ def run_serve(args) -> int:
     import uvicorn
     max_body = DEFAULT_MAX_BODY if args.max_body is None else args.max_body
     max_concurrency = DEFAULT_MAX_CONCURRENCY if args.max_concurrency is None else args.max_concurrency
-    if max_body < 1 or max_concurrency < 1:
-        raise _cli._CannotRun("--max-body 与 --max-concurrency 须为正数 / must be positive")
+    if max_body < 1 or max_concurrency < 1 or (args.max_files is not None and args.max_files < 1):
+        raise _cli._CannotRun("--max-body、--max-concurrency 与 --max-files 须为正数 / must be positive")
     try:
         service = Service(args.pack, decision_log=args.decision_log, allow_pack_upload=args.allow_pack_upload,
-                          max_body=max_body, max_concurrency=max_concurrency)
+                          max_body=max_body, max_concurrency=max_concurrency,
+                          max_files=DEFAULT_MAX_FILES if args.max_files is None else args.max_files)
     except RuleFileError as exc:
         raise _cli._CannotRun(exc.message) from None
     app = create_app(service)

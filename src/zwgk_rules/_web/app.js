@@ -312,9 +312,10 @@ function parseCSV(text) {
   return rows;
 }
 
-function tableOf(rows, hide = []) {
+function tableOf(rows, hide = [], always = []) {
   const [head, ...data] = rows;
-  const keep = head.map((h, i) => (hide.includes(h) || data.every((r) => !r[i]) ? -1 : i)).filter((i) => i >= 0);
+  const keep = head.map((h, i) => (hide.includes(h) || (!always.includes(h) && data.every((r) => !r[i])) ? -1 : i))
+    .filter((i) => i >= 0);
   const t = el("table", { class: "data" });
   const tr = el("tr");
   for (const i of keep) tr.append(el("th", { text: head[i] }));
@@ -323,6 +324,7 @@ function tableOf(rows, hide = []) {
   for (const r of data) {
     const row = el("tr");
     if (r[head.length - 1]) row.classList.add("bad");
+    if (r.some((c) => c && c.startsWith("【错误】"))) row.classList.add("alarm");
     for (const i of keep) row.append(el("td", { text: r[i] || "" }));
     tb.append(row);
   }
@@ -338,17 +340,81 @@ async function download(url, file, name) {
   document.body.append(a); a.click(); a.remove();
 }
 
+// 公文文件（.docx .pdf .ofd .txt）去 /v1/classify/documents；登记表（JSONL、CSV、XLSX）去 /v1/batch/classify
+const DOCUMENT_FILE = /\.(docx|pdf|ofd|txt)$/i;
+
+// the facts for every uploaded file: the review findings ticked, and any other fields typed as JSON
+function uploadFacts() {
+  const text = $("#classify-facts").value.trim();
+  let facts = {};
+  if (text) {
+    try { facts = JSON.parse(text); } catch (_) { facts = null; }
+    if (!facts || typeof facts !== "object" || Array.isArray(facts)) {
+      throw new Error("“其他事实”须为 JSON 对象，如 {\"forwards\": {\"attribute\": \"proactive\"}}");
+    }
+  }
+  const ticked = $$("#classify-flags input:checked").map((b) => b.value);
+  if (ticked.length) facts.flags = Array.from(new Set([...(Array.isArray(facts.flags) ? facts.flags : []), ...ticked]));
+  return Object.keys(facts).length ? JSON.stringify(facts) : "";
+}
+
+function documentsForm(files, facts) {
+  const form = new FormData();
+  for (const f of files) form.append("files", f, f.name);
+  if (facts) form.append("facts", facts);
+  return form;
+}
+
 async function classify(ev) {
   ev.preventDefault();
   show("#classify-error", "");
-  const file = $("#classify-file").files[0];
-  if (!file) { show("#classify-error", "请先选择文件"); return; }
-  const r = await fetch("/v1/batch/classify?format=csv", { method: "POST", headers: { "Content-Type": typeOf(file) }, body: file });
-  if (!r.ok) { show("#classify-error", "无法认定：" + await errorText(r)); return; }
-  const rows = parseCSV(await r.text()).filter((x) => x.length > 1);
-  $("#classify-out").replaceChildren(tableOf(rows, ["属性代码", "依据（全称）"]));
-  state.lastClassify = file;
-  $("#classify-xlsx").disabled = false;
+  $("#classify-count").textContent = "";
+  const files = Array.from($("#classify-file").files);
+  if (!files.length) { show("#classify-error", "请先选择文件"); return; }
+  const docs = files.filter((f) => DOCUMENT_FILE.test(f.name));
+  if (docs.length && docs.length < files.length) {
+    show("#classify-error", "公文文件（.docx .pdf .ofd .txt）与登记表（JSONL、CSV、XLSX）请分开上传"); return;
+  }
+  if (!docs.length && files.length > 1) { show("#classify-error", "登记表一次只能上传一份"); return; }
+  $("#classify-xlsx").disabled = true;
+  $("#classify-submit").disabled = true;
+  $("#classify-out").replaceChildren();
+  $("#classify-count").textContent = docs.length ? `正在读取 ${docs.length} 份公文……` : "正在认定……";
+  try {
+    let r;
+    let facts = "";
+    if (docs.length) {
+      try { facts = uploadFacts(); } catch (e) { $("#classify-count").textContent = ""; show("#classify-error", e.message); return; }
+      r = await fetch("/v1/classify/documents?format=csv", { method: "POST", body: documentsForm(docs, facts) });
+    } else {
+      r = await fetch("/v1/batch/classify?format=csv", { method: "POST", headers: { "Content-Type": typeOf(files[0]) }, body: files[0] });
+    }
+    if (!r.ok) { $("#classify-count").textContent = ""; show("#classify-error", "无法认定：" + await errorText(r)); return; }
+    const rows = parseCSV(await r.text()).filter((x) => x.length > 1);
+    const hide = docs.length ? ["属性代码", "依据（全称）", "文种", "规则包"] : ["属性代码", "依据（全称）"];
+    const always = docs.length ? ["文件", "标题", "文号", "成文日期", "标注属性", "认定属性", "公开期限", "审查流程", "提示"] : [];
+    $("#classify-out").replaceChildren(tableOf(rows, hide, always));
+    state.lastClassify = docs.length ? { docs, facts } : { file: files[0] };
+    const bad = rows.slice(1).filter((x) => x[x.length - 1]).length;
+    const flagged = docs.length ? rows.slice(1).filter((x) => x[rows[0].indexOf("提示")]).length : 0;
+    $("#classify-count").textContent = `共 ${rows.length - 1} 份` + (flagged ? `，有提示的 ${flagged} 份` : "") +
+      (bad ? `，读不了的 ${bad} 份（见“错误”列）` : "");
+    $("#classify-xlsx").disabled = false;
+  } finally {
+    $("#classify-submit").disabled = false;
+  }
+}
+
+async function classifyXlsx() {
+  const last = state.lastClassify;
+  if (last.docs) {
+    const r = await fetch("/v1/classify/documents?format=xlsx", { method: "POST", body: documentsForm(last.docs, last.facts) });
+    if (!r.ok) throw new Error(await errorText(r));
+    const a = el("a", { href: URL.createObjectURL(await r.blob()), download: "公文公开属性.xlsx" });
+    document.body.append(a); a.click(); a.remove();
+    return;
+  }
+  await download("/v1/batch/classify?format=xlsx", last.file, "公文公开属性.xlsx");
 }
 
 // the docket's sections as tables, in the order a clerk works them
@@ -416,8 +482,8 @@ async function docket(ev) {
 // ------------------------------------------------------------------ start
 
 async function start() {
-  const [labels, schema, packs, version] = await Promise.all([getJSON("/v1/labels"),
-    getJSON("/v1/schema/decide/input"), getJSON("/v1/packs"), getJSON("/v1/version")]);
+  const [labels, schema, packs, version, classifySchema] = await Promise.all([getJSON("/v1/labels"),
+    getJSON("/v1/schema/decide/input"), getJSON("/v1/packs"), getJSON("/v1/version"), getJSON("/v1/schema/classify/input")]);
   Object.assign(state, { labels, schema, packs });
   labelFields(document);
   fill($("#f-jurisdiction"), packs.map((p) => p.id));
@@ -443,8 +509,15 @@ async function start() {
     decide(text).catch((e) => show("#decide-error", String(e)));
   });
   $("#classify-form").addEventListener("submit", (ev) => classify(ev).catch((e) => show("#classify-error", String(e))));
-  $("#classify-xlsx").addEventListener("click", () => download("/v1/batch/classify?format=xlsx", state.lastClassify,
-    "公文公开属性.xlsx").catch((e) => show("#classify-error", String(e))));
+  const flags = (classifySchema.properties.flags.items || {}).enum || [];
+  $("#classify-flags").replaceChildren(...flags.map((f) => el("label", { class: "check" },
+    el("input", { type: "checkbox", value: f, name: "flag" }), " " + code(f))));
+  $("#classify-file").addEventListener("change", () => {
+    const names = Array.from($("#classify-file").files).map((f) => f.name);
+    $("#classify-chosen").textContent = names.length ? `已选 ${names.length} 份：${names.join("、")}` : "未选择文件（可按住 Ctrl 多选）";
+    $("#classify-chosen").title = names.join("\n");
+  });
+  $("#classify-xlsx").addEventListener("click", () => classifyXlsx().catch((e) => show("#classify-error", String(e))));
   $("#docket-form").addEventListener("submit", (ev) => docket(ev).catch((e) => show("#docket-error", String(e))));
   $("#docket-xlsx").addEventListener("click", () => download(`/v1/docket?${state.lastDocket.q}&format=xlsx`,
     state.lastDocket.file, "案件清单.xlsx").catch((e) => show("#docket-error", String(e))));
