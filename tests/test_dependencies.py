@@ -10,7 +10,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: import name -> distribution name, where they differ
 DISTRIBUTION = {"yaml": "pyyaml", "durable": "durable-rules", "durable_rules_engine": "durable-rules",
                 "dateutil": "python-dateutil", "chinese_calendar": "chinesecalendar",
-                "docx": "python-docx", "pydantic_core": "pydantic-core"}
+                "docx": "python-docx", "pydantic_core": "pydantic-core", "python_multipart": "python-multipart"}
 
 
 def _name(requirement: str) -> str:
@@ -62,13 +62,13 @@ def test_whatever_the_package_imports_is_a_dependency_or_in_an_extra():
 def test_the_test_extra_has_what_the_tests_import_and_the_build_tools_are_apart():
     extras = {name: [_name(r) for r in reqs] for name, reqs in PYPROJECT["project"]["optional-dependencies"].items()}
     assert extras["test"] == ["openpyxl", "rich", "pytest", "hypothesis", "holidays", "chinesecalendar", "jsonschema",
-                              "mypy", "python-docx", "fastapi", "uvicorn", "httpx", "schemathesis", "playwright",
+                              "mypy", "python-docx", "fastapi", "uvicorn", "python-multipart", "httpx", "schemathesis", "playwright",
                               "dask", "pypdf", "reportlab"]
     assert extras["dev"] == ["build", "hatchling"]
     assert extras["xlsx"] == ["openpyxl"] and extras["table"] == ["rich"] and extras["docx"] == ["python-docx"]
     assert extras["durable"] == ["durable-rules"]
     assert extras["pdf"] == ["pypdf"]
-    assert extras["server"] == ["fastapi", "uvicorn"]
+    assert extras["server"] == ["fastapi", "uvicorn", "python-multipart"]
     assert extras["dask"] == ["dask"] and PYPROJECT["project"]["optional-dependencies"]["dask"][0].startswith(
         "dask[distributed]")
     deps = {_name(r) for r in PYPROJECT["project"]["dependencies"]}

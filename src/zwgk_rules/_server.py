@@ -624,29 +624,42 @@ def _disposition(value: str) -> dict:
 
 def multipart(body: bytes, content_type: str) -> list[tuple[str, str | None, bytes]]:
     """The parts of a ``multipart/form-data`` body (RFC 7578) as ``(field name, file name or None, bytes)``, in
-    order; HTTPFault 422 if it is not well formed. The body is already within ``--max-body``."""
-    import re
-    m = re.search(r'boundary=("([^"]{1,200})"|([^;\s]{1,200}))', content_type, re.I)
-    if m is None:
+    order, parsed by python-multipart (the parser Starlette uses; the ``server`` extra); HTTPFault 422 if it is
+    not well formed or ends before its closing boundary. The body is already within ``--max-body``."""
+    from python_multipart.exceptions import MultipartParseError
+    from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
+    _, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary")
+    if not boundary or len(boundary) > 200:
         raise HTTPFault(422, "multipart/form-data 请求缺少 boundary / the multipart body has no boundary", "body")
-    delim = b"\r\n--" + (m.group(2) or m.group(3)).encode("latin-1", "replace")
-    segments = (b"\r\n" + body).split(delim)
     parts: list = []
-    closed = False
-    for seg in segments[1:]:
-        if seg.startswith(b"--"):
-            closed = True
-            break
-        head, sep, data = seg.partition(b"\r\n\r\n")
-        if not sep:
-            raise HTTPFault(422, "multipart/form-data 请求体格式不正确 / a malformed multipart part", "body")
-        headers = {}
-        for line in head.decode("utf-8", "replace").split("\r\n")[1:]:
-            k, _, v = line.partition(":")
-            headers[k.strip().lower()] = v.strip()
+    headers: dict = {}
+    data: list = []
+    field, value = bytearray(), bytearray()
+
+    def part_begin():
+        headers.clear()
+        data.clear()
+
+    def header_end():
+        headers[field.decode("latin-1").strip().lower()] = value.decode("utf-8", "replace").strip()
+        field.clear()
+        value.clear()
+
+    def part_end():
         disp = _disposition(headers.get("content-disposition", ""))
-        parts.append((disp.get("name", ""), disp.get("filename"), data))
-    if not closed:
+        parts.append((disp.get("name", ""), disp.get("filename"), b"".join(data)))
+
+    parser = MultipartParser(boundary, callbacks={
+        "on_part_begin": part_begin, "on_part_data": lambda b, i, j: data.append(b[i:j]),
+        "on_part_end": part_end, "on_header_field": lambda b, i, j: field.extend(b[i:j]),
+        "on_header_value": lambda b, i, j: value.extend(b[i:j]), "on_header_end": header_end})
+    try:
+        parser.write(body)
+        parser.finalize()
+    except MultipartParseError:
+        raise HTTPFault(422, "multipart/form-data 请求体格式不正确 / a malformed multipart part", "body") from None
+    if parser.state not in (MultipartState.END, MultipartState.END_BOUNDARY):
         raise HTTPFault(422, "multipart/form-data 请求体不完整（缺少结束边界）/ the multipart body is incomplete", "body")
     return parts
 
