@@ -24,7 +24,8 @@ condition compares with, a set it tests) is passed into the generated code as an
 from __future__ import annotations
 
 from ._conditions import Node, fields_of
-from ._errors import UnsupportedInputError
+from ._errors import UnsupportedInputError, ZwgkError
+from datetime import date as _date
 from operator import itemgetter
 
 from ._facts import (ITEM_FACT_FIELDS, ITEM_FACT_PROLOGUE, ITEM_FACT_SOURCE, REQUEST_FACT_FIELDS, REQUEST_FACT_PROLOGUE,
@@ -238,7 +239,8 @@ def compile_items(tables, masks, cache: dict, answer):
 class Segment:
     """The compiled tables of one regime over one stretch of days: ``request`` and ``item``."""
 
-    __slots__ = ("request", "item", "deadline", "plan", "law", "regime", "channels", "dates")
+    __slots__ = ("request", "item", "deadline", "plan", "law", "regime", "channels", "dates", "lo", "hi", "planner",
+                 "run")
 
     def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
                  not_final) -> None:
@@ -251,11 +253,38 @@ class Segment:
         self.regime = law.regime
         self.channels = frozenset()      # the channels whose receipt day the engine may take from the latest regime
         self.dates: dict = {}            # receipt day -> (deadline, trace, warnings), when they depend on it alone
+        self.lo, self.hi = lo, hi        # the stretch: lo <= day < hi
+        self.planner = self.run = None   # steps 4–6 and 4–7 over these functions (``Engine._paths``)
         self.request = compile_request(law.request_table, law.request_table.in_force(on)[1])
         self.item = compile_items(law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables),
                                   cache, answer)
         self.deadline = compile_deadline(cal, dp, dp_at, steps, lo, hi)
         self.plan = compile_plan(law, combination, order, not_final)
+
+
+    def dates_on(self, day):
+        """(deadline, trace, warnings) of a request received on ``day`` whose dates depend on that day alone (no
+        补正, no 第三十五条 date, no consultation): worked out for the ``DATES_BLOCK`` days of the stretch around
+        ``day`` at once, as the calendar's arrays give them, and kept (``dates``: at most one entry per day of the
+        calendar). A day whose dates fall outside the calendar is not kept: None (the caller asks ``deadline``,
+        which raises the calendar's error)."""
+        dates, deadline, lo, hi = self.dates, self.deadline, self.lo, self.hi
+        first = day.toordinal() // DATES_BLOCK * DATES_BLOCK
+        for o in range(max(first, 1), min(first + DATES_BLOCK, _LAST)):
+            d = _date.fromordinal(o)
+            if lo <= d < hi and d not in dates:
+                try:
+                    dates[d] = deadline(_ALONE, d, "none", False)
+                except ZwgkError:
+                    pass
+        return dates.get(day)
+
+
+#: the days of a stretch whose dates ``Segment.dates_on`` works out together
+DATES_BLOCK = 64
+#: the fields the deadline procedure reads of a request whose dates depend on its receipt day alone
+_ALONE = {"correction": None, "consultations": (), "excessive": None}
+_LAST = _date.max.toordinal()
 
 
 def unsupported_error(result, prefix: str = "") -> UnsupportedInputError:

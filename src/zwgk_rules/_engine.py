@@ -313,27 +313,21 @@ class Engine:
                 regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
         rid = regime.id
         # 2. 补正 (第三十条) and 3. possible dates
-        cstatus = "none" if rd["correction"] is None else _pipeline.correction_status(
-            self.calendar, self._dp_at[rid], rd)
-        _pipeline.check_dates(rd, received)
+        corr = rd["correction"]
+        cstatus = "none" if corr is None else _pipeline.correction_status(self.calendar, self._dp_at[rid], rd)
+        if corr is not None or rd["excessive"] is not None or rd["extension"] is not None or rd["consultations"]:
+            _pipeline.check_dates(rd, received)
         if self.compiled:
             # 4–7 by the functions ``_compile`` generated for the regime's stretch of days around ``received``
             if seg is None or seg.regime is not regime:
                 seg = self._segment(rid, received)
-            plan = self._plan_compiled(seg, rd, cstatus)
             if explain:
+                plan = seg.planner(rd, cstatus)
                 deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
                                                      cstatus, plan.asks_correction, explain=True)
-            elif plan.dates_only and not rd["consultations"]:
-                # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
-                hit = seg.dates.get(received)
-                if hit is None:
-                    hit = seg.dates[received] = seg.deadline(rd, received, cstatus, False)
-                deadline, steps, warned = hit
-                deadline = deadline.copy()
+                trace, warnings = [*plan.trace, *steps], list(warned)
             else:
-                deadline, steps, warned = seg.deadline(rd, received, cstatus, plan.asks_correction)
-            trace, warnings = [*plan.trace, *steps], list(warned)
+                plan, deadline, trace, warnings = seg.run(rd, received, cstatus)
         else:
             plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain)
         extension = rd["extension"]
@@ -407,43 +401,61 @@ class Engine:
                       self._not_final)
         latest = self._latest[1]
         seg.channels = frozenset(ch for ch, r in law.regime.receipt.items() if latest.get(ch) == r.field)
+        self._paths(seg)
         return seg
 
-    def _plan_compiled(self, seg, rd: dict, cstatus: str) -> Plan:
-        """Steps 4–6 by the functions ``_compile`` generated for the regime's stretch of days: the request
-        table's result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct
-        result and answers (answers are memoised singletons: their identities key the plan, which holds them)."""
-        rres = seg.request(rd, cstatus)
-        if rres.unsupported is not None:
-            raise unsupported_error(rres)
-        items = rd["items"]
-        plain = cstatus == "none" and rd["excessive"] is None
-        if rres.value != PROCEED:
-            answers = None
-            key = (rres, plain, len(items))
-        else:
-            item = seg.item
-            try:
-                answers = tuple(map(item, items))
-            except _Unsupported:
-                for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
-                    try:
-                        item(it)
-                    except _Unsupported as exc:
-                        raise unsupported_error(exc.result, f"items.{i}.") from None
-                raise
-            if len(answers) > MEMO_MAX_ITEMS:
-                return seg.plan(rres, answers, plain)
-            key = (rres, plain, *map(id, answers))
-        cplans = self._cplans
-        plan = cplans.get(key)
-        if plan is None:
-            plan = self._assemble(seg.law, rres, None, len(items), cstatus, rd) if answers is None \
-                else seg.plan(rres, answers, plain)
-            if len(cplans) >= _PLAN_LIMIT:
-                cplans.clear()
-            cplans[key] = plan
-        return plan
+    def _paths(self, seg: Segment) -> None:
+        """The stretch's steps 4–7 as two closures over its functions and the engine's memo of plans (local names,
+        no attribute lookups on the hot path): ``seg.planner(rd, cstatus)``: steps 4–6, the request table's
+        result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and
+        answers (answers are memoised singletons: their identities key the plan, which holds them);
+        ``seg.run(rd, received, cstatus)``: the plan, then the dates (step 7) -> (plan, deadline, trace, warnings)."""
+        request, item, plan_of, deadline_of, dates, dates_on = (seg.request, seg.item, seg.plan, seg.deadline,
+                                                                 seg.dates, seg.dates_on)
+        cplans, assemble, law = self._cplans, self._assemble, seg.law
+
+        def planner(rd: dict, cstatus: str) -> Plan:
+            rres = request(rd, cstatus)
+            if rres.unsupported is not None:
+                raise unsupported_error(rres)
+            items = rd["items"]
+            plain = cstatus == "none" and rd["excessive"] is None
+            if rres.value != PROCEED:
+                answers = None
+                key = (rres, plain, len(items))
+            else:
+                try:
+                    answers = tuple(map(item, items))
+                except _Unsupported:
+                    for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
+                        try:
+                            item(it)
+                        except _Unsupported as exc:
+                            raise unsupported_error(exc.result, f"items.{i}.") from None
+                    raise
+                if len(answers) > MEMO_MAX_ITEMS:
+                    return plan_of(rres, answers, plain)
+                key = (rres, plain, *map(id, answers))
+            plan = cplans.get(key)
+            if plan is None:
+                plan = assemble(law, rres, None, len(items), cstatus, rd) if answers is None \
+                    else plan_of(rres, answers, plain)
+                if len(cplans) >= _PLAN_LIMIT:
+                    cplans.clear()
+                cplans[key] = plan
+            return plan
+
+        def run(rd: dict, received: dt.date, cstatus: str) -> tuple:
+            plan = planner(rd, cstatus)
+            if plan.dates_only and not rd["consultations"]:
+                # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
+                hit = dates.get(received) or dates_on(received) or deadline_of(rd, received, cstatus, False)
+                deadline, steps, warned = hit
+                return plan, deadline.copy(), [*plan.trace, *steps], list(warned)
+            deadline, steps, warned = deadline_of(rd, received, cstatus, plan.asks_correction)
+            return plan, deadline, [*plan.trace, *steps], list(warned)
+
+        seg.planner, seg.run = planner, run
 
     def _assemble(self, law, rres, answers, n, cstatus, rd) -> Plan:
         # the plans are kept on the item answers already: no memo of combinations in front of ``combine``
