@@ -26,6 +26,7 @@ from __future__ import annotations
 from ._conditions import Node, fields_of
 from ._errors import UnsupportedInputError, ZwgkError
 from datetime import date as _date
+import itertools
 from operator import itemgetter
 
 from ._facts import (ITEM_FACT_FIELDS, ITEM_FACT_PROLOGUE, ITEM_FACT_SOURCE, REQUEST_FACT_FIELDS, REQUEST_FACT_PROLOGUE,
@@ -444,87 +445,38 @@ def compile_deadline(cal, dp, dp_at, steps: dict, lo, hi):
     return deadline
 
 
-#: combinations of item answers kept per stretch (``compile_plan``): a full set is dropped and refills
-COMBINATIONS_LIMIT = 1 << 13
-
-
-class _Combination:
-    """What a sequence of item answers combines to, so far (``compile_plan``): their dispositions (a set: the
-    combination steps test which occur, ``earliest_row`` takes the first in the report's order), and their rule
-    ids, citations (by identity) and actions, each once in the items' order. ``next``: id of an answer ->
-    (that answer, the combination with it appended); ``final``: request table result -> the plan's fixed parts."""
-
-    __slots__ = ("disps", "trace", "basis", "actions", "next", "final")
-
-    def __init__(self, disps: frozenset, trace: tuple, basis: tuple, actions: tuple) -> None:
-        self.disps, self.trace, self.basis, self.actions = disps, trace, basis, actions
-        self.next: dict = {}
-        self.final: dict = {}
-
-
 def compile_plan(law, steps, order: dict, not_final):
     """``plan(rres, answers, plain) -> Plan`` for a request that proceeds to its items: ``_pipeline.assemble``
-    with the combination steps (``dispositions.yaml``) bound as sets; ``plain``: no 补正 and no 第三十五条 date.
-
-    The items are folded in one at a time (``_Combination``): each step is one lookup of the answer in what the
-    combination so far has met, and what the items make together is worked out once per distinct combination,
-    not per distinct sequence of answers (a request of items seen before in a new order or number costs a few
-    lookups)."""
+    on C-level iterators, with the combination steps (``dispositions.yaml``) decided once per set of item
+    dispositions (they test only which occur; ``earliest_row`` takes the first in the report's order);
+    ``plain``: no 补正 and no 第三十五条 date."""
     from ._pipeline import Plan
     action = law.regime.correction_action
     tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
     make = Plan._make
     key = order.__getitem__
-    known: dict = {}                 # (dispositions, trace, ids of basis, actions) -> its _Combination
-    top = [_Combination(frozenset(), (), (), ())]
+    dispositions, traces, bases, actions = (itemgetter(k) for k in ("disposition", "trace", "basis", "actions"))
+    chain = itertools.chain
+    flat = chain.from_iterable
+    decided: dict = {}               # set of item dispositions -> the request's (at most 2 ** codes; a few dozen)
 
-    def append(c: _Combination, a) -> _Combination:
-        """The combination ``c`` followed by the item answer ``a`` (kept in ``c.next``)."""
-        trace, basis, actions = list(c.trace), list(c.basis), list(c.actions)
-        for rid in a["trace"]:
-            if rid not in trace:
-                trace.append(rid)
-        ids = set(map(id, basis))
-        for b in a["basis"]:
-            if id(b) not in ids:
-                ids.add(id(b))
-                basis.append(b)
-        for x in a["actions"]:
-            if x not in actions:
-                actions.append(x)
-        disps = c.disps | {a["disposition"]}
-        k = (disps, tuple(trace), tuple(map(id, basis)), tuple(actions))
-        nxt = known.get(k)
-        if nxt is None:
-            if len(known) >= COMBINATIONS_LIMIT:         # start again from an empty combination
-                known.clear()
-                top[0] = _Combination(frozenset(), (), (), ())
-            nxt = known[k] = _Combination(disps, k[1], tuple(basis), k[3])
-        c.next[id(a)] = (a, nxt)                          # holds ``a``: its id is not reused while kept
-        return nxt
-
-    def finish(c: _Combination, rres) -> tuple:
-        """The plan's parts for the combination ``c`` and the request table's result ``rres`` (kept in ``c.final``)."""
-        disps = c.disps
+    def decide(disps: frozenset) -> str:
         for when, of, then in tests:
             if (when == "otherwise" or (when == "any" and not of.isdisjoint(disps))
                     or (when == "all" and of.issuperset(disps))):
-                d = then if then != "earliest_row" else min(disps, key=key)
-                break
-        head = rres.rule_ids
-        trace = (*head, *(rid for rid in c.trace if rid not in head))
-        asks = action in rres.actions
-        out = c.final[rres] = (d, c.basis, c.actions, trace, asks, d not in not_final)
-        return out
+                d = decided[disps] = then if then != "earliest_row" else min(disps, key=key)
+                return d
+        raise AssertionError("combination ends with 'otherwise'")
 
     def plan(rres, answers, plain):
-        c = top[0]
-        for a in answers:
-            nxt = c.next.get(id(a))
-            c = nxt[1] if nxt is not None and nxt[0] is a else append(c, a)
-        f = c.final.get(rres)
-        if f is None:
-            f = finish(c, rres)
-        d, basis, actions, trace, asks, final = f
-        return make((d, basis, actions, answers, trace, asks, plain and not asks, final))
+        disps = frozenset(map(dispositions, answers))
+        d = decided.get(disps) or decide(disps)
+        head = rres.rule_ids
+        # the request table's rules, then each item rule once (a table names a rule once)
+        trace = tuple(dict.fromkeys(chain(head, flat(map(traces, answers)))))
+        basis = tuple(flat(map(bases, answers)))
+        basis = tuple(dict(zip(map(id, basis), basis)).values())       # each citation once (one dict per article)
+        asks = action in rres.actions
+        return make((d, basis, tuple(dict.fromkeys(flat(map(actions, answers)))), answers, trace,
+                     asks, plain and not asks, d not in not_final))
     return plan
