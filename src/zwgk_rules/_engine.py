@@ -41,6 +41,8 @@ _PLAN_LIMIT = 1 << 14      # about 2.5 KB each at most: about 40 MB per engine w
 _ITEM_LIMIT = 1 << 16       # item answers, per distinct tuple of table results
 _COMB_LIMIT = 1 << 14       # combinations of item answers
 _DATES_LIMIT = 1 << 14      # receipt dates memoised per regime (about 45 years of days)
+_BLOCK = 64                 # the days around a new receipt day whose stretch ``_segment`` notes at once
+_LAST = dt.date.max.toordinal()
 
 
 class Parts(NamedTuple):
@@ -327,7 +329,7 @@ class Engine:
                                                      cstatus, plan.asks_correction, explain=True)
                 trace, warnings = [*plan.trace, *steps], list(warned)
             else:
-                plan, deadline, trace, warnings = seg.run(rd, received, cstatus)
+                return seg.run(rd, received, cstatus)       # with the warning below: Parts' fields
         else:
             plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain)
         extension = rd["extension"]
@@ -386,9 +388,20 @@ class Engine:
         if seg is None:
             seg = self._segments[(rid, k)] = self._new_segment(rid, k, day)
         by_day = self._by_day
-        if len(by_day) >= _DATES_LIMIT:
+        if len(by_day) + _BLOCK >= _DATES_LIMIT:
             by_day.clear()
         by_day[day] = seg
+        # and the days around it that fall in the same stretch of the regime in force on them
+        regime, lo, hi, regime_for = seg.regime, seg.lo, seg.hi, self.rulebook.regime_for
+        first = day.toordinal() // _BLOCK * _BLOCK
+        for o in range(max(first, 1), min(first + _BLOCK, _LAST)):
+            d = dt.date.fromordinal(o)
+            if lo <= d < hi and d not in by_day and regime.covers(d):
+                try:
+                    if regime_for(d) is regime:
+                        by_day[d] = seg
+                except InputError:
+                    pass
         return seg
 
     def _new_segment(self, rid: str, k: int, day: dt.date) -> Segment:
@@ -412,7 +425,7 @@ class Engine:
         ``seg.run(rd, received, cstatus)``: the plan, then the dates (step 7) -> (plan, deadline, trace, warnings)."""
         request, item, plan_of, deadline_of, dates, dates_on = (seg.request, seg.item, seg.plan, seg.deadline,
                                                                  seg.dates, seg.dates_on)
-        cplans, assemble, law = self._cplans, self._assemble, seg.law
+        cplans, assemble, law, rid, after_due = self._cplans, self._assemble, seg.law, seg.regime.id, dl.extension_after_due
 
         def planner(rd: dict, cstatus: str) -> Plan:
             rres = request(rd, cstatus)
@@ -451,9 +464,14 @@ class Engine:
                 # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
                 hit = dates.get(received) or dates_on(received) or deadline_of(rd, received, cstatus, False)
                 deadline, steps, warned = hit
-                return plan, deadline.copy(), [*plan.trace, *steps], list(warned)
-            deadline, steps, warned = deadline_of(rd, received, cstatus, plan.asks_correction)
-            return plan, deadline, [*plan.trace, *steps], list(warned)
+                deadline = deadline.copy()
+            else:
+                deadline, steps, warned = deadline_of(rd, received, cstatus, plan.asks_correction)
+            warnings = list(warned)
+            extension = rd["extension"]
+            if extension is not None and after_due(extension, deadline):
+                warnings.append("extension_after_due")      # approved only after the reply period had run out
+            return plan, rid, deadline, [*plan.trace, *steps], warnings, rd["id"]
 
         seg.planner, seg.run = planner, run
 
