@@ -67,10 +67,11 @@ class _Source:
         """Compile ``def make(<names>): <lines>; return <inner>`` and call it with the bound values."""
         head = f"def make({', '.join(self.names)}):"
         text = "\n".join([head, *self.lines, f"    return {inner}", ""])
-        namespace: dict = {"__builtins__": {"isinstance": isinstance, "bool": bool, "len": len}}
+        namespace: dict = {"__builtins__": {"isinstance": isinstance, "bool": bool, "len": len, "tuple": tuple}}
         exec(compile(text, "<zwgk_rules compiled rules>", "exec"), namespace)   # noqa: S102 - generated text only
         fn = namespace["make"](*self.values)
-        fn.__zwgk_source__ = text
+        for f in (fn if isinstance(fn, tuple) else (fn,)):
+            f.__zwgk_source__ = text
         return fn
 
 
@@ -150,11 +151,13 @@ def _resolver(table, froms: list, n_rules: int):
     return miss
 
 
-def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> None:
+def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> tuple:
     """Read the facts the tables test: the input fields among them with one ``itemgetter``, the derived ones
     by their expressions. They are the key of what the function gave before (``known``): exactly what the
     tables can tell apart, since they read nothing else. A known key returns at once; otherwise the facts go to
-    ``slow``, the function whose text follows (the tables)."""
+    ``slow``, the function whose text follows (the tables). Returns the lines that read the facts into ``key``
+    (without indentation) and the arguments of ``slow``."""
+    begin = len(src.lines)
     for line in prologue:
         src.emit(ind, line)
     read: set = set()
@@ -177,6 +180,7 @@ def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue,
         src.emit(ind, f"key = ({''.join(f'{x}, ' for x in parts + [var[f] for f in derived])})")
     else:
         src.emit(ind, f"key = {parts[0]}")
+    reading = [line[4 * ind:] for line in src.lines[begin:]]
     src.emit(ind, f"hit = {known}.get(key)")
     src.emit(ind, "if hit is not None:")
     src.emit(ind + 1, "return hit")
@@ -190,6 +194,7 @@ def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue,
         names.append(var[f])
     if names:
         src.emit(ind, f"{', '.join(names)} = kt" if len(names) > 1 else f"{names[0]} = kt")
+    return reading, args
 
 
 def _keep(src: _Source, ind: int, known: str, result: str) -> None:
@@ -211,7 +216,8 @@ def compile_request(table, mask):
 
 
 def compile_items(tables, masks, cache: dict, answer):
-    """``item(item) -> answer`` for the item tables (in order) with their in-force masks. ``cache`` is the
+    """``item(item) -> answer`` for the item tables (in order) with their in-force masks, and ``items(lst) ->
+    tuple of answers`` for a request's items in one call. ``cache`` is the
     engine's memo of item answers (keyed on the tuple of table results) and ``answer(tables, results)`` its
     composition on a miss (``Engine._item_answer``). Raises ``_Unsupported`` for a table's ``unsupported``."""
     src, var = _Source(), {}
@@ -220,7 +226,7 @@ def compile_items(tables, masks, cache: dict, answer):
     tabs = src.bind(tuple(tables), "tables")
     known = src.bind({}, "known")
     src.emit(1, "def item(item):")
-    _facts(src, 2, tables, ITEM_FACT_FIELDS, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, var, known)
+    reading, args = _facts(src, 2, tables, ITEM_FACT_FIELDS, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, var, known)
     names = []
     for n, (t, mask) in enumerate(zip(tables, masks)):
         r = _table(src, 2, n, t, mask, var)
@@ -234,13 +240,24 @@ def compile_items(tables, masks, cache: dict, answer):
     src.emit(2, "if a is None:")
     src.emit(3, f"a = {compose}({tabs}, results)")
     _keep(src, 2, known, "a")
-    return src.build("item")
+    # every item of a request in one call: the same reading and lookup in a loop
+    src.emit(1, "def items(lst):")
+    src.emit(2, "out = []")
+    src.emit(2, "for item in lst:")
+    for line in reading:
+        src.emit(3, line)
+    src.emit(3, f"hit = {known}.get(key)")
+    src.emit(3, "if hit is None:")
+    src.emit(4, f"hit = slow({args})")
+    src.emit(3, "out.append(hit)")
+    src.emit(2, "return tuple(out)")
+    return src.build("item, items")
 
 
 class Segment:
     """The compiled tables of one regime over one stretch of days: ``request`` and ``item``."""
 
-    __slots__ = ("request", "item", "deadline", "plan", "law", "regime", "channels", "dates", "lo", "hi", "planner",
+    __slots__ = ("request", "item", "items", "deadline", "plan", "law", "regime", "channels", "dates", "lo", "hi", "planner",
                  "run")
 
     def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
@@ -257,7 +274,7 @@ class Segment:
         self.lo, self.hi = lo, hi        # the stretch: lo <= day < hi
         self.planner = self.run = None   # steps 4–6 and 4–7 over these functions (``Engine._paths``)
         self.request = compile_request(law.request_table, law.request_table.in_force(on)[1])
-        self.item = compile_items(law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables),
+        self.item, self.items = compile_items(law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables),
                                   cache, answer)
         self.deadline = compile_deadline(cal, dp, dp_at, steps, lo, hi)
         self.plan = compile_plan(law, combination, order, not_final)

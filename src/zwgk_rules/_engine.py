@@ -423,8 +423,8 @@ class Engine:
         result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and
         answers (answers are memoised singletons: their identities key the plan, which holds them);
         ``seg.run(rd, received, cstatus)``: the plan, then the dates (step 7) -> (plan, deadline, trace, warnings)."""
-        request, item, plan_of, deadline_of, dates, dates_on = (seg.request, seg.item, seg.plan, seg.deadline,
-                                                                 seg.dates, seg.dates_on)
+        request, item, all_items, plan_of, deadline_of, dates, dates_on = (
+            seg.request, seg.item, seg.items, seg.plan, seg.deadline, seg.dates, seg.dates_on)
         cplans, assemble, law, rid, after_due = self._cplans, self._assemble, seg.law, seg.regime.id, dl.extension_after_due
 
         def planner(rd: dict, cstatus: str) -> Plan:
@@ -438,7 +438,7 @@ class Engine:
                 key = (rres, plain, len(items))
             else:
                 try:
-                    answers = tuple(map(item, items))
+                    answers = all_items(items)
                 except _Unsupported:
                     for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
                         try:
