@@ -1,11 +1,12 @@
 """The speed layer's compiler: a regime's decision tables as generated Python functions.
 
 For one regime of a jurisdiction and one stretch of days between two of its cuts (``RegimeLaw.segment``: within
-one, no rule and no parameter changes), ``compile_segment`` writes the source of two functions and compiles it:
+one, no rule and no parameter changes), ``compile_segment`` writes the source of these functions and compiles it:
 
 * ``request(d, cstatus)``: the request table's result (``TableResult``) for a request's field dict ``d``;
 * ``item(item)``: one item's answer (the ``ReadOnlyDict`` of ``_pipeline.compose_item``), every item table in
-  turn, each table's value handed to the next as ``_pipeline.plan`` does.
+  turn, each table's value handed to the next as ``_pipeline.plan`` does; ``items(lst)``: the answers of all a
+  request's items, the same reading and lookup in one loop.
 
 Each rule's condition becomes one boolean expression over local variables (the facts, read once at the top of
 the function with the expressions of ``_facts.ITEM_FACT_SOURCE`` / ``REQUEST_FACT_SOURCE``); an exception is

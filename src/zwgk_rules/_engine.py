@@ -422,7 +422,7 @@ class Engine:
         no attribute lookups on the hot path): ``seg.planner(rd, cstatus)``: steps 4–6, the request table's
         result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and
         answers (answers are memoised singletons: their identities key the plan, which holds them);
-        ``seg.run(rd, received, cstatus)``: the plan, then the dates (step 7) -> (plan, deadline, trace, warnings)."""
+        ``seg.run(rd, received, cstatus)``: the plan, then the dates (step 7) -> ``Parts``' fields as a bare tuple."""
         request, item, all_items, plan_of, deadline_of, dates, dates_on = (
             seg.request, seg.item, seg.items, seg.plan, seg.deadline, seg.dates, seg.dates_on)
         cplans, assemble, law, rid, after_due = self._cplans, self._assemble, seg.law, seg.regime.id, dl.extension_after_due
