@@ -81,14 +81,15 @@ def test_the_fact_expressions_read_what_item_facts_and_request_facts_give():
                 assert (frozenset(v) == w) if n == "categories" else (v is w or (type(v) is type(w) and v == w)), n
 
 
-_NAME = re.compile(r"^(make|item|request|slow|d|tp|ex|cstatus|key|kt|hit|results|a|[amrvu]\d+(_\d+)?|key\d+|"
-                   r"(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len)$")
+_NAME = re.compile(r"^(make|item|items|lst|out|request|slow|d|tp|ex|cstatus|key|kt|hit|results|a|[amrvu]\d+(_\d+)?|"
+                   r"key\d+|(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len|tuple)$")
 
 
 def _sources(engine):
     for seg in engine._segments.values():
         yield seg.request.__zwgk_source__
         yield seg.item.__zwgk_source__
+        assert seg.items.__zwgk_source__ is seg.item.__zwgk_source__        # one text: both functions
 
 
 def test_generated_source_holds_only_its_own_names_and_the_fact_vocabulary():
@@ -115,7 +116,7 @@ def test_generated_source_holds_only_its_own_names_and_the_fact_vocabulary():
                     assert (node.value in (None, True, False) and type(node.value) is not int) or \
                         node.value in allowed or type(node.value) is int, node.value
                 elif isinstance(node, ast.Attribute):
-                    assert node.attr in {"get", "clear", "unsupported", "value", "isdisjoint", "issubset",
+                    assert node.attr in {"get", "clear", "unsupported", "value", "isdisjoint", "issubset", "append",
                                          "consent", "public_interest_override", "reason_reasonable", "kind",
                                          "__dict__"}, node.attr
             # no rule id, value or text of a rule file is spelled in the source
@@ -133,7 +134,7 @@ def test_memos_stay_bounded_on_a_memo_hostile_stream(monkeypatch):
         _text(e, DisclosureRequest.model_validate(raw))
     assert len(e._cplans) <= 64
     for seg in e._segments.values():
-        for fn in (seg.request, seg.item):
+        for fn in (seg.request, seg.item, seg.items):
             for cell in fn.__closure__:
                 if isinstance(cell.cell_contents, dict) and cell.cell_contents is not e._item_cache:
                     assert len(cell.cell_contents) <= max(64, _compile.RESULT_LIMIT)

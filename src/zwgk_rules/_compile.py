@@ -1,11 +1,12 @@
 """The speed layer's compiler: a regime's decision tables as generated Python functions.
 
 For one regime of a jurisdiction and one stretch of days between two of its cuts (``RegimeLaw.segment``: within
-one, no rule and no parameter changes), ``compile_segment`` writes the source of two functions and compiles it:
+one, no rule and no parameter changes), ``compile_segment`` writes the source of these functions and compiles it:
 
 * ``request(d, cstatus)``: the request table's result (``TableResult``) for a request's field dict ``d``;
 * ``item(item)``: one item's answer (the ``ReadOnlyDict`` of ``_pipeline.compose_item``), every item table in
-  turn, each table's value handed to the next as ``_pipeline.plan`` does.
+  turn, each table's value handed to the next as ``_pipeline.plan`` does; ``items(lst)``: the answers of all a
+  request's items, the same reading and lookup in one loop.
 
 Each rule's condition becomes one boolean expression over local variables (the facts, read once at the top of
 the function with the expressions of ``_facts.ITEM_FACT_SOURCE`` / ``REQUEST_FACT_SOURCE``); an exception is
@@ -24,7 +25,8 @@ condition compares with, a set it tests) is passed into the generated code as an
 from __future__ import annotations
 
 from ._conditions import Node, fields_of
-from ._errors import UnsupportedInputError
+from ._errors import UnsupportedInputError, ZwgkError
+from datetime import date as _date
 import itertools
 from operator import itemgetter
 
@@ -66,10 +68,11 @@ class _Source:
         """Compile ``def make(<names>): <lines>; return <inner>`` and call it with the bound values."""
         head = f"def make({', '.join(self.names)}):"
         text = "\n".join([head, *self.lines, f"    return {inner}", ""])
-        namespace: dict = {"__builtins__": {"isinstance": isinstance, "bool": bool, "len": len}}
+        namespace: dict = {"__builtins__": {"isinstance": isinstance, "bool": bool, "len": len, "tuple": tuple}}
         exec(compile(text, "<zwgk_rules compiled rules>", "exec"), namespace)   # noqa: S102 - generated text only
         fn = namespace["make"](*self.values)
-        fn.__zwgk_source__ = text
+        for f in (fn if isinstance(fn, tuple) else (fn,)):
+            f.__zwgk_source__ = text
         return fn
 
 
@@ -149,11 +152,13 @@ def _resolver(table, froms: list, n_rules: int):
     return miss
 
 
-def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> None:
+def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> tuple:
     """Read the facts the tables test: the input fields among them with one ``itemgetter``, the derived ones
     by their expressions. They are the key of what the function gave before (``known``): exactly what the
     tables can tell apart, since they read nothing else. A known key returns at once; otherwise the facts go to
-    ``slow``, the function whose text follows (the tables)."""
+    ``slow``, the function whose text follows (the tables). Returns the lines that read the facts into ``key``
+    (without indentation) and the arguments of ``slow``."""
+    begin = len(src.lines)
     for line in prologue:
         src.emit(ind, line)
     read: set = set()
@@ -176,6 +181,7 @@ def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue,
         src.emit(ind, f"key = ({''.join(f'{x}, ' for x in parts + [var[f] for f in derived])})")
     else:
         src.emit(ind, f"key = {parts[0]}")
+    reading = [line[4 * ind:] for line in src.lines[begin:]]
     src.emit(ind, f"hit = {known}.get(key)")
     src.emit(ind, "if hit is not None:")
     src.emit(ind + 1, "return hit")
@@ -189,6 +195,7 @@ def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue,
         names.append(var[f])
     if names:
         src.emit(ind, f"{', '.join(names)} = kt" if len(names) > 1 else f"{names[0]} = kt")
+    return reading, args
 
 
 def _keep(src: _Source, ind: int, known: str, result: str) -> None:
@@ -210,7 +217,8 @@ def compile_request(table, mask):
 
 
 def compile_items(tables, masks, cache: dict, answer):
-    """``item(item) -> answer`` for the item tables (in order) with their in-force masks. ``cache`` is the
+    """``item(item) -> answer`` for the item tables (in order) with their in-force masks, and ``items(lst) ->
+    tuple of answers`` for a request's items in one call. ``cache`` is the
     engine's memo of item answers (keyed on the tuple of table results) and ``answer(tables, results)`` its
     composition on a miss (``Engine._item_answer``). Raises ``_Unsupported`` for a table's ``unsupported``."""
     src, var = _Source(), {}
@@ -219,7 +227,7 @@ def compile_items(tables, masks, cache: dict, answer):
     tabs = src.bind(tuple(tables), "tables")
     known = src.bind({}, "known")
     src.emit(1, "def item(item):")
-    _facts(src, 2, tables, ITEM_FACT_FIELDS, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, var, known)
+    reading, args = _facts(src, 2, tables, ITEM_FACT_FIELDS, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, var, known)
     names = []
     for n, (t, mask) in enumerate(zip(tables, masks)):
         r = _table(src, 2, n, t, mask, var)
@@ -233,13 +241,25 @@ def compile_items(tables, masks, cache: dict, answer):
     src.emit(2, "if a is None:")
     src.emit(3, f"a = {compose}({tabs}, results)")
     _keep(src, 2, known, "a")
-    return src.build("item")
+    # every item of a request in one call: the same reading and lookup in a loop
+    src.emit(1, "def items(lst):")
+    src.emit(2, "out = []")
+    src.emit(2, "for item in lst:")
+    for line in reading:
+        src.emit(3, line)
+    src.emit(3, f"hit = {known}.get(key)")
+    src.emit(3, "if hit is None:")
+    src.emit(4, f"hit = slow({args})")
+    src.emit(3, "out.append(hit)")
+    src.emit(2, "return tuple(out)")
+    return src.build("item, items")
 
 
 class Segment:
     """The compiled tables of one regime over one stretch of days: ``request`` and ``item``."""
 
-    __slots__ = ("request", "item", "deadline", "plan", "law", "regime", "channels", "dates")
+    __slots__ = ("request", "item", "items", "deadline", "plan", "law", "regime", "channels", "dates", "lo", "hi", "planner",
+                 "run")
 
     def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
                  not_final) -> None:
@@ -252,11 +272,38 @@ class Segment:
         self.regime = law.regime
         self.channels = frozenset()      # the channels whose receipt day the engine may take from the latest regime
         self.dates: dict = {}            # receipt day -> (deadline, trace, warnings), when they depend on it alone
+        self.lo, self.hi = lo, hi        # the stretch: lo <= day < hi
+        self.planner = self.run = None   # steps 4–6 and 4–7 over these functions (``Engine._paths``)
         self.request = compile_request(law.request_table, law.request_table.in_force(on)[1])
-        self.item = compile_items(law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables),
+        self.item, self.items = compile_items(law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables),
                                   cache, answer)
         self.deadline = compile_deadline(cal, dp, dp_at, steps, lo, hi)
         self.plan = compile_plan(law, combination, order, not_final)
+
+
+    def dates_on(self, day):
+        """(deadline, trace, warnings) of a request received on ``day`` whose dates depend on that day alone (no
+        补正, no 第三十五条 date, no consultation): worked out for the ``DATES_BLOCK`` days of the stretch around
+        ``day`` at once, as the calendar's arrays give them, and kept (``dates``: at most one entry per day of the
+        calendar). A day whose dates fall outside the calendar is not kept: None (the caller asks ``deadline``,
+        which raises the calendar's error)."""
+        dates, deadline, lo, hi = self.dates, self.deadline, self.lo, self.hi
+        first = day.toordinal() // DATES_BLOCK * DATES_BLOCK
+        for o in range(max(first, 1), min(first + DATES_BLOCK, _LAST)):
+            d = _date.fromordinal(o)
+            if lo <= d < hi and d not in dates:
+                try:
+                    dates[d] = deadline(_ALONE, d, "none", False)
+                except ZwgkError:
+                    pass
+        return dates.get(day)
+
+
+#: the days of a stretch whose dates ``Segment.dates_on`` works out together
+DATES_BLOCK = 64
+#: the fields the deadline procedure reads of a request whose dates depend on its receipt day alone
+_ALONE = {"correction": None, "consultations": (), "excessive": None}
+_LAST = _date.max.toordinal()
 
 
 def unsupported_error(result, prefix: str = "") -> UnsupportedInputError:
@@ -418,29 +465,36 @@ def compile_deadline(cal, dp, dp_at, steps: dict, lo, hi):
 
 def compile_plan(law, steps, order: dict, not_final):
     """``plan(rres, answers, plain) -> Plan`` for a request that proceeds to its items: ``_pipeline.assemble``
-    with the combination steps (``dispositions.yaml``) bound as sets; ``plain``: no 补正 and no 第三十五条 date."""
+    on C-level iterators, with the combination steps (``dispositions.yaml``) decided once per set of item
+    dispositions (they test only which occur; ``earliest_row`` takes the first in the report's order);
+    ``plain``: no 补正 and no 第三十五条 date."""
     from ._pipeline import Plan
     action = law.regime.correction_action
     tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
     make = Plan._make
     key = order.__getitem__
     dispositions, traces, bases, actions = (itemgetter(k) for k in ("disposition", "trace", "basis", "actions"))
-    chain = itertools.chain.from_iterable
+    chain = itertools.chain
+    flat = chain.from_iterable
+    decided: dict = {}               # set of item dispositions -> the request's (at most 2 ** codes; a few dozen)
 
-    def plan(rres, answers, plain):
-        disps = list(map(dispositions, answers))
+    def decide(disps: frozenset) -> str:
         for when, of, then in tests:
             if (when == "otherwise" or (when == "any" and not of.isdisjoint(disps))
                     or (when == "all" and of.issuperset(disps))):
-                d = then if then != "earliest_row" else min(disps, key=key)
-                break
-        trace = list(rres.rule_ids)
-        for rid in dict.fromkeys(chain(map(traces, answers))):
-            if rid not in trace:
-                trace.append(rid)
-        basis = tuple(chain(map(bases, answers)))         # each citation once (one shared dict per article)
+                d = decided[disps] = then if then != "earliest_row" else min(disps, key=key)
+                return d
+        raise AssertionError("combination ends with 'otherwise'")
+
+    def plan(rres, answers, plain):
+        disps = frozenset(map(dispositions, answers))
+        d = decided.get(disps) or decide(disps)
+        head = rres.rule_ids
+        # the request table's rules, then each item rule once (a table names a rule once)
+        trace = tuple(dict.fromkeys(chain(head, flat(map(traces, answers)))))
+        basis = tuple(flat(map(bases, answers)))
+        basis = tuple(dict(zip(map(id, basis), basis)).values())       # each citation once (one dict per article)
         asks = action in rres.actions
-        return make((d, tuple(dict(zip(map(id, basis), basis)).values()),
-                     tuple(dict.fromkeys(chain(map(actions, answers)))), answers, tuple(trace),
+        return make((d, basis, tuple(dict.fromkeys(flat(map(actions, answers)))), answers, trace,
                      asks, plain and not asks, d not in not_final))
     return plan

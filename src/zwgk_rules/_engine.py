@@ -41,6 +41,8 @@ _PLAN_LIMIT = 1 << 14      # about 2.5 KB each at most: about 40 MB per engine w
 _ITEM_LIMIT = 1 << 16       # item answers, per distinct tuple of table results
 _COMB_LIMIT = 1 << 14       # combinations of item answers
 _DATES_LIMIT = 1 << 14      # receipt dates memoised per regime (about 45 years of days)
+_BLOCK = 64                 # the days around a new receipt day whose stretch ``_segment`` notes at once
+_LAST = dt.date.max.toordinal()
 
 
 class Parts(NamedTuple):
@@ -317,27 +319,21 @@ class Engine:
                 regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
         rid = regime.id
         # 2. 补正 (第三十条) and 3. possible dates
-        cstatus = "none" if rd["correction"] is None else _pipeline.correction_status(
-            self.calendar, self._dp_at[rid], rd)
-        _pipeline.check_dates(rd, received)
+        corr = rd["correction"]
+        cstatus = "none" if corr is None else _pipeline.correction_status(self.calendar, self._dp_at[rid], rd)
+        if corr is not None or rd["excessive"] is not None or rd["extension"] is not None or rd["consultations"]:
+            _pipeline.check_dates(rd, received)
         if self.compiled:
             # 4–7 by the functions ``_compile`` generated for the regime's stretch of days around ``received``
             if seg is None or seg.regime is not regime:
                 seg = self._segment(rid, received)
-            plan = self._plan_compiled(seg, rd, cstatus)
             if explain:
+                plan = seg.planner(rd, cstatus)
                 deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
                                                      cstatus, plan.asks_correction, explain=True)
-            elif plan.dates_only and not rd["consultations"]:
-                # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
-                hit = seg.dates.get(received)
-                if hit is None:
-                    hit = seg.dates[received] = seg.deadline(rd, received, cstatus, False)
-                deadline, steps, warned = hit
-                deadline = deadline.copy()
+                trace, warnings = [*plan.trace, *steps], list(warned)
             else:
-                deadline, steps, warned = seg.deadline(rd, received, cstatus, plan.asks_correction)
-            trace, warnings = [*plan.trace, *steps], list(warned)
+                return seg.run(rd, received, cstatus)       # with the warning below: Parts' fields
         else:
             plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain)
         extension = rd["extension"]
@@ -396,9 +392,20 @@ class Engine:
         if seg is None:
             seg = self._segments[(rid, k)] = self._new_segment(rid, k, day)
         by_day = self._by_day
-        if len(by_day) >= _DATES_LIMIT:
+        if len(by_day) + _BLOCK >= _DATES_LIMIT:
             by_day.clear()
         by_day[day] = seg
+        # and the days around it that fall in the same stretch of the regime in force on them
+        regime, lo, hi, regime_for = seg.regime, seg.lo, seg.hi, self.rulebook.regime_for
+        first = day.toordinal() // _BLOCK * _BLOCK
+        for o in range(max(first, 1), min(first + _BLOCK, _LAST)):
+            d = dt.date.fromordinal(o)
+            if lo <= d < hi and d not in by_day and regime.covers(d):
+                try:
+                    if regime_for(d) is regime:
+                        by_day[d] = seg
+                except InputError:
+                    pass
         return seg
 
     def _new_segment(self, rid: str, k: int, day: dt.date) -> Segment:
@@ -411,43 +418,66 @@ class Engine:
                       self._not_final)
         latest = self._latest[1]
         seg.channels = frozenset(ch for ch, r in law.regime.receipt.items() if latest.get(ch) == r.field)
+        self._paths(seg)
         return seg
 
-    def _plan_compiled(self, seg, rd: dict, cstatus: str) -> Plan:
-        """Steps 4–6 by the functions ``_compile`` generated for the regime's stretch of days: the request
-        table's result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct
-        result and answers (answers are memoised singletons: their identities key the plan, which holds them)."""
-        rres = seg.request(rd, cstatus)
-        if rres.unsupported is not None:
-            raise unsupported_error(rres)
-        items = rd["items"]
-        plain = cstatus == "none" and rd["excessive"] is None
-        if rres.value != PROCEED:
-            answers = None
-            key = (rres, plain, len(items))
-        else:
-            item = seg.item
-            try:
-                answers = tuple(map(item, items))
-            except _Unsupported:
-                for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
-                    try:
-                        item(it)
-                    except _Unsupported as exc:
-                        raise unsupported_error(exc.result, f"items.{i}.") from None
-                raise
-            if len(answers) > MEMO_MAX_ITEMS:
-                return seg.plan(rres, answers, plain)
-            key = (rres, plain, *map(id, answers))
-        cplans = self._cplans
-        plan = cplans.get(key)
-        if plan is None:
-            plan = self._assemble(seg.law, rres, None, len(items), cstatus, rd) if answers is None \
-                else seg.plan(rres, answers, plain)
-            if len(cplans) >= _PLAN_LIMIT:
-                cplans.clear()
-            cplans[key] = plan
-        return plan
+    def _paths(self, seg: Segment) -> None:
+        """The stretch's steps 4–7 as two closures over its functions and the engine's memo of plans (local names,
+        no attribute lookups on the hot path): ``seg.planner(rd, cstatus)``: steps 4–6, the request table's
+        result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and
+        answers (answers are memoised singletons: their identities key the plan, which holds them);
+        ``seg.run(rd, received, cstatus)``: the plan, then the dates (step 7) -> ``Parts``' fields as a bare tuple."""
+        request, item, all_items, plan_of, deadline_of, dates, dates_on = (
+            seg.request, seg.item, seg.items, seg.plan, seg.deadline, seg.dates, seg.dates_on)
+        cplans, assemble, law, rid, after_due = self._cplans, self._assemble, seg.law, seg.regime.id, dl.extension_after_due
+
+        def planner(rd: dict, cstatus: str) -> Plan:
+            rres = request(rd, cstatus)
+            if rres.unsupported is not None:
+                raise unsupported_error(rres)
+            items = rd["items"]
+            plain = cstatus == "none" and rd["excessive"] is None
+            if rres.value != PROCEED:
+                answers = None
+                key = (rres, plain, len(items))
+            else:
+                try:
+                    answers = all_items(items)
+                except _Unsupported:
+                    for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
+                        try:
+                            item(it)
+                        except _Unsupported as exc:
+                            raise unsupported_error(exc.result, f"items.{i}.") from None
+                    raise
+                if len(answers) > MEMO_MAX_ITEMS:
+                    return plan_of(rres, answers, plain)
+                key = (rres, plain, *map(id, answers))
+            plan = cplans.get(key)
+            if plan is None:
+                plan = assemble(law, rres, None, len(items), cstatus, rd) if answers is None \
+                    else plan_of(rres, answers, plain)
+                if len(cplans) >= _PLAN_LIMIT:
+                    cplans.clear()
+                cplans[key] = plan
+            return plan
+
+        def run(rd: dict, received: dt.date, cstatus: str) -> tuple:
+            plan = planner(rd, cstatus)
+            if plan.dates_only and not rd["consultations"]:
+                # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
+                hit = dates.get(received) or dates_on(received) or deadline_of(rd, received, cstatus, False)
+                deadline, steps, warned = hit
+                deadline = deadline.copy()
+            else:
+                deadline, steps, warned = deadline_of(rd, received, cstatus, plan.asks_correction)
+            warnings = list(warned)
+            extension = rd["extension"]
+            if extension is not None and after_due(extension, deadline):
+                warnings.append("extension_after_due")      # approved only after the reply period had run out
+            return plan, rid, deadline, [*plan.trace, *steps], warnings, rd["id"]
+
+        seg.planner, seg.run = planner, run
 
     def _assemble(self, law, rres, answers, n, cstatus, rd) -> Plan:
         # the plans are kept on the item answers already: no memo of combinations in front of ``combine``
