@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from json.encoder import encode_basestring
 
+from ._limits import MEMO_MAX_ITEMS
 from ._models import ReadOnlyDict
 
 
@@ -44,6 +45,8 @@ def _ids(xs) -> str:
 _DEADLINE = (b', "reply_period_starts": %s, "due": %s, "extended_due": %s, "correction_notice_by": %s, '
              b'"provisional": %s, "calendar": "%s", "excluded_days": %d')
 _JOIN = b", ".join
+#: the bytes of plans kept at most (each a few KB): the memo is cleared beyond this
+PLAN_BYTES = 16 << 20
 #: the keys of a day of ``explain`` (``_deadline.explain_days``), in order, and its encoding
 _DAY_KEYS = ("date", "counted", "count", "reason", "name", "source", "basis")
 _DAY = b'{"date": %s, "counted": %s, "count": %s, "reason": %s, "name": %s, "source": %s, "basis": %s}'
@@ -65,6 +68,7 @@ class Encoder:
         self._codes: dict[tuple, bytes] = {}
         self._strings: dict = {}
         self._plans: dict[int, tuple] = {}
+        self._plans_size = 0
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
         self._limit = limit
@@ -138,9 +142,12 @@ class Encoder:
         head = (self._head(pack_id, plan.disposition, regime_id) + _JOIN([frag(c) for c in plan.basis])
                 + b'], "actions": ' + self._ids(plan.actions) + b', "deadline": {"received_on": ')
         mid = b'}, "items": [' + _JOIN([frag(i) for i in plan.items]) + b'], "trace": '
-        if len(self._plans) >= self._limit:
-            self._plans.clear()
-        self._plans[id(plan)] = (plan, pack_id, regime_id, head, mid)
+        if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats,
+            self._plans_size += len(head) + len(mid)    # and its bytes (up to MBs) would be held for nothing
+            if len(self._plans) >= self._limit or self._plans_size > PLAN_BYTES:
+                self._plans.clear()
+                self._plans_size = len(head) + len(mid)
+            self._plans[id(plan)] = (plan, pack_id, regime_id, head, mid)
         return head, mid
 
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:
