@@ -46,7 +46,7 @@ _DEADLINE = (b', "reply_period_starts": %s, "due": %s, "extended_due": %s, "corr
              b'"provisional": %s, "calendar": "%s", "excluded_days": %d')
 _JOIN = b", ".join
 #: the bytes of plans kept at most (each a few KB): the memo is cleared beyond this
-PLAN_BYTES = 8 << 20
+PLAN_BYTES = 2 << 20
 #: the keys of a day of ``explain`` (``_deadline.explain_days``), in order, and its encoding
 _DAY_KEYS = ("date", "counted", "count", "reason", "name", "source", "basis")
 _DAY = b'{"date": %s, "counted": %s, "count": %s, "reason": %s, "name": %s, "source": %s, "basis": %s}'
