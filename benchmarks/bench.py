@@ -612,8 +612,8 @@ def bench_load(quick):
         i_med <= 0.300)
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Sum of VmRSS over ``root_pid`` and all its descendants, read from /proc (0 if unreadable)."""
+def tree_pids(root_pid: int) -> list[int]:
+    """``root_pid`` and all its descendants, read from /proc."""
     kids: dict[int, list[int]] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -625,10 +625,18 @@ def _tree_rss_kb(root_pid: int) -> int:
             continue
         ppid = int(st[st.rindex(b")") + 2:].split()[1])
         kids.setdefault(ppid, []).append(int(d))
-    total, todo = 0, [root_pid]
+    out, todo = [], [root_pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         todo.extend(kids.get(p, ()))
+    return out
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Sum of VmRSS over ``root_pid`` and all its descendants, read from /proc (0 if unreadable)."""
+    total = 0
+    for p in tree_pids(root_pid):
         try:
             with open(f"/proc/{p}/status", "rb") as fh:
                 for line in fh:

@@ -38,7 +38,7 @@ for _p in (ROOT / "src", ROOT / "tests", HERE):
         sys.path.insert(0, str(_p))
 
 import traffic  # noqa: E402
-from bench import child_env, hdr, max_rss_kb, print_summary, row  # noqa: E402
+from bench import child_env, hdr, max_rss_kb, print_summary, row, tree_pids  # noqa: E402
 from zwgk_rules._facts import ATTRIBUTES, DOC_FLAGS, DOC_TYPES  # noqa: E402  (the vocabulary's one home)
 
 perf = time.perf_counter
@@ -131,25 +131,6 @@ def count_answers(cmd, n: int) -> tuple[int, int]:
     return lines, errors
 
 
-def _tree(root: int) -> list[int]:
-    """``root`` and all its descendants (from /proc)."""
-    kids: dict[int, list[int]] = {}
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat", "rb") as fh:
-                    st = fh.read()
-            except OSError:
-                continue
-            kids.setdefault(int(st[st.rindex(b")") + 2:].split()[1]), []).append(int(d))
-    out, todo = [], [root]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, ()))
-    return out
-
-
 def peak_tree_pss_kb(cmd) -> int | None:
     """Peak of the summed PSS (proportional set size: a page shared by k processes counts 1/k in each) of ``cmd``'s
     process tree, sampled every 50 ms from /proc/PID/smaps_rollup; None where that file does not exist. The RSS sum
@@ -160,7 +141,7 @@ def peak_tree_pss_kb(cmd) -> int | None:
     peak = 0
     while p.poll() is None:
         total = 0
-        for pid in _tree(p.pid):
+        for pid in tree_pids(p.pid):
             try:
                 with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
                     for line in fh:
