@@ -1207,13 +1207,7 @@ def run_documents(args) -> int:
             renderer = r.XlsxRenderer(path or getattr(stdout, "buffer", stdout), cols)
         else:
             fh = open(path, "w", encoding="utf-8", newline="") if path else None
-            text = fh if fh is not None else stdout
-            if fmt == "csv":
-                renderer = r.CsvRenderer(text, cols)
-            else:
-                on_terminal = not path and _is_terminal(args, stdout)
-                width = None if on_terminal else int(os.environ.get("COLUMNS", "120") or 120)
-                renderer = r.TableRenderer(text, cols, width=width, use_rich=None if on_terminal else False)
+            renderer = _text_renderer(r, fmt, fh if fh is not None else stdout, cols, args, stdout)
     except OSError as exc:
         raise _CannotRun(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from None
     prog = _Progress()
@@ -1734,6 +1728,16 @@ def _xlsx_rows_hint(path: str) -> int | None:
         return None
 
 
+def _text_renderer(r, fmt: str, fh, cols, args, stdout):
+    """The renderer of ``--format csv`` or ``table`` writing to the text stream ``fh``. rich draws (and colours) the
+    table on a terminal; into a file or a pipe plain text is the same table, written many times faster."""
+    if fmt == "csv":
+        return r.CsvRenderer(fh, cols)
+    on_terminal = not args.output and _is_terminal(args, stdout)
+    width = None if on_terminal else int(os.environ.get("COLUMNS", "120") or 120)
+    return r.TableRenderer(fh, cols, width=width, use_rich=None if on_terminal else False)
+
+
 def _output(args, fmt: str, stdout):
     """(the binary stream answers are written to, the renderer sink or None, a function closing the file)."""
     # the renderers load only when asked for (plain JSON lines, the default, need none of them)
@@ -1772,14 +1776,7 @@ def _output(args, fmt: str, stdout):
         fh = io.TextIOWrapper(getattr(stdout, "buffer", stdout), encoding="utf-8", newline="", write_through=True) \
             if hasattr(stdout, "buffer") else stdout
     cols = r.Columns(args.command, args.compact)
-    if fmt == "csv":
-        renderer = r.CsvRenderer(fh, cols)
-    else:
-        on_terminal = not path and _is_terminal(args, stdout)
-        width = None if on_terminal else int(os.environ.get("COLUMNS", "120") or 120)
-        # rich draws (and colours) the table on a terminal; into a file or a pipe plain text is the same table,
-        # written many times faster
-        renderer = r.TableRenderer(fh, cols, width=width, use_rich=None if on_terminal else False)
+    renderer = _text_renderer(r, fmt, fh, cols, args, stdout)
     if path:
         return None, r.RowSink(renderer, cols, summary), fh.close
     return None, r.RowSink(renderer, cols, summary), (fh.detach if fh is not stdout else None)
