@@ -32,6 +32,7 @@ def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path, built_wheel):
         assert f"zwgk_rules/rules/packs/cn-gz-shaomi/{name}" in names
     assert "zwgk_rules/rules/packs/cn-nx-zhongwei-sfj/statutes/cn-nx-zhongwei-sfj.yaml" in names
     assert not any("/statutes/local/" in n for n in names)
+    assert "zwgk_rules/_rules.snapshot.json" in names            # the rule files read before (_snapshot): start-up
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     py = env_dir / "bin" / "python"
@@ -49,6 +50,10 @@ def test_wheel_installs_in_a_fresh_venv_and_decides(tmp_path, built_wheel):
     where = subprocess.run([str(py), "-c", "import zwgk_rules._resources as r; print(r.rules_root())"],
                            capture_output=True, text=True, cwd=tmp_path, env=env)
     assert str(env_dir) in where.stdout
+    # installed, the bundled rules load from the snapshot: no YAML is parsed (PyYAML is not even imported)
+    parsed = subprocess.run([str(py), "-c", "import sys; from zwgk_rules._rulebook import Rulebook; Rulebook(); "
+                             "print('yaml' in sys.modules)"], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert parsed.stdout == "False\n", parsed.stderr
     # the installed bundled packs load from their folders and run their own cases
     cases = subprocess.run([str(py), "-c", "from zwgk_rules.testing.cases import pack_cases, run_case\n"
                             "cs = pack_cases()\n"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import _snapshot
 from ._errors import RuleFileError
 from ._limits import MAX_FILE_BYTES, MAX_YAML_DEPTH as MAX_DEPTH   # the limits live in one place: _limits
 
@@ -137,6 +138,9 @@ def load(path: Path, *, file: str | None = None):
     if len(data) > MAX_FILE_BYTES:
         raise RuleFileError(f"规则文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB / file too large", file=name,
                             field="file")
+    tree = _snapshot.tree(data)          # the bundled files, read before (``_snapshot``: keyed by these bytes)
+    if tree is not _snapshot.MISSING:
+        return tree
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
