@@ -169,3 +169,28 @@ def test_case_and_notice_lines_are_the_text_of_json_dumps():
             assert data == one_line(json.dumps(expected, ensure_ascii=False, default=lambda d: d.isoformat()).encode())
             seen[command] += 1
     assert seen["case"] == 300 and seen["notice"] >= 100, seen
+
+
+def test_explain_lines_on_diverse_traffic_are_the_text_of_json_dumps():
+    """``decide --explain`` on 2,000 diverse requests (``tests/traffic.py``: every pack, 2008–2026, 补正 before and
+    after the period, one or more consultations, extensions): the encoder's templates per calendar day, with the
+    consultations' days written whole, give exactly ``json.dumps`` of ``Explanation.days()``."""
+    import traffic
+    from zwgk_rules import DisclosureRequest, Engine
+    from zwgk_rules._cli import _Decider
+    from zwgk_rules._encode import one_line
+    decider, engines, checked, consulted = _Decider(explain=True), {}, 0, 0
+    for req in traffic.requests(2000, seed=11):
+        data, bad = decider.line(json.dumps(req, ensure_ascii=False).encode())
+        model = DisclosureRequest.model_validate(req)
+        eng = engines.get(model.jurisdiction) or engines.setdefault(model.jurisdiction, Engine(model.jurisdiction))
+        try:
+            raw = eng.decide_raw(model, explain=True)
+        except Exception as exc:                    # the same error line either way
+            assert bad and type(data) is type(exc)
+            continue
+        assert not bad
+        assert data == one_line(json.dumps(raw, ensure_ascii=False, default=lambda d: d.isoformat()).encode())
+        checked += 1
+        consulted += any(d["reason"] == "consultation" for d in raw["deadline"]["explain"])
+    assert checked > 1500 and consulted > 100

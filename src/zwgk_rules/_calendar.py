@@ -119,6 +119,13 @@ class Calendar:
             return cum[i]
         return cum[self._check(d)]        # raises: outside the calendar
 
+    def span(self, first: dt.date, last: dt.date) -> tuple[int, array]:
+        """The ranks of the days ``first`` … ``last`` (``rank``), with the rank of the day before ``first`` (0 at
+        the calendar's first day): a day is a working day when its rank is above the day before's."""
+        base, cum, _ = self._ix or self._index()
+        i, j = self._check(first), self._check(last)
+        return (cum[i - 1] if i else 0), cum[i:j + 1]
+
     def nth(self, k: int) -> dt.date:
         """The ``k``-th working day of the calendar (1-based), as a date."""
         work = (self._ix or self._index())[2]

@@ -115,38 +115,74 @@ def start_rank(cal: Calendar, day: dt.date, day_counted: bool) -> int:
     return r
 
 
-def explain_days(cal: Calendar, first: dt.date, last: dt.date, start_of_count: dt.date, excluded,
-                 period_bases: list[tuple[int, str]], exclusion_basis: str | None) -> list[dict]:
-    """Every day from ``first`` to ``last``: counted or skipped, why, and the article behind it.
+#: a day of an explanation whose basis is the calendar's own for that day (``Explanation.rows``)
+CALENDAR = "calendar"
 
-    ``period_bases`` maps a running count threshold to the citation of the period it belongs to,
-    e.g. [(20, 'ogi-2019:33:p2'), (40, 'ogi-2019:33:p2')]."""
-    out = []
-    ex_ranks = excluded
-    r_start = cal.rank(start_of_count)
-    count = 0
-    d = first
-    one = dt.timedelta(days=1)
-    while d <= last:
-        info = cal.day_info(d)
-        step = {"date": d, "counted": False, "count": None, "reason": info.reason, "name": info.name,
-                "source": info.source, "basis": info.basis}
-        if d <= start_of_count:
-            step["reason"] = "before_period" if d < start_of_count else "period_start"
-            step["basis"] = None
-        elif info.working:
-            r = cal.rank(d)
-            if r > r_start and any(a <= r <= b for a, b in ex_ranks):
-                step["reason"] = "consultation"
-                step["basis"] = exclusion_basis
+
+class Explanation(NamedTuple):
+    """What ``--explain`` tells, before it is told day by day: the days from ``first`` (the receipt day) to
+    ``last``; the count starts after ``start``; ``excluded``: the consultations' working days, as intervals of
+    ranks (``Calendar.rank``); ``periods``: each period's last count and the citation of its days, e.g.
+    ((20, 'ogi-2019:33:p2'), (40, 'ogi-2019:33:p2')) (a count beyond the last is in the last); the citations
+    of the excluded days and of the receipt day not being counted.
+
+    ``rows()`` tells it in short and ``days()`` in full, as the decision's ``explain`` lists it; the command line's
+    encoder writes the same text from fragments kept per calendar day (``_encode.Encoder``; a test checks the
+    text is ``json.dumps`` of ``days()``)."""
+
+    calendar: Calendar
+    first: dt.date
+    last: dt.date
+    start: dt.date
+    excluded: tuple
+    periods: tuple
+    exclusion_basis: str | None
+    receipt_basis: str | None
+
+    def rows(self, upto: dt.date | None = None) -> list[tuple]:
+        """One row per day (to ``upto`` if given), ``(date, reason, count, basis)``: ``reason`` None is the
+        calendar's own reason for the day (working day, weekend, holiday, 调休 working day…; ``DayInfo``); ``count``
+        the day's number in its period when it is counted, else None; ``basis`` ``CALENDAR`` is the calendar's own
+        basis for the day."""
+        cal, first, excluded = self.calendar, self.first, self.excluded
+        rows = []
+        append = rows.append
+        r_start = cal.rank(self.start)
+        before, ranks = cal.span(first, self.last if upto is None or upto > self.last else upto)
+        count = 0
+        o = first.toordinal()
+        start = self.start.toordinal()
+        date = dt.date.fromordinal
+        periods = iter(self.periods)
+        limit, basis = next(periods)
+        for r in ranks:
+            d = date(o)
+            if o <= start:
+                append((d, "before_period" if o < start else "period_start", None, None))
+            elif r == before:                       # not a working day: the calendar's reason and basis
+                append((d, None, None, CALENDAR))
+            elif excluded and r > r_start and any(a <= r <= b for a, b in excluded):
+                append((d, "consultation", None, self.exclusion_basis))
             else:
                 count += 1
-                step["counted"] = True
-                step["count"] = count
-                step["basis"] = next((b for lim, b in period_bases if count <= lim), period_bases[-1][1])
-        out.append(step)
-        d += one
-    return out
+                while count > limit:                # into the next period (beyond the last: still the last)
+                    limit, basis = next(periods, (count, basis))
+                append((d, None, count, basis))
+            before = r
+            o += 1
+        rows[0] = (first, "receipt_day", None, self.receipt_basis)
+        return rows
+
+    def days(self) -> list[dict]:
+        """The ``explain`` list: one object per day (``DeadlineStep``'s fields), each the caller's own."""
+        info = self.calendar.day_info
+        out = []
+        for d, reason, count, basis in self.rows():
+            i = info(d)
+            out.append({"date": d, "counted": count is not None, "count": count,
+                        "reason": i.reason if reason is None else reason, "name": i.name, "source": i.source,
+                        "basis": i.basis if basis is CALENDAR else basis})
+        return out
 
 
 class DeadlineResult(NamedTuple):
@@ -159,7 +195,7 @@ class DeadlineResult(NamedTuple):
 
 
 def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, cstatus: str, asks_correction: bool,
-            *, explain: bool = False) -> DeadlineResult:
+            *, explain: bool = False, explain_rows: bool = False) -> DeadlineResult:
     """The deadline procedure of 第三十条至第三十五条 (2008: 第二十一条、第二十四条), the one path every
     decision's dates come from (the engine's short cut is a memo of this function's result; ``explain``
     records, day by day, what this function counted).
@@ -222,11 +258,9 @@ def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, csta
                  (dp.reply_period + dp.max_extension, key["max_extension"])]
         if not runs:
             bases = [(notice_n or 0, key["correction_notice_period"])]
-        days = explain_days(cal, received, last, start if runs else received, excluded, bases,
-                            key["excluded_consultations"])
-        days[0]["reason"] = "receipt_day"
-        days[0]["basis"] = key["receipt_day_counted"]
-        out["explain"] = days
+        told = Explanation(cal, received, last, start if runs else received, tuple(excluded), tuple(bases),
+                           key["excluded_consultations"], key["receipt_day_counted"])
+        out["explain"] = told if explain_rows else told.days()
     return _result((out, tuple(trace), tuple(warnings)))
 
 

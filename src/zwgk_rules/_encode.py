@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import chain
 from json.encoder import encode_basestring
 
+from ._deadline import CALENDAR, Explanation
 from ._limits import MEMO_MAX_ITEMS
 from ._models import ReadOnlyDict
 
@@ -47,9 +49,10 @@ _DEADLINE = (b', "reply_period_starts": %s, "due": %s, "extended_due": %s, "corr
 _JOIN = b", ".join
 #: the bytes of plans kept at most (each a few KB): the memo is cleared beyond this
 PLAN_BYTES = 2 << 20
-#: the keys of a day of ``explain`` (``_deadline.explain_days``), in order, and its encoding
+#: the keys of a day of ``explain`` (``_deadline.Explanation.days``), in order, and its encoding
 _DAY_KEYS = ("date", "counted", "count", "reason", "name", "source", "basis")
 _DAY = b'{"date": %s, "counted": %s, "count": %s, "reason": %s, "name": %s, "source": %s, "basis": %s}'
+_REASON = b', "reason": '
 #: the keys of an item answer (``_pipeline.compose_item``), in order
 _ITEM_KEYS = ("disposition", "basis", "actions", "trace")
 
@@ -71,6 +74,8 @@ class Encoder:
         self._plans_size = 0
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
+        # calendar id -> (the calendar, its days' parts for ``_rows``, its days' templates for ``_told``, its first ordinal)
+        self._cal_days: dict[str, tuple] = {}
         self._limit = limit
 
     def _fragment(self, obj) -> bytes:
@@ -173,8 +178,11 @@ class Encoder:
             self._strings[value] = b
         return b
 
-    def _explain(self, days: list) -> bytes:
-        """The ``explain`` list of a deadline (``_deadline.explain_days``): one object per day."""
+    def _explain(self, days) -> bytes:
+        """The ``explain`` list of a deadline: from an ``Explanation``'s rows (the engine's answer for the command
+        line), or from the list of days ``Explanation.days()`` makes (``decide_raw``): one object per day."""
+        if days.__class__ is Explanation:
+            return self._told(days)
         d, s = self._d, self._str
         out = []
         for day in days:
@@ -185,6 +193,97 @@ class Encoder:
                                b"null" if count is None else b"%d" % count, s(day["reason"]), s(day["name"]),
                                s(day["source"]), s(day["basis"])))
         return b"[" + _JOIN(out) + b"]"
+
+    def _told(self, told) -> bytes:
+        """``Explanation.days()`` as JSON (``tests/test_cli_fastpaths.py`` checks the text is ``json.dumps`` of it).
+
+        The days up to the start of the count are written row by row (``Explanation.rows``; usually the receipt
+        day alone). After it, every working day is counted in turn, except a consultation's, and every other day
+        is as the calendar tells it: each calendar day's object is kept as a template (a working day's count and
+        the citation of its period left open); the templates of the stretch, with the consultation's days written
+        whole, are joined and filled in at once."""
+        cal = told.calendar
+        kept = self._cal_days.get(cal.id)
+        if kept is None or kept[0] is not cal:
+            if len(self._cal_days) >= 16:
+                self._cal_days.clear()
+            n = cal.end.toordinal() - cal.start.toordinal() + 1
+            kept = self._cal_days[cal.id] = (cal, {}, [None] * n, cal.start.toordinal())
+        _, parts, templates, base = kept
+        start, last = told.start, told.last
+        if last <= start:
+            return b"[" + _JOIN(self._rows(told.rows(), cal, parts)) + b"]"
+        r_start, r_last = cal.rank(start), cal.rank(last)
+        out = self._rows(told.rows(start), cal, parts)
+        i, j = start.toordinal() + 1 - base, last.toordinal() + 1 - base
+        if None in templates[i:j]:
+            for k in range(i, j):
+                if templates[k] is None:
+                    templates[k] = self._template(cal, dt.date.fromordinal(base + k))
+        # the consultations' working days in the stretch (``excluded``: sorted, merged intervals of ranks) are
+        # written whole, as ``rows()`` tells them; the stretch's other days are templates
+        pieces: list = []
+        at, n = i, r_last - r_start               # n: the working days after the start that are counted
+        for a, b in told.excluded:
+            lo, hi = (a if a > r_start else r_start + 1), (b if b < r_last else r_last)
+            if lo > hi:
+                continue
+            n -= hi - lo + 1
+            days = [cal.nth(r) for r in range(lo, hi + 1)]
+            first, stop = days[0].toordinal() - base, days[-1].toordinal() + 1 - base
+            pieces += templates[at:first]
+            excluded = {d.toordinal() - base: d for d in days}
+            pieces += [templates[k] if k not in excluded else
+                       self._rows([(excluded[k], "consultation", None, told.exclusion_basis)], cal, parts)[0]
+                       .replace(b"%", b"%%") for k in range(first, stop)]
+            at = stop
+        stretch = pieces + templates[at:j] if pieces else templates[i:j]
+        s = self._str
+        citations, k = [], 0
+        for limit, basis in told.periods:          # each count's period: the first whose last count it has not passed
+            if limit > k and k < n:
+                m = limit if limit < n else n
+                citations += [s(basis)] * (m - k)
+                k = m
+        if k < n:
+            citations += [s(told.periods[-1][1])] * (n - k)
+        out.append(_JOIN(stretch) % tuple(chain.from_iterable(zip(range(1, n + 1), citations))))
+        return b"[" + _JOIN(out) + b"]"
+
+    def _template(self, cal, d: dt.date) -> bytes:
+        """A calendar day's object for ``_told``: a day off whole; a working day with its count (``%d``) and the
+        citation of its period (``%s``) left open. Written text has its ``%`` doubled."""
+        info, s = cal.day_info(d), self._str
+        rest = (b', "reason": ' + s(info.reason) + b', "name": ' + s(info.name) + b', "source": ' + s(info.source)
+                + b', "basis": ').replace(b"%", b"%%")
+        if info.working:
+            return b'{"date": ' + self._d(d) + b', "counted": true, "count": %d' + rest + b"%s}"
+        return (b'{"date": ' + self._d(d) + b', "counted": false, "count": null' + rest
+                + s(info.basis).replace(b"%", b"%%") + b"}")
+
+    def _rows(self, rows: list, cal, parts: dict) -> list[bytes]:
+        """``Explanation.rows`` as the objects of ``days()``, each day's own parts kept per calendar day."""
+        s = self._str
+        out = []
+        for d, reason, count, basis in rows:
+            off, on, why, rest, because = parts.get(d) or self._day_parts(parts, cal, d)
+            out.append(b"".join((off if count is None else on + b"%d" % count, _REASON,
+                                 why if reason is None else s(reason), rest,
+                                 because if basis is CALENDAR else s(basis), b"}")))
+        return out
+
+    def _day_parts(self, parts: dict, cal, d: dt.date) -> tuple:
+        """A calendar day's parts for ``_rows``: its head up to the count when not counted and when counted, the
+        calendar's reason, from the name on to ``"basis": ``, and the calendar's basis."""
+        info, s = cal.day_info(d), self._str
+        date = self._d(d)
+        got = (b'{"date": ' + date + b', "counted": false, "count": null', b'{"date": ' + date + b', "counted": true, "count": ',
+               s(info.reason), b', "name": ' + s(info.name) + b', "source": ' + s(info.source) + b', "basis": ',
+               s(info.basis))
+        if len(parts) >= 1 << 14:            # a calendar's days (2008–2035: about 10,000)
+            parts.clear()
+        parts[d] = got
+        return got
 
     def encode_raw(self, obj) -> bytes:
         """Any JSON-ready answer (``classify_raw``, ``case_raw``…) as ``json.dumps(obj, ensure_ascii=False)``

@@ -291,9 +291,9 @@ class Engine:
 
     def _decide_parts(self, request, explain: bool = False) -> Parts:
         """The decision in parts (``Parts``), for the command line's encoder."""
-        return _parts(self._decide(request, explain))
+        return _parts(self._decide(request, explain, rows=True))
 
-    def _decide(self, request, explain: bool = False) -> tuple:
+    def _decide(self, request, explain: bool = False, rows: bool = False) -> tuple:
         """The steps of ``_pipeline`` in their order, with the memos in front of steps 4–7: the hot path under
         ``decide_raw`` and ``_decide_parts``. Returns ``Parts``' fields as a bare tuple."""
         req = request if request.__class__ is DisclosureRequest else self.validate(request)
@@ -330,7 +330,7 @@ class Engine:
             if explain:
                 plan = seg.planner(rd, cstatus)
                 deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
-                                                     cstatus, plan.asks_correction, explain=True)
+                                                     cstatus, plan.asks_correction, explain=True, explain_rows=rows)
                 trace, warnings = [*plan.trace, *steps], list(warned)
             else:
                 return seg.run(rd, received, cstatus)       # with the warning below: Parts' fields
