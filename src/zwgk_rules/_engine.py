@@ -37,7 +37,7 @@ __all__ = ["Engine", "Parts"]
 # combinations are memoised only for requests of at most MEMO_MAX_ITEMS items), so memory is bounded in
 # bytes (docs/limits.md gives the measured figures). A full memo is cleared and refills with the
 # traffic as it comes, so a memo-hostile stream leaves no lasting slowdown.
-_PLAN_LIMIT = 1 << 14     # about 2.5 KB each at most: about 40 MB per engine when full
+_PLAN_LIMIT = 1 << 14      # about 2.5 KB each at most: about 40 MB per engine when full
 _ITEM_LIMIT = 1 << 16       # item answers, per distinct tuple of table results
 _COMB_LIMIT = 1 << 14       # combinations of item answers
 _DATES_LIMIT = 1 << 14      # receipt dates memoised per regime (about 45 years of days)
