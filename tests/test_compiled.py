@@ -12,6 +12,8 @@ import pickle
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import zwgk_rules
 from zwgk_rules import DisclosureRequest, ZwgkError, _compile, _facts
@@ -171,3 +173,69 @@ def test_an_item_the_old_regulation_has_no_provision_for_is_named_by_its_positio
     a, b = _text(fast, req), _text(plain, req)
     assert a == b and "items.1." in a
     assert Item  # the model the items are validated into
+
+
+def test_receipt_days_at_and_beyond_the_calendar_edges_answer_as_the_plain_walk():
+    """The compiled path finds a receipt day's stretch and dates by the day's place in the calendar (a list, one
+    slot a day); a day before or after the calendar is kept apart (by date) and must answer, or fail, as the plain
+    walk does — first and again (the second time from what the first kept)."""
+    fast, plain = zwgk_rules.Engine(), zwgk_rules.Engine(compiled=False)
+    start, end = fast.calendar.start, fast.calendar.end
+    one = dt.timedelta(days=1)
+    days = [start - 400 * one, start - one, start, start + one, dt.date(2008, 5, 1), dt.date(2019, 5, 14),
+            dt.date(2019, 5, 15), end - 60 * one, end - one, end, end + one, end + 400 * one]
+    texts = []
+    for day in days:
+        for channel, extra in (("in_person", {}), ("post", {"signed_on": day.isoformat()}),
+                               ("online", {"confirmed_on": day.isoformat()})):
+            sub = {"channel": channel, "submitted_on": day.isoformat(), **extra}
+            req = DisclosureRequest.model_validate({"submission": sub, "items": [{"description": "x"}]})
+            want = _text(plain, req)
+            assert _text(fast, req) == want, (day, channel)
+            assert _text(fast, req) == want, (day, channel)          # again, from what the first answer kept
+            texts.append(want)
+    assert fast._by_day and all(d < start or d > end for d in fast._by_day)   # only days outside the calendar
+    assert any(t.startswith("{") for t in texts) and any(not t.startswith("{") for t in texts)
+
+
+def _answer_pools():
+    """An engine after some diverse traffic: per compiled stretch, the request table's results that send a request
+    on to its items, and every item answer the engine composed (those of the request table included)."""
+    e = zwgk_rules.Engine()
+    for raw in traffic.requests(1500, seed=1206, national_only=True, items=4):
+        _text(e, DisclosureRequest.model_validate(raw))
+    answers = list(e._item_cache.values())
+    pools = []
+    for seg in e._segments.values():
+        results = [c.cell_contents for c in seg.request.__closure__ if isinstance(c.cell_contents, dict)
+                   and c.cell_contents and not isinstance(next(iter(c.cell_contents)), int)]
+        proceed = [r for memo in results for r in memo.values() if r.value == "proceed"]
+        if proceed:
+            pools.append((e, seg, proceed))
+    assert len(pools) == 2 and len(answers) > 100
+    return pools, answers
+
+
+_POOLS = []
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_compiled_plan_is_the_pipelines_assembly_on_any_answers(data):
+    """``compile_plan`` merges trace, basis and actions in one pass (short lists and ``in`` tests); it must give
+    ``_pipeline.assemble``'s plan (``combine``: ``dict.fromkeys`` and identities) for any items in any order, an
+    item repeated or not, any number of them: equal, and the very citation and answer objects."""
+    from zwgk_rules import _pipeline
+    if not _POOLS:
+        _POOLS.append(_answer_pools())
+    pools, answers = _POOLS[0]
+    e, seg, proceed = data.draw(st.sampled_from(pools))
+    rres = data.draw(st.sampled_from(proceed))
+    items = tuple(data.draw(st.lists(st.sampled_from(answers), min_size=1, max_size=8)))
+    plain = data.draw(st.booleans())
+    got = seg.plan(rres, items, plain)
+    want = _pipeline.assemble(seg.law, rres, items, len(items), "none", plain, item_answer=e._item_answer,
+                              combined=e._combine, cite=e._cite, not_final=e._not_final)
+    assert got == want
+    assert all(type(x) is tuple for x in got[1:5])
+    assert all(a is b for a, b in zip(got.basis, want.basis)) and all(a is b for a, b in zip(got.items, items))

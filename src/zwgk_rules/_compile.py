@@ -27,7 +27,6 @@ from __future__ import annotations
 from ._conditions import Node, fields_of
 from ._errors import UnsupportedInputError, ZwgkError
 from datetime import date as _date
-import itertools
 from operator import itemgetter
 
 from ._facts import (ITEM_FACT_FIELDS, ITEM_FACT_PROLOGUE, ITEM_FACT_SOURCE, REQUEST_FACT_FIELDS, REQUEST_FACT_PROLOGUE,
@@ -258,8 +257,8 @@ def compile_items(tables, masks, cache: dict, answer):
 class Segment:
     """The compiled tables of one regime over one stretch of days: ``request`` and ``item``."""
 
-    __slots__ = ("request", "item", "items", "deadline", "plan", "law", "regime", "channels", "dates", "lo", "hi", "planner",
-                 "run")
+    __slots__ = ("request", "item", "items", "deadline", "plan", "law", "regime", "channels", "dates", "base", "lo", "hi",
+                 "planner", "run")
 
     def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
                  not_final) -> None:
@@ -271,7 +270,11 @@ class Segment:
         self.law = law
         self.regime = law.regime
         self.channels = frozenset()      # the channels whose receipt day the engine may take from the latest regime
-        self.dates: dict = {}            # receipt day -> (deadline, trace, warnings), when they depend on it alone
+        base, cum, _ = cal._index()
+        self.base = base
+        #: (deadline, trace, warnings) of a request whose dates depend on its receipt day alone, by the day's place
+        #: in the calendar (one slot a day; the last slot, outside the calendar, stays None)
+        self.dates: list = [None] * (len(cum) + 1)
         self.lo, self.hi = lo, hi        # the stretch: lo <= day < hi
         self.planner = self.run = None   # steps 4–6 and 4–7 over these functions (``Engine._paths``)
         self.request = compile_request(law.request_table, law.request_table.in_force(on)[1])
@@ -287,23 +290,26 @@ class Segment:
         ``day`` at once, as the calendar's arrays give them, and kept (``dates``: at most one entry per day of the
         calendar). A day whose dates fall outside the calendar is not kept: None (the caller asks ``deadline``,
         which raises the calendar's error)."""
-        dates, deadline, lo, hi = self.dates, self.deadline, self.lo, self.hi
-        first = day.toordinal() // DATES_BLOCK * DATES_BLOCK
-        for o in range(max(first, 1), min(first + DATES_BLOCK, _LAST)):
-            d = _date.fromordinal(o)
-            if lo <= d < hi and d not in dates:
+        dates, deadline, lo, hi, base = self.dates, self.deadline, self.lo, self.hi, self.base
+        end = base + len(dates) - 1
+        o = day.toordinal()
+        if not base <= o < end:
+            return None
+        first = o // DATES_BLOCK * DATES_BLOCK
+        for k in range(max(first, base), min(first + DATES_BLOCK, end)):
+            d = _date.fromordinal(k)
+            if lo <= d < hi and dates[k - base] is None:
                 try:
-                    dates[d] = deadline(_ALONE, d, "none", False)
+                    dates[k - base] = deadline(_ALONE, d, "none", False)
                 except ZwgkError:
                     pass
-        return dates.get(day)
+        return dates[o - base]
 
 
 #: the days of a stretch whose dates ``Segment.dates_on`` works out together
 DATES_BLOCK = 64
 #: the fields the deadline procedure reads of a request whose dates depend on its receipt day alone
 _ALONE = {"correction": None, "consultations": (), "excessive": None}
-_LAST = _date.max.toordinal()
 
 
 def unsupported_error(result, prefix: str = "") -> UnsupportedInputError:
@@ -465,17 +471,19 @@ def compile_deadline(cal, dp, dp_at, steps: dict, lo, hi):
 
 def compile_plan(law, steps, order: dict, not_final):
     """``plan(rres, answers, plain) -> Plan`` for a request that proceeds to its items: ``_pipeline.assemble``
-    on C-level iterators, with the combination steps (``dispositions.yaml``) decided once per set of item
-    dispositions (they test only which occur; ``earliest_row`` takes the first in the report's order);
-    ``plain``: no 补正 and no 第三十五条 date."""
+    with the combination steps (``dispositions.yaml``) decided once per set of item dispositions (they test only
+    which occur; ``earliest_row`` takes the first in the report's order); ``plain``: no 补正 and no 第三十五条 date.
+
+    The trace, basis and actions are merged in one pass over the items in their order, each rule, citation (by
+    identity: one shared dict per article) and action once, as ``combine`` has them: a request has a few items of
+    a few entries each, where growing short lists with ``in`` tests costs less than hashing (an item met before in
+    the same request adds nothing and is skipped). The request table's rules come first; a table names a rule
+    once (``_tables``), so they hold no repeats."""
     from ._pipeline import Plan
     action = law.regime.correction_action
     tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
     make = Plan._make
     key = order.__getitem__
-    dispositions, traces, bases, actions = (itemgetter(k) for k in ("disposition", "trace", "basis", "actions"))
-    chain = itertools.chain
-    flat = chain.from_iterable
     decided: dict = {}               # set of item dispositions -> the request's (at most 2 ** codes; a few dozen)
 
     def decide(disps: frozenset) -> str:
@@ -487,14 +495,32 @@ def compile_plan(law, steps, order: dict, not_final):
         raise AssertionError("combination ends with 'otherwise'")
 
     def plan(rres, answers, plain):
-        disps = frozenset(map(dispositions, answers))
+        trace = list(rres.rule_ids)
+        basis: list = []
+        acts: list = []
+        disps = set()
+        done: list = []
+        for a in answers:
+            for x in done:
+                if x is a:
+                    break
+            else:
+                done.append(a)
+                disps.add(a["disposition"])
+                for t in a["trace"]:
+                    if t not in trace:
+                        trace.append(t)
+                for b in a["basis"]:
+                    for x in basis:
+                        if x is b:
+                            break
+                    else:
+                        basis.append(b)
+                for t in a["actions"]:
+                    if t not in acts:
+                        acts.append(t)
+        disps = frozenset(disps)
         d = decided.get(disps) or decide(disps)
-        head = rres.rule_ids
-        # the request table's rules, then each item rule once (a table names a rule once)
-        trace = tuple(dict.fromkeys(chain(head, flat(map(traces, answers)))))
-        basis = tuple(flat(map(bases, answers)))
-        basis = tuple(dict(zip(map(id, basis), basis)).values())       # each citation once (one dict per article)
         asks = action in rres.actions
-        return make((d, basis, tuple(dict.fromkeys(flat(map(actions, answers)))), answers, trace,
-                     asks, plain and not asks, d not in not_final))
+        return make((d, tuple(basis), tuple(acts), answers, tuple(trace), asks, plain and not asks, d not in not_final))
     return plan

@@ -42,7 +42,6 @@ _ITEM_LIMIT = 1 << 16       # item answers, per distinct tuple of table results
 _COMB_LIMIT = 1 << 14       # combinations of item answers
 _DATES_LIMIT = 1 << 14      # receipt dates memoised per regime (about 45 years of days)
 _BLOCK = 64                 # the days around a new receipt day whose stretch ``_segment`` notes at once
-_LAST = dt.date.max.toordinal()
 
 
 class Parts(NamedTuple):
@@ -110,7 +109,13 @@ class Engine:
         self._plans = {} if self._oracle is None else None
         self._cplans: dict = {}          # the compiled path's plans, keyed on its table results and item answers
         self._segments: dict = {}        # (regime, segment) -> _compile.Segment, built on first use
-        self._by_day: dict = {}          # receipt day -> its Segment (the regime checked on use)
+        # receipt day -> its Segment (the regime checked on use): a list by the day's place in the calendar (one
+        # slot a day, at most ``ndays``; dense, so the hot path reads one word where a dict of dates would read
+        # a hash table, an entry and a date object), and a dict for days outside the calendar (bounded)
+        base, cum, _ = self.calendar._index()
+        self._days = (base, len(cum))
+        self._day_seg: list = [None] * (len(cum) + 1)     # the last slot stays None: "outside the calendar"
+        self._by_day: dict = {}
         self._quick_dates = {rid: {} for rid in self._regime_tables}
         latest = self.rulebook.regimes[-1]
         self._latest = (latest, {ch: r.field for ch, r in latest.receipt.items()})
@@ -125,7 +130,7 @@ class Engine:
         d["_dp_segments"] = {}
         d.pop("_dp_at", None)
         d["_model_cache"] = {}
-        d["_plans"] = d["_quick_dates"] = d["_cplans"] = d["_segments"] = d["_by_day"] = None
+        d["_plans"] = d["_quick_dates"] = d["_cplans"] = d["_segments"] = d["_by_day"] = d["_day_seg"] = None
         d.pop("_eval", None)
         return d
 
@@ -308,15 +313,26 @@ class Engine:
         regime, fields = self._latest
         channel = sd["channel"]
         received = sd[fields[channel]]
-        seg = self._by_day.get(received)
+        base, ndays = self._days
+        seg = None
+        if received is not None:
+            day = received.toordinal() - base        # the day's place in the calendar (``_day_seg``)
+            if 0 <= day < ndays:
+                seg = self._day_seg[day]
+            else:
+                seg, day = self._by_day.get(received), ndays
         if seg is not None and channel in seg.channels and received >= sd["submitted_on"]:
             regime = seg.regime
-        elif received is None or received < sd["submitted_on"]:
-            regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
-        elif received < regime.start:
-            regime = self._earlier(channel, received)
-            if regime is None:
+        else:
+            if received is None or received < sd["submitted_on"]:
                 regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
+            elif received < regime.start:
+                regime = self._earlier(channel, received)
+                if regime is None:
+                    regime, received = _pipeline.regime_and_receipt(self.rulebook, sub)
+            day = received.toordinal() - base
+            if not 0 <= day < ndays:
+                day = ndays
         rid = regime.id
         # 2. 补正 (第三十条) and 3. possible dates
         corr = rd["correction"]
@@ -333,7 +349,7 @@ class Engine:
                                                      cstatus, plan.asks_correction, explain=True, explain_rows=rows)
                 trace, warnings = [*plan.trace, *steps], list(warned)
             else:
-                return seg.run(rd, received, cstatus)       # with the warning below: Parts' fields
+                return seg.run(rd, received, cstatus, day)      # with the warning below: Parts' fields
         else:
             plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain)
         extension = rd["extension"]
@@ -391,19 +407,23 @@ class Engine:
         seg = self._segments.get((rid, k))
         if seg is None:
             seg = self._segments[(rid, k)] = self._new_segment(rid, k, day)
-        by_day = self._by_day
-        if len(by_day) + _BLOCK >= _DATES_LIMIT:
-            by_day.clear()
-        by_day[day] = seg
+        base, ndays = self._days
+        day_seg, o = self._day_seg, day.toordinal()
+        if not 0 <= o - base < ndays:             # outside the calendar: kept by date, that day alone
+            if len(self._by_day) >= _DATES_LIMIT:
+                self._by_day.clear()
+            self._by_day[day] = seg
+            return seg
+        day_seg[o - base] = seg
         # and the days around it that fall in the same stretch of the regime in force on them
         regime, lo, hi, regime_for = seg.regime, seg.lo, seg.hi, self.rulebook.regime_for
-        first = day.toordinal() // _BLOCK * _BLOCK
-        for o in range(max(first, 1), min(first + _BLOCK, _LAST)):
+        first = o // _BLOCK * _BLOCK
+        for o in range(max(first, base), min(first + _BLOCK, base + ndays)):
             d = dt.date.fromordinal(o)
-            if lo <= d < hi and d not in by_day and regime.covers(d):
+            if lo <= d < hi and day_seg[o - base] is None and regime.covers(d):
                 try:
                     if regime_for(d) is regime:
-                        by_day[d] = seg
+                        day_seg[o - base] = seg
                 except InputError:
                     pass
         return seg
@@ -426,7 +446,8 @@ class Engine:
         no attribute lookups on the hot path): ``seg.planner(rd, cstatus)``: steps 4–6, the request table's
         result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and
         answers (answers are memoised singletons: their identities key the plan, which holds them);
-        ``seg.run(rd, received, cstatus)``: the plan, then the dates (step 7) -> ``Parts``' fields as a bare tuple."""
+        ``seg.run(rd, received, cstatus, day)``: the plan, then the dates (step 7) -> ``Parts``' fields as a bare
+        tuple (``day``: the receipt day's place in the calendar, ``Segment.dates``; past the end: outside it)."""
         request, item, all_items, plan_of, deadline_of, dates, dates_on = (
             seg.request, seg.item, seg.items, seg.plan, seg.deadline, seg.dates, seg.dates_on)
         cplans, assemble, law, rid, after_due = self._cplans, self._assemble, seg.law, seg.regime.id, dl.extension_after_due
@@ -450,9 +471,15 @@ class Engine:
                         except _Unsupported as exc:
                             raise unsupported_error(exc.result, f"items.{i}.") from None
                     raise
-                if len(answers) > MEMO_MAX_ITEMS:
+                n = len(answers)
+                if n == 1:          # most requests: the key without building it through an iterator
+                    key = (rres, plain, id(answers[0]))
+                elif n == 2:
+                    key = (rres, plain, id(answers[0]), id(answers[1]))
+                elif n > MEMO_MAX_ITEMS:
                     return plan_of(rres, answers, plain)
-                key = (rres, plain, *map(id, answers))
+                else:
+                    key = (rres, plain, *map(id, answers))
             plan = cplans.get(key)
             if plan is None:
                 plan = assemble(law, rres, None, len(items), cstatus, rd) if answers is None \
@@ -462,11 +489,11 @@ class Engine:
                 cplans[key] = plan
             return plan
 
-        def run(rd: dict, received: dt.date, cstatus: str) -> tuple:
+        def run(rd: dict, received: dt.date, cstatus: str, day: int) -> tuple:
             plan = planner(rd, cstatus)
             if plan.dates_only and not rd["consultations"]:
                 # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
-                hit = dates.get(received) or dates_on(received) or deadline_of(rd, received, cstatus, False)
+                hit = dates[day] or dates_on(received) or deadline_of(rd, received, cstatus, False)
                 deadline, steps, warned = hit
                 deadline = deadline.copy()
             else:
