@@ -146,7 +146,7 @@ def test_the_fast_path_gives_the_walks_text_on_thousands_of_documents():
     # the answers came from the speed layer: its tables of every stretch, its kept pieces
     assert set(dec._classifiers) == set(PACKS)
     for f in dec._classifiers.values():
-        assert f.ok and len(f._tables) >= 2 and len(f._content) >= 20
+        assert f.ok and len(f._tables) >= 2 and len(f._parts) >= 20
 
 
 def test_a_decider_with_a_default_jurisdiction(tmp_path):
@@ -157,12 +157,16 @@ def test_a_decider_with_a_default_jurisdiction(tmp_path):
 
 def test_kept_pieces_stay_bounded_and_answers_stay_the_same_when_they_are_cleared(monkeypatch):
     monkeypatch.setattr(_classify_compile, "PARTS_LIMIT", 16)
-    monkeypatch.setattr(_classify_compile, "CONTENT_LIMIT", 8)
+    monkeypatch.setattr(_classify_compile, "RESULT_LIMIT", 8)
     dec = _Decider(command="classify")
     for line in documents(1500, seed=1213):
         _same(line, dec.line(line))
         for f in dec._classifiers.values():
-            assert len(f._parts) <= 16 and len(f._content) <= 8
+            assert len(f._parts) <= 16 and len(f._canon) <= 8
+            for fn in f._tables.values():
+                for cell in fn.__closure__:
+                    if isinstance(cell.cell_contents, dict):
+                        assert len(cell.cell_contents) <= 8
 
 
 def test_each_day_where_the_law_changes_and_the_day_before():

@@ -31,16 +31,17 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 
 from . import _classify
-from ._compile import _Source, _expr, _table
+from ._compile import _Source, _expr
 from ._conditions import fields_of
 from ._encode import one_line
 from ._facts import DOCUMENT_FACTS, document_facts
 from ._models import ReadOnlyDict
 
-#: answer parts kept per jurisdiction, by the identity of the tables' results and by their content (the citations'
-#: text is the encoder's shared fragments: an entry holds a few hundred bytes of its own); a full memo is cleared
-PARTS_LIMIT = 1 << 14
-CONTENT_LIMIT = 1 << 13
+#: answer parts kept per jurisdiction (the citations' text is the encoder's shared fragments: an entry holds a few
+#: hundred bytes of its own); a full memo is cleared
+PARTS_LIMIT = 1 << 13
+#: results kept per table, and distinct results per jurisdiction (a few hundred in practice); a full memo is cleared
+RESULT_LIMIT = 1 << 12
 #: the keys of a classify answer after ``id`` (``_classify.classify``), in order; the 5th and 6th depend on the day
 KEYS = ("jurisdiction", "doc_type", "attribute", "basis", "publish_by", "provisional", "reason_required", "review",
         "periods", "warnings", "trace")
@@ -49,7 +50,53 @@ _PUBLISH = b', "publish_by": '
 _PROVISIONAL = (b', "provisional": false, ', b', "provisional": true, ')
 
 
-def _tables_function(law, day):
+def _table(src: _Source, ind: int, n: int, table, mask, var: dict, canon: dict) -> str:
+    """Emit the evaluation of ``table`` (the ``n``-th) into ``r{n}``, as ``_compile._table`` does for ``decide``,
+    leaving out the rules not in force in the stretch (``mask``) and the exceptions to none but such rules (neither
+    can apply: their bit is 0 either way). ``canon``: the results of the law's tables by what an answer shows
+    (``_content``), so that results which differ only in ``defeated`` are one object. Returns ``r{n}``."""
+    rules = table.rules
+    live = []
+    for i in table._app_order:
+        if mask is not None and not mask[i]:
+            continue
+        cond = _expr(rules[i].node, var, src)
+        if rules[i].targets:            # an exception lives inside the rules it excepts (但是…)
+            targets = [j for j in rules[i].targets if j in live]
+            if not targets:
+                continue
+            cond = f"({' or '.join(f'a{n}_{j}' for j in targets)}) and {cond}"
+        src.emit(ind, f"a{n}_{i} = {cond}")
+        live.append(i)
+    bits = " | ".join(f"(a{n}_{i} << {i})" for i in sorted(live)) or "0"
+    # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
+    froms = sorted({r.value_from for r in rules if r.value_from is not None})
+    key = f"(({bits}), {', '.join(var[f] for f in froms)})" if froms else f"({bits})"
+    memo, miss = src.bind({}, "memo"), src.bind(_resolver(table, froms, len(rules), canon), "miss")
+    src.emit(ind, f"key{n} = {key}")
+    src.emit(ind, f"r{n} = {memo}.get(key{n})")
+    src.emit(ind, f"if r{n} is None:")
+    src.emit(ind + 1, f"r{n} = {miss}({memo}, key{n})")
+    return f"r{n}"
+
+
+def _resolver(table, froms: list, n_rules: int, canon: dict):
+    """What a table makes of a set of applicable rules it has not met yet (``CompiledTable.resolve``), kept."""
+    def miss(memo: dict, key):
+        mask, values = (key[0], key[1:]) if froms else (key, ())
+        app = [bool(mask >> i & 1) for i in range(n_rules)]
+        result = table.resolve(app, dict(zip(froms, values)))     # raises RuleConflictError: nothing kept
+        if len(canon) >= RESULT_LIMIT:
+            canon.clear()
+        result = canon.setdefault((table.name, _content(result)), result)
+        if len(memo) >= RESULT_LIMIT:
+            memo.clear()
+        memo[key] = result
+        return result
+    return miss
+
+
+def _tables_function(law, day, canon: dict):
     """``tables(facts) -> (result, …) | None``: the results of ``law``'s classify tables (in order) on the facts of
     one document (``_facts.document_facts``), for documents formed in the stretch of ``day``, followed by whether
     each of the pack's periods (``law.periods``) applies; None where a table's result is ``unsupported`` (the walk
@@ -75,7 +122,7 @@ def _tables_function(law, day):
     on = {"@on": day}
     out = []
     for n, t in enumerate(tables):
-        r = _table(src, 2, n, t, t.in_force(on)[1], var)
+        r = _table(src, 2, n, t, t.in_force(on)[1], var, canon)
         src.emit(2, f"if {r}.unsupported is not None:")
         src.emit(3, "return None")
         var[t.name] = f"u{n}"               # the table's value, a fact of the tables after it
@@ -110,11 +157,11 @@ class FastClassifier:
         self.cuts = tuple(sorted(cuts))
         #: stretch number -> its tables function
         self._tables: dict = {}
+        #: (table name, ``_content``) -> the one result of that content (the tables functions' results)
+        self._canon: dict = {}
         #: (stretch, results) -> (pieces from ``attribute`` to ``publish_by``, working days of the period or None,
         #: pieces after ``provisional``); the 文种 is only shown (the results hold what the tables made of it)
         self._parts: dict = {}
-        #: the same, keyed on what of the results an answer shows (``_content``)
-        self._content: dict = {}
         #: the answer's text up to the 文种's value
         self._jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
         # a period without applies_when (the walk would fail on it) or a table reading a fact that is not the
@@ -125,7 +172,7 @@ class FastClassifier:
         fn = self._tables.get(seg)
         if fn is None:
             try:
-                fn = _tables_function(self.law, day)
+                fn = _tables_function(self.law, day, self._canon)
             except KeyError:
                 self.ok = False
                 return None
@@ -175,35 +222,28 @@ class FastClassifier:
         return b"".join((i, self._jur, enc._str(doc_type), *head, mid, *tail, b"}"))
 
     def _parts_of(self, doc, doc_type: str, day, key):
-        """The parts of the answer for results not met yet under this identity: those of the same content, or
-        made from the answer that ``_classify.answer`` (the walk after its tables) gives ``doc`` with these results.
-        None: the walk answers this document."""
-        seg, res = key
-        ck = (seg, tuple(r if r.__class__ is bool else _content(r) for r in res))
-        parts = self._content.get(ck)
-        if parts is None:
-            law, eng = self.law, self.engine
-            facts = document_facts(doc, doc_type)
-            facts["@on"] = day
-            results = {}
-            for t, r in zip(law.classify_tables, res):
-                results[t.name] = r
-                facts[t.name] = r.value
-            out = _classify.answer(doc, doc_type, results, facts, law=law, rules=self.rules, calendar=self.calendar,
-                                   cite=eng._cite)
-            keys = tuple(out)
-            if keys[:1] == ("id",):
-                keys = keys[1:]
-            if keys != KEYS:        # not the answer this module knows how to cut: the walk answers everything
-                self.ok = False
-                return None
-            period = None
-            if out["publish_by"] is not None:
-                period = self.law.at(self._period_name, day).value
-            parts = (self._pieces(out, KEYS[2:4], b", "), period, self._pieces(out, KEYS[6:], b""))
-            if len(self._content) >= CONTENT_LIMIT:
-                self._content.clear()
-            self._content[ck] = parts
+        """The parts of the answer for results not met yet in this stretch, made from the answer that
+        ``_classify.answer`` (the walk after its tables) gives ``doc`` with these results. None: the walk answers
+        this document."""
+        law = self.law
+        facts = document_facts(doc, doc_type)
+        facts["@on"] = day
+        results = {}
+        for t, r in zip(law.classify_tables, key[1]):
+            results[t.name] = r
+            facts[t.name] = r.value
+        out = _classify.answer(doc, doc_type, results, facts, law=law, rules=self.rules, calendar=self.calendar,
+                               cite=self.engine._cite)
+        keys = tuple(out)
+        if keys[:1] == ("id",):
+            keys = keys[1:]
+        if keys != KEYS:        # not the answer this module knows how to cut: the walk answers everything
+            self.ok = False
+            return None
+        period = None
+        if out["publish_by"] is not None:
+            period = law.at(self._period_name, day).value
+        parts = (self._pieces(out, KEYS[2:4], b", "), period, self._pieces(out, KEYS[6:], b""))
         if len(self._parts) >= PARTS_LIMIT:
             self._parts.clear()
         self._parts[key] = parts
