@@ -35,11 +35,10 @@ from ._compile import _Source, _expr
 from ._conditions import fields_of
 from ._encode import one_line
 from ._facts import DOCUMENT_FACTS, document_facts
-from ._models import ReadOnlyDict
 
-#: answer parts kept per jurisdiction (the citations' text is the encoder's shared fragments: an entry holds a few
-#: hundred bytes of its own); a full memo is cleared
-PARTS_LIMIT = 1 << 13
+#: the bytes of answer parts kept per jurisdiction (a few KB each, with the citations' text; a few hundred distinct
+#: answers per pack on diverse documents); a full memo is cleared
+PARTS_BYTES = 4 << 20
 #: results kept per table, and distinct results per jurisdiction (a few hundred in practice); a full memo is cleared
 RESULT_LIMIT = 1 << 12
 #: the keys of a classify answer after ``id`` (``_classify.classify``), in order; the 5th and 6th depend on the day
@@ -159,9 +158,10 @@ class FastClassifier:
         self._tables: dict = {}
         #: (table name, ``_content``) -> the one result of that content (the tables functions' results)
         self._canon: dict = {}
-        #: (stretch, results) -> (pieces from ``attribute`` to ``publish_by``, working days of the period or None,
-        #: pieces after ``provisional``); the 文种 is only shown (the results hold what the tables made of it)
+        #: (stretch, results) -> (bytes from ``attribute`` to ``publish_by``, working days of the period or None,
+        #: bytes after ``provisional``); the 文种 is only shown (the results hold what the tables made of it)
         self._parts: dict = {}
+        self._size = 0
         #: the answer's text up to the 文种's value
         self._jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
         # a period without applies_when (the walk would fail on it) or a table reading a fact that is not the
@@ -219,7 +219,7 @@ class FastClassifier:
         else:       # an ASCII id has no line separator to escape (``one_line``)
             i = b'{"id": ' + (encode_basestring(i).encode() if i.isascii() else one_line(encode_basestring(i).encode()))
             i += b", "
-        return b"".join((i, self._jur, enc._str(doc_type), *head, mid, *tail, b"}"))
+        return b"".join((i, self._jur, enc._str(doc_type), head, mid, tail, b"}"))
 
     def _parts_of(self, doc, doc_type: str, day, key):
         """The parts of the answer for results not met yet in this stretch, made from the answer that
@@ -243,58 +243,19 @@ class FastClassifier:
         period = None
         if out["publish_by"] is not None:
             period = law.at(self._period_name, day).value
-        parts = (self._pieces(out, KEYS[2:4], b", "), period, self._pieces(out, KEYS[6:], b""))
-        if len(self._parts) >= PARTS_LIMIT:
+        enc = self.encoder.encode_raw
+        head = b", " + enc({k: out[k] for k in KEYS[2:4]})[1:-1]
+        tail = enc({k: out[k] for k in KEYS[6:]})[1:-1]
+        size = len(head) + len(tail)
+        self._size += size
+        if self._size > PARTS_BYTES:
             self._parts.clear()
-        self._parts[key] = parts
+            self._size = size
+        parts = self._parts[key] = (head, period, tail)
         return parts
-
-    def _pieces(self, out: dict, keys: tuple, lead: bytes) -> tuple:
-        """``keys`` of ``out`` as the text of ``encode_raw`` between the braces (after ``lead``), as a tuple of
-        pieces: the encoder's shared fragments (citations) as they are, the text between them joined."""
-        enc = self.encoder
-        flat: list = [lead]
-        for n, k in enumerate(keys):
-            flat.append((b", " if n else b"") + enc._str(k) + b": ")
-            _walk(enc, out[k], flat)
-        pieces, glue = [], []
-        for x in flat:
-            if x.__class__ is tuple:            # a shared fragment
-                if glue:
-                    pieces.append(b"".join(glue))
-                    glue = []
-                pieces.append(x[0])
-            else:
-                glue.append(x)
-        if glue:
-            pieces.append(b"".join(glue))
-        return tuple(pieces)
 
 
 def _content(r) -> tuple:
     """What of a table's result an answer can show (all but ``defeated``, which it does not show): results that
     differ only there give the same answer."""
     return (r.value, r.rule_ids, r.basis, r.actions, r.cite, r.unsupported, r.collected)
-
-
-def _walk(enc, obj, flat: list) -> None:
-    """``obj`` as ``Encoder.encode_raw`` writes it, into ``flat``: bytes, and the encoder's shared fragments (the
-    read-only citations) as 1-tuples."""
-    cls = obj.__class__
-    if cls is ReadOnlyDict:
-        flat.append((enc._fragment(obj),))
-    elif cls is dict:
-        flat.append(b"{")
-        for n, (k, v) in enumerate(obj.items()):
-            flat.append((b", " if n else b"") + enc._str(k) + b": ")
-            _walk(enc, v, flat)
-        flat.append(b"}")
-    elif cls is list or cls is tuple:
-        flat.append(b"[")
-        for n, v in enumerate(obj):
-            if n:
-                flat.append(b", ")
-            _walk(enc, v, flat)
-        flat.append(b"]")
-    else:
-        flat.append(enc.encode_raw(obj))
