@@ -15,11 +15,12 @@ JSON text, byte for byte (``tests/test_classify_fast.py``), for a stream of docu
    tables after it (``attribute`` for ``review``); the pack's periods' ``applies_when`` are expressions too.
    Nothing from a rule file is pasted into the text (``_compile``'s rule: values are bound objects).
 3. **The answer's bytes**: the answer is fixed by the stretch, the 文种 and the tables' results (and which of the
-   pack's periods apply), except ``id``, ``publish_by`` and ``provisional``. The first document with a given set of
-   these goes through the readable walk (``Engine.classify_raw``, the encoder's ``encode_raw``); the text before and
-   after the two dated keys is kept (bounded, ``PARTS_BYTES``), with the number of working days of the publication
-   period; later documents join the kept text with their own id and dates (``Calendar.add_working_days``,
-   ``Calendar.provisional``: the calls the walk makes).
+   pack's periods apply), except ``id``, ``publish_by`` and ``provisional``. Results that differ only in what an
+   answer does not show (``defeated``) are made one object (``_content``), so the first document with a given
+   stretch and results goes through the rest of the walk (``_classify.answer``, with these results) and the
+   encoder's ``encode_raw``; the text before and after the two dated keys is kept (bounded, ``PARTS_BYTES``), with
+   the number of working days of the publication period. Later documents join the kept text with their own id,
+   文种 and dates (``Calendar.add_working_days``, ``Calendar.provisional``: the calls the walk makes).
 
 Anything else (a document formed before the first regulation, a table's ``unsupported``, a rule conflict, an input
 error) goes through the readable walk as it is and raises its error there.
