@@ -13,8 +13,21 @@ Read top to bottom. No legal content: the 文种, tables, periods and citations 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ._errors import InputError, UnsupportedInputError
 from ._facts import document_facts
+
+
+@lru_cache(maxsize=16)
+def _longest_first(names: tuple) -> tuple:
+    """The 文种 to try against a title's end, the longest first (in the rule file's order among equals)."""
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def publish_period_name(rules) -> str:
+    """The parameter that gives the publication period (``classify.yaml`` ``publish.period``)."""
+    return f"classify.{rules.publish_period}"
 
 
 def doc_type_of(doc, rules) -> str:
@@ -24,7 +37,7 @@ def doc_type_of(doc, rules) -> str:
     if not rules.recognise_from_title_end:
         raise InputError("doc_type: 须给出文种 / required", field="doc_type")
     title = doc.title.strip().rstrip("。.")
-    for name in sorted(rules.doc_types, key=len, reverse=True):
+    for name in _longest_first(rules.doc_types):
         if title.endswith(name):
             return name
     raise InputError(f"doc_type: 未给出文种，也不能从标题 {doc.title!r} 的结尾识别（可选：{'、'.join(rules.doc_types)}）",
@@ -45,7 +58,6 @@ def classify(doc, *, law, rules, calendar, evaluate, cite) -> dict:
     facts = document_facts(doc, doc_type)
     facts["@on"] = doc.formed_on
     results = {}
-    trace: list[str] = []
     for t in law.classify_tables:                                       # 3
         r = evaluate(t, facts)
         if r.unsupported:
@@ -53,6 +65,15 @@ def classify(doc, *, law, rules, calendar, evaluate, cite) -> dict:
             raise UnsupportedInputError(f"{f}: {m}", field=f)
         results[t.name] = r
         facts[t.name] = r.value
+    return answer(doc, doc_type, results, facts, law=law, rules=rules, calendar=calendar, cite=cite)
+
+
+def answer(doc, doc_type: str, results: dict, facts: dict, *, law, rules, calendar, cite) -> dict:
+    """Steps 4 and 5, and the answer: from the tables' ``results`` (table name -> ``TableResult``, in the order of
+    ``tables``) and the ``facts`` they were given (with each table's value). The speed layer
+    (``_classify_compile``) calls it with the results of its generated tables."""
+    trace: list[str] = []
+    for r in results.values():
         trace.extend(x for x in r.rule_ids if x not in trace)
     attr = results["attribute"]
     basis: list = []
@@ -77,7 +98,7 @@ def classify(doc, *, law, rules, calendar, evaluate, cite) -> dict:
     publish_by = None
     provisional = False
     if attr.value == rules.publish_attribute:                           # 4. classify.yaml `publish`
-        name = f"classify.{rules.publish_period}"
+        name = publish_period_name(rules)
         period = law.at(name, doc.formed_on)
         publish_by = calendar.add_working_days(doc.formed_on, period.value)
         add(period.basis)

@@ -576,6 +576,7 @@ class _Decider:
         if jurisdiction is not None:
             self.rb.pack(jurisdiction)          # an unknown pack: InputError with a did-you-mean
         self.engines: dict = {}
+        self._classifiers: dict = {}        # jurisdiction -> _classify_compile.FastClassifier
         self.encoder = Encoder(self.rb.not_final)
         self.encode = self.encoder.encode_parts
         self.explain = explain
@@ -660,7 +661,21 @@ class _Decider:
             return exc, True
 
     def classify_line(self, line: bytes) -> tuple[bytes, bool]:
-        return self._other_line(line, Document, "classify_raw")
+        """``classify``: with the python backend, through the speed layer (``_classify_compile``: the tables of
+        the document's stretch of days as generated code, the answer joined from kept bytes), the same text as
+        ``encode_raw(classify_raw(doc))``; with another backend, through that walk."""
+        if self.backend != "python":
+            return self._other_line(line, Document, "classify_raw")
+        try:
+            doc = self.parse(Document.model_validate_json, line)
+            jur = doc.jurisdiction if self.default is None or "jurisdiction" in doc.model_fields_set else self.default
+            fast = self._classifiers.get(jur)
+            if fast is None:
+                from ._classify_compile import FastClassifier
+                fast = self._classifiers[jur] = FastClassifier(self.engine(jur), self.encoder)
+            return fast.line(doc), False
+        except ZwgkError as exc:
+            return exc, True
 
     def interact_line(self, line: bytes) -> tuple[bytes, bool]:
         return self._other_line(line, Message, "interact_raw")

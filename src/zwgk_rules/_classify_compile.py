@@ -1,0 +1,262 @@
+"""The speed layer of ``classify`` on the command line: its decision tables as generated code, its answers as bytes.
+
+``_classify.classify`` stays the readable walk (and the answer of ``Engine.classify_raw``); this module gives the same
+JSON text, byte for byte (``tests/test_classify_fast.py``), for a stream of documents:
+
+1. **Where the law changes** (``FastClassifier.cuts``): every day on which a classify table's rules come into or go
+   out of force, the citations behind ``reason_required`` change, the publication period (2019年第二十六条 /
+   2008年第十八条) or a period the pack applies changes. Between two cuts (a *stretch*) only ``formed_on`` itself
+   still matters, and only for ``publish_by`` and ``provisional`` (the calendar).
+2. **The tables of a stretch as one function** (``_tables_function``), generated the first time a document of that
+   stretch is met, by the same pieces as ``_compile`` generates the tables of ``decide``: each rule's condition a
+   boolean expression over local names, an exception tested only when a rule it excepts applies, a rule not in force
+   ``False``; what applies is packed into an integer and resolved by ``CompiledTable.resolve`` (the one place where
+   exceptions, precedence and hit policies are decided), once per integer. Each table's value is a fact of the
+   tables after it (``attribute`` for ``review``); the pack's periods' ``applies_when`` are expressions too.
+   Nothing from a rule file is pasted into the text (``_compile``'s rule: values are bound objects).
+3. **The answer's bytes**: the answer is fixed by the stretch, the 文种 and the tables' results (and which of the
+   pack's periods apply), except ``id``, ``publish_by`` and ``provisional``. Results that differ only in what an
+   answer does not show (``defeated``) are made one object (``_content``), so the first document with a given
+   stretch and results goes through the rest of the walk (``_classify.answer``, with these results) and the
+   encoder's ``encode_raw``; the text before and after the two dated keys is kept (bounded, ``PARTS_BYTES``), with
+   the number of working days of the publication period. Later documents join the kept text with their own id,
+   文种 and dates (``Calendar.add_working_days``, ``Calendar.provisional``: the calls the walk makes).
+
+Anything else (a document formed before the first regulation, a table's ``unsupported``, a rule conflict, an input
+error) goes through the readable walk as it is and raises its error there.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from json.encoder import encode_basestring
+from operator import itemgetter
+
+from . import _classify
+from ._compile import _Source, _expr
+from ._conditions import fields_of
+from ._encode import one_line
+from ._facts import DOCUMENT_FACTS, document_facts
+
+#: the bytes of answer parts kept per jurisdiction (a few KB each, with the citations' text; a few hundred distinct
+#: answers per pack on diverse documents); a full memo is cleared
+PARTS_BYTES = 4 << 20
+#: results kept per table, and distinct results per jurisdiction (a few hundred in practice); a full memo is cleared
+RESULT_LIMIT = 1 << 12
+#: the keys of a classify answer after ``id`` (``_classify.classify``), in order; the 5th and 6th depend on the day
+KEYS = ("jurisdiction", "doc_type", "attribute", "basis", "publish_by", "provisional", "reason_required", "review",
+        "periods", "warnings", "trace")
+_NO_DATE = b', "publish_by": null, "provisional": false, '
+_PUBLISH = b', "publish_by": '
+_PROVISIONAL = (b', "provisional": false, ', b', "provisional": true, ')
+
+
+def _table(src: _Source, ind: int, n: int, table, mask, var: dict, canon: dict) -> str:
+    """Emit the evaluation of ``table`` (the ``n``-th) into ``r{n}``, as ``_compile._table`` does for ``decide``,
+    leaving out the rules not in force in the stretch (``mask``) and the exceptions to none but such rules (neither
+    can apply: their bit is 0 either way). ``canon``: the results of the law's tables by what an answer shows
+    (``_content``), so that results which differ only in ``defeated`` are one object. Returns ``r{n}``."""
+    rules = table.rules
+    live = []
+    for i in table._app_order:
+        if mask is not None and not mask[i]:
+            continue
+        cond = _expr(rules[i].node, var, src)
+        if rules[i].targets:            # an exception lives inside the rules it excepts (但是…)
+            targets = [j for j in rules[i].targets if j in live]
+            if not targets:
+                continue
+            cond = f"({' or '.join(f'a{n}_{j}' for j in targets)}) and {cond}"
+        src.emit(ind, f"a{n}_{i} = {cond}")
+        live.append(i)
+    bits = " | ".join(f"(a{n}_{i} << {i})" for i in sorted(live)) or "0"
+    # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
+    froms = sorted({r.value_from for r in rules if r.value_from is not None})
+    key = f"(({bits}), {', '.join(var[f] for f in froms)})" if froms else f"({bits})"
+    memo, miss = src.bind({}, "memo"), src.bind(_resolver(table, froms, len(rules), canon), "miss")
+    src.emit(ind, f"key{n} = {key}")
+    src.emit(ind, f"r{n} = {memo}.get(key{n})")
+    src.emit(ind, f"if r{n} is None:")
+    src.emit(ind + 1, f"r{n} = {miss}({memo}, key{n})")
+    return f"r{n}"
+
+
+def _resolver(table, froms: list, n_rules: int, canon: dict):
+    """What a table makes of a set of applicable rules it has not met yet (``CompiledTable.resolve``), kept."""
+    def miss(memo: dict, key):
+        mask, values = (key[0], key[1:]) if froms else (key, ())
+        app = [bool(mask >> i & 1) for i in range(n_rules)]
+        result = table.resolve(app, dict(zip(froms, values)))     # raises RuleConflictError: nothing kept
+        if len(canon) >= RESULT_LIMIT:
+            canon.clear()
+        result = canon.setdefault((table.name, _content(result)), result)
+        if len(memo) >= RESULT_LIMIT:
+            memo.clear()
+        memo[key] = result
+        return result
+    return miss
+
+
+def _tables_function(law, day, canon: dict):
+    """``tables(facts) -> (result, …) | None``: the results of ``law``'s classify tables (in order) on the facts of
+    one document (``_facts.document_facts``), for documents formed in the stretch of ``day``, followed by whether
+    each of the pack's periods (``law.periods``) applies; None where a table's result is ``unsupported`` (the walk
+    raises its error)."""
+    src, var = _Source(), {}
+    tables = law.classify_tables
+    read: set = set()
+    for t in tables:
+        for r in t.rules:
+            read |= fields_of(r.node)
+            if r.value_from is not None:
+                read.add(r.value_from)
+    for p in law.periods:
+        read |= fields_of(p.applies_when.node)
+    plain = [f for f in DOCUMENT_FACTS if f in read]     # the vocabulary's order: the same text on every load
+    src.emit(1, "def tables(d):")
+    for f in plain:
+        var[f] = f"v{len(var)}"
+    if plain:
+        get = src.bind(itemgetter(*plain), "get")
+        names = [var[f] for f in plain]
+        src.emit(2, f"{', '.join(names)} = {get}(d)")       # one name: itemgetter gives the value itself
+    on = {"@on": day}
+    out = []
+    for n, t in enumerate(tables):
+        r = _table(src, 2, n, t, t.in_force(on)[1], var, canon)
+        src.emit(2, f"if {r}.unsupported is not None:")
+        src.emit(3, "return None")
+        var[t.name] = f"u{n}"               # the table's value, a fact of the tables after it
+        src.emit(2, f"u{n} = {r}.value")
+        out.append(r)
+    for k, p in enumerate(law.periods):
+        src.emit(2, f"p{k} = {_expr(p.applies_when.node, var, src)}")
+        out.append(f"p{k}")
+    src.emit(2, f"return ({', '.join(out)},)")
+    return src.build("tables")
+
+
+class FastClassifier:
+    """Classify answers as bytes for one engine (its jurisdiction's law, its calendar), with the command line's
+    ``Encoder``. ``line(doc)`` gives the bytes of ``encoder.encode_raw(engine.classify_raw(doc))``."""
+
+    def __init__(self, engine, encoder) -> None:
+        law, rules = engine.law, engine.rulebook.classify
+        self.engine, self.encoder, self.law, self.rules = engine, encoder, law, rules
+        self.calendar = engine.calendar
+        self._pack_id = engine.pack.id
+        self.start = rules.start
+        self._period_name = _classify.publish_period_name(rules)
+        cuts = set()
+        for t in law.classify_tables:
+            cuts.update(t._cuts)
+        cuts.update(day for day, _ in rules.reason_basis)
+        if self._period_name in law.parameters:
+            cuts.update(law.parameters[self._period_name].starts())
+        for p in law.periods:
+            cuts.update(p.starts())
+        self.cuts = tuple(sorted(cuts))
+        #: stretch number -> its tables function
+        self._tables: dict = {}
+        #: (table name, ``_content``) -> the one result of that content (the tables functions' results)
+        self._canon: dict = {}
+        #: (stretch, results) -> (bytes from ``attribute`` to ``publish_by``, working days of the period or None,
+        #: bytes after ``provisional``); the 文种 is only shown (the results hold what the tables made of it)
+        self._parts: dict = {}
+        self._size = 0
+        #: the answer's text up to the 文种's value
+        self._jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
+        # a period without applies_when (the walk would fail on it) or a table reading a fact that is not the
+        # document's: no fast path, the walk answers everything
+        self.ok = all(p.applies_when is not None for p in law.periods)
+
+    def _stretch(self, seg: int, day):
+        fn = self._tables.get(seg)
+        if fn is None:
+            try:
+                fn = _tables_function(self.law, day, self._canon)
+            except KeyError:
+                self.ok = False
+                return None
+            self._tables[seg] = fn
+        return fn
+
+    def plain(self, doc) -> bytes:
+        """The readable walk and the encoder's ``encode_raw``."""
+        return self.encoder.encode_raw(self.engine.classify_raw(doc))
+
+    def line(self, doc) -> bytes:
+        """One document's answer as JSON bytes (without its newline)."""
+        d = doc.__dict__
+        day = d["formed_on"]
+        if day < self.start or not self.ok:
+            return self.plain(doc)
+        if d["jurisdiction"] != self._pack_id:
+            self.engine._own(doc, "document")
+        doc_type = d["doc_type"]
+        if doc_type is None:
+            doc_type = _classify.doc_type_of(doc, self.rules)
+        seg = bisect_right(self.cuts, day)
+        fn = self._tables.get(seg) or self._stretch(seg, day)
+        if fn is None:
+            return self.plain(doc)
+        res = fn(document_facts(doc, doc_type))
+        if res is None:
+            return self.plain(doc)
+        key = (seg, res)
+        parts = self._parts.get(key) or self._parts_of(doc, doc_type, day, key)
+        if parts is None:
+            return self.plain(doc)
+        head, period, tail = parts
+        enc = self.encoder
+        if period is None:
+            mid = _NO_DATE
+        else:
+            cal = self.calendar
+            due = cal.add_working_days(day, period)
+            mid = _PUBLISH + enc._d(due) + _PROVISIONAL[cal.provisional(day, due)]
+        i = d["id"]
+        if i is None:
+            i = b"{"
+        else:       # an ASCII id has no line separator to escape (``one_line``)
+            i = b'{"id": ' + (encode_basestring(i).encode() if i.isascii() else one_line(encode_basestring(i).encode()))
+            i += b", "
+        return b"".join((i, self._jur, enc._str(doc_type), head, mid, tail, b"}"))
+
+    def _parts_of(self, doc, doc_type: str, day, key):
+        """The parts of the answer for results not met yet in this stretch, made from the answer that
+        ``_classify.answer`` (the walk after its tables) gives ``doc`` with these results. None: the walk answers
+        this document."""
+        law = self.law
+        facts = document_facts(doc, doc_type)
+        facts["@on"] = day
+        results = {}
+        for t, r in zip(law.classify_tables, key[1]):
+            results[t.name] = r
+            facts[t.name] = r.value
+        out = _classify.answer(doc, doc_type, results, facts, law=law, rules=self.rules, calendar=self.calendar,
+                               cite=self.engine._cite)
+        keys = tuple(out)
+        if keys[:1] == ("id",):
+            keys = keys[1:]
+        if keys != KEYS:        # not the answer this module knows how to cut: the walk answers everything
+            self.ok = False
+            return None
+        period = None
+        if out["publish_by"] is not None:
+            period = law.at(self._period_name, day).value
+        enc = self.encoder.encode_raw
+        head = b", " + enc({k: out[k] for k in KEYS[2:4]})[1:-1]
+        tail = enc({k: out[k] for k in KEYS[6:]})[1:-1]
+        size = len(head) + len(tail)
+        self._size += size
+        if self._size > PARTS_BYTES:
+            self._parts.clear()
+            self._size = size
+        parts = self._parts[key] = (head, period, tail)
+        return parts
+
+
+def _content(r) -> tuple:
+    """What of a table's result an answer can show (all but ``defeated``, which it does not show): results that
+    differ only there give the same answer."""
+    return (r.value, r.rule_ids, r.basis, r.actions, r.cite, r.unsupported, r.collected)

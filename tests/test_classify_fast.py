@@ -1,0 +1,298 @@
+"""``classify``'s speed layer (``_classify_compile``) against the readable walk (``Engine.classify_raw``).
+
+The command line answers a document through the generated tables of its stretch of days and joins the answer from
+kept pieces; every answer must be the text of ``json.dumps`` of ``classify_raw`` (the walk with the interpreted
+tables), and every error the walk's. Checked on thousands of generated documents met by one long-lived decider (the
+kept pieces are reused, and cleared when full), on documents formed on each day where the law changes and the day
+before, and with hypothesis.
+"""
+import ast
+import datetime as dt
+import json
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import zwgk_rules
+from zwgk_rules import _classify_compile
+from zwgk_rules._cli import _Decider
+from zwgk_rules._errors import ZwgkError
+from zwgk_rules._facts import ATTRIBUTES, DOC_FLAGS, DOC_TYPES
+
+PACKS = ("cn", "cn-nx-zhongwei-sfj", "cn-yn-longling-sfj", "cn-gz-shaomi")
+_ENGINES: dict = {}
+
+
+def _engine(jur: str):
+    e = _ENGINES.get(jur)
+    if e is None:
+        e = _ENGINES[jur] = zwgk_rules.Engine(jur)
+    return e
+
+
+def _cuts() -> list:
+    """Every day where a classify answer may change, for every pack (the speed layer's own list, and the dates of
+    the rule files it is made from)."""
+    days = set()
+    rb = zwgk_rules.Engine().rulebook
+    for p in PACKS:
+        law = rb.jurisdiction(p)
+        for t in law.classify_tables:
+            days.update(t._cuts)
+            for a, b in t.spans:
+                days.add(a)
+                if b is not None:
+                    days.add(b + dt.timedelta(days=1))
+        for prm in (*law.periods, law.parameters["classify.proactive_period"]):
+            days.update(prm.starts())
+    days.update(d for d, _ in rb.classify.reason_basis)
+    return sorted(days)
+
+
+_IDS = ("d{n}", "文{n}号", "x\u2028{n}", "{n}\u2029", "\u0085{n}", 'q"{n}\\')
+
+
+def documents(count: int, seed: int):
+    """Diverse classify inputs as JSON lines: every pack (or none named), formed 2007–2027 (some before the first
+    regulation, many on or next to a day where the law changes), 文种 given or read from the title (or not
+    recognisable), forwarding with and without an attribute, up to 5 flags (some repeated), ids with line
+    separators and quotes, and a few malformed lines."""
+    rnd = random.Random(seed)
+    cuts = _cuts()
+    for n in range(count):
+        kind = rnd.choice(DOC_TYPES)
+        doc: dict = {}
+        if rnd.random() < 0.85:
+            doc["id"] = rnd.choice(_IDS).format(n=n)
+        if rnd.random() < 0.9:
+            doc["jurisdiction"] = rnd.choice(PACKS)
+        r = rnd.random()
+        if r < 0.25:
+            day = rnd.choice(cuts) + dt.timedelta(days=rnd.choice((-1, 0, 1)))
+        elif r < 0.28:
+            day = dt.date(2007, 1, 1) + dt.timedelta(days=rnd.randrange(500))
+        else:
+            day = dt.date(2008, 5, 1) + dt.timedelta(days=rnd.randrange(7200))
+        doc["formed_on"] = day.isoformat()
+        r = rnd.random()
+        if r < 0.6:
+            doc["title"] = f"关于第{n}号事项的{kind}" + rnd.choice(("", "。", " "))
+        elif r < 0.65:
+            doc["title"] = f"第{n}号"
+        if rnd.random() < 0.5 or "title" not in doc:
+            doc["doc_type"] = kind
+        if rnd.random() < 0.1:
+            doc["issued_as"] = "office"
+        if rnd.random() < 0.2:
+            doc["addressed_to_superior"] = rnd.random() < 0.7
+        r = rnd.random()
+        if r < 0.15:
+            doc["forwards"] = {"attribute": rnd.choice((*ATTRIBUTES, None))}
+        elif r < 0.17:
+            doc["forwards"] = {}
+        elif r < 0.19:
+            doc["forwards"] = None
+        k = rnd.choice((0, 0, 1, 1, 1, 2, 2, 3, 4, 5))
+        if k:
+            flags = rnd.sample(DOC_FLAGS, k)
+            if rnd.random() < 0.05:
+                flags.append(flags[0])
+            doc["flags"] = flags
+        line = json.dumps(doc, ensure_ascii=rnd.random() < 0.1).encode()
+        if rnd.random() < 0.01:
+            line = line.replace(b'"formed_on"', b'"formed_onn"')
+        yield line
+
+
+def _plain(line: bytes, default: str | None = None):
+    """The walk: the answer's ``json.dumps`` text, or the error the walk raises."""
+    from zwgk_rules._encode import one_line
+    try:
+        raw = json.loads(line)
+    except ValueError:
+        return None
+    jur = raw.get("jurisdiction") if default is None or "jurisdiction" in raw else default
+    try:
+        out = _engine(jur or "cn").classify_raw(raw)
+    except ZwgkError as exc:
+        return exc
+    return one_line(json.dumps(out, ensure_ascii=False, default=dt.date.isoformat).encode())
+
+
+def _same(line: bytes, got, default: str | None = None) -> str:
+    data, bad = got
+    want = _plain(line, default)
+    if want is None:            # not JSON: the command line's own error
+        assert bad
+        return "bad"
+    if isinstance(want, ZwgkError):
+        assert bad, (line, data)
+        assert (type(data), str(data), data.field) == (type(want), str(want), want.field), line
+        return "error"
+    assert not bad, (line, data)
+    assert data == want, line
+    return "answer"
+
+
+def test_the_fast_path_gives_the_walks_text_on_thousands_of_documents():
+    dec = _Decider(command="classify")
+    seen = {"answer": 0, "error": 0, "bad": 0}
+    for line in documents(6000, seed=1211):
+        seen[_same(line, dec.line(line))] += 1
+    assert seen["answer"] > 4500 and seen["error"] > 200, seen
+    # the answers came from the speed layer: its tables of every stretch, its kept pieces
+    assert set(dec._classifiers) == set(PACKS)
+    for f in dec._classifiers.values():
+        assert f.ok and len(f._tables) >= 2 and len(f._parts) >= 20
+
+
+def test_a_decider_with_a_default_jurisdiction(tmp_path):
+    dec = _Decider(command="classify", jurisdiction="cn-gz-shaomi")
+    for line in documents(600, seed=1212):
+        _same(line, dec.line(line), default="cn-gz-shaomi")
+
+
+def test_kept_pieces_stay_bounded_and_answers_stay_the_same_when_they_are_cleared(monkeypatch):
+    monkeypatch.setattr(_classify_compile, "PARTS_BYTES", 40_000)
+    monkeypatch.setattr(_classify_compile, "RESULT_LIMIT", 8)
+    dec = _Decider(command="classify")
+    for line in documents(1500, seed=1213):
+        _same(line, dec.line(line))
+        for f in dec._classifiers.values():
+            assert f._size <= 40_000 and len(f._canon) <= 8
+            assert sum(len(h) + len(t) for h, _, t in f._parts.values()) == f._size
+            for fn in f._tables.values():
+                for cell in fn.__closure__:
+                    if isinstance(cell.cell_contents, dict):
+                        assert len(cell.cell_contents) <= 8
+
+
+def test_each_day_where_the_law_changes_and_the_day_before():
+    """A document formed on each cut and on the day before it, with each set of facts that changes the answer."""
+    dec = _Decider(command="classify")
+    n = 0
+    for day in _cuts():
+        for on in (day - dt.timedelta(days=1), day):
+            for jur in PACKS:
+                for flags in ((), ("public_interest",), ("state_secret", "policy_document"), ("secrecy_uncertain",),
+                              ("consultation", "policy_document", "public_awareness")):
+                    for kind in ("通知", "请示"):
+                        doc = {"id": f"c{n}", "jurisdiction": jur, "formed_on": on.isoformat(), "doc_type": kind,
+                               "flags": list(flags), "addressed_to_superior": kind == "请示"}
+                        line = json.dumps(doc, ensure_ascii=False).encode()
+                        _same(line, dec.line(line))
+                        n += 1
+    assert n >= 300
+
+
+def test_the_cuts_are_the_days_where_the_law_changes():
+    """The speed layer's stretches end where a table, the reason's basis or a period changes (literal days of the
+    bundled rules: the two regulations, and the packs' own dates)."""
+    dec = _Decider(command="classify")
+    for jur in PACKS:
+        line = json.dumps({"jurisdiction": jur, "formed_on": "2020-01-01", "doc_type": "通知"}).encode()
+        dec.line(line)
+    cuts = {j: [d.isoformat() for d in f.cuts] for j, f in dec._classifiers.items()}
+    assert cuts == {"cn": ["2008-05-01", "2019-05-15"],
+                    "cn-nx-zhongwei-sfj": ["2008-05-01", "2019-05-15", "2019-08-27"],
+                    "cn-yn-longling-sfj": ["2008-05-01", "2019-05-15", "2020-04-12"],
+                    "cn-gz-shaomi": ["2008-05-01", "2019-05-15"]}
+
+
+_NAME = re.compile(r"^(tables|make|d|get\d+|k\d+|memo\d+|miss\d+|[avupmr]\d+(_\d+)?|key\d+)$")
+
+
+def test_generated_source_holds_only_its_own_names():
+    dec = _Decider(command="classify")
+    for line in documents(800, seed=1214):
+        dec.line(line)
+    seen = 0
+    for f in dec._classifiers.values():
+        ids = {r.id for t in f.law.classify_tables for r in t.rules}
+        for fn in f._tables.values():
+            text = fn.__zwgk_source__
+            seen += 1
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.Name):
+                    assert _NAME.match(node.id), node.id
+                elif isinstance(node, ast.Constant):
+                    # bit positions; True (an empty condition), False (a rule not in force), None
+                    assert node.value in (None, True, False) or type(node.value) is int, node.value
+                elif isinstance(node, ast.Attribute):
+                    assert node.attr in {"get", "unsupported", "value", "isdisjoint", "issubset"}, node.attr
+            for rid in ids:
+                assert rid not in text
+            for v in (*DOC_FLAGS, *DOC_TYPES, *ATTRIBUTES):
+                assert v not in text
+    assert seen >= 9
+
+
+def _documents():
+    return st.fixed_dictionaries(
+        {"formed_on": st.dates(min_value=dt.date(2008, 4, 20), max_value=dt.date(2027, 12, 31)).map(dt.date.isoformat)},
+        optional={"id": st.text(max_size=8), "title": st.text(max_size=12) | st.sampled_from(DOC_TYPES),
+                  "doc_type": st.sampled_from(DOC_TYPES), "jurisdiction": st.sampled_from(PACKS),
+                  "issued_as": st.sampled_from(["agency", "office"]), "addressed_to_superior": st.booleans(),
+                  "forwards": st.none() | st.fixed_dictionaries({}, optional={
+                      "attribute": st.sampled_from((*ATTRIBUTES, None))}),
+                  "flags": st.lists(st.sampled_from(DOC_FLAGS), max_size=6)})
+
+
+_SHARED = _Decider(command="classify")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_documents())
+def test_any_document_through_a_long_lived_decider(doc):
+    line = json.dumps(doc, ensure_ascii=False).encode()
+    _same(line, _SHARED.line(line))
+
+
+@pytest.mark.parametrize("backend", ["durable"])
+def test_another_backend_takes_the_walk(backend):
+    pytest.importorskip("durable")
+    dec = _Decider(command="classify", backend=backend)
+    line = b'{"formed_on": "2020-03-02", "doc_type": "\xe9\x80\x9a\xe7\x9f\xa5", "flags": ["public_interest"]}'
+    data, bad = dec.line(line)
+    assert not bad and not dec._classifiers
+    assert data == _plain(line)
+
+
+def _pack_with_dated_periods(tmp_path):
+    """The bundled Longling pack copied as ``cn-test``, its period of public comment dated on days where nothing
+    else changes (15 days from 2021-03-01, 20 days from 2022-06-01): the stretches must end there too."""
+    import shutil
+    from pathlib import Path
+    src = Path(zwgk_rules.__file__).resolve().parents[2] / "rules" / "packs" / "cn-yn-longling-sfj"
+    dst = tmp_path / "cn-test"
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("cases.yaml", "README.md"))
+    (dst / "statutes" / "cn-yn-longling-sfj.yaml").rename(dst / "statutes" / "cn-test.yaml")
+    for f in (dst / "pack.yaml", dst / "statutes" / "cn-test.yaml"):
+        f.write_text(f.read_text(encoding="utf-8").replace("cn-yn-longling-sfj", "cn-test"), encoding="utf-8")
+    pack = dst / "pack.yaml"
+    text = pack.read_text(encoding="utf-8")
+    old = "      2020-04-12: {value: 15, basis: cn-test:203}\n"
+    assert old in text
+    pack.write_text(text.replace(old, "      2021-03-01: {value: 15, basis: cn-test:203}\n"
+                                      "      2022-06-01: {value: 20, basis: cn-test:203}\n"), encoding="utf-8")
+    return dst
+
+
+def test_a_pack_whose_periods_change_where_no_table_does(tmp_path):
+    folder = _pack_with_dated_periods(tmp_path)
+    dec = _Decider(command="classify", packs=(str(folder),))
+    plain = zwgk_rules.Engine("cn-test", rulebook=dec.rb)
+    shown = set()
+    for day in ("2020-04-11", "2020-04-12", "2021-02-28", "2021-03-01", "2022-05-31", "2022-06-01", "2023-01-05"):
+        for flags in ([], ["policy_document"], ["policy_document", "state_secret"]):
+            doc = {"id": day, "jurisdiction": "cn-test", "formed_on": day, "doc_type": "通知", "flags": flags}
+            data, bad = dec.line(json.dumps(doc, ensure_ascii=False).encode())
+            want = json.dumps(plain.classify_raw(doc), ensure_ascii=False, default=dt.date.isoformat).encode()
+            assert not bad and data == want, (day, flags)
+            shown.add((day, tuple(p["min_days"] for p in json.loads(data)["periods"])))
+    # the periods the answers show: none before 2021-03-01, then 15 days, then 20 (policy documents only)
+    assert {s for s in shown if s[1]} == {("2021-03-01", (15,)), ("2022-05-31", (15,)), ("2022-06-01", (20,)),
+                                         ("2023-01-05", (20,))}
