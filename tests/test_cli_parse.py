@@ -102,7 +102,9 @@ def test_the_reader_and_the_key_count_agree_with_pydantic_and_the_json(req, sep,
     if how is None:
         assert model is not None
     if model is not None:
-        assert _cli._fields_given(model) == keys_in(text)
+        n = keys_in(text)
+        assert _cli._fields_given(model) == _cli._walk_fields(model) == n
+        assert _cli._key_counter(DisclosureRequest)(model) == n
         # the line's colons are its keys (no colon inside a string here): the fast check passes it
         assert _cli._keys_match_fields(text.encode(), model) == (text.count(":") == keys_in(text))
 
@@ -115,14 +117,27 @@ def test_the_key_count_of_every_nested_model_is_its_keys_given():
             ' "extension": {"approved_on": "2026-03-25"}, "items": [{"third_party": {"consent": "no_reply"}}, '
             '{"categories": ["state_secret", "state_secret"]}, {}]}')
     model = DisclosureRequest.model_validate_json(line)
+    assert _cli._key_counter(DisclosureRequest)(model) == _cli._walk_fields(model) == 24
     # top 7 + submission 3 + applicant 1 + correction 3 + excessive 1 + consultations 2 + 3 + extension 1
     # + items (1 + consent 1) + 1 + 0
     assert _cli._fields_given(model) == 7 + 3 + 1 + 3 + 1 + 5 + 1 + 2 + 1 + 0 == 24 == keys_in(line)
     assert _cli._fields_given(DisclosureRequest.model_validate_json(
         '{"submission": {"channel": "in_person", "submitted_on": "2026-03-02"}, "nature": "petition"}')) == 4
-    assert _cli._fields_given(Document.model_validate_json(
-        '{"formed_on": "2026-03-02", "forwards": {"attribute": null}, "flags": []}')) == 4
+    doc = Document.model_validate_json('{"formed_on": "2026-03-02", "forwards": {"attribute": null}, "flags": []}')
+    assert _cli._fields_given(doc) == _cli._key_counter(Document)(doc) == 4
     assert _cli._fields_given(Message.model_validate_json('{"kind": "咨询", "received_on": "2026-03-02"}')) == 2
+
+
+def test_the_counter_is_made_after_the_first_models_of_a_class():
+    from zwgk_rules._models import Extension
+    _cli._KEY_COUNTERS.pop(Extension, None)
+    _cli._KEY_COUNTERS_DUE.pop(Extension, None)
+    ext = Extension.model_validate_json('{"approved_on": "2026-03-02"}')
+    for _ in range(_cli._COUNT_AFTER):
+        assert _cli._fields_given(ext) == 1
+    assert Extension not in _cli._KEY_COUNTERS
+    assert _cli._fields_given(ext) == 1
+    assert Extension in _cli._KEY_COUNTERS
 
 
 @pytest.mark.parametrize("line", [

@@ -400,11 +400,38 @@ def _open_input(path: str):
 
 
 def _fields_given(model) -> int:
-    """How many keys the input gave for ``model`` and everything nested in it (its fields set)."""
-    count = _KEY_COUNTERS.get(model.__class__)
+    """How many keys the input gave for ``model`` and everything nested in it (its fields set). The first
+    ``_COUNT_AFTER`` models of a class are counted by ``_walk_fields``; then by a counter generated for the
+    class (``_key_counter``: a third of the instructions, but its making would cost a short run more than it saves)."""
+    cls = model.__class__
+    count = _KEY_COUNTERS.get(cls)
     if count is None:
-        count = _key_counter(model.__class__)
+        seen = _KEY_COUNTERS_DUE[cls] = _KEY_COUNTERS_DUE.get(cls, 0) + 1
+        if seen <= _COUNT_AFTER:
+            return _walk_fields(model)
+        count = _key_counter(cls)
     return count(model)
+
+
+def _walk_fields(model) -> int:
+    """``_fields_given`` by walking the models (the fields that can hold models read once per class)."""
+    fields = model.__pydantic_fields_set__
+    n = len(fields)
+    nested = _NESTED.get(model.__class__)
+    if nested is None:
+        nested = _NESTED[model.__class__] = tuple(name for name, info in model.__class__.model_fields.items()
+                                                  if _models_in(info.annotation))
+    if nested:
+        values = model.__dict__
+        for name in nested:
+            if name in fields:
+                v = values[name]
+                if v.__class__ is tuple:
+                    for x in v:
+                        n += _walk_fields(x)
+                elif v is not None:
+                    n += _walk_fields(v)
+    return n
 
 
 def _models_in(tp) -> list:
@@ -454,8 +481,13 @@ def _key_counter(cls):
     return count
 
 
-#: model class -> its key counter (``_key_counter``)
+#: model class -> its key counter (``_key_counter``); how many of its models were counted before it was made
 _KEY_COUNTERS: dict = {}
+_KEY_COUNTERS_DUE: dict = {}
+#: the models of a class counted by ``_walk_fields`` before its counter is made
+_COUNT_AFTER = 200
+#: model class -> the names of its fields that can hold models (``_walk_fields``)
+_NESTED: dict = {}
 
 
 def _keys_match_fields(line: bytes, model) -> bool:
