@@ -400,12 +400,27 @@ def _open_input(path: str):
 
 
 def _fields_given(model) -> int:
-    """How many keys the input gave for ``model`` and everything nested in it (its fields set)."""
+    """How many keys the input gave for ``model`` and everything nested in it (its fields set). The first
+    ``_COUNT_AFTER`` models of a class are counted by ``_walk_fields``; then by a counter generated for the
+    class (``_key_counter``: a third of the instructions, but its making would cost a short run more than it saves)."""
+    cls = model.__class__
+    count = _KEY_COUNTERS.get(cls)
+    if count is None:
+        seen = _KEY_COUNTERS_DUE[cls] = _KEY_COUNTERS_DUE.get(cls, 0) + 1
+        if seen <= _COUNT_AFTER:
+            return _walk_fields(model)
+        count = _key_counter(cls)
+    return count(model)
+
+
+def _walk_fields(model) -> int:
+    """``_fields_given`` by walking the models (the fields that can hold models read once per class)."""
     fields = model.__pydantic_fields_set__
     n = len(fields)
     nested = _NESTED.get(model.__class__)
     if nested is None:
-        nested = _nested_fields(model.__class__)
+        nested = _NESTED[model.__class__] = tuple(name for name, info in model.__class__.model_fields.items()
+                                                  if _models_in(info.annotation))
     if nested:
         values = model.__dict__
         for name in nested:
@@ -413,25 +428,65 @@ def _fields_given(model) -> int:
                 v = values[name]
                 if v.__class__ is tuple:
                     for x in v:
-                        n += _fields_given(x)
+                        n += _walk_fields(x)
                 elif v is not None:
-                    n += _fields_given(v)
+                    n += _walk_fields(v)
     return n
 
 
-def _nested_fields(cls) -> tuple[str, ...]:
-    """The fields of model class ``cls`` that can hold models (alone or in a tuple), read from its annotations once."""
+def _models_in(tp) -> list:
+    """The model classes in type ``tp`` (itself, or in its arguments: ``Optional[M]``, ``tuple[M, ...]``)."""
     import typing
     from pydantic import BaseModel
-
-    def models_in(tp) -> bool:
-        return (isinstance(tp, type) and issubclass(tp, BaseModel)) or any(models_in(a) for a in typing.get_args(tp))
-
-    out = _NESTED[cls] = tuple(name for name, info in cls.model_fields.items() if models_in(info.annotation))
-    return out
+    found = [tp] if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+    for a in typing.get_args(tp):
+        found += [m for m in _models_in(a) if m not in found]
+    return found
 
 
-#: model class -> the names of its fields that can hold models
+def _key_counter(cls):
+    """``count(model) -> int``, the keys given for a model of class ``cls``, generated from its fields once per
+    class: the length of its fields set, plus, for each field given that can hold models (alone, optional or
+    in a tuple), the keys of the models in it, counted the same way, inline (no call per nested model). A
+    field holding models of more than one class counts them through ``_fields_given``."""
+    import typing
+
+    body = ["def count(m):", "    n = 0"]
+
+    def emit(model, var: str, indent: str, depth: int) -> None:
+        fs = f"f{depth}"
+        body.extend([f"{indent}{fs} = {var}.__pydantic_fields_set__", f"{indent}n += len({fs})"])
+        for name, info in model.model_fields.items():
+            inner = _models_in(info.annotation)
+            if not inner:
+                continue
+            v, x = f"v{depth}", f"x{depth}"
+            body.extend([f"{indent}if {name!r} in {fs}:", f"{indent}    {v} = {var}.__dict__[{name!r}]"])
+            many = typing.get_origin(info.annotation) is tuple
+            if many:
+                body.append(f"{indent}    for {x} in {v}:")
+            else:
+                body.append(f"{indent}    if {v} is not None:")
+            item = x if many else v
+            if len(inner) > 1 or depth >= 8:        # several classes, or (never among the input models) deep
+                body.append(f"{indent}        n += ANY({item})")
+            else:
+                emit(inner[0], item, indent + "        ", depth + 1)
+
+    emit(cls, "m", "    ", 0)
+    body.append("    return n")
+    env = {"ANY": _fields_given}
+    exec(compile("\n".join(body) + "\n", f"<zwgk_rules key counter: {cls.__name__}>", "exec"), env)  # noqa: S102
+    count = _KEY_COUNTERS[cls] = env["count"]
+    return count
+
+
+#: model class -> its key counter (``_key_counter``); how many of its models were counted before it was made
+_KEY_COUNTERS: dict = {}
+_KEY_COUNTERS_DUE: dict = {}
+#: the models of a class counted by ``_walk_fields`` before its counter is made
+_COUNT_AFTER = 200
+#: model class -> the names of its fields that can hold models (``_walk_fields``)
 _NESTED: dict = {}
 
 
@@ -585,7 +640,9 @@ class _Decider:
         self.columns = columns
         self._Engine = Engine
         self._validation_error = validation_error
-        self._parse = DisclosureRequest.model_validate_json
+        self._readers: dict = {}
+        if command not in ("classify", "interact", "case", "notice"):      # these read with their own models
+            self._parse = self.reader(DisclosureRequest)
         # the rules are loaded for good: keep them out of the garbage collector's scans
         import gc
         gc.freeze()
@@ -595,6 +652,16 @@ class _Decider:
         if eng is None:
             eng = self.engines[jurisdiction] = self._Engine(jurisdiction, rulebook=self.rb, backend=self.backend)
         return eng
+
+    def reader(self, model):
+        """``model``'s JSON validator (pydantic-core's ``validate_json``, what ``model_validate_json`` calls, without
+        that method's Python frame), built on first use (the input models are ``defer_build``)."""
+        read = self._readers.get(model)
+        if read is None:
+            if not model.__pydantic_complete__:
+                model.model_rebuild()
+            read = self._readers[model] = model.__pydantic_validator__.validate_json
+        return read
 
     def parse(self, parse, line: bytes):
         """One input line through a model's JSON parser; a validation error becomes an InputError,
@@ -607,7 +674,7 @@ class _Decider:
             raise self._validation_error(exc) from None
         except RecursionError:
             raise InputError("输入嵌套过深 / input nested too deeply") from None
-        if not _keys_match_fields(line, obj):
+        if line.count(b":") != _fields_given(obj):       # _keys_match_fields, inline
             _raise_duplicate_key(line)
         return obj
 
@@ -638,7 +705,7 @@ class _Decider:
     def _other_line(self, line: bytes, model, method: str) -> tuple[bytes, bool]:
         """``classify`` and ``interact``: parse with ``model``, answer with the engine's ``method``."""
         try:
-            obj = self.parse(model.model_validate_json, line)
+            obj = self.parse(self.reader(model), line)
             eng = self.engine(obj.jurisdiction if self.default is None or "jurisdiction" in obj.model_fields_set
                               else self.default)
             return self.encoder.encode_raw(getattr(eng, method)(obj)), False
