@@ -217,14 +217,31 @@ def table_domains(rulebook):
         yield regime, table, fields
 
 
+#: the rulesets of oracles that were never closed, freed at the next safe point (``_drain``)
+_PENDING: list = []
+
+
 def _free(core, host, names):
-    for name in names:
+    """An oracle's finalizer. It may run inside a garbage-collection pass started anywhere, even inside another C
+    extension (one full test run crashed in durable_rules' ``delete_state`` called so, during libyaml's parse): so
+    it calls nothing in durable_rules itself; ``_drain`` frees the rulesets later, from ordinary code."""
+    _PENDING.append((core, host, names))
+
+
+def _drain():
+    """Free the rulesets of finalized oracles (called by ``close`` and before a new oracle is built)."""
+    while _PENDING:
         try:
-            rs = host.get_ruleset(name)
-            rs.delete_state(_SID)
-            core.delete_ruleset(rs._handle)
-        except Exception:  # pragma: no cover - best effort
-            pass
+            core, host, names = _PENDING.pop()
+        except IndexError:  # pragma: no cover - another thread took the last one
+            return
+        for name in names:
+            try:
+                rs = host.get_ruleset(name)
+                rs.delete_state(_SID)
+                core.delete_ruleset(rs._handle)
+            except Exception:  # pragma: no cover - best effort
+                pass
 
 
 class DurableOracle:
@@ -237,6 +254,7 @@ class DurableOracle:
     def __init__(self, rulebook=None, *, tables=None) -> None:
         """``tables``: optional iterable of ``(name, CompiledTable, fields)`` instead of a rulebook."""
         engine, core = _load_durable()
+        _drain()
 
         class _QuietHost(engine.Host):
             def _run(self):   # no perpetual threading.Timer loops (no timers are used)
@@ -371,6 +389,7 @@ class DurableOracle:
             if not self._closed:
                 self._closed = True
                 self._finalizer()
+        _drain()
 
     def __enter__(self):
         return self
