@@ -162,7 +162,7 @@ class Explanation(NamedTuple):
             elif r == before:                       # not a working day: the calendar's reason and basis
                 append((d, None, None, CALENDAR))
             elif excluded and r > r_start and any(a <= r <= b for a, b in excluded):
-                append((d, "consultation", None, self.exclusion_basis))
+                append(self.consulting(d))
             else:
                 count += 1
                 while count > limit:                # into the next period (beyond the last: still the last)
@@ -172,6 +172,10 @@ class Explanation(NamedTuple):
             o += 1
         rows[0] = (first, "receipt_day", None, self.receipt_basis)
         return rows
+
+    def consulting(self, d: dt.date) -> tuple:
+        """The row of a working day a consultation takes (第三十三条第三款: its time is not counted)."""
+        return (d, "consultation", None, self.exclusion_basis)
 
     def days(self) -> list[dict]:
         """The ``explain`` list: one object per day (``DeadlineStep``'s fields), each the caller's own."""

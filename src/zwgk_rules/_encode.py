@@ -234,7 +234,7 @@ class Encoder:
             pieces += templates[at:first]
             excluded = {d.toordinal() - base: d for d in days}
             pieces += [templates[k] if k not in excluded else
-                       self._rows([(excluded[k], "consultation", None, told.exclusion_basis)], cal, parts)[0]
+                       self._rows([told.consulting(excluded[k])], cal, parts)[0]
                        .replace(b"%", b"%%") for k in range(first, stop)]
             at = stop
         stretch = pieces + templates[at:j] if pieces else templates[i:j]
