@@ -31,7 +31,6 @@ import re
 import sys
 import threading
 import warnings
-import weakref
 
 from ._errors import ZwgkError
 from ._facts import SCOPES, FieldType
@@ -217,31 +216,15 @@ def table_domains(rulebook):
         yield regime, table, fields
 
 
-#: the rulesets of oracles that were never closed, freed at the next safe point (``_drain``)
-_PENDING: list = []
-
-
 def _free(core, host, names):
-    """An oracle's finalizer. It may run inside a garbage-collection pass started anywhere, even inside another C
-    extension (one full test run crashed in durable_rules' ``delete_state`` called so, during libyaml's parse): so
-    it calls nothing in durable_rules itself; ``_drain`` frees the rulesets later, from ordinary code."""
-    _PENDING.append((core, host, names))
-
-
-def _drain():
-    """Free the rulesets of finalized oracles (called by ``close`` and before a new oracle is built)."""
-    while _PENDING:
+    """Free an oracle's rulesets (``close``)."""
+    for name in names:
         try:
-            core, host, names = _PENDING.pop()
-        except IndexError:  # pragma: no cover - another thread took the last one
-            return
-        for name in names:
-            try:
-                rs = host.get_ruleset(name)
-                rs.delete_state(_SID)
-                core.delete_ruleset(rs._handle)
-            except Exception:  # pragma: no cover - best effort
-                pass
+            rs = host.get_ruleset(name)
+            rs.delete_state(_SID)
+            core.delete_ruleset(rs._handle)
+        except Exception:  # pragma: no cover - best effort
+            pass
 
 
 class DurableOracle:
@@ -254,7 +237,6 @@ class DurableOracle:
     def __init__(self, rulebook=None, *, tables=None) -> None:
         """``tables``: optional iterable of ``(name, CompiledTable, fields)`` instead of a rulebook."""
         engine, core = _load_durable()
-        _drain()
 
         class _QuietHost(engine.Host):
             def _run(self):   # no perpetual threading.Timer loops (no timers are used)
@@ -288,8 +270,10 @@ class DurableOracle:
         if definitions:
             self._host.set_rulesets(self._with_actions(definitions))
         self._names = tuple(definitions)
-        self._finalizer = weakref.finalize(self, _free, core, self._host, self._names)
-        self._finalizer.atexit = False   # at exit the process is going away anyway
+        # No finalizer: an oracle that is never closed keeps its rulesets in durable_rules until the process ends.
+        # Freeing them when the garbage collector finds the oracle crashed the test suite twice (a segfault inside a
+        # collection pass, then an abort in ``delete_state`` when the freeing was deferred to the next oracle);
+        # ``close()`` (or ``with``) frees them, from ordinary code, as it always has.
 
     # ---------------------------------------------------------------- construction
     def _compile(self, name: str, table: CompiledTable, fields: dict[str, FieldType]):
@@ -388,8 +372,7 @@ class DurableOracle:
         with self._lock:
             if not self._closed:
                 self._closed = True
-                self._finalizer()
-        _drain()
+                _free(self._core, self._host, self._names)
 
     def __enter__(self):
         return self
