@@ -32,7 +32,7 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 
 from . import _classify
-from ._compile import _Source, _expr
+from ._compile import _Source, _expr, _lookup, _resolver
 from ._conditions import fields_of
 from ._encode import one_line
 from ._facts import DOCUMENT_FACTS, document_facts
@@ -72,28 +72,16 @@ def _table(src: _Source, ind: int, n: int, table, mask, var: dict, canon: dict) 
     # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
     froms = sorted({r.value_from for r in rules if r.value_from is not None})
     key = f"(({bits}), {', '.join(var[f] for f in froms)})" if froms else f"({bits})"
-    memo, miss = src.bind({}, "memo"), src.bind(_resolver(table, froms, len(rules), canon), "miss")
-    src.emit(ind, f"key{n} = {key}")
-    src.emit(ind, f"r{n} = {memo}.get(key{n})")
-    src.emit(ind, f"if r{n} is None:")
-    src.emit(ind + 1, f"r{n} = {miss}({memo}, key{n})")
-    return f"r{n}"
+    return _lookup(src, ind, n, key, _resolver(table, froms, len(rules), _keeper(table, canon), lambda: RESULT_LIMIT))
 
 
-def _resolver(table, froms: list, n_rules: int, canon: dict):
-    """What a table makes of a set of applicable rules it has not met yet (``CompiledTable.resolve``), kept."""
-    def miss(memo: dict, key):
-        mask, values = (key[0], key[1:]) if froms else (key, ())
-        app = [bool(mask >> i & 1) for i in range(n_rules)]
-        result = table.resolve(app, dict(zip(froms, values)))     # raises RuleConflictError: nothing kept
+def _keeper(table, canon: dict):
+    """``keep(result)`` for ``_compile._resolver``: the one result of its content (``_content``) in ``canon``."""
+    def keep(result):
         if len(canon) >= RESULT_LIMIT:
             canon.clear()
-        result = canon.setdefault((table.name, _content(result)), result)
-        if len(memo) >= RESULT_LIMIT:
-            memo.clear()
-        memo[key] = result
-        return result
-    return miss
+        return canon.setdefault((table.name, _content(result)), result)
+    return keep
 
 
 def _tables_function(law, day, canon: dict):

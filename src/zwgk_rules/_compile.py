@@ -130,7 +130,12 @@ def _table(src: _Source, ind: int, n: int, table, mask, var: dict) -> str:
     # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
     froms = sorted({r.value_from for r in rules if r.value_from is not None})
     key = f"(m{n}, {', '.join(var[f] for f in froms)})" if froms else f"m{n}"
-    memo, miss = src.bind({}, "memo"), src.bind(_resolver(table, froms, len(rules)), "miss")
+    return _lookup(src, ind, n, key, _resolver(table, froms, len(rules)))
+
+
+def _lookup(src: _Source, ind: int, n: int, key: str, miss) -> str:
+    """Emit ``r{n}``: the table's result for ``key`` from its own memo, or ``miss(memo, key)`` (``_resolver``)."""
+    memo, miss = src.bind({}, "memo"), src.bind(miss, "miss")
     src.emit(ind, f"key{n} = {key}")
     src.emit(ind, f"r{n} = {memo}.get(key{n})")
     src.emit(ind, f"if r{n} is None:")
@@ -138,13 +143,17 @@ def _table(src: _Source, ind: int, n: int, table, mask, var: dict) -> str:
     return f"r{n}"
 
 
-def _resolver(table, froms: list, n_rules: int):
-    """What a table makes of a set of applicable rules it has not met yet (``CompiledTable.resolve``), kept."""
+def _resolver(table, froms: list, n_rules: int, keep=None, limit=lambda: RESULT_LIMIT):
+    """What a table makes of a set of applicable rules it has not met yet (``CompiledTable.resolve``), kept.
+    ``keep(result)``: the one object kept for results of the same content, if given (``_classify_compile``);
+    ``limit()``: the memo's size (read when it is full)."""
     def miss(memo: dict, key):
         mask, values = (key[0], key[1:]) if froms else (key, ())
         app = [bool(mask >> i & 1) for i in range(n_rules)]
         result = table.resolve(app, dict(zip(froms, values)))     # raises RuleConflictError: nothing kept
-        if len(memo) >= RESULT_LIMIT:
+        if keep is not None:
+            result = keep(result)
+        if len(memo) >= limit():
             memo.clear()
         memo[key] = result
         return result
