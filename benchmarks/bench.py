@@ -633,19 +633,25 @@ def tree_pids(root_pid: int) -> list[int]:
     return out
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Sum of VmRSS over ``root_pid`` and all its descendants, read from /proc (0 if unreadable)."""
+def tree_sum_kb(root_pid: int, file: str = "status", field: bytes = b"VmRSS:") -> int:
+    """Sum of one /proc/PID/``file`` field in kB (default VmRSS; ``smaps_rollup``'s ``Pss:`` for PSS) over
+    ``root_pid`` and all its descendants (a process that is gone or unreadable counts 0)."""
     total = 0
     for p in tree_pids(root_pid):
         try:
-            with open(f"/proc/{p}/status", "rb") as fh:
+            with open(f"/proc/{p}/{file}", "rb") as fh:
                 for line in fh:
-                    if line.startswith(b"VmRSS:"):
+                    if line.startswith(field):
                         total += int(line.split()[1])
                         break
         except OSError:
             pass
     return total
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Sum of VmRSS over ``root_pid`` and all its descendants, read from /proc (0 if unreadable)."""
+    return tree_sum_kb(root_pid)
 
 
 def max_rss_kb(cmd, ok_codes=(0,)):

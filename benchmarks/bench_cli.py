@@ -38,7 +38,7 @@ for _p in (ROOT / "src", ROOT / "tests", HERE):
         sys.path.insert(0, str(_p))
 
 import traffic  # noqa: E402
-from bench import child_env, hdr, max_rss_kb, print_summary, row, tree_pids  # noqa: E402
+from bench import child_env, hdr, max_rss_kb, print_summary, row, tree_sum_kb  # noqa: E402
 from zwgk_rules._facts import ATTRIBUTES, DOC_FLAGS, DOC_TYPES  # noqa: E402  (the vocabulary's one home)
 
 perf = time.perf_counter
@@ -140,17 +140,7 @@ def peak_tree_pss_kb(cmd) -> int | None:
     p = subprocess.Popen(cmd, env=child_env(), cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while p.poll() is None:
-        total = 0
-        for pid in tree_pids(p.pid):
-            try:
-                with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
-                    for line in fh:
-                        if line.startswith(b"Pss:"):
-                            total += int(line.split()[1])
-                            break
-            except OSError:
-                pass
-        peak = max(peak, total)
+        peak = max(peak, tree_sum_kb(p.pid, "smaps_rollup", b"Pss:"))
         time.sleep(0.05)
     return peak
 
