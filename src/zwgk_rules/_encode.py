@@ -13,7 +13,7 @@ import json
 from itertools import chain
 from json.encoder import encode_basestring
 
-from ._deadline import CALENDAR, Explanation
+from ._deadline import CALENDAR
 from ._limits import MEMO_MAX_ITEMS
 from ._models import ReadOnlyDict
 
@@ -49,9 +49,6 @@ _DEADLINE = (b', "reply_period_starts": %s, "due": %s, "extended_due": %s, "corr
 _JOIN = b", ".join
 #: the bytes of plans kept at most (each a few KB): the memo is cleared beyond this
 PLAN_BYTES = 2 << 20
-#: the keys of a day of ``explain`` (``_deadline.Explanation.days``), in order, and its encoding
-_DAY_KEYS = ("date", "counted", "count", "reason", "name", "source", "basis")
-_DAY = b'{"date": %s, "counted": %s, "count": %s, "reason": %s, "name": %s, "source": %s, "basis": %s}'
 _REASON = b', "reason": '
 #: the keys of an item answer (``_pipeline.compose_item``), in order
 _ITEM_KEYS = ("disposition", "basis", "actions", "trace")
@@ -164,7 +161,7 @@ class Encoder:
         return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
             head, self._d(dl["received_on"]), self._deadline(dl),
-            b"" if explain is None else b', "explain": ' + self._explain(explain),
+            b"" if explain is None else b', "explain": ' + self._told(explain),
             mid, self._ids(tuple(parts.trace)),
             b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
 
@@ -177,22 +174,6 @@ class Encoder:
                 self._strings.clear()
             self._strings[value] = b
         return b
-
-    def _explain(self, days) -> bytes:
-        """The ``explain`` list of a deadline: from an ``Explanation``'s rows (the engine's answer for the command
-        line), or from the list of days ``Explanation.days()`` makes (``decide_raw``): one object per day."""
-        if days.__class__ is Explanation:
-            return self._told(days)
-        d, s = self._d, self._str
-        out = []
-        for day in days:
-            count = day["count"]
-            if tuple(day) != _DAY_KEYS or not (count is None or count.__class__ is int):
-                return one_line(json.dumps(days, ensure_ascii=False, default=dt.date.isoformat).encode())
-            out.append(_DAY % (d(day["date"]), b"true" if day["counted"] is True else b"false",
-                               b"null" if count is None else b"%d" % count, s(day["reason"]), s(day["name"]),
-                               s(day["source"]), s(day["basis"])))
-        return b"[" + _JOIN(out) + b"]"
 
     def _told(self, told) -> bytes:
         """``Explanation.days()`` as JSON (``tests/test_cli_fastpaths.py`` checks the text is ``json.dumps`` of it).

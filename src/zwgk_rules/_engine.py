@@ -351,7 +351,7 @@ class Engine:
             else:
                 return seg.run(rd, received, cstatus, day)      # with the warning below: Parts' fields
         else:
-            plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain)
+            plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain, rows)
         extension = rd["extension"]
         if extension is not None and dl.extension_after_due(extension, deadline):
             warnings.append("extension_after_due")      # approved only after the reply period had run out
@@ -368,7 +368,7 @@ class Engine:
                 return regime if regime.receipt[channel].field == field else None
         return None
 
-    def _plain(self, req, rd: dict, regime, received: dt.date, cstatus: str, explain: bool) -> tuple:
+    def _plain(self, req, rd: dict, regime, received: dt.date, cstatus: str, explain: bool, rows: bool) -> tuple:
         """Steps 4–7 by the plain walk (``compiled=False``, and the durable backend), with the memos in front."""
         rid = regime.id
         # 4–6. the tables: memoised per regime, date segment and facts
@@ -397,7 +397,7 @@ class Engine:
                 memo[received] = hit
             return plan, hit.deadline.copy(), [*plan.trace, *hit.trace], list(hit.warnings)
         deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
-                                             cstatus, plan.asks_correction, explain=explain)
+                                             cstatus, plan.asks_correction, explain=explain, explain_rows=rows)
         return plan, deadline, [*plan.trace, *steps], list(warned)
 
     def _segment(self, rid: str, day: dt.date) -> Segment:
