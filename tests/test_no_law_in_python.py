@@ -32,7 +32,7 @@ ALLOWED = {
     ("_deadline.py", "code", "consultation"),
     # the contract's `case` next step "await_correction" (CONTRACT.md), the same word as the request table's action
     ("_case.py", "code", "await_correction"),
-    ("_schema.py", "code", "await_correction"),
+    ("_schema_ondemand.py", "code", "await_correction"),
 }
 #: dates that are not law: day 0 of Excel's two date systems (1900 and 1904), for reading and writing the
 #: date cells of spreadsheets (issue 10)

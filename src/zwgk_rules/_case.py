@@ -238,7 +238,7 @@ class CaseRules:
     def __init__(self, rb) -> None:
         from ._resources import relative, rules_root
         from ._rulebook import _validate
-        from ._schema import CaseFile, FeeFile
+        from ._schema_ondemand import CaseFile, FeeFile
         folder = rules_root() / "national" / "case"
         cf, ff = folder / "case.yaml", folder / "fees.yaml"
         self.spec = _validate(CaseFile, cf)

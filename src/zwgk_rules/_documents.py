@@ -333,7 +333,7 @@ class DocumentRules:
     def __init__(self, rb) -> None:
         from ._resources import relative, rules_root
         from ._rulebook import _validate
-        from ._schema import LayoutFile, MarksFile
+        from ._schema_ondemand import LayoutFile, MarksFile
         folder = rules_root() / "national" / "documents"
         lf, mf = folder / "gbt9704.yaml", folder / "marks.yaml"
         self.layout = _validate(LayoutFile, lf)

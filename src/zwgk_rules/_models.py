@@ -10,7 +10,6 @@ never ``"no"``, ``"N"`` or ``0``; text is a string within its length limit (``_l
 The shared, read-only parts of a JSON-ready answer (``ReadOnlyDict``) are here; the output models are in
 ``_outputs``, built only when a typed answer or a schema is asked for.
 """
-from __future__ import annotations
 
 import datetime as dt
 import re

@@ -78,7 +78,7 @@ NOTICE_FIELDS = tuple(NoticeRequest.model_fields)
 @dataclass(frozen=True)
 class _Law:
     """One 行政复议法 of ``remedy.yaml`` with its citations resolved."""
-    spec: object                 # _schema.RemedyLaw
+    spec: object                 # _schema_ondemand.RemedyLaw
     cites: dict                  # review_days / review_first -> [Citation]; bodies -> {agency kind: [Citation]}
 
 
@@ -89,7 +89,7 @@ class NoticeRules:
     def __init__(self, rb, overrides: list | None = None) -> None:
         from ._resources import relative, rules_root
         from ._rulebook import _validate
-        from ._schema import NoticeFile, RemedyFile
+        from ._schema_ondemand import NoticeFile, RemedyFile
         from ._yaml import load
         folder = rules_root() / "national" / "notice"
         nf, rf = folder / "notices.yaml", folder / "remedy.yaml"

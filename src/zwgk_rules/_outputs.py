@@ -4,7 +4,6 @@ Outputs are deeply immutable: frozen models whose lists are tuples, so that an a
 caller can never be changed by another (the engine shares memoised parts between answers). They are built
 on first use (``_models`` hands them out lazily): a command line that prints JSON answers never needs them.
 """
-from __future__ import annotations
 
 import datetime as dt
 from typing import Literal, Optional

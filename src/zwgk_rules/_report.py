@@ -30,7 +30,7 @@ class ReportRules:
     def __init__(self, rb, data=None) -> None:
         from ._resources import relative, rules_root
         from ._rulebook import _READ, _validate
-        from ._schema import ReportFile
+        from ._schema_ondemand import ReportFile
         path = rules_root() / "national" / "report" / "formats.yaml"
         self.spec = _validate(ReportFile, path, _READ if data is None else data)
         rel = relative(path)

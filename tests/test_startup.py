@@ -1,0 +1,57 @@
+"""What a fresh ``zwgk decide`` of one line loads (issue 12, start-up measured as a user meets it).
+
+Start-up is measured in ``benchmarks/bench_cli.py`` (wall time) and docs/benchmarks.md (instruction
+counts); these tests only pin what must stay out of a process that decides: the models of the rule files
+read on first use (``_schema_ondemand``), the typed outputs and the report writers.
+"""
+import ast
+import json
+import subprocess
+import sys
+
+LINE = {"id": "s1", "submission": {"channel": "in_person", "submitted_on": "2026-03-02"},
+        "items": [{"description": "x", "categories": ["internal_affairs"]}]}
+
+PROBE = """
+import atexit, sys
+def _loaded():
+    from pydantic import BaseModel
+    def every(c):
+        for s in c.__subclasses__():
+            yield s.__name__
+            yield from every(s)
+    print(sorted(m for m in sys.modules if m.startswith("zwgk_rules.")), sorted(set(every(BaseModel))), file=sys.stderr)
+atexit.register(_loaded)
+from zwgk_rules._cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _run(command: str, line: dict, tmp_path) -> tuple[dict, list, list]:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", PROBE, command, str(path)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    modules, models = done.stderr.strip().splitlines()[-1].split("] [")
+    return json.loads(done.stdout), ast.literal_eval(modules + "]"), ast.literal_eval("[" + models)
+
+
+def test_a_one_line_decide_builds_none_of_the_rule_file_models_read_on_first_use(tmp_path):
+    answer, modules, models = _run("decide", LINE, tmp_path)
+    assert answer["disposition"] == "withhold.internal_affairs"     # 第十六条第一款
+    assert answer["deadline"]["due"] == "2026-03-30"      # 20 working days from 2026-03-03 (art. 33(1))
+    for lazy in ("zwgk_rules._schema_ondemand", "zwgk_rules._outputs", "zwgk_rules._reportout",
+                 "zwgk_rules._case", "zwgk_rules._notice", "zwgk_rules._report", "zwgk_rules._documents"):
+        assert lazy not in modules
+    for model in ("CaseFile", "FeeFile", "ReportFile", "NoticeFile", "RemedyFile", "LayoutFile", "MarksFile"):
+        assert model not in models
+    assert {"DisclosureRequest", "TableFile", "PackFile"} <= set(models)
+
+
+def test_a_notice_reads_its_rule_files_through_the_on_demand_models():
+    # the other side of the split: the notice rules are still validated, on first use
+    from zwgk_rules import Rulebook
+    from zwgk_rules._notice import NoticeRules
+    from zwgk_rules._schema_ondemand import NoticeFile, RemedyFile
+    rules = NoticeRules(Rulebook())
+    assert isinstance(rules.spec, NoticeFile) and isinstance(rules.remedy, RemedyFile)
