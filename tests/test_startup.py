@@ -55,3 +55,28 @@ def test_a_notice_reads_its_rule_files_through_the_on_demand_models():
     from zwgk_rules._schema_ondemand import NoticeFile, RemedyFile
     rules = NoticeRules(Rulebook())
     assert isinstance(rules.spec, NoticeFile) and isinstance(rules.remedy, RemedyFile)
+
+
+def test_loading_the_rules_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+    from zwgk_rules import Rulebook
+    from zwgk_rules._gc import paused
+    assert gc.isenabled()
+    Rulebook()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Rulebook()
+        assert not gc.isenabled()           # a caller who turned it off keeps it off
+        with paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    try:
+        with paused():
+            assert not gc.isenabled()
+            raise KeyError("x")
+    except KeyError:
+        pass
+    assert gc.isenabled()                   # restored on the way out of an error too

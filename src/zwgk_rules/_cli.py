@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from ._encode import has_separator, one_line
 from ._formats import stderr_is_terminal
+from ._gc import paused
 from ._errors import InputError, ZwgkError
 from ._models import DisclosureRequest, Document, Message
 
@@ -599,6 +600,7 @@ def _lineno(lines, i: int) -> int:
 _RULEBOOKS: dict = {}
 
 
+@paused()        # loading: much is built, almost nothing thrown away (``_gc``)
 def _rulebook_for(packs: tuple = ()):
     """The bundled rules with the pack folders ``packs`` (``--pack``), loaded once per process: the parent
     loads them before forking, so the workers inherit them."""
@@ -614,6 +616,7 @@ def _rulebook_for(packs: tuple = ()):
 class _Decider:
     """Decides JSONL lines into output bytes; one per process (engines are built per pack on demand)."""
 
+    @paused()    # building the decider (and, on first use, the rules): no collector passes (``_gc``)
     def __init__(self, explain: bool = False, backend: str = "python", command: str = "decide",
                  columns: dict | None = None, packs: tuple = (), jurisdiction: str | None = None,
                  rulebook=None) -> None:

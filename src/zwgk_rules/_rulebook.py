@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from ._calendar import Calendar, load_calendars
 from ._errors import InputError, RuleFileError
+from ._gc import paused
 from ._facts import SCOPES, FieldType
 from ._limits import MAX_PACK_RULES, closest
 
@@ -144,6 +145,10 @@ class Rulebook:
         """Load the bundled rules (or those under ``root``), plus any extra pack folders given in
         ``packs``. A pack folder, bundled (``rules/packs/<id>/``) or given, holds a ``pack.yaml`` and, in
         ``statutes/``, the text of its own instrument(s); both kinds are opened by the same code."""
+        with paused():               # much is built, almost nothing thrown away (``_gc``)
+            self._load(root, packs)
+
+    def _load(self, root, packs) -> None:
         root = Path(root) if root is not None else rules_root()
         self.root = root
         self.statutes = Statutes(root / "statutes")
