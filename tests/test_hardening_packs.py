@@ -784,3 +784,15 @@ def test_check_report_on_a_broken_pack_is_an_error_finding_not_a_crash(tmp_path)
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr
     assert "[error] rule_file" in report.read_text(encoding="utf-8")
+
+
+def test_a_rule_file_is_read_whole_up_to_the_limit_and_refused_beyond_it(tmp_path, monkeypatch):
+    from zwgk_rules import _yaml
+    monkeypatch.setattr(_yaml, "MAX_FILE_BYTES", 100)
+    at = tmp_path / "at.yaml"
+    at.write_bytes(b"a: 1\n" + b"#" * 94 + b"\n")          # 100 bytes: read whole
+    assert len(at.read_bytes()) == 100 and _yaml.load(at) == {"a": 1}
+    over = tmp_path / "over.yaml"
+    over.write_bytes(b"a: 1\n" + b"#" * 95 + b"\n")        # 101 bytes
+    with pytest.raises(RuleFileError, match="file too large"):
+        _yaml.load(over)
