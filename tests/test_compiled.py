@@ -87,7 +87,7 @@ _NAME = re.compile(r"^(make|item|items|lst|out|request|slow|d|tp|ex|cstatus|key|
                    r"key\d+|(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len|tuple|"
                    # ``compile_run``'s own names
                    r"run|raw|rd|received|day|rres|its|excessive|cons|extension|ident|n|plain|i1|plan|dd|steps|warned|"
-                   r"warnings|answers|id|map|list|(e|rslow|rknown|islow|iknown)\d+)$")
+                   r"warnings|answers|ans|id|map|list|(e|rslow|rknown|islow|iknown)\d+)$")
 
 
 def _sources(engine):

@@ -287,7 +287,10 @@ def compile_run(law, request, items, env: dict):
     src, rvar, ivar = _Source(), {}, {}
     b = {k: src.bind(v, "e") for k, v in env.items() if k != "keys"}
     keys = [src.bind(k, "e") for k in env["keys"]]      # the answer's keys, in the order of ``decide_raw``
-    pack, rid = b["pack"], b["rid"]
+    rid = b["rid"]
+    fill = {"jurisdiction": env["pack"], "regime": env["rid"]}
+    tpl_id = src.bind({k: fill.get(k) for k in env["keys"]}, "e")
+    tpl = src.bind({k: fill.get(k) for k in env["keys"][1:]}, "e")
     rslow, rknown = src.bind(request[0], "rslow"), src.bind(request[1], "rknown")
     islow, iknown = src.bind(items[0], "islow"), src.bind(items[1], "iknown")
     unsupported = src.bind(_Unsupported, "unsupported")
@@ -356,13 +359,18 @@ def compile_run(law, request, items, env: dict):
         if ret == "parts":
             src.emit(2, f"return plan, {rid}, dd, [*plan.trace, *steps], warnings, ident")
         else:
-            ks = keys[1:]
-            vals = [pack, "plan.disposition", "plan.final", rid, "plan.basis", "plan.actions", "dd", "plan.items",
-                    "[*plan.trace, *steps]", "warnings"]
-            body = ", ".join(f"{k}: {v}" for k, v in zip(ks, vals))
+            # the answer: a copy of the stretch's template (its keys in order, the pack and regime filled in: a
+            # copy is a block copy, where a dict display inserts key by key), then the request's own values
             src.emit(2, "if ident is None:")
-            src.emit(3, "return {" + body + "}")
-            src.emit(2, "return {" + f"{keys[0]}: ident, " + body + "}")
+            src.emit(3, f"ans = {tpl}.copy()")
+            src.emit(2, "else:")
+            src.emit(3, f"ans = {tpl_id}.copy()")
+            src.emit(3, f"ans[{keys[0]}] = ident")
+            for k, v in zip(keys[2:], ["plan.disposition", "plan.final", None, "plan.basis", "plan.actions", "dd",
+                                       "plan.items", "[*plan.trace, *steps]", "warnings"]):
+                if v is not None:
+                    src.emit(2, f"ans[{k}] = {v}")
+            src.emit(2, "return ans")
     return src.build("run, raw")
 
 
