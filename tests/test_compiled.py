@@ -84,7 +84,10 @@ def test_the_fact_expressions_read_what_item_facts_and_request_facts_give():
 
 
 _NAME = re.compile(r"^(make|item|items|lst|out|request|slow|d|tp|ex|cstatus|key|kt|hit|results|a|[amrvu]\d+(_\d+)?|"
-                   r"key\d+|(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len|tuple)$")
+                   r"key\d+|(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len|tuple|"
+                   # ``compile_run``'s own names
+                   r"run|raw|rd|received|day|rres|its|excessive|cons|extension|ident|n|plain|i1|plan|dd|steps|warned|"
+                   r"warnings|answers|ans|id|map|list|(e|rslow|rknown|islow|iknown)\d+)$")
 
 
 def _sources(engine):
@@ -92,6 +95,9 @@ def _sources(engine):
         yield seg.request.__zwgk_source__
         yield seg.item.__zwgk_source__
         assert seg.items.__zwgk_source__ is seg.item.__zwgk_source__        # one text: both functions
+        if seg.run is not None:
+            yield seg.run.__zwgk_source__
+            assert seg.raw.__zwgk_source__ is seg.run.__zwgk_source__      # steps 4–7 (``compile_run``)
 
 
 def test_generated_source_holds_only_its_own_names_and_the_fact_vocabulary():
@@ -120,12 +126,15 @@ def test_generated_source_holds_only_its_own_names_and_the_fact_vocabulary():
                 elif isinstance(node, ast.Attribute):
                     assert node.attr in {"get", "clear", "unsupported", "value", "isdisjoint", "issubset", "append",
                                          "consent", "public_interest_override", "reason_reasonable", "kind",
-                                         "__dict__"}, node.attr
+                                         "__dict__", "copy",
+                                         # a plan's fields (``_pipeline.Plan``), read by ``compile_run``
+                                         "dates_only", "asks_correction", "trace", "disposition", "final",
+                                         "basis", "actions", "items"}, node.attr
             # no rule id, value or text of a rule file is spelled in the source
             for t in (seg.law.request_table for seg in e._segments.values()):
                 for r in t.rules:
                     assert r.id not in text
-    assert seen >= 8
+    assert seen >= 12
 
 
 def test_memos_stay_bounded_on_a_memo_hostile_stream(monkeypatch):
@@ -239,3 +248,32 @@ def test_the_compiled_plan_is_the_pipelines_assembly_on_any_answers(data):
     assert got == want
     assert all(type(x) is tuple for x in got[1:5])
     assert all(a is b for a, b in zip(got.basis, want.basis)) and all(a is b for a, b in zip(got.items, items))
+
+
+def _parts(engine, request):
+    try:
+        p = engine._decide_parts(request)
+    except ZwgkError as exc:
+        return f"{type(exc).__name__} {exc.field} {exc}"
+    return json.dumps([list(p.plan), *p[1:]], ensure_ascii=False, default=str)
+
+
+def test_the_one_function_of_a_stretch_gives_the_plain_walks_parts_and_answer():
+    """``compile_run`` writes steps 4–7 of a stretch as one function in two forms: ``run`` (the command line's
+    ``Parts``) and ``raw`` (``decide_raw``'s answer). Both must give what the plain walk gives, for requests of
+    0 to 7 items (one, two and more items are read by different text), first and again from what the first kept,
+    errors included (an item the old regulation has no provision for is named by its position)."""
+    fast, plain = zwgk_rules.Engine(), zwgk_rules.Engine(compiled=False)
+    reqs = []
+    for n in range(8):
+        for raw in traffic.requests(150, seed=1210 + n, national_only=True, items=n, unsupported=0.1,
+                                    invalid=0.03):
+            if n == 0:
+                raw["nature"] = "petition"        # a request with no item is only valid when it asks for no information
+            reqs.append(DisclosureRequest.model_validate(raw))
+    assert {len(r.items) for r in reqs} == set(range(8))
+    want = [(_parts(plain, r), _text(plain, r)) for r in reqs]
+    for _ in range(2):
+        assert [(_parts(fast, r), _text(fast, r)) for r in reqs] == want
+    assert any(w[0].startswith("UnsupportedInputError items.") for w in want)
+    assert sum(w[0].startswith("[") for w in want) > 1000

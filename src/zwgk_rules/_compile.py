@@ -67,7 +67,8 @@ class _Source:
         """Compile ``def make(<names>): <lines>; return <inner>`` and call it with the bound values."""
         head = f"def make({', '.join(self.names)}):"
         text = "\n".join([head, *self.lines, f"    return {inner}", ""])
-        namespace: dict = {"__builtins__": {"isinstance": isinstance, "bool": bool, "len": len, "tuple": tuple}}
+        namespace: dict = {"__builtins__": {"isinstance": isinstance, "bool": bool, "len": len, "tuple": tuple, "id": id,
+                                             "map": map, "list": list}}
         exec(compile(text, "<zwgk_rules compiled rules>", "exec"), namespace)   # noqa: S102 - generated text only
         fn = namespace["make"](*self.values)
         for f in (fn if isinstance(fn, tuple) else (fn,)):
@@ -160,13 +161,11 @@ def _resolver(table, froms: list, n_rules: int, keep=None, limit=lambda: RESULT_
     return miss
 
 
-def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> tuple:
-    """Read the facts the tables test: the input fields among them with one ``itemgetter``, the derived ones
-    by their expressions. They are the key of what the function gave before (``known``): exactly what the
-    tables can tell apart, since they read nothing else. A known key returns at once; otherwise the facts go to
-    ``slow``, the function whose text follows (the tables). Returns the lines that read the facts into ``key``
-    (without indentation) and the arguments of ``slow``."""
-    begin = len(src.lines)
+def _reading(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict) -> tuple:
+    """Emit the reading of the facts the tables test into ``key``: the input fields among them with one
+    ``itemgetter`` (into ``kt``), the derived ones by their expressions. They are the key of what was given before:
+    exactly what the tables can tell apart, since they read nothing else. Returns (the names of the input fields
+    read, the arguments of the function that evaluates the tables on a key not met before)."""
     for line in prologue:
         src.emit(ind, line)
     read: set = set()
@@ -189,12 +188,20 @@ def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue,
         src.emit(ind, f"key = ({''.join(f'{x}, ' for x in parts + [var[f] for f in derived])})")
     else:
         src.emit(ind, f"key = {parts[0]}")
+    return plain, ", ".join(["key", *(["kt"] if plain else []), *(var[f] for f in derived)])
+
+
+def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> tuple:
+    """Read the facts the tables test (``_reading``). A known key returns at once; otherwise the facts go to
+    ``slow``, the function whose text follows (the tables). Returns the lines that read the facts into ``key``
+    (without indentation) and the arguments of ``slow``."""
+    begin = len(src.lines)
+    plain, args = _reading(src, ind, tables, fields, source, prologue, var)
     reading = [line[4 * ind:] for line in src.lines[begin:]]
     src.emit(ind, f"hit = {known}.get(key)")
     src.emit(ind, "if hit is not None:")
     src.emit(ind + 1, "return hit")
     # the rest is another function: a frame clears all its local names on return, and the tables need many
-    args = ", ".join(["key", *(["kt"] if plain else []), *(var[f] for f in derived)])
     src.emit(ind, f"return slow({args})")
     src.emit(ind - 1, f"def slow({args}):")
     names = []
@@ -221,7 +228,8 @@ def compile_request(table, mask):
     _facts(src, 2, (table,), REQUEST_FACT_FIELDS, REQUEST_FACT_SOURCE, REQUEST_FACT_PROLOGUE, var, known)
     r = _table(src, 2, 0, table, mask, var)
     _keep(src, 2, known, r)
-    return src.build("request")
+    request, slow = src.build("request, slow")
+    return request, slow, src.values[src.names.index(known)]
 
 
 def compile_items(tables, masks, cache: dict, answer):
@@ -260,14 +268,117 @@ def compile_items(tables, masks, cache: dict, answer):
     src.emit(4, f"hit = slow({args})")
     src.emit(3, "out.append(hit)")
     src.emit(2, "return tuple(out)")
-    return src.build("item, items")
+    item, items, slow = src.build("item, items, slow")
+    return item, items, slow, src.values[src.names.index(known)]
+
+
+def compile_run(law, request, items, env: dict):
+    """``run(rd, received, cstatus, day)`` -> ``Parts``' fields as a bare tuple, and ``raw(...)`` -> the answer
+    dict of ``Engine.decide_raw``: steps 4–7 of one stretch in one function, the request and its items read once.
+    The request table and the item tables are ``compile_request``'s and ``compile_items``' (``request`` and
+    ``items``: their ``(slow, known)``: the function that evaluates the tables on facts not met before, and the
+    memo of facts met before, shared with them); the fact reading is the same text. ``env``: what the engine
+    gives (``Engine._paths``): ``plans`` (its memo of plans), ``miss(rres, answers, plain, cstatus, rd, key)``
+    (a plan not in it, kept), ``plan`` (``compile_plan``: a plan not kept), ``dates``, ``dates_on``,
+    ``deadline`` (the stretch's ``Segment`` members), ``after_due``, ``unsupported_error``, ``item_error(items)``
+    (the error of the first item the law has no provision for), ``rid``, ``pack``, ``proceed``, ``limit``
+    (the most items a kept plan has), and the names ``fields`` of the request's fields read and ``late`` (the
+    warning), ``keys`` (the answer's keys)."""
+    src, rvar, ivar = _Source(), {}, {}
+    b = {k: src.bind(v, "e") for k, v in env.items() if k != "keys"}
+    keys = [src.bind(k, "e") for k in env["keys"]]      # the answer's keys, in the order of ``decide_raw``
+    rid = b["rid"]
+    fill = {"jurisdiction": env["pack"], "regime": env["rid"]}
+    tpl_id = src.bind({k: fill.get(k) for k in env["keys"]}, "e")
+    tpl = src.bind({k: fill.get(k) for k in env["keys"][1:]}, "e")
+    rslow, rknown = src.bind(request[0], "rslow"), src.bind(request[1], "rknown")
+    islow, iknown = src.bind(items[0], "islow"), src.bind(items[1], "iknown")
+    unsupported = src.bind(_Unsupported, "unsupported")
+    tables = law.item_tables
+
+    def one(ind: int, target: str) -> None:
+        """One item (the local name ``item``): its answer into ``target``."""
+        _, args = _reading(src, ind, tables, ITEM_FACT_FIELDS, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, dict(ivar))
+        src.emit(ind, f"{target} = {iknown}.get(key)")
+        src.emit(ind, f"if {target} is None:")
+        src.emit(ind + 1, f"{target} = {islow}({args})")
+
+    for name, ret in (("run", "parts"), ("raw", "raw")):
+        src.emit(1, f"def {name}(rd, received, cstatus, day):")
+        src.emit(2, "d = rd")
+        _, args = _reading(src, 2, (law.request_table,), REQUEST_FACT_FIELDS, REQUEST_FACT_SOURCE,
+                           REQUEST_FACT_PROLOGUE, dict(rvar))
+        src.emit(2, f"rres = {rknown}.get(key)")
+        src.emit(2, "if rres is None:")
+        src.emit(3, f"rres = {rslow}({args})")
+        src.emit(2, "if rres.unsupported is not None:")
+        src.emit(3, f"raise {b['unsupported_error']}(rres)")
+        src.emit(2, f"its, excessive, cons, extension, ident = {b['fields']}(rd)")
+        src.emit(2, "n = len(its)")
+        src.emit(2, f"plain = cstatus == {b['none']} and excessive is None")
+        src.emit(2, "answers = None")
+        src.emit(2, f"if rres.value != {b['proceed']}:")
+        src.emit(3, "key = (rres, plain, n)")
+        src.emit(2, "else:")
+        src.emit(3, "try:")
+        src.emit(4, "if n == 1:")
+        src.emit(5, "item = its[0]")
+        one(5, "a0")
+        src.emit(5, "key = (rres, plain, id(a0))")
+        src.emit(4, "elif n == 2:")
+        src.emit(5, "item, i1 = its")
+        one(5, "a0")
+        src.emit(5, "item = i1")
+        one(5, "a1")
+        src.emit(5, "key = (rres, plain, id(a0), id(a1))")
+        src.emit(4, "else:")
+        src.emit(5, "out = []")
+        src.emit(5, "for item in its:")
+        one(6, "a")
+        src.emit(6, "out.append(a)")
+        src.emit(5, "answers = tuple(out)")
+        src.emit(5, f"key = (rres, plain, *map(id, answers)) if n <= {b['limit']} else None")
+        src.emit(3, f"except {unsupported}:")
+        src.emit(4, f"raise {b['item_error']}(its) from None")
+        src.emit(2, f"plan = {b['plans']}.get(key) if key is not None else None")
+        src.emit(2, "if plan is None:")
+        src.emit(3, f"if answers is None and rres.value == {b['proceed']}:")
+        src.emit(4, "answers = (a0,) if n == 1 else (a0, a1)")
+        src.emit(3, f"plan = {b['miss']}(rres, answers, plain, cstatus, rd, key) if key is not None else "
+                    f"{b['plan']}(rres, answers, plain)")
+        src.emit(2, "if plan.dates_only and not cons:")
+        # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
+        src.emit(3, f"hit = {b['dates']}[day] or {b['dates_on']}(received) or {b['deadline']}(rd, received, cstatus, False)")
+        src.emit(3, "dd, steps, warned = hit")
+        src.emit(3, "dd = dd.copy()")
+        src.emit(2, "else:")
+        src.emit(3, f"dd, steps, warned = {b['deadline']}(rd, received, cstatus, plan.asks_correction)")
+        src.emit(2, "warnings = list(warned)")
+        src.emit(2, f"if extension is not None and {b['after_due']}(extension, dd):")
+        src.emit(3, f"warnings.append({b['late']})")      # approved only after the reply period had run out
+        if ret == "parts":
+            src.emit(2, f"return plan, {rid}, dd, [*plan.trace, *steps], warnings, ident")
+        else:
+            # the answer: a copy of the stretch's template (its keys in order, the pack and regime filled in: a
+            # copy is a block copy, where a dict display inserts key by key), then the request's own values
+            src.emit(2, "if ident is None:")
+            src.emit(3, f"ans = {tpl}.copy()")
+            src.emit(2, "else:")
+            src.emit(3, f"ans = {tpl_id}.copy()")
+            src.emit(3, f"ans[{keys[0]}] = ident")
+            for k, v in zip(keys[2:], ["plan.disposition", "plan.final", None, "plan.basis", "plan.actions", "dd",
+                                       "plan.items", "[*plan.trace, *steps]", "warnings"]):
+                if v is not None:
+                    src.emit(2, f"ans[{k}] = {v}")
+            src.emit(2, "return ans")
+    return src.build("run, raw")
 
 
 class Segment:
     """The compiled tables of one regime over one stretch of days: ``request`` and ``item``."""
 
     __slots__ = ("request", "item", "items", "deadline", "plan", "law", "regime", "channels", "dates", "base", "lo", "hi",
-                 "planner", "run")
+                 "planner", "run", "raw", "tables")
 
     def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
                  not_final) -> None:
@@ -285,10 +396,12 @@ class Segment:
         #: in the calendar (one slot a day; the last slot, outside the calendar, stays None)
         self.dates: list = [None] * (len(cum) + 1)
         self.lo, self.hi = lo, hi        # the stretch: lo <= day < hi
-        self.planner = self.run = None   # steps 4–6 and 4–7 over these functions (``Engine._paths``)
-        self.request = compile_request(law.request_table, law.request_table.in_force(on)[1])
-        self.item, self.items = compile_items(law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables),
-                                  cache, answer)
+        # steps 4–6 over these functions (``Engine._paths``), and 4–7 in one function (``compile_run``)
+        self.planner = self.run = self.raw = None
+        self.request, rslow, rknown = compile_request(law.request_table, law.request_table.in_force(on)[1])
+        self.item, self.items, islow, iknown = compile_items(
+            law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables), cache, answer)
+        self.tables = ((rslow, rknown), (islow, iknown))     # for ``compile_run``
         self.deadline = compile_deadline(cal, dp, dp_at, steps, lo, hi)
         self.plan = compile_plan(law, combination, order, not_final)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from bisect import bisect_right
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from . import _classify, _interact, _pipeline
@@ -23,7 +24,7 @@ from ._errors import InputError, ZwgkError
 from ._limits import MEMO_MAX_ITEMS
 from ._facts import item_key, request_key
 from ._models import DisclosureRequest, Document
-from ._compile import Segment, _Unsupported, unsupported_error
+from ._compile import Segment, _Unsupported, compile_run, unsupported_error
 from ._pipeline import PROCEED, Plan
 from ._rulebook import Rulebook, default_rulebook
 from ._tables import CompiledTable
@@ -56,6 +57,9 @@ class Parts(NamedTuple):
 
 
 _parts = Parts._make         # the typed record, built at C speed (the hot path)
+#: the keys of ``decide_raw``'s answer, in order
+_KEYS = ("id", "jurisdiction", "disposition", "final", "regime", "basis", "actions", "deadline", "items", "trace",
+         "warnings")
 
 
 class Engine:
@@ -284,7 +288,10 @@ class Engine:
         """The decision as a JSON-ready dict (dates as ``datetime.date``): a fresh dict; ``basis``, ``actions``
         and ``items`` are tuples (immutable) and the citation and item dicts in them read-only, since they are
         shared between answers; ``trace``, ``warnings`` and ``deadline`` are the caller's own."""
-        plan, regime_id, deadline, trace, warnings, caller_id = self._decide(request, explain)
+        out = self._decide(request, explain, raw=True)
+        if out.__class__ is dict:           # the compiled stretch's ``raw``: the answer itself
+            return out
+        plan, regime_id, deadline, trace, warnings, caller_id = out
         # basis, actions and items are the plan's own tuples (immutable; their dicts read-only): nothing to copy
         if caller_id is None:
             return {"jurisdiction": self._pack_id, "disposition": plan.disposition, "final": plan.final,
@@ -298,9 +305,10 @@ class Engine:
         """The decision in parts (``Parts``), for the command line's encoder."""
         return _parts(self._decide(request, explain, rows=True))
 
-    def _decide(self, request, explain: bool = False, rows: bool = False) -> tuple:
+    def _decide(self, request, explain: bool = False, rows: bool = False, raw: bool = False) -> tuple | dict:
         """The steps of ``_pipeline`` in their order, with the memos in front of steps 4–7: the hot path under
-        ``decide_raw`` and ``_decide_parts``. Returns ``Parts``' fields as a bare tuple."""
+        ``decide_raw`` and ``_decide_parts``. Returns ``Parts``' fields as a bare tuple, or with ``raw`` where a
+        compiled stretch decides without ``explain``, ``decide_raw``'s answer (``_compile.compile_run``)."""
         req = request if request.__class__ is DisclosureRequest else self.validate(request)
         # hot path: fields are read from the models' __dict__ (pydantic's __getattr__ slows attribute access)
         rd = req.__dict__
@@ -349,7 +357,7 @@ class Engine:
                                                      cstatus, plan.asks_correction, explain=True, explain_rows=rows)
                 trace, warnings = [*plan.trace, *steps], list(warned)
             else:
-                return seg.run(rd, received, cstatus, day)      # with the warning below: Parts' fields
+                return (seg.raw if raw else seg.run)(rd, received, cstatus, day)     # the warning below included
         else:
             plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain, rows)
         extension = rd["extension"]
@@ -442,12 +450,13 @@ class Engine:
         return seg
 
     def _paths(self, seg: Segment) -> None:
-        """The stretch's steps 4–7 as two closures over its functions and the engine's memo of plans (local names,
-        no attribute lookups on the hot path): ``seg.planner(rd, cstatus)``: steps 4–6, the request table's
-        result, each item's answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and
-        answers (answers are memoised singletons: their identities key the plan, which holds them);
-        ``seg.run(rd, received, cstatus, day)``: the plan, then the dates (step 7) -> ``Parts``' fields as a bare
-        tuple (``day``: the receipt day's place in the calendar, ``Segment.dates``; past the end: outside it)."""
+        """The stretch's steps 4–7 over its functions and the engine's memo of plans (local names, no attribute
+        lookups on the hot path): ``seg.planner(rd, cstatus)``: steps 4–6, the request table's result, each item's
+        answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and answers (answers are
+        memoised singletons: their identities key the plan, which holds them); ``seg.run(rd, received, cstatus,
+        day)``: the same, then the dates (step 7) -> ``Parts``' fields as a bare tuple (``day``: the receipt day's
+        place in the calendar, ``Segment.dates``; past the end: outside it), in one generated function
+        (``_compile.compile_run``), and ``seg.raw``: the same as ``decide_raw``'s answer."""
         request, item, all_items, plan_of, deadline_of, dates, dates_on = (
             seg.request, seg.item, seg.items, seg.plan, seg.deadline, seg.dates, seg.dates_on)
         cplans, assemble, law, rid, after_due = self._cplans, self._assemble, seg.law, seg.regime.id, dl.extension_after_due
@@ -481,30 +490,32 @@ class Engine:
                 else:
                     key = (rres, plain, *map(id, answers))
             plan = cplans.get(key)
-            if plan is None:
-                plan = assemble(law, rres, None, len(items), cstatus, rd) if answers is None \
-                    else plan_of(rres, answers, plain)
-                if len(cplans) >= _PLAN_LIMIT:
-                    cplans.clear()
-                cplans[key] = plan
+            return plan if plan is not None else miss(rres, answers, plain, cstatus, rd, key)
+
+        def miss(rres, answers, plain: bool, cstatus: str, rd: dict, key) -> Plan:
+            """A plan not kept yet (``compile_run``): assembled, then kept."""
+            plan = assemble(law, rres, None, len(rd["items"]), cstatus, rd) if answers is None \
+                else plan_of(rres, answers, plain)
+            if len(cplans) >= _PLAN_LIMIT:
+                cplans.clear()
+            cplans[key] = plan
             return plan
 
-        def run(rd: dict, received: dt.date, cstatus: str, day: int) -> tuple:
-            plan = planner(rd, cstatus)
-            if plan.dates_only and not rd["consultations"]:
-                # the dates depend on the receipt day alone: kept per day of the stretch; each caller gets a copy
-                hit = dates[day] or dates_on(received) or deadline_of(rd, received, cstatus, False)
-                deadline, steps, warned = hit
-                deadline = deadline.copy()
-            else:
-                deadline, steps, warned = deadline_of(rd, received, cstatus, plan.asks_correction)
-            warnings = list(warned)
-            extension = rd["extension"]
-            if extension is not None and after_due(extension, deadline):
-                warnings.append("extension_after_due")      # approved only after the reply period had run out
-            return plan, rid, deadline, [*plan.trace, *steps], warnings, rd["id"]
+        def item_error(items) -> ZwgkError:
+            for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
+                try:
+                    item(it)
+                except _Unsupported as exc:
+                    return unsupported_error(exc.result, f"items.{i}.")
+            raise AssertionError("an item table gave no answer, yet every item has one")
 
-        seg.planner, seg.run = planner, run
+        env = {"plans": cplans, "miss": miss, "plan": plan_of, "dates": dates, "dates_on": dates_on,
+               "deadline": deadline_of, "after_due": after_due, "unsupported_error": unsupported_error,
+               "item_error": item_error, "rid": rid, "pack": self._pack_id, "proceed": PROCEED,
+               "limit": MEMO_MAX_ITEMS, "none": "none", "late": "extension_after_due",
+               "fields": itemgetter("items", "excessive", "consultations", "extension", "id"), "keys": _KEYS}
+        seg.planner = planner
+        seg.run, seg.raw = compile_run(law, *seg.tables, env)
 
     def _assemble(self, law, rres, answers, n, cstatus, rd) -> Plan:
         # the plans are kept on the item answers already: no memo of combinations in front of ``combine``
