@@ -343,15 +343,13 @@ class Engine:
             # 4–7 by the functions ``_compile`` generated for the regime's stretch of days around ``received``
             if seg is None or seg.regime is not regime:
                 seg = self._segment(rid, received)
-            if explain:
-                plan = seg.planner(rd, cstatus)
-                deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
-                                                     cstatus, plan.asks_correction, explain=True, explain_rows=rows)
-                trace, warnings = [*plan.trace, *steps], list(warned)
-            else:
+            if not explain:
                 return seg.run(rd, received, cstatus, day)      # with the warning below: Parts' fields
-        else:
-            plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain, rows)
+            out = seg.run(rd, received, cstatus, day)
+            # the days told, read back from the compiled dates (the general procedure is not run again)
+            dl.explain_from(self.calendar, self._dp_at[rid], out[2], rd, rows)
+            return out
+        plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain, rows)
         extension = rd["extension"]
         if extension is not None and dl.extension_after_due(extension, deadline):
             warnings.append("extension_after_due")      # approved only after the reply period had run out
