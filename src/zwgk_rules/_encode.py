@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from itertools import chain
 from json.encoder import encode_basestring
 
 from ._deadline import CALENDAR
@@ -54,6 +53,22 @@ _REASON = b', "reason": '
 _ITEM_KEYS = ("disposition", "basis", "actions", "trace")
 
 
+class _Days:
+    """One calendar's days as ``Encoder._told`` writes them, each kept once written (one slot a day): the templates of
+    its days (``Encoder._template``), its working days as a consultation's days (per citation of the exclusion), its
+    receipt days, and the parts of its days written row by row (``Encoder._rows``)."""
+
+    __slots__ = ("cal", "base", "cum", "work", "templates", "consulted", "receipts", "parts")
+
+    def __init__(self, cal) -> None:
+        self.cal = cal
+        self.base, self.cum, self.work = cal._index()
+        self.templates: list = [None] * len(self.cum)
+        self.consulted: dict = {}
+        self.receipts: dict = {}
+        self.parts: dict = {}
+
+
 class Encoder:
     """Encodes answers from their parts. The citations and item answers of a plan are memoised singletons
     of the engine, shared by every answer that has them: each is encoded once, as bytes, and the bytes are
@@ -71,8 +86,10 @@ class Encoder:
         self._plans_size = 0
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
-        # calendar id -> (the calendar, its days' parts for ``_rows``, its days' templates for ``_told``, its first ordinal)
-        self._cal_days: dict[str, tuple] = {}
+        # calendar id -> its days as ``_told`` writes them (``_Days``)
+        self._cal_days: dict[str, _Days] = {}
+        # (working days counted, ``Explanation.periods``) -> the counts and citations ``_told`` fills in
+        self._counted: dict[tuple, tuple] = {}
         self._limit = limit
 
     def _fragment(self, obj) -> bytes:
@@ -158,10 +175,15 @@ class Encoder:
         head, mid = self._plan_bytes(parts.plan, pack_id, parts.regime)
         explain = dl.get("explain")
         warnings = parts.warnings
+        if explain is not None:         # the days go straight into the line (the longest part by far: no copy of its own)
+            return b"".join((
+                b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
+                head, self._d(dl["received_on"]), self._deadline(dl), b', "explain": [', *self._told(explain),
+                b"]", mid, self._ids(tuple(parts.trace)),
+                b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
         return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
             head, self._d(dl["received_on"]), self._deadline(dl),
-            b"" if explain is None else b', "explain": ' + self._told(explain),
             mid, self._ids(tuple(parts.trace)),
             b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
 
@@ -175,61 +197,110 @@ class Encoder:
             self._strings[value] = b
         return b
 
-    def _told(self, told) -> bytes:
-        """``Explanation.days()`` as JSON (``tests/test_cli_fastpaths.py`` checks the text is ``json.dumps`` of it).
+    def _told(self, told) -> tuple:
+        """``Explanation.days()`` as the pieces of a JSON list, without its brackets (``tests/test_cli_fastpaths.py``
+        checks the text is ``json.dumps`` of it).
 
-        The days up to the start of the count are written row by row (``Explanation.rows``; usually the receipt
-        day alone). After it, every working day is counted in turn, except a consultation's, and every other day
-        is as the calendar tells it: each calendar day's object is kept as a template (a working day's count and
-        the citation of its period left open); the templates of the stretch, with the consultation's days written
-        whole, are joined and filled in at once."""
+        The receipt day's object is kept per day. The days after it, to the start of the count, are written row by
+        row (``Explanation.rows``; only when the count starts later, after a 补正). After the start every working day
+        is counted in turn, except a consultation's, and every other day is as the calendar tells it: each calendar
+        day's object is kept as a template (a working day's count and the citation of its period left open), and so
+        is each working day's object as a consultation's day (``_Days``); the stretch's templates are joined and
+        filled in at once, with the counts and citations kept per number of days counted and periods."""
         cal = told.calendar
-        kept = self._cal_days.get(cal.id)
-        if kept is None or kept[0] is not cal:
+        k = self._cal_days.get(cal.id)
+        if k is None or k.cal is not cal:
             if len(self._cal_days) >= 16:
                 self._cal_days.clear()
-            n = cal.end.toordinal() - cal.start.toordinal() + 1
-            kept = self._cal_days[cal.id] = (cal, {}, [None] * n, cal.start.toordinal())
-        _, parts, templates, base = kept
-        start, last = told.start, told.last
-        if last <= start:
-            return b"[" + _JOIN(self._rows(told.rows(), cal, parts)) + b"]"
-        r_start, r_last = cal.rank(start), cal.rank(last)
-        out = self._rows(told.rows(start), cal, parts)
+            k = self._cal_days[cal.id] = _Days(cal)
+        first, start, last = told.first, told.start, told.last
+        if start == first:                  # the count starts after the receipt day (most requests)
+            head = k.receipts.get((first, told.receipt_basis)) or self._receipt(k, first, told.receipt_basis)
+            if last <= start:
+                return (head,)
+        elif last <= start:
+            return (_JOIN(self._rows(told.rows(), cal, k.parts)),)
+        else:
+            head = _JOIN(self._rows(told.rows(start), cal, k.parts))
+        base, cum, templates = k.base, k.cum, k.templates
         i, j = start.toordinal() + 1 - base, last.toordinal() + 1 - base
+        if i <= 0 or j > len(cum):          # outside the calendar: as the rows tell it (the calendar's error)
+            return (_JOIN(self._rows(told.rows(), cal, k.parts)),)
+        r_start = cum[i - 1]
+        n = cum[j - 1] - r_start            # the working days after the start, to be counted but for consultations'
         if None in templates[i:j]:
-            for k in range(i, j):
-                if templates[k] is None:
-                    templates[k] = self._template(cal, dt.date.fromordinal(base + k))
-        # the consultations' working days in the stretch (``excluded``: sorted, merged intervals of ranks) are
-        # written whole, as ``rows()`` tells them; the stretch's other days are templates
-        pieces: list = []
-        at, n = i, r_last - r_start               # n: the working days after the start that are counted
-        for a, b in told.excluded:
-            lo, hi = (a if a > r_start else r_start + 1), (b if b < r_last else r_last)
-            if lo > hi:
-                continue
-            n -= hi - lo + 1
-            days = [cal.nth(r) for r in range(lo, hi + 1)]
-            first, stop = days[0].toordinal() - base, days[-1].toordinal() + 1 - base
-            pieces += templates[at:first]
-            excluded = {d.toordinal() - base: d for d in days}
-            pieces += [templates[k] if k not in excluded else
-                       self._rows([told.consulting(excluded[k])], cal, parts)[0]
-                       .replace(b"%", b"%%") for k in range(first, stop)]
-            at = stop
-        stretch = pieces + templates[at:j] if pieces else templates[i:j]
+            self._fill(k, i, j)
+        if told.excluded:
+            # the consultations' working days in the stretch (``excluded``: sorted, merged intervals of ranks) are
+            # written as such, whole; the stretch's other days are templates
+            pieces: list = []
+            at, r_last, work = i, r_start + n, k.work
+            consulted = k.consulted.get(told.exclusion_basis)
+            if consulted is None:
+                consulted = k.consulted[told.exclusion_basis] = [None] * len(cum)
+            for a, b in told.excluded:
+                lo, hi = (a if a > r_start else r_start + 1), (b if b < r_last else r_last)
+                if lo > hi:
+                    continue
+                n -= hi - lo + 1
+                f, t = work[lo - 1].toordinal() - base, work[hi - 1].toordinal() + 1 - base
+                if None in consulted[f:t]:
+                    self._fill_consulted(k, consulted, told.consulting, f, t)
+                pieces += templates[at:f]
+                pieces += consulted[f:t]
+                at = t
+            fmt = _JOIN(pieces + templates[at:j]) if pieces else _JOIN(templates[i:j])
+        else:
+            fmt = _JOIN(templates[i:j])
+        periods = told.periods
+        filled = self._counted.get((n, periods)) or self._counts(n, periods)
+        return head, b", ", fmt % filled
+
+    def _counts(self, n: int, periods: tuple) -> tuple:
+        """The values ``_told`` fills into the templates of ``n`` counted days: each day's count, and the citation of
+        its period (the first whose last count it has not passed; beyond the last: the last), in turn."""
         s = self._str
-        citations, k = [], 0
-        for limit, basis in told.periods:          # each count's period: the first whose last count it has not passed
-            if limit > k and k < n:
-                m = limit if limit < n else n
-                citations += [s(basis)] * (m - k)
-                k = m
-        if k < n:
-            citations += [s(told.periods[-1][1])] * (n - k)
-        out.append(_JOIN(stretch) % tuple(chain.from_iterable(zip(range(1, n + 1), citations))))
-        return b"[" + _JOIN(out) + b"]"
+        out: list = []
+        k = 0
+        for limit, basis in periods:
+            while k < limit and k < n:
+                k += 1
+                out += (k, s(basis))
+        while k < n:
+            k += 1
+            out += (k, s(periods[-1][1]))
+        got = tuple(out)
+        if len(self._counted) >= self._limit:
+            self._counted.clear()
+        self._counted[(n, periods)] = got
+        return got
+
+    def _receipt(self, k: "_Days", d: dt.date, basis) -> bytes:
+        """The receipt day's object (``Explanation.rows``: not counted, reason ``receipt_day``), kept per day."""
+        got = self._rows([(d, "receipt_day", None, basis)], k.cal, k.parts)[0]
+        if len(k.receipts) >= 1 << 14:
+            k.receipts.clear()
+        k.receipts[(d, basis)] = got
+        return got
+
+    def _fill(self, k: "_Days", i: int, j: int) -> None:
+        """The templates of the calendar's days ``i`` … ``j - 1`` (places from its first day) not written yet."""
+        templates, cal, base, date = k.templates, k.cal, k.base, dt.date.fromordinal
+        for x in range(i, j):
+            if templates[x] is None:
+                templates[x] = self._template(cal, date(base + x))
+
+    def _fill_consulted(self, k: "_Days", consulted: list, consulting, f: int, t: int) -> None:
+        """The days ``f`` … ``t - 1`` as ``_told`` writes them within a consultation's time: a working day as
+        ``consulting`` (``Explanation.consulting``) tells it (whole, ``%`` doubled), another day as its template."""
+        templates, cal, cum, base = k.templates, k.cal, k.cum, k.base
+        for x in range(f, t):
+            if consulted[x] is None:
+                if cum[x] != (cum[x - 1] if x else 0):      # a working day
+                    d = dt.date.fromordinal(base + x)
+                    consulted[x] = self._rows([consulting(d)], cal, k.parts)[0].replace(b"%", b"%%")
+                else:
+                    consulted[x] = templates[x]
 
     def _template(self, cal, d: dt.date) -> bytes:
         """A calendar day's object for ``_told``: a day off whole; a working day with its count (``%d``) and the
