@@ -105,12 +105,13 @@ from hypothesis import strategies as st
 
 from zwgk_rules import _deadline as dl
 from zwgk_rules._compile import compile_deadline
+from zwgk_rules._encode import Encoder
 
 CUT = dt.date(2021, 3, 1)
 
 
 def _params(tag: str, reply: int, ext: int, notice: int, limit: int) -> dl.DeadlineParams:
-    basis = {name: f"test-{tag}:{name}" for name in dl.DEADLINE_PARAMETERS}
+    basis = {name: f"test-{tag}:{name} 100%" for name in dl.DEADLINE_PARAMETERS}     # a "%" the encoder must keep
     return dl.DeadlineParams(True, notice, True, {"third_party": limit, "agency": limit + 2}, reply, ext, True, True,
                              basis)
 
@@ -153,3 +154,8 @@ def test_the_explanation_read_back_is_the_general_procedures(case):
     dl.explain_from(cal, _dp_at, got, rd, True)
     assert got == want.deadline
     assert got["explain"].days() == dl.explain_from(cal, _dp_at, dict(got), rd, False)["explain"]
+    # the command line's encoder writes these days too, a period's citation differing from the next one's
+    enc = Encoder(frozenset())
+    for _ in range(2):                              # and again, from the templates it kept
+        data = b"[" + b"".join(enc._told(got["explain"])) + b"]"
+        assert data == json.dumps(got["explain"].days(), ensure_ascii=False, default=dt.date.isoformat).encode()

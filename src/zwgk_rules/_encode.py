@@ -55,15 +55,15 @@ _ITEM_KEYS = ("disposition", "basis", "actions", "trace")
 
 class _Days:
     """One calendar's days as ``Encoder._told`` writes them, each kept once written (one slot a day): the templates of
-    its days (``Encoder._template``), its working days as a consultation's days (per citation of the exclusion), its
-    receipt days, and the parts of its days written row by row (``Encoder._rows``)."""
+    its days per citation of a counted day (``Encoder._fill``), its working days as a consultation's days (per
+    citation of the exclusion), its receipt days, and the parts of its days written row by row (``Encoder._rows``)."""
 
-    __slots__ = ("cal", "base", "cum", "work", "templates", "consulted", "receipts", "parts")
+    __slots__ = ("cal", "base", "cum", "work", "cited", "consulted", "receipts", "parts")
 
     def __init__(self, cal) -> None:
         self.cal = cal
         self.base, self.cum, self.work = cal._index()
-        self.templates: list = [None] * len(self.cum)
+        self.cited: dict = {}
         self.consulted: dict = {}
         self.receipts: dict = {}
         self.parts: dict = {}
@@ -88,8 +88,9 @@ class Encoder:
         self._traces: dict[tuple, bytes] = {}
         # calendar id -> its days as ``_told`` writes them (``_Days``)
         self._cal_days: dict[str, _Days] = {}
-        # (working days counted, ``Explanation.periods``) -> the counts and citations ``_told`` fills in
-        self._counted: dict[tuple, tuple] = {}
+        # ``Explanation.periods`` -> the one citation of their counts (False: not one); the counts as text
+        self._same: dict[tuple, object] = {}
+        self._nums: tuple = ()
         self._limit = limit
 
     def _fragment(self, obj) -> bytes:
@@ -204,9 +205,9 @@ class Encoder:
         The receipt day's object is kept per day. The days after it, to the start of the count, are written row by
         row (``Explanation.rows``; only when the count starts later, after a 补正). After the start every working day
         is counted in turn, except a consultation's, and every other day is as the calendar tells it: each calendar
-        day's object is kept as a template (a working day's count and the citation of its period left open), and so
-        is each working day's object as a consultation's day (``_Days``); the stretch's templates are joined and
-        filled in at once, with the counts and citations kept per number of days counted and periods."""
+        day's object is kept as a template per citation of a period (a working day's count left open; ``_Days``),
+        and so is each working day's object as a consultation's day; the stretch's templates are joined and the
+        counts filled in at once."""
         cal = told.calendar
         k = self._cal_days.get(cal.id)
         if k is None or k.cal is not cal:
@@ -222,58 +223,86 @@ class Encoder:
             return (_JOIN(self._rows(told.rows(), cal, k.parts)),)
         else:
             head = _JOIN(self._rows(told.rows(start), cal, k.parts))
-        base, cum, templates = k.base, k.cum, k.templates
+        base, cum = k.base, k.cum
         i, j = start.toordinal() + 1 - base, last.toordinal() + 1 - base
         if i <= 0 or j > len(cum):          # outside the calendar: as the rows tell it (the calendar's error)
             return (_JOIN(self._rows(told.rows(), cal, k.parts)),)
         r_start = cum[i - 1]
-        n = cum[j - 1] - r_start            # the working days after the start, to be counted but for consultations'
-        if None in templates[i:j]:
-            self._fill(k, i, j)
-        if told.excluded:
-            # the consultations' working days in the stretch (``excluded``: sorted, merged intervals of ranks) are
-            # written as such, whole; the stretch's other days are templates
-            pieces: list = []
-            at, r_last, work = i, r_start + n, k.work
-            consulted = k.consulted.get(told.exclusion_basis)
-            if consulted is None:
-                consulted = k.consulted[told.exclusion_basis] = [None] * len(cum)
-            for a, b in told.excluded:
-                lo, hi = (a if a > r_start else r_start + 1), (b if b < r_last else r_last)
-                if lo > hi:
-                    continue
-                n -= hi - lo + 1
-                f, t = work[lo - 1].toordinal() - base, work[hi - 1].toordinal() + 1 - base
-                if None in consulted[f:t]:
-                    self._fill_consulted(k, consulted, told.consulting, f, t)
-                pieces += templates[at:f]
-                pieces += consulted[f:t]
-                at = t
-            fmt = _JOIN(pieces + templates[at:j]) if pieces else _JOIN(templates[i:j])
-        else:
-            fmt = _JOIN(templates[i:j])
+        n = cum[j - 1] - r_start            # the working days after the start, counted but for consultations'
         periods = told.periods
-        filled = self._counted.get((n, periods)) or self._counts(n, periods)
-        return head, b", ", fmt % filled
+        cite = self._same.get(periods)
+        if cite is None:
+            cite = self._same_citation(periods)
+        if cite is not False and not told.excluded:     # most requests: one citation, no consultation
+            days = k.cited.get(cite) or self._cited(k, cite)
+            if None in days[i:j]:
+                self._fill(k, days, cite, i, j)
+            nums = self._nums
+            return head, b", ", _JOIN(days[i:j]) % (nums[:n] if n < len(nums) else self._counts(n))
+        # in turn: the counted days of each period (its citation's templates) and the consultations' working days
+        # (``excluded``: sorted, merged intervals of ranks, written whole as ``Explanation.consulting`` tells them)
+        r_last, work, s = r_start + n, k.work, self._str
+        spans = [(lo, hi) for lo, hi in ((a if a > r_start else r_start + 1, b if b < r_last else r_last)
+                                         for a, b in told.excluded) if lo <= hi]
+        spans.append((r_last + 1, r_last))      # the counted days after the last consultation
+        pieces: list = []
+        at, r, c = i, r_start, 0                # the next day, the last rank written, the last count
+        more = iter(periods)
+        limit, basis = next(more)
+        after = next(more, None)
+        for lo, hi in spans:
+            while r < lo - 1:                   # the counted days before this consultation
+                while after is not None and c >= limit:
+                    (limit, basis), after = after, next(more, None)
+                take = lo - 1 - r
+                if after is not None and limit - c < take:
+                    take = limit - c
+                r += take
+                c += take
+                t = work[r - 1].toordinal() + 1 - base
+                cited = s(basis).replace(b"%", b"%%")
+                days = k.cited.get(cited) or self._cited(k, cited)
+                if None in days[at:t]:
+                    self._fill(k, days, cited, at, t)
+                pieces += days[at:t]
+                at = t
+            if lo <= hi:
+                n -= hi - lo + 1
+                t = work[hi - 1].toordinal() + 1 - base
+                consulted = k.consulted.get(told.exclusion_basis)
+                if consulted is None:
+                    consulted = k.consulted[told.exclusion_basis] = [None] * len(cum)
+                if None in consulted[at:t]:
+                    self._fill_consulted(k, consulted, told.consulting, at, t)
+                pieces += consulted[at:t]
+                at, r = t, hi
+        if at < j:                              # days off after the last working day (none when it is ``last``)
+            days = self._cited(k, b"") if b"" not in k.cited else k.cited[b""]
+            if None in days[at:j]:
+                self._fill(k, days, b"", at, j)
+            pieces += days[at:j]
+        nums = self._nums
+        return head, b", ", _JOIN(pieces) % (nums[:n] if n < len(nums) else self._counts(n))
 
-    def _counts(self, n: int, periods: tuple) -> tuple:
-        """The values ``_told`` fills into the templates of ``n`` counted days: each day's count, and the citation of
-        its period (the first whose last count it has not passed; beyond the last: the last), in turn."""
-        s = self._str
-        out: list = []
-        k = 0
-        for limit, basis in periods:
-            while k < limit and k < n:
-                k += 1
-                out += (k, s(basis))
-        while k < n:
-            k += 1
-            out += (k, s(periods[-1][1]))
-        got = tuple(out)
-        if len(self._counted) >= self._limit:
-            self._counted.clear()
-        self._counted[(n, periods)] = got
+    def _same_citation(self, periods: tuple):
+        """The citation of every count (``%`` doubled) when all periods have the same one, else False (kept)."""
+        cites = {basis for _, basis in periods}
+        got = self._str(periods[0][1]).replace(b"%", b"%%") if len(cites) == 1 else False
+        if len(self._same) >= self._limit:
+            self._same.clear()
+        self._same[periods] = got
         return got
+
+    def _counts(self, n: int) -> tuple:
+        """The counts 1 … ``n`` as text, for the templates (kept: ``_nums`` grows to the longest stretch met)."""
+        if n >= len(self._nums):
+            self._nums = tuple(b"%d" % c for c in range(1, n + 2))
+        return self._nums[:n]
+
+    @staticmethod
+    def _cited(k: "_Days", cite: bytes) -> list:
+        days = k.cited[cite] = [None] * len(k.cum)
+        return days
 
     def _receipt(self, k: "_Days", d: dt.date, basis) -> bytes:
         """The receipt day's object (``Explanation.rows``: not counted, reason ``receipt_day``), kept per day."""
@@ -283,35 +312,34 @@ class Encoder:
         k.receipts[(d, basis)] = got
         return got
 
-    def _fill(self, k: "_Days", i: int, j: int) -> None:
-        """The templates of the calendar's days ``i`` … ``j - 1`` (places from its first day) not written yet."""
-        templates, cal, base, date = k.templates, k.cal, k.base, dt.date.fromordinal
+    def _fill(self, k: "_Days", days: list, cite: bytes, i: int, j: int) -> None:
+        """The templates of the calendar's days ``i`` … ``j - 1`` (places from its first day) not written yet, with
+        ``cite`` as the citation of a counted day: a day off whole, a working day with its count left open (``%s``).
+        Written text has its ``%`` doubled."""
+        cal, base, s, date = k.cal, k.base, self._str, dt.date.fromordinal
         for x in range(i, j):
-            if templates[x] is None:
-                templates[x] = self._template(cal, date(base + x))
+            if days[x] is None:
+                d = date(base + x)
+                info = cal.day_info(d)
+                rest = (b', "reason": ' + s(info.reason) + b', "name": ' + s(info.name) + b', "source": '
+                        + s(info.source) + b', "basis": ').replace(b"%", b"%%")
+                if info.working:
+                    days[x] = b'{"date": ' + self._d(d) + b', "counted": true, "count": %s' + rest + cite + b"}"
+                else:
+                    days[x] = (b'{"date": ' + self._d(d) + b', "counted": false, "count": null' + rest
+                               + s(info.basis).replace(b"%", b"%%") + b"}")
 
     def _fill_consulted(self, k: "_Days", consulted: list, consulting, f: int, t: int) -> None:
         """The days ``f`` … ``t - 1`` as ``_told`` writes them within a consultation's time: a working day as
         ``consulting`` (``Explanation.consulting``) tells it (whole, ``%`` doubled), another day as its template."""
-        templates, cal, cum, base = k.templates, k.cal, k.cum, k.base
+        cal, cum, base = k.cal, k.cum, k.base
         for x in range(f, t):
             if consulted[x] is None:
                 if cum[x] != (cum[x - 1] if x else 0):      # a working day
                     d = dt.date.fromordinal(base + x)
                     consulted[x] = self._rows([consulting(d)], cal, k.parts)[0].replace(b"%", b"%%")
                 else:
-                    consulted[x] = templates[x]
-
-    def _template(self, cal, d: dt.date) -> bytes:
-        """A calendar day's object for ``_told``: a day off whole; a working day with its count (``%d``) and the
-        citation of its period (``%s``) left open. Written text has its ``%`` doubled."""
-        info, s = cal.day_info(d), self._str
-        rest = (b', "reason": ' + s(info.reason) + b', "name": ' + s(info.name) + b', "source": ' + s(info.source)
-                + b', "basis": ').replace(b"%", b"%%")
-        if info.working:
-            return b'{"date": ' + self._d(d) + b', "counted": true, "count": %d' + rest + b"%s}"
-        return (b'{"date": ' + self._d(d) + b', "counted": false, "count": null' + rest
-                + s(info.basis).replace(b"%", b"%%") + b"}")
+                    self._fill(k, consulted, b"", x, x + 1)
 
     def _rows(self, rows: list, cal, parts: dict) -> list[bytes]:
         """``Explanation.rows`` as the objects of ``days()``, each day's own parts kept per calendar day."""
