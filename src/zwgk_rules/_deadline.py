@@ -202,7 +202,8 @@ def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, csta
             *, explain: bool = False, explain_rows: bool = False) -> DeadlineResult:
     """The deadline procedure of 第三十条至第三十五条 (2008: 第二十一条、第二十四条), the one path every
     decision's dates come from (the engine's short cut is a memo of this function's result; ``explain``
-    records, day by day, what this function counted).
+    records, day by day, what this function counted; the compiled engine reads the same record back from its
+    dates, ``explain_from``).
 
     ``dp_at(day)`` gives the regime's parameters in force on ``day`` (``DeadlineParams``); ``steps`` the
     regime's declared steps (``deadlines.yaml``: ids for ``trace``); ``rd`` the request's fields;
