@@ -378,7 +378,7 @@ class Segment:
     """The compiled tables of one regime over one stretch of days: ``request`` and ``item``."""
 
     __slots__ = ("request", "item", "items", "deadline", "plan", "law", "regime", "channels", "dates", "base", "lo", "hi",
-                 "planner", "run", "raw", "tables")
+                 "run", "raw", "tables")
 
     def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
                  not_final) -> None:
@@ -396,8 +396,8 @@ class Segment:
         #: in the calendar (one slot a day; the last slot, outside the calendar, stays None)
         self.dates: list = [None] * (len(cum) + 1)
         self.lo, self.hi = lo, hi        # the stretch: lo <= day < hi
-        # steps 4–6 over these functions (``Engine._paths``), and 4–7 in one function (``compile_run``)
-        self.planner = self.run = self.raw = None
+        # steps 4–7 in one function (``compile_run``, set by ``Engine._paths``)
+        self.run = self.raw = None
         self.request, rslow, rknown = compile_request(law.request_table, law.request_table.in_force(on)[1])
         self.item, self.items, islow, iknown = compile_items(
             law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables), cache, answer)

@@ -202,7 +202,8 @@ def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, csta
             *, explain: bool = False, explain_rows: bool = False) -> DeadlineResult:
     """The deadline procedure of 第三十条至第三十五条 (2008: 第二十一条、第二十四条), the one path every
     decision's dates come from (the engine's short cut is a memo of this function's result; ``explain``
-    records, day by day, what this function counted).
+    records, day by day, what this function counted; the compiled engine reads the same record back from its
+    dates, ``explain_from``).
 
     ``dp_at(day)`` gives the regime's parameters in force on ``day`` (``DeadlineParams``); ``steps`` the
     regime's declared steps (``deadlines.yaml``: ids for ``trace``); ``rd`` the request's fields;
@@ -266,6 +267,46 @@ def compute(cal: Calendar, dp_at, steps: dict, rd: dict, received: dt.date, csta
                            key["excluded_consultations"], key["receipt_day_counted"])
         out["explain"] = told if explain_rows else told.days()
     return _result((out, tuple(trace), tuple(warnings)))
+
+
+def explain_from(cal: Calendar, dp_at, deadline: dict, rd: dict, rows: bool) -> dict:
+    """Add to ``deadline`` (the engine's compiled result of this procedure, ``_compile.compile_deadline``) its
+    ``explain``: the ``Explanation`` that ``compute(..., explain=True)`` records, read back from the dates it gave
+    instead of running the procedure again (``rows``: the ``Explanation`` itself, else ``days()``, as
+    ``explain_rows``). The count ran (``runs``) when the result has ``reply_period_starts``; the days told run to the
+    last date counted (the 补正 notice's, the due and extended due dates unless an agreed date replaced them); the
+    consultations' time is worked out again from the request only when it has consultations.
+    ``tests/test_explain_fast.py`` compares it with the plain walk. Returns ``deadline``."""
+    received = deadline["received_on"]
+    start = deadline["reply_period_starts"]
+    last = received
+    by = deadline["correction_notice_by"]
+    if by is not None and by > last:
+        last = by
+    if start is None:                       # no reply period runs yet: the days to the 补正 notice's
+        dp = dp_at(received)
+        key = dp.basis
+        periods = ((dp.correction_notice_period or 0, key["correction_notice_period"]),)
+        excluded: tuple = ()
+        start = received
+    else:
+        dp = dp_at(start)                   # read where the period starts (anew after a 补正, as ``compute``)
+        key = dp.basis
+        ex = rd["excessive"]
+        if ex is None or not (dp.agreed_due_replaces_due and ex.reason_reasonable and ex.agreed_due is not None):
+            due, ext = deadline["due"], deadline["extended_due"]
+            top = ext if ext > due else due
+            if top > last:
+                last = top
+        cons = rd["consultations"]
+        excluded = tuple(excluded_intervals(cal, cons, lambda party, day: dp_at(day).consultation_limits.get(party))) \
+            if cons else ()
+        n = dp.reply_period
+        periods = ((n, key["reply_period"]), (n + dp.max_extension, key["max_extension"]))
+    told = Explanation(cal, received, last, start, excluded, periods, key["excluded_consultations"],
+                       key["receipt_day_counted"])
+    deadline["explain"] = told if rows else told.days()
+    return deadline
 
 
 def extension_after_due(extension, deadline: dict) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from itertools import chain
 from json.encoder import encode_basestring
 
 from ._deadline import CALENDAR
@@ -54,6 +53,22 @@ _REASON = b', "reason": '
 _ITEM_KEYS = ("disposition", "basis", "actions", "trace")
 
 
+class _Days:
+    """One calendar's days as ``Encoder._told`` writes them, each kept once written (one slot a day): the templates of
+    its days per citation of a counted day (``Encoder._fill``), its working days as a consultation's days (per
+    citation of the exclusion), its receipt days, and the parts of its days written row by row (``Encoder._rows``)."""
+
+    __slots__ = ("cal", "base", "cum", "work", "cited", "consulted", "receipts", "parts")
+
+    def __init__(self, cal) -> None:
+        self.cal = cal
+        self.base, self.cum, self.work = cal._index()
+        self.cited: dict = {}
+        self.consulted: dict = {}
+        self.receipts: dict = {}
+        self.parts: dict = {}
+
+
 class Encoder:
     """Encodes answers from their parts. The citations and item answers of a plan are memoised singletons
     of the engine, shared by every answer that has them: each is encoded once, as bytes, and the bytes are
@@ -71,8 +86,11 @@ class Encoder:
         self._plans_size = 0
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
-        # calendar id -> (the calendar, its days' parts for ``_rows``, its days' templates for ``_told``, its first ordinal)
-        self._cal_days: dict[str, tuple] = {}
+        # calendar id -> its days as ``_told`` writes them (``_Days``)
+        self._cal_days: dict[str, _Days] = {}
+        # ``Explanation.periods`` -> the one citation of their counts (False: not one); the counts as text
+        self._same: dict[tuple, object] = {}
+        self._nums: tuple = ()
         self._limit = limit
 
     def _fragment(self, obj) -> bytes:
@@ -158,10 +176,15 @@ class Encoder:
         head, mid = self._plan_bytes(parts.plan, pack_id, parts.regime)
         explain = dl.get("explain")
         warnings = parts.warnings
+        if explain is not None:         # the days go straight into the line (the longest part by far: no copy of its own)
+            return b"".join((
+                b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
+                head, self._d(dl["received_on"]), self._deadline(dl), b', "explain": [', *self._told(explain),
+                b"]", mid, self._ids(tuple(parts.trace)),
+                b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
         return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
             head, self._d(dl["received_on"]), self._deadline(dl),
-            b"" if explain is None else b', "explain": ' + self._told(explain),
             mid, self._ids(tuple(parts.trace)),
             b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
 
@@ -175,72 +198,148 @@ class Encoder:
             self._strings[value] = b
         return b
 
-    def _told(self, told) -> bytes:
-        """``Explanation.days()`` as JSON (``tests/test_cli_fastpaths.py`` checks the text is ``json.dumps`` of it).
+    def _told(self, told) -> tuple:
+        """``Explanation.days()`` as the pieces of a JSON list, without its brackets (``tests/test_cli_fastpaths.py``
+        checks the text is ``json.dumps`` of it).
 
-        The days up to the start of the count are written row by row (``Explanation.rows``; usually the receipt
-        day alone). After it, every working day is counted in turn, except a consultation's, and every other day
-        is as the calendar tells it: each calendar day's object is kept as a template (a working day's count and
-        the citation of its period left open); the templates of the stretch, with the consultation's days written
-        whole, are joined and filled in at once."""
+        The receipt day's object is kept per day. The days after it, to the start of the count, are written row by
+        row (``Explanation.rows``; only when the count starts later, after a 补正). After the start every working day
+        is counted in turn, except a consultation's, and every other day is as the calendar tells it: each calendar
+        day's object is kept as a template per citation of a period (a working day's count left open; ``_Days``),
+        and so is each working day's object as a consultation's day; the stretch's templates are joined and the
+        counts filled in at once."""
         cal = told.calendar
-        kept = self._cal_days.get(cal.id)
-        if kept is None or kept[0] is not cal:
+        k = self._cal_days.get(cal.id)
+        if k is None or k.cal is not cal:
             if len(self._cal_days) >= 16:
                 self._cal_days.clear()
-            n = cal.end.toordinal() - cal.start.toordinal() + 1
-            kept = self._cal_days[cal.id] = (cal, {}, [None] * n, cal.start.toordinal())
-        _, parts, templates, base = kept
-        start, last = told.start, told.last
-        if last <= start:
-            return b"[" + _JOIN(self._rows(told.rows(), cal, parts)) + b"]"
-        r_start, r_last = cal.rank(start), cal.rank(last)
-        out = self._rows(told.rows(start), cal, parts)
+            k = self._cal_days[cal.id] = _Days(cal)
+        first, start, last = told.first, told.start, told.last
+        if start == first:                  # the count starts after the receipt day (most requests)
+            head = k.receipts.get((first, told.receipt_basis)) or self._receipt(k, first, told.receipt_basis)
+            if last <= start:
+                return (head,)
+        elif last <= start:
+            return (_JOIN(self._rows(told.rows(), cal, k.parts)),)
+        else:
+            head = _JOIN(self._rows(told.rows(start), cal, k.parts))
+        base, cum = k.base, k.cum
         i, j = start.toordinal() + 1 - base, last.toordinal() + 1 - base
-        if None in templates[i:j]:
-            for k in range(i, j):
-                if templates[k] is None:
-                    templates[k] = self._template(cal, dt.date.fromordinal(base + k))
-        # the consultations' working days in the stretch (``excluded``: sorted, merged intervals of ranks) are
-        # written whole, as ``rows()`` tells them; the stretch's other days are templates
+        if i <= 0 or j > len(cum):          # outside the calendar: as the rows tell it (the calendar's error)
+            return (_JOIN(self._rows(told.rows(), cal, k.parts)),)
+        r_start = cum[i - 1]
+        n = cum[j - 1] - r_start            # the working days after the start, counted but for consultations'
+        periods = told.periods
+        cite = self._same.get(periods)
+        if cite is None:
+            cite = self._same_citation(periods)
+        if cite is not False and not told.excluded:     # most requests: one citation, no consultation
+            days = k.cited.get(cite) or self._cited(k, cite)
+            if None in days[i:j]:
+                self._fill(k, days, cite, i, j)
+            nums = self._nums
+            return head, b", ", _JOIN(days[i:j]) % (nums[:n] if n < len(nums) else self._counts(n))
+        # in turn: the counted days of each period (its citation's templates) and the consultations' working days
+        # (``excluded``: sorted, merged intervals of ranks, written whole as ``Explanation.consulting`` tells them)
+        r_last, work, s = r_start + n, k.work, self._str
+        spans = [(lo, hi) for lo, hi in ((a if a > r_start else r_start + 1, b if b < r_last else r_last)
+                                         for a, b in told.excluded) if lo <= hi]
+        spans.append((r_last + 1, r_last))      # the counted days after the last consultation
         pieces: list = []
-        at, n = i, r_last - r_start               # n: the working days after the start that are counted
-        for a, b in told.excluded:
-            lo, hi = (a if a > r_start else r_start + 1), (b if b < r_last else r_last)
-            if lo > hi:
-                continue
-            n -= hi - lo + 1
-            days = [cal.nth(r) for r in range(lo, hi + 1)]
-            first, stop = days[0].toordinal() - base, days[-1].toordinal() + 1 - base
-            pieces += templates[at:first]
-            excluded = {d.toordinal() - base: d for d in days}
-            pieces += [templates[k] if k not in excluded else
-                       self._rows([told.consulting(excluded[k])], cal, parts)[0]
-                       .replace(b"%", b"%%") for k in range(first, stop)]
-            at = stop
-        stretch = pieces + templates[at:j] if pieces else templates[i:j]
-        s = self._str
-        citations, k = [], 0
-        for limit, basis in told.periods:          # each count's period: the first whose last count it has not passed
-            if limit > k and k < n:
-                m = limit if limit < n else n
-                citations += [s(basis)] * (m - k)
-                k = m
-        if k < n:
-            citations += [s(told.periods[-1][1])] * (n - k)
-        out.append(_JOIN(stretch) % tuple(chain.from_iterable(zip(range(1, n + 1), citations))))
-        return b"[" + _JOIN(out) + b"]"
+        at, r, c = i, r_start, 0                # the next day, the last rank written, the last count
+        more = iter(periods)
+        limit, basis = next(more)
+        after = next(more, None)
+        for lo, hi in spans:
+            while r < lo - 1:                   # the counted days before this consultation
+                while after is not None and c >= limit:
+                    (limit, basis), after = after, next(more, None)
+                take = lo - 1 - r
+                if after is not None and limit - c < take:
+                    take = limit - c
+                r += take
+                c += take
+                t = work[r - 1].toordinal() + 1 - base
+                cited = s(basis).replace(b"%", b"%%")
+                days = k.cited.get(cited) or self._cited(k, cited)
+                if None in days[at:t]:
+                    self._fill(k, days, cited, at, t)
+                pieces += days[at:t]
+                at = t
+            if lo <= hi:
+                n -= hi - lo + 1
+                t = work[hi - 1].toordinal() + 1 - base
+                consulted = k.consulted.get(told.exclusion_basis)
+                if consulted is None:
+                    consulted = k.consulted[told.exclusion_basis] = [None] * len(cum)
+                if None in consulted[at:t]:
+                    self._fill_consulted(k, consulted, told.consulting, at, t)
+                pieces += consulted[at:t]
+                at, r = t, hi
+        if at < j:                              # days off after the last working day (none when it is ``last``)
+            days = self._cited(k, b"") if b"" not in k.cited else k.cited[b""]
+            if None in days[at:j]:
+                self._fill(k, days, b"", at, j)
+            pieces += days[at:j]
+        nums = self._nums
+        return head, b", ", _JOIN(pieces) % (nums[:n] if n < len(nums) else self._counts(n))
 
-    def _template(self, cal, d: dt.date) -> bytes:
-        """A calendar day's object for ``_told``: a day off whole; a working day with its count (``%d``) and the
-        citation of its period (``%s``) left open. Written text has its ``%`` doubled."""
-        info, s = cal.day_info(d), self._str
-        rest = (b', "reason": ' + s(info.reason) + b', "name": ' + s(info.name) + b', "source": ' + s(info.source)
-                + b', "basis": ').replace(b"%", b"%%")
-        if info.working:
-            return b'{"date": ' + self._d(d) + b', "counted": true, "count": %d' + rest + b"%s}"
-        return (b'{"date": ' + self._d(d) + b', "counted": false, "count": null' + rest
-                + s(info.basis).replace(b"%", b"%%") + b"}")
+    def _same_citation(self, periods: tuple):
+        """The citation of every count (``%`` doubled) when all periods have the same one, else False (kept)."""
+        cites = {basis for _, basis in periods}
+        got = self._str(periods[0][1]).replace(b"%", b"%%") if len(cites) == 1 else False
+        if len(self._same) >= self._limit:
+            self._same.clear()
+        self._same[periods] = got
+        return got
+
+    def _counts(self, n: int) -> tuple:
+        """The counts 1 … ``n`` as text, for the templates (kept: ``_nums`` grows to the longest stretch met)."""
+        if n >= len(self._nums):
+            self._nums = tuple(b"%d" % c for c in range(1, n + 2))
+        return self._nums[:n]
+
+    @staticmethod
+    def _cited(k: "_Days", cite: bytes) -> list:
+        days = k.cited[cite] = [None] * len(k.cum)
+        return days
+
+    def _receipt(self, k: "_Days", d: dt.date, basis) -> bytes:
+        """The receipt day's object (``Explanation.rows``: not counted, reason ``receipt_day``), kept per day."""
+        got = self._rows([(d, "receipt_day", None, basis)], k.cal, k.parts)[0]
+        if len(k.receipts) >= 1 << 14:
+            k.receipts.clear()
+        k.receipts[(d, basis)] = got
+        return got
+
+    def _fill(self, k: "_Days", days: list, cite: bytes, i: int, j: int) -> None:
+        """The templates of the calendar's days ``i`` … ``j - 1`` (places from its first day) not written yet, with
+        ``cite`` as the citation of a counted day: a day off whole, a working day with its count left open (``%s``).
+        Written text has its ``%`` doubled."""
+        cal, base, s, date = k.cal, k.base, self._str, dt.date.fromordinal
+        for x in range(i, j):
+            if days[x] is None:
+                d = date(base + x)
+                info = cal.day_info(d)
+                rest = (b', "reason": ' + s(info.reason) + b', "name": ' + s(info.name) + b', "source": '
+                        + s(info.source) + b', "basis": ').replace(b"%", b"%%")
+                if info.working:
+                    days[x] = b'{"date": ' + self._d(d) + b', "counted": true, "count": %s' + rest + cite + b"}"
+                else:
+                    days[x] = (b'{"date": ' + self._d(d) + b', "counted": false, "count": null' + rest
+                               + s(info.basis).replace(b"%", b"%%") + b"}")
+
+    def _fill_consulted(self, k: "_Days", consulted: list, consulting, f: int, t: int) -> None:
+        """The days ``f`` … ``t - 1`` as ``_told`` writes them within a consultation's time: a working day as
+        ``consulting`` (``Explanation.consulting``) tells it (whole, ``%`` doubled), another day as its template."""
+        cal, cum, base = k.cal, k.cum, k.base
+        for x in range(f, t):
+            if consulted[x] is None:
+                if cum[x] != (cum[x - 1] if x else 0):      # a working day
+                    d = dt.date.fromordinal(base + x)
+                    consulted[x] = self._rows([consulting(d)], cal, k.parts)[0].replace(b"%", b"%%")
+                else:
+                    self._fill(k, consulted, b"", x, x + 1)
 
     def _rows(self, rows: list, cal, parts: dict) -> list[bytes]:
         """``Explanation.rows`` as the objects of ``days()``, each day's own parts kept per calendar day."""

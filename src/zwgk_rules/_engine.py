@@ -351,15 +351,13 @@ class Engine:
             # 4–7 by the functions ``_compile`` generated for the regime's stretch of days around ``received``
             if seg is None or seg.regime is not regime:
                 seg = self._segment(rid, received)
-            if explain:
-                plan = seg.planner(rd, cstatus)
-                deadline, steps, warned = dl.compute(self.calendar, self._dp_at[rid], regime.steps, rd, received,
-                                                     cstatus, plan.asks_correction, explain=True, explain_rows=rows)
-                trace, warnings = [*plan.trace, *steps], list(warned)
-            else:
+            if not explain:
                 return (seg.raw if raw else seg.run)(rd, received, cstatus, day)     # the warning below included
-        else:
-            plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain, rows)
+            out = seg.run(rd, received, cstatus, day)
+            # the days told, read back from the compiled dates (the general procedure is not run again)
+            dl.explain_from(self.calendar, self._dp_at[rid], out[2], rd, rows)
+            return out
+        plan, deadline, trace, warnings = self._plain(req, rd, regime, received, cstatus, explain, rows)
         extension = rd["extension"]
         if extension is not None and dl.extension_after_due(extension, deadline):
             warnings.append("extension_after_due")      # approved only after the reply period had run out
@@ -450,47 +448,15 @@ class Engine:
         return seg
 
     def _paths(self, seg: Segment) -> None:
-        """The stretch's steps 4–7 over its functions and the engine's memo of plans (local names, no attribute
-        lookups on the hot path): ``seg.planner(rd, cstatus)``: steps 4–6, the request table's result, each item's
+        """The stretch's steps 4–7 over its functions and the engine's memo of plans, in one generated function
+        (``_compile.compile_run``): ``seg.run(rd, received, cstatus, day)``: the request table's result, each item's
         answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and answers (answers are
-        memoised singletons: their identities key the plan, which holds them); ``seg.run(rd, received, cstatus,
-        day)``: the same, then the dates (step 7) -> ``Parts``' fields as a bare tuple (``day``: the receipt day's
-        place in the calendar, ``Segment.dates``; past the end: outside it), in one generated function
-        (``_compile.compile_run``), and ``seg.raw``: the same as ``decide_raw``'s answer."""
-        request, item, all_items, plan_of, deadline_of, dates, dates_on = (
-            seg.request, seg.item, seg.items, seg.plan, seg.deadline, seg.dates, seg.dates_on)
+        memoised singletons: their identities key the plan, which holds them), then the dates (step 7) ->
+        ``Parts``' fields as a bare tuple (``day``: the receipt day's place in the calendar, ``Segment.dates``; past
+        the end: outside it); ``seg.raw``: the same as ``decide_raw``'s answer. ``--explain`` reads the days told
+        back from ``seg.run``'s dates (``_deadline.explain_from``)."""
+        item, plan_of, deadline_of, dates, dates_on = seg.item, seg.plan, seg.deadline, seg.dates, seg.dates_on
         cplans, assemble, law, rid, after_due = self._cplans, self._assemble, seg.law, seg.regime.id, dl.extension_after_due
-
-        def planner(rd: dict, cstatus: str) -> Plan:
-            rres = request(rd, cstatus)
-            if rres.unsupported is not None:
-                raise unsupported_error(rres)
-            items = rd["items"]
-            plain = cstatus == "none" and rd["excessive"] is None
-            if rres.value != PROCEED:
-                answers = None
-                key = (rres, plain, len(items))
-            else:
-                try:
-                    answers = all_items(items)
-                except _Unsupported:
-                    for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
-                        try:
-                            item(it)
-                        except _Unsupported as exc:
-                            raise unsupported_error(exc.result, f"items.{i}.") from None
-                    raise
-                n = len(answers)
-                if n == 1:          # most requests: the key without building it through an iterator
-                    key = (rres, plain, id(answers[0]))
-                elif n == 2:
-                    key = (rres, plain, id(answers[0]), id(answers[1]))
-                elif n > MEMO_MAX_ITEMS:
-                    return plan_of(rres, answers, plain)
-                else:
-                    key = (rres, plain, *map(id, answers))
-            plan = cplans.get(key)
-            return plan if plan is not None else miss(rres, answers, plain, cstatus, rd, key)
 
         def miss(rres, answers, plain: bool, cstatus: str, rd: dict, key) -> Plan:
             """A plan not kept yet (``compile_run``): assembled, then kept."""
@@ -514,7 +480,6 @@ class Engine:
                "item_error": item_error, "rid": rid, "pack": self._pack_id, "proceed": PROCEED,
                "limit": MEMO_MAX_ITEMS, "none": "none", "late": "extension_after_due",
                "fields": itemgetter("items", "excessive", "consultations", "extension", "id"), "keys": _KEYS}
-        seg.planner = planner
         seg.run, seg.raw = compile_run(law, *seg.tables, env)
 
     def _assemble(self, law, rres, answers, n, cstatus, rd) -> Plan:
