@@ -632,6 +632,8 @@ class _Decider:
             self.rb.pack(jurisdiction)          # an unknown pack: InputError with a did-you-mean
         self.engines: dict = {}
         self._classifiers: dict = {}        # jurisdiction -> _classify_compile.FastClassifier
+        self._read_struct = None            # classify: _classify_compile.struct_reader(Document), or False
+        self._jur_bit = 0
         self.encoder = Encoder(self.rb.not_final)
         self.encode = self.encoder.encode_parts
         self.explain = explain
@@ -734,15 +736,32 @@ class _Decider:
         if self.backend != "python":
             return self._other_line(line, Document, "classify_raw")
         try:
+            read = self._read_struct
+            if read is None:
+                from ._classify_compile import given_bit, struct_reader
+                read = self._read_struct = struct_reader(Document) or False
+                self._jur_bit = given_bit(Document, "jurisdiction")
+            got = read(line) if read else None
+            if got is not None:     # msgspec's reading, where it is pydantic's (``struct_reader``); else pydantic's
+                doc, given = got
+                named = bool(given & self._jur_bit)
+                jur = doc.jurisdiction if self.default is None or named else self.default
+                fast = self._classifiers.get(jur) or self._classifier(jur)
+                data = fast.line(doc, named)
+                if data is not None:
+                    return data, False
             doc = self.parse(Document.model_validate_json, line)
             jur = doc.jurisdiction if self.default is None or "jurisdiction" in doc.model_fields_set else self.default
-            fast = self._classifiers.get(jur)
-            if fast is None:
-                from ._classify_compile import FastClassifier
-                fast = self._classifiers[jur] = FastClassifier(self.engine(jur), self.encoder)
+            fast = self._classifiers.get(jur) or self._classifier(jur)
             return fast.line(doc), False
         except ZwgkError as exc:
             return exc, True
+
+    def _classifier(self, jur: str):
+        """The speed layer of ``classify`` for the pack ``jur`` (made on first use)."""
+        from ._classify_compile import FastClassifier
+        fast = self._classifiers[jur] = FastClassifier(self.engine(jur), self.encoder)
+        return fast
 
     def interact_line(self, line: bytes) -> tuple[bytes, bool]:
         return self._other_line(line, Message, "interact_raw")
