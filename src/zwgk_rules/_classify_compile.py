@@ -153,14 +153,17 @@ class FastClassifier:
         self._tables: dict = {}
         #: (table name, ``_content``) -> the one result of that content (the tables functions' results)
         self._canon: dict = {}
-        #: (stretch, results) -> (bytes from ``attribute`` to ``publish_by``, working days of the period or None,
-        #: bytes after ``provisional``); the 文种 is only shown (the results hold what the tables made of it)
+        #: (stretch, results) -> (bytes from ``attribute`` to ``publish_by``'s value, working days of the period,
+        #: bytes after ``provisional``'s value), or, with no date to publish by, (every byte after the 文种, None, b"");
+        #: the 文种 is only shown (the results hold what the tables made of it)
         self._parts: dict = {}
-        #: (stretch, the document's facts as ``line`` keys them) -> its entry of ``_parts`` (cleared with it)
+        #: (stretch, the document's facts as ``line`` keys them) -> (the 文种's bytes, *its entry of ``_parts``),
+        #: cleared with ``_parts``
         self._known: dict = {}
         self._size = 0
-        #: the answer's text up to the 文种's value
-        self._jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
+        #: the answer's text up to the 文种's value, without an id and after one
+        jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
+        self._open, self._after_id = b"{" + jur, b", " + jur
         # a period without applies_when (the walk would fail on it) or a table reading a fact that is not the
         # document's: no fast path, the walk answers everything
         self.ok = all(p.applies_when is not None for p in law.periods)
@@ -225,8 +228,8 @@ class FastClassifier:
         # the stretch and every field ``document_facts`` reads (as finely): what the tables can tell apart
         known = (seg, doc_type, doc.issued_as, doc.addressed_to_superior, _ALONE if fw is None else fw.attribute,
                  frozenset(doc.flags))
-        parts = self._known.get(known)
-        if parts is None:
+        got = self._known.get(known)
+        if got is None:
             fn = self._tables.get(seg) or self._stretch(seg, day)
             if fn is None:
                 return self.plain(doc) if named is None else None
@@ -239,22 +242,19 @@ class FastClassifier:
                 return self.plain(doc) if named is None else None
             if len(self._known) >= KNOWN_LIMIT:
                 self._known.clear()
-            self._known[known] = parts
-        head, period, tail = parts
-        enc = self.encoder
-        if period is None:
-            mid = _NO_DATE
-        else:
-            cal = self.calendar
-            due = cal.add_working_days(day, period)
-            mid = _PUBLISH + enc._d(due) + _PROVISIONAL[cal.provisional(day, due)]
+            got = self._known[known] = (self.encoder._str(doc_type), *parts)
+        kind, head, period, tail = got
         i = doc.id
         if i is None:
-            i = b"{"
+            first = self._open
         else:       # an ASCII id has no line separator to escape (``one_line``)
-            i = b'{"id": ' + (encode_basestring(i).encode() if i.isascii() else one_line(encode_basestring(i).encode()))
-            i += b", "
-        return b"".join((i, self._jur, enc._str(doc_type), head, mid, tail, b"}"))
+            i = encode_basestring(i).encode() if i.isascii() else one_line(encode_basestring(i).encode())
+            first = b'{"id": ' + i + self._after_id
+        if period is None:              # ``head``: the whole answer after the 文种 (``_parts_of``)
+            return first + kind + head
+        cal = self.calendar
+        due = cal.add_working_days(day, period)
+        return b"".join((first, kind, head, self.encoder._d(due), _PROVISIONAL[cal.provisional(day, due)], tail))
 
     def _parts_of(self, doc, doc_type: str, day, key):
         """The parts of the answer for results not met yet in this stretch, made from the answer that
@@ -280,7 +280,11 @@ class FastClassifier:
             period = law.at(self._period_name, day).value
         enc = self.encoder.encode_raw
         head = b", " + enc({k: out[k] for k in KEYS[2:4]})[1:-1]
-        tail = enc({k: out[k] for k in KEYS[6:]})[1:-1]
+        tail = enc({k: out[k] for k in KEYS[6:]})[1:-1] + b"}"
+        if period is None:      # no dates: the answer after the 文种 is all in ``head``
+            head, tail = head + _NO_DATE + tail, b""
+        else:
+            head += _PUBLISH
         size = len(head) + len(tail)
         self._size += size
         if self._size > PARTS_BYTES:
@@ -328,11 +332,11 @@ def struct_reader(model):
         src.emit(3, f"s = {src.bind(msgspec.json.Decoder(_struct(model, msgspec, structs)).decode, 'dec')}(line)")
         src.emit(2, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
         src.emit(3, "return None")
-        src.emit(2, "n = g = 0")
-        _reads(model, "s", 2, src, msgspec.UNSET, top=True)
-        src.emit(2, "if line.count(b':') != n:")
+        src.emit(2, "g = 0")
+        _reads(model, "s", 2, src, msgspec.UNSET, [len(model.model_fields)])
+        src.emit(2, "if line.count(b':') != g.bit_count():")        # the keys given, at every depth
         src.emit(3, "return None")
-        src.emit(2, "return s, g")
+        src.emit(2, f"return s, g & {(1 << len(model.model_fields)) - 1}")
         return src.build("read")
     except _NoStruct:
         return None
@@ -436,13 +440,12 @@ def _type(tp, meta: list, msgspec, structs: dict):
     raise _NoStruct(tp)
 
 
-def _reads(model, obj: str, ind: int, src: _Source, unset, top: bool = False) -> None:
-    """Emit, for each field of ``model`` on the Struct ``obj``: its default where the line did not give it, else a
-    key counted (``n``; at the top, its bit in ``g``), a string with whitespace at either end refused (pydantic
-    strips it: ``str.isspace`` takes every character Rust's ``trim`` does, and more), the model's field validators
+def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
+    """Emit, for each field of ``model`` on the Struct ``obj``: its default where the line did not give it, else its
+    bit set in ``g`` (a top-level field's is its place among the fields; a nested one's the next of ``bits``), a
+    string with whitespace at either end refused (pydantic strips it: ``str.strip`` strips every character Rust's
+    ``trim`` does, and more, and gives the string itself when it strips nothing), the model's field validators
     applied (a refusal: None), and a nested model's fields in turn."""
-    import typing
-
     from pydantic import BaseModel
 
     k_unset = src.bind(unset, "un")
@@ -451,7 +454,13 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, top: bool = False) ->
     for v in model.__pydantic_decorators__.field_validators.values():
         for f in v.info.fields:
             validators.setdefault(f, []).append(v.func)
+    top = obj == "s"
     for i, (name, info) in enumerate(model.model_fields.items()):
+        if top:
+            bit = i
+        else:
+            bit = bits[0]
+            bits[0] += 1
         v = src.bind(None, "v")         # a local name of its own (bound to nothing used)
         src.emit(ind, f"{v} = {obj}.{name}")
         src.emit(ind, f"if {v} is {k_unset}:")
@@ -460,13 +469,16 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, top: bool = False) ->
         else:
             src.emit(ind + 1, f"{obj}.{name} = {src.bind(info.default, 'dflt')}")
         src.emit(ind, "else:")
-        src.emit(ind + 1, "n += 1")
-        if top:
-            src.emit(ind + 1, f"g |= {1 << i}")
+        src.emit(ind + 1, f"g |= {1 << bit}")
         kinds = _leaves(info.annotation)
         if strip and str in kinds:
-            k_str = src.bind(str, "str")
-            src.emit(ind + 1, f"if {v}.__class__ is {k_str} and {v} and ({v}[0].isspace() or {v}[-1].isspace()):")
+            if kinds == [str]:
+                test = f"{v}.strip() is not {v}"
+            elif sorted(kinds, key=id) == sorted([str, type(None)], key=id):
+                test = f"{v} is not None and {v}.strip() is not {v}"
+            else:
+                test = f"{v}.__class__ is {src.bind(str, 'str')} and {v}.strip() is not {v}"
+            src.emit(ind + 1, f"if {test}:")
             src.emit(ind + 2, "return None")
         for fn in validators.get(name, ()):
             f = src.bind(fn, "val")
@@ -477,7 +489,7 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, top: bool = False) ->
         nested = [a for a in kinds if isinstance(a, type) and issubclass(a, BaseModel)]
         if nested:
             src.emit(ind + 1, f"if {v} is not None:")
-            _reads(nested[0], v, ind + 2, src, unset)
+            _reads(nested[0], v, ind + 2, src, unset, bits)
 
 
 def _leaves(tp) -> list:
