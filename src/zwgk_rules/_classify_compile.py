@@ -45,6 +45,8 @@ RESULT_LIMIT = 1 << 12
 #: documents' facts kept per jurisdiction with the answer parts they give (``FastClassifier.line``): a few hundred
 #: bytes each; a full memo is cleared
 KNOWN_LIMIT = 1 << 14
+#: (day, period) kept with the bytes of ``publish_by`` and ``provisional`` (one per day in practice); cleared when full
+DATES_LIMIT = 1 << 13
 #: ``forwards`` of a document that forwards nothing, in ``FastClassifier.line``'s key (``None``: it forwards a
 #: document of no attribute)
 _ALONE = object()
@@ -157,6 +159,8 @@ class FastClassifier:
         #: bytes after ``provisional``'s value), or, with no date to publish by, (every byte after the 文种, None, b"");
         #: the 文种 is only shown (the results hold what the tables made of it)
         self._parts: dict = {}
+        #: (day formed, period) -> ``_dates_of``
+        self._dates: dict = {}
         #: (stretch, the document's facts as ``line`` keys them) -> (the 文种's bytes, *its entry of ``_parts``),
         #: cleared with ``_parts``
         self._known: dict = {}
@@ -252,9 +256,19 @@ class FastClassifier:
             first = b'{"id": ' + i + self._after_id
         if period is None:              # ``head``: the whole answer after the 文种 (``_parts_of``)
             return first + kind + head
+        dates = self._dates.get((day, period)) or self._dates_of(day, period)
+        return b"".join((first, kind, head, dates, tail))
+
+    def _dates_of(self, day, period: int) -> bytes:
+        """``publish_by``'s value and ``provisional`` for a document formed on ``day`` with a period of ``period``
+        working days (``Calendar.add_working_days``, ``Calendar.provisional``: the calls the walk makes), kept."""
         cal = self.calendar
         due = cal.add_working_days(day, period)
-        return b"".join((first, kind, head, self.encoder._d(due), _PROVISIONAL[cal.provisional(day, due)], tail))
+        b = self.encoder._d(due) + _PROVISIONAL[cal.provisional(day, due)]
+        if len(self._dates) >= DATES_LIMIT:
+            self._dates.clear()
+        self._dates[(day, period)] = b
+        return b
 
     def _parts_of(self, doc, doc_type: str, day, key):
         """The parts of the answer for results not met yet in this stretch, made from the answer that
