@@ -217,3 +217,16 @@ def test_the_command_line_with_a_default_jurisdiction():
         assert a[1] == b[1] and (a[0] == b[0] if not a[1] else str(a[0]) == str(b[0])), doc
     assert json.loads(fast.line(b'{"formed_on": "2021-06-01", "doc_type": "\xe9\x80\x9a\xe7\x9f\xa5"}')[0])[
         "jurisdiction"] == "cn-gz-shaomi"
+
+
+def test_the_validated_values_kept_stay_bounded_and_the_same(monkeypatch):
+    from zwgk_rules import _classify_compile
+    monkeypatch.setattr(_classify_compile, "VALIDATED_LIMIT", 4)
+    read = struct_reader(Document)
+    for n in range(60):
+        flags = [DOC_FLAGS[(n + k * 3) % len(DOC_FLAGS)] for k in range(n % 4)] * (1 + n % 2)
+        line = json.dumps({"formed_on": "2021-01-04", "flags": flags}).encode()
+        obj, _ = read(line)
+        assert obj.flags == Document.model_validate_json(line).flags == tuple(dict.fromkeys(flags))
+        kept = [c.cell_contents for c in read.__closure__ if isinstance(c.cell_contents, dict)]
+        assert kept and all(len(m) <= 4 for m in kept)

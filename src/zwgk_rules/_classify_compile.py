@@ -47,6 +47,8 @@ RESULT_LIMIT = 1 << 12
 KNOWN_LIMIT = 1 << 14
 #: (day, period) kept with the bytes of ``publish_by`` and ``provisional`` (one per day in practice); cleared when full
 DATES_LIMIT = 1 << 13
+#: values of a field validator kept per tuple of codes (``struct_reader``); cleared when full
+VALIDATED_LIMIT = 1 << 12
 #: ``forwards`` of a document that forwards nothing, in ``FastClassifier.line``'s key (``None``: it forwards a
 #: document of no attribute)
 _ALONE = object()
@@ -495,11 +497,20 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
             src.emit(ind + 1, f"if {test}:")
             src.emit(ind + 2, "return None")
         for fn in validators.get(name, ()):
-            f = src.bind(fn, "val")
-            src.emit(ind + 1, "try:")
-            src.emit(ind + 2, f"{obj}.{name} = {f}({v})")
-            src.emit(ind + 1, f"except {src.bind(Exception, 'exc')}:")    # pydantic's reading says what
-            src.emit(ind + 2, "return None")
+            # a validator of a tuple of codes (``_type``: the only tuples read) is a function of that tuple: its
+            # value kept per tuple met (a few hundred in practice), cleared when full
+            f, memo, r = src.bind(fn, "val"), src.bind({}, "memo"), src.bind(None, "r")
+            src.emit(ind + 1, f"{r} = {memo}.get({v}) if {v}.__class__ is {src.bind(tuple, 'tup')} else None")
+            src.emit(ind + 1, f"if {r} is None:")
+            src.emit(ind + 2, "try:")
+            src.emit(ind + 3, f"{r} = {f}({v})")
+            src.emit(ind + 2, f"except {src.bind(Exception, 'exc')}:")    # pydantic's reading says what
+            src.emit(ind + 3, "return None")
+            src.emit(ind + 2, f"if {v}.__class__ is {src.bind(tuple, 'tup')}:")
+            src.emit(ind + 3, f"if len({memo}) >= {VALIDATED_LIMIT}:")
+            src.emit(ind + 4, f"{memo}.clear()")
+            src.emit(ind + 3, f"{memo}[{v}] = {r}")
+            src.emit(ind + 1, f"{obj}.{name} = {r}")
         nested = [a for a in kinds if isinstance(a, type) and issubclass(a, BaseModel)]
         if nested:
             src.emit(ind + 1, f"if {v} is not None:")
