@@ -404,7 +404,6 @@ def _type(tp, meta: list, msgspec, structs: dict):
     import types
     import typing
 
-    import annotated_types
     from pydantic import BaseModel, StringConstraints
     from pydantic.types import Strict
 
@@ -419,7 +418,7 @@ def _type(tp, meta: list, msgspec, structs: dict):
         if isinstance(m, StringConstraints) and all(getattr(m, k) is None for k in (
                 "strip_whitespace", "to_upper", "to_lower", "strict", "min_length", "pattern", "ascii_only")):
             limit = m.max_length
-        elif isinstance(m, annotated_types.MaxLen):
+        elif type(m).__name__ == "MaxLen" and type(m).__module__ == "annotated_types":   # pydantic's max_length=
             limit = m.max_length
         elif tp is dt.date and getattr(m, "__name__", "") == "_IsoDate":
             continue        # the input date: strict ``YYYY-MM-DD`` from JSON (``_models._IsoDate``)
