@@ -230,3 +230,23 @@ def test_the_validated_values_kept_stay_bounded_and_the_same(monkeypatch):
         assert obj.flags == Document.model_validate_json(line).flags == tuple(dict.fromkeys(flags))
         kept = [c.cell_contents for c in read.__closure__ if isinstance(c.cell_contents, dict)]
         assert kept and all(len(m) <= 4 for m in kept)
+
+
+def test_the_readers_source_holds_only_its_own_names_and_the_models_fields():
+    """Generated from the model: its field names (identifiers of the contract) and names the generator makes up;
+    every default, limit and validator is a bound object, never text."""
+    import ast
+    import re
+
+    from zwgk_rules._models import Forwarded
+    fields = set(Document.model_fields) | set(Forwarded.model_fields)
+    text = READ.__zwgk_source__
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Name):
+            assert re.fullmatch(r"make|read|line|s|g|len|(dec|err|un|v|dflt|val|memo|r|tup|exc|str)\d+", node.id), node.id
+        elif isinstance(node, ast.Attribute):
+            assert node.attr in fields | {"strip", "get", "clear", "count", "bit_count", "__class__"}, node.attr
+        elif isinstance(node, ast.Constant):
+            assert node.value is None or node.value == b":" or type(node.value) is int, node.value
+    rest = text.replace("b':'", "")
+    assert "s.formed_on" in text and "'" not in rest and '"' not in rest      # no other string in the text
