@@ -212,8 +212,8 @@ class FastClassifier:
     def line(self, doc, named: bool | None = None) -> bytes | None:
         """One document's answer as JSON bytes (without its newline). ``doc``: a validated ``Document``, or
         (``named`` not None) an object with its fields read by ``struct_reader`` and whether the line named its
-        jurisdiction (true or false); for that one, None wherever the walk or an error would answer (the caller then reads the line
-        with pydantic and asks again with the ``Document``)."""
+        jurisdiction (true or false); for that one, None wherever the walk or an error would answer (the caller
+        then reads the line with pydantic and asks again with the ``Document``)."""
         day = doc.formed_on
         if day < self.start or not self.ok:
             return self.plain(doc) if named is None else None
