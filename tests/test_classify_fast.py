@@ -158,11 +158,16 @@ def test_a_decider_with_a_default_jurisdiction(tmp_path):
 def test_kept_pieces_stay_bounded_and_answers_stay_the_same_when_they_are_cleared(monkeypatch):
     monkeypatch.setattr(_classify_compile, "PARTS_BYTES", 40_000)
     monkeypatch.setattr(_classify_compile, "RESULT_LIMIT", 8)
+    monkeypatch.setattr(_classify_compile, "KNOWN_LIMIT", 16)
+    monkeypatch.setattr(_classify_compile, "DATES_LIMIT", 4)
     dec = _Decider(command="classify")
     for line in documents(1500, seed=1213):
         _same(line, dec.line(line))
         for f in dec._classifiers.values():
             assert f._size <= 40_000 and len(f._canon) <= 8
+            assert len(f._known) <= 16 and len(f._dates) <= 4
+            parts = set(f._parts.values())
+            assert all(tuple(v[1:]) in parts for v in f._known.values())     # cleared with the parts they hold
             assert sum(len(h) + len(t) for h, _, t in f._parts.values()) == f._size
             for fn in f._tables.values():
                 for cell in fn.__closure__:

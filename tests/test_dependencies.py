@@ -63,11 +63,12 @@ def test_the_test_extra_has_what_the_tests_import_and_the_build_tools_are_apart(
     extras = {name: [_name(r) for r in reqs] for name, reqs in PYPROJECT["project"]["optional-dependencies"].items()}
     assert extras["test"] == ["openpyxl", "rich", "pytest", "hypothesis", "holidays", "chinesecalendar", "jsonschema",
                               "mypy", "python-docx", "fastapi", "uvicorn", "python-multipart", "httpx", "schemathesis", "playwright",
-                              "dask", "pypdf", "reportlab"]
+                              "dask", "pypdf", "reportlab", "msgspec"]
     assert extras["dev"] == ["build", "hatchling"]
     assert extras["xlsx"] == ["openpyxl"] and extras["table"] == ["rich"] and extras["docx"] == ["python-docx"]
     assert extras["durable"] == ["durable-rules"]
     assert extras["pdf"] == ["pypdf"]
+    assert extras["fast"] == ["msgspec"]
     assert extras["server"] == ["fastapi", "uvicorn", "python-multipart"]
     assert extras["dask"] == ["dask"] and PYPROJECT["project"]["optional-dependencies"]["dask"][0].startswith(
         "dask[distributed]")

@@ -42,6 +42,16 @@ from ._facts import DOCUMENT_FACTS, document_facts
 PARTS_BYTES = 4 << 20
 #: results kept per table, and distinct results per jurisdiction (a few hundred in practice); a full memo is cleared
 RESULT_LIMIT = 1 << 12
+#: documents' facts kept per jurisdiction with the answer parts they give (``FastClassifier.line``): a few hundred
+#: bytes each; a full memo is cleared
+KNOWN_LIMIT = 1 << 14
+#: (day, period) kept with the bytes of ``publish_by`` and ``provisional`` (one per day in practice); cleared when full
+DATES_LIMIT = 1 << 13
+#: values of a field validator kept per tuple of codes (``struct_reader``); cleared when full
+VALIDATED_LIMIT = 1 << 12
+#: ``forwards`` of a document that forwards nothing, in ``FastClassifier.line``'s key (``None``: it forwards a
+#: document of no attribute)
+_ALONE = object()
 #: the keys of a classify answer after ``id`` (``_classify.classify``), in order; the 5th and 6th depend on the day
 KEYS = ("jurisdiction", "doc_type", "attribute", "basis", "publish_by", "provisional", "reason_required", "review",
         "periods", "warnings", "trace")
@@ -147,15 +157,24 @@ class FastClassifier:
         self._tables: dict = {}
         #: (table name, ``_content``) -> the one result of that content (the tables functions' results)
         self._canon: dict = {}
-        #: (stretch, results) -> (bytes from ``attribute`` to ``publish_by``, working days of the period or None,
-        #: bytes after ``provisional``); the 文种 is only shown (the results hold what the tables made of it)
+        #: (stretch, results) -> (bytes from ``attribute`` to ``publish_by``'s value, working days of the period,
+        #: bytes after ``provisional``'s value), or, with no date to publish by, (every byte after the 文种, None, b"");
+        #: the 文种 is only shown (the results hold what the tables made of it)
         self._parts: dict = {}
+        #: (day formed, period) -> ``_dates_of``
+        self._dates: dict = {}
+        #: (stretch, the document's facts as ``line`` keys them) -> (the 文种's bytes, *its entry of ``_parts``),
+        #: cleared with ``_parts``
+        self._known: dict = {}
         self._size = 0
-        #: the answer's text up to the 文种's value
-        self._jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
+        #: the answer's text up to the 文种's value, without an id and after one
+        jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
+        self._open, self._after_id = b"{" + jur, b", " + jur
         # a period without applies_when (the walk would fail on it) or a table reading a fact that is not the
         # document's: no fast path, the walk answers everything
         self.ok = all(p.applies_when is not None for p in law.periods)
+        #: (文种 by itself, their lengths longest first): ``_doc_type``, made on first use
+        self._ends = None
 
     def _stretch(self, seg: int, day):
         fn = self._tables.get(seg)
@@ -172,43 +191,86 @@ class FastClassifier:
         """The readable walk and the encoder's ``encode_raw``."""
         return self.encoder.encode_raw(self.engine.classify_raw(doc))
 
-    def line(self, doc) -> bytes:
-        """One document's answer as JSON bytes (without its newline)."""
-        d = doc.__dict__
-        day = d["formed_on"]
+    def _doc_type(self, title: str):
+        """``_classify.doc_type_of`` for a document that gives no 文种, or None where that raises its error: the
+        longest 文种 the title ends with is the one whose length, tried longest first, cuts a known 文种 off the
+        title's end (two 文种 of one length cannot both end it)."""
+        ends = self._ends
+        if ends is None:
+            if not self.rules.recognise_from_title_end:
+                return None
+            names = self.rules.doc_types
+            ends = self._ends = (dict(zip(names, names)), sorted({len(n) for n in names}, reverse=True))
+        title = title.strip().rstrip("。.")
+        names, lengths = ends
+        for n in lengths:
+            name = names.get(title[-n:])
+            if name is not None:
+                return name
+        return None
+
+    def line(self, doc, named: bool | None = None) -> bytes | None:
+        """One document's answer as JSON bytes (without its newline). ``doc``: a validated ``Document``, or
+        (``named`` not None) an object with its fields read by ``struct_reader`` and whether the line named its
+        jurisdiction (true or false); for that one, None wherever the walk or an error would answer (the caller
+        then reads the line with pydantic and asks again with the ``Document``)."""
+        day = doc.formed_on
         if day < self.start or not self.ok:
-            return self.plain(doc)
-        if d["jurisdiction"] != self._pack_id:
-            self.engine._own(doc, "document")
-        doc_type = d["doc_type"]
+            return self.plain(doc) if named is None else None
+        if doc.jurisdiction != self._pack_id:
+            if named is None:
+                self.engine._own(doc, "document")
+            elif named:
+                return None
+        doc_type = doc.doc_type
         if doc_type is None:
-            doc_type = _classify.doc_type_of(doc, self.rules)
+            doc_type = self._doc_type(doc.title)
+            if doc_type is None:
+                if named is not None:
+                    return None
+                doc_type = _classify.doc_type_of(doc, self.rules)       # its error
         seg = bisect_right(self.cuts, day)
-        fn = self._tables.get(seg) or self._stretch(seg, day)
-        if fn is None:
-            return self.plain(doc)
-        res = fn(document_facts(doc, doc_type))
-        if res is None:
-            return self.plain(doc)
-        key = (seg, res)
-        parts = self._parts.get(key) or self._parts_of(doc, doc_type, day, key)
-        if parts is None:
-            return self.plain(doc)
-        head, period, tail = parts
-        enc = self.encoder
-        if period is None:
-            mid = _NO_DATE
-        else:
-            cal = self.calendar
-            due = cal.add_working_days(day, period)
-            mid = _PUBLISH + enc._d(due) + _PROVISIONAL[cal.provisional(day, due)]
-        i = d["id"]
+        fw = doc.forwards
+        # the stretch and every field ``document_facts`` reads (as finely): what the tables can tell apart
+        known = (seg, doc_type, doc.issued_as, doc.addressed_to_superior, _ALONE if fw is None else fw.attribute,
+                 frozenset(doc.flags))
+        got = self._known.get(known)
+        if got is None:
+            fn = self._tables.get(seg) or self._stretch(seg, day)
+            if fn is None:
+                return self.plain(doc) if named is None else None
+            res = fn(document_facts(doc, doc_type))
+            if res is None:
+                return self.plain(doc) if named is None else None
+            key = (seg, res)
+            parts = self._parts.get(key) or self._parts_of(doc, doc_type, day, key)
+            if parts is None:
+                return self.plain(doc) if named is None else None
+            if len(self._known) >= KNOWN_LIMIT:
+                self._known.clear()
+            got = self._known[known] = (self.encoder._str(doc_type), *parts)
+        kind, head, period, tail = got
+        i = doc.id
         if i is None:
-            i = b"{"
+            first = self._open
         else:       # an ASCII id has no line separator to escape (``one_line``)
-            i = b'{"id": ' + (encode_basestring(i).encode() if i.isascii() else one_line(encode_basestring(i).encode()))
-            i += b", "
-        return b"".join((i, self._jur, enc._str(doc_type), head, mid, tail, b"}"))
+            i = encode_basestring(i).encode() if i.isascii() else one_line(encode_basestring(i).encode())
+            first = b'{"id": ' + i + self._after_id
+        if period is None:              # ``head``: the whole answer after the 文种 (``_parts_of``)
+            return first + kind + head
+        dates = self._dates.get((day, period)) or self._dates_of(day, period)
+        return b"".join((first, kind, head, dates, tail))
+
+    def _dates_of(self, day, period: int) -> bytes:
+        """``publish_by``'s value and ``provisional`` for a document formed on ``day`` with a period of ``period``
+        working days (``Calendar.add_working_days``, ``Calendar.provisional``: the calls the walk makes), kept."""
+        cal = self.calendar
+        due = cal.add_working_days(day, period)
+        b = self.encoder._d(due) + _PROVISIONAL[cal.provisional(day, due)]
+        if len(self._dates) >= DATES_LIMIT:
+            self._dates.clear()
+        self._dates[(day, period)] = b
+        return b
 
     def _parts_of(self, doc, doc_type: str, day, key):
         """The parts of the answer for results not met yet in this stretch, made from the answer that
@@ -234,11 +296,16 @@ class FastClassifier:
             period = law.at(self._period_name, day).value
         enc = self.encoder.encode_raw
         head = b", " + enc({k: out[k] for k in KEYS[2:4]})[1:-1]
-        tail = enc({k: out[k] for k in KEYS[6:]})[1:-1]
+        tail = enc({k: out[k] for k in KEYS[6:]})[1:-1] + b"}"
+        if period is None:      # no dates: the answer after the 文种 is all in ``head``
+            head, tail = head + _NO_DATE + tail, b""
+        else:
+            head += _PUBLISH
         size = len(head) + len(tail)
         self._size += size
         if self._size > PARTS_BYTES:
             self._parts.clear()
+            self._known.clear()
             self._size = size
         parts = self._parts[key] = (head, period, tail)
         return parts
@@ -248,3 +315,214 @@ def _content(r) -> tuple:
     """What of a table's result an answer can show (all but ``defeated``, which it does not show): results that
     differ only there give the same answer."""
     return (r.value, r.rule_ids, r.basis, r.actions, r.cite, r.unsupported, r.collected)
+
+
+# ---------------------------------------------------------------- the reader of a document line (msgspec)
+
+class _NoStruct(Exception):
+    """A model (or a field of it) that ``struct_reader`` does not translate: its lines are read by pydantic alone."""
+
+
+def struct_reader(model):
+    """``read(line) -> (obj, given) | None``: a faster strict reader of ``model``'s JSON lines, made from the model
+    (its fields, their types and limits) as msgspec Structs, or None (msgspec not installed, or a model this
+    function does not translate).
+
+    It only ever *accepts*: ``obj`` has the attributes (and nested objects) of the model pydantic would build from
+    the line, with the same values, and ``given`` the bits (``given_bit``) of the top-level fields the line gave.
+    Wherever it is not sure pydantic accepts the line with those values, it answers None, and the caller reads the
+    line with pydantic (whose model, or error message, is then the answer): msgspec refuses it (a type, a limit, an
+    unknown key, malformed JSON, invalid UTF-8…); a string has whitespace at either end (pydantic strips it,
+    ``str_strip_whitespace``); the line's colons are not its keys (a key given twice, which JSON parsers keep the
+    last of, or a colon inside a string); a field validator refuses the value. msgspec is stricter than pydantic's
+    JSON mode everywhere else (tests/test_classify_fast.py checks both ways with hypothesis)."""
+    try:
+        import msgspec
+    except ImportError:         # the optional "fast" extra
+        return None
+    try:
+        structs: dict = {}
+        src = _Source()
+        src.emit(1, "def read(line):")
+        src.emit(2, "try:")
+        src.emit(3, f"s = {src.bind(msgspec.json.Decoder(_struct(model, msgspec, structs)).decode, 'dec')}(line)")
+        src.emit(2, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
+        src.emit(3, "return None")
+        src.emit(2, "g = 0")
+        _reads(model, "s", 2, src, msgspec.UNSET, [len(model.model_fields)])
+        src.emit(2, "if line.count(b':') != g.bit_count():")        # the keys given, at every depth
+        src.emit(3, "return None")
+        src.emit(2, f"return s, g & {(1 << len(model.model_fields)) - 1}")
+        return src.build("read")
+    except _NoStruct:
+        return None
+
+
+def given_bit(model, name: str) -> int:
+    """The bit of ``struct_reader(model)``'s ``given`` that says the line gave the field ``name``."""
+    return 1 << list(model.model_fields).index(name)
+
+
+def _check_model(model) -> None:
+    cfg = model.model_config
+    if cfg.get("extra") != "forbid" or any(cfg.get(k) for k in ("str_to_lower", "str_to_upper", "strict_false",
+                                                                "str_min_length", "str_max_length", "populate_by_name",
+                                                                "alias_generator", "coerce_numbers_to_str")):
+        raise _NoStruct(model)
+    dec = model.__pydantic_decorators__
+    if dec.validators or dec.root_validators or dec.model_validators or dec.computed_fields:
+        raise _NoStruct(model)
+    for v in dec.field_validators.values():
+        if v.info.mode != "after":
+            raise _NoStruct(model)
+    if not model.__pydantic_complete__:
+        model.model_rebuild()
+
+
+def _struct(model, msgspec, structs: dict):
+    """The Struct of ``model``: its fields, in order, each defaulting to ``UNSET`` (``_reads`` puts the model's
+    default in); unknown keys refused."""
+    if model in structs:
+        return structs[model]
+    _check_model(model)
+    fields = []
+    for name, info in model.model_fields.items():
+        if (info.alias not in (None, name) or info.default_factory is not None or not name.isidentifier()
+                or name.startswith("_")):
+            raise _NoStruct(model)
+        tp = _type(info.annotation, list(info.metadata), msgspec, structs)
+        fields.append((name, tp | msgspec.UnsetType, msgspec.UNSET))
+    st = structs[model] = msgspec.defstruct(f"_{model.__name__}Struct", fields, forbid_unknown_fields=True,
+                                            kw_only=True)
+    return st
+
+
+def _type(tp, meta: list, msgspec, structs: dict):
+    """The msgspec type of a field's annotation ``tp`` with its constraints ``meta``; _NoStruct for anything this
+    translation does not know (a constraint it would drop, a type it does not map)."""
+    import datetime as dt
+    import types
+    import typing
+
+    from pydantic import BaseModel, StringConstraints
+    from pydantic.types import Strict
+
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        base, *more = typing.get_args(tp)
+        return _type(base, [*more, *meta], msgspec, structs)
+    limit = None
+    for m in meta:
+        if isinstance(m, Strict):
+            continue
+        if isinstance(m, StringConstraints) and all(getattr(m, k) is None for k in (
+                "strip_whitespace", "to_upper", "to_lower", "strict", "min_length", "pattern", "ascii_only")):
+            limit = m.max_length
+        elif type(m).__name__ == "MaxLen" and type(m).__module__ == "annotated_types":   # pydantic's max_length=
+            limit = m.max_length
+        elif tp is dt.date and getattr(m, "__name__", "") == "_IsoDate":
+            continue        # the input date: strict ``YYYY-MM-DD`` from JSON (``_models._IsoDate``)
+        else:
+            raise _NoStruct(m)
+    if origin in (typing.Union, types.UnionType):
+        if limit is not None:
+            raise _NoStruct(tp)
+        out = None
+        for a in typing.get_args(tp):
+            t = None if a is type(None) else _type(a, [], msgspec, structs)
+            out = t if out is None else out | t if t is not None else out | None
+        return out
+    if origin is typing.Literal:
+        if limit is not None or not all(isinstance(v, str) for v in typing.get_args(tp)):
+            raise _NoStruct(tp)
+        return tp
+    if tp is str:
+        return tp if limit is None else typing.Annotated[str, msgspec.Meta(max_length=limit)]
+    if tp is bool or tp is dt.date:
+        if limit is not None:
+            raise _NoStruct(tp)
+        return tp
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) != 2 or args[1] is not Ellipsis or typing.get_origin(args[0]) is not typing.Literal:
+            raise _NoStruct(tp)     # tuples of codes only (no strings to strip, no models to count)
+        t = tuple[_type(args[0], [], msgspec, structs), ...]
+        return t if limit is None else typing.Annotated[t, msgspec.Meta(max_length=limit)]
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if limit is not None:
+            raise _NoStruct(tp)
+        return _struct(tp, msgspec, structs)
+    raise _NoStruct(tp)
+
+
+def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
+    """Emit, for each field of ``model`` on the Struct ``obj``: its default where the line did not give it, else its
+    bit set in ``g`` (a top-level field's is its place among the fields; a nested one's the next of ``bits``), a
+    string with whitespace at either end refused (pydantic strips it: ``str.strip`` strips every character Rust's
+    ``trim`` does, and more, and gives the string itself when it strips nothing), the model's field validators
+    applied (a refusal: None), and a nested model's fields in turn."""
+    from pydantic import BaseModel
+
+    k_unset = src.bind(unset, "un")
+    strip = model.model_config.get("str_strip_whitespace", False)
+    validators: dict = {}
+    for v in model.__pydantic_decorators__.field_validators.values():
+        for f in v.info.fields:
+            validators.setdefault(f, []).append(v.func)
+    top = obj == "s"
+    for i, (name, info) in enumerate(model.model_fields.items()):
+        if top:
+            bit = i
+        else:
+            bit = bits[0]
+            bits[0] += 1
+        v = src.bind(None, "v")         # a local name of its own (bound to nothing used)
+        src.emit(ind, f"{v} = {obj}.{name}")
+        src.emit(ind, f"if {v} is {k_unset}:")
+        if info.is_required():
+            src.emit(ind + 1, "return None")
+        else:
+            src.emit(ind + 1, f"{obj}.{name} = {src.bind(info.default, 'dflt')}")
+        src.emit(ind, "else:")
+        src.emit(ind + 1, f"g |= {1 << bit}")
+        kinds = _leaves(info.annotation)
+        if strip and str in kinds:
+            if kinds == [str]:
+                test = f"{v}.strip() is not {v}"
+            elif sorted(kinds, key=id) == sorted([str, type(None)], key=id):
+                test = f"{v} is not None and {v}.strip() is not {v}"
+            else:
+                test = f"{v}.__class__ is {src.bind(str, 'str')} and {v}.strip() is not {v}"
+            src.emit(ind + 1, f"if {test}:")
+            src.emit(ind + 2, "return None")
+        for fn in validators.get(name, ()):
+            # a validator of a tuple of codes (``_type``: the only tuples read) is a function of that tuple: its
+            # value kept per tuple met (a few hundred in practice), cleared when full
+            f, memo, r = src.bind(fn, "val"), src.bind({}, "memo"), src.bind(None, "r")
+            src.emit(ind + 1, f"{r} = {memo}.get({v}) if {v}.__class__ is {src.bind(tuple, 'tup')} else None")
+            src.emit(ind + 1, f"if {r} is None:")
+            src.emit(ind + 2, "try:")
+            src.emit(ind + 3, f"{r} = {f}({v})")
+            src.emit(ind + 2, f"except {src.bind(Exception, 'exc')}:")    # pydantic's reading says what
+            src.emit(ind + 3, "return None")
+            src.emit(ind + 2, f"if {v}.__class__ is {src.bind(tuple, 'tup')}:")
+            src.emit(ind + 3, f"if len({memo}) >= {VALIDATED_LIMIT}:")
+            src.emit(ind + 4, f"{memo}.clear()")
+            src.emit(ind + 3, f"{memo}[{v}] = {r}")
+            src.emit(ind + 1, f"{obj}.{name} = {r}")
+        nested = [a for a in kinds if isinstance(a, type) and issubclass(a, BaseModel)]
+        if nested:
+            src.emit(ind + 1, f"if {v} is not None:")
+            _reads(nested[0], v, ind + 2, src, unset, bits)
+
+
+def _leaves(tp) -> list:
+    """The types a field's value can have: ``Optional``, unions and ``Annotated`` looked through."""
+    import types
+    import typing
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _leaves(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [x for a in typing.get_args(tp) for x in _leaves(a)]
+    return [tp]

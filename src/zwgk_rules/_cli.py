@@ -635,6 +635,8 @@ class _Decider:
             self.rb.pack(jurisdiction)          # an unknown pack: InputError with a did-you-mean
         self.engines: dict = {}
         self._classifiers: dict = {}        # jurisdiction -> _classify_compile.FastClassifier
+        self._read_struct = None            # classify: _classify_compile.struct_reader(Document), or False
+        self._jur_bit = 0
         self.encoder = Encoder(self.rb.not_final)
         self.encode = self.encoder.encode_parts
         self.explain = explain
@@ -646,6 +648,8 @@ class _Decider:
         self._readers: dict = {}
         if command not in ("classify", "interact", "case", "notice"):      # these read with their own models
             self._parse = self.reader(DisclosureRequest)
+        if command == "classify":
+            self.line = self.classify_line          # one call less per line
         # the rules are loaded for good: keep them out of the garbage collector's scans
         import gc
         gc.freeze()
@@ -734,18 +738,37 @@ class _Decider:
         """``classify``: with the python backend, through the speed layer (``_classify_compile``: the tables of
         the document's stretch of days as generated code, the answer joined from kept bytes), the same text as
         ``encode_raw(classify_raw(doc))``; with another backend, through that walk."""
+        if line.__class__ is not bytes:
+            return line.error(), True
         if self.backend != "python":
             return self._other_line(line, Document, "classify_raw")
         try:
+            read = self._read_struct
+            if read is None:
+                from ._classify_compile import given_bit, struct_reader
+                read = self._read_struct = struct_reader(Document) or False
+                self._jur_bit = given_bit(Document, "jurisdiction")
+            got = read(line) if read else None
+            if got is not None:     # msgspec's reading, where it is pydantic's (``struct_reader``); else pydantic's
+                doc, given = got
+                named = given & self._jur_bit
+                jur = doc.jurisdiction if self.default is None or named else self.default
+                fast = self._classifiers.get(jur) or self._classifier(jur)
+                data = fast.line(doc, named)
+                if data is not None:
+                    return data, False
             doc = self.parse(Document.model_validate_json, line)
             jur = doc.jurisdiction if self.default is None or "jurisdiction" in doc.model_fields_set else self.default
-            fast = self._classifiers.get(jur)
-            if fast is None:
-                from ._classify_compile import FastClassifier
-                fast = self._classifiers[jur] = FastClassifier(self.engine(jur), self.encoder)
+            fast = self._classifiers.get(jur) or self._classifier(jur)
             return fast.line(doc), False
         except ZwgkError as exc:
             return exc, True
+
+    def _classifier(self, jur: str):
+        """The speed layer of ``classify`` for the pack ``jur`` (made on first use)."""
+        from ._classify_compile import FastClassifier
+        fast = self._classifiers[jur] = FastClassifier(self.engine(jur), self.encoder)
+        return fast
 
     def interact_line(self, line: bytes) -> tuple[bytes, bool]:
         return self._other_line(line, Message, "interact_raw")
