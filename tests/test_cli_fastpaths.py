@@ -2,6 +2,8 @@
 import io
 import json
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -194,3 +196,22 @@ def test_explain_lines_on_diverse_traffic_are_the_text_of_json_dumps():
         checked += 1
         consulted += any(d["reason"] == "consultation" for d in raw["deadline"]["explain"])
     assert checked > 1500 and consulted > 100
+
+
+@pytest.mark.parametrize("hold", [0, 3_000, 1 << 30])
+def test_workers_writing_in_turn_keep_the_order_whatever_they_hold_before_their_turn(tmp_path, monkeypatch, hold):
+    # the workers write to the output themselves (a real file), each in its chunk's turn; before its turn a worker
+    # keeps its answers (up to _HOLD_BYTES: none, a few blocks, all of them) and goes on deciding
+    from zwgk_rules import _cli
+    monkeypatch.setattr(_cli, "_EMIT_BYTES", 2_000)       # answers handed on in small blocks
+    monkeypatch.setattr(_cli, "_HOLD_BYTES", hold)        # inherited by the forked workers
+    f = tmp_path / "in.jsonl"
+    good_ids = write_mixed_input(f, 600, 89, '{"broken": ', seed=5, prefix="h")
+    one = io.StringIO()
+    assert run_decide(str(f), one, None, explain=True, jobs=1, chunk=40) == 1
+    with open(tmp_path / "out.jsonl", "wb") as fh:
+        assert run_decide(str(f), fh, None, explain=True, jobs=2, chunk=40) == 1
+    two = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert two == one.getvalue()
+    ids = [json.loads(x).get("id") for x in two.splitlines()]
+    assert len(ids) == 600 and [i for i in ids if i] == good_ids

@@ -801,6 +801,9 @@ class _Decider:
 _EMIT_BYTES = 4 << 20
 #: a chunk of input lines ends at this many bytes (or ``chunk`` lines)
 _CHUNK_BYTES = 1 << 20
+#: a worker keeps up to this many bytes of answers while an earlier chunk is still being written (more: it
+#: waits for its turn); a chunk's answers are about 7 MB plain and 26 MB with ``--explain``
+_HOLD_BYTES = 32 << 20
 
 
 _WORKER: _Decider | None = None
@@ -859,22 +862,34 @@ def _worker_chunk_to_fd(seq: int, lines: list[bytes]) -> bool:
     The answers go straight from the worker to the output file descriptor instead of back through the
     parent: on two cores that saves a copy of every answer through a pipe. Chunks are taken in order
     from one queue, so the lowest unwritten chunk is always being decided and the wait cannot deadlock.
-    The worker waits for its turn before its first write (a chunk whose answers grow large writes them
-    in blocks, keeping the turn until it is done) and passes the turn on at the end. When a chunk fails
-    (or a write does), the turn is not passed on: the parent stops the pool and reports how many chunks
-    were written."""
+    Until its turn comes the worker keeps its answers (up to ``_HOLD_BYTES``) and goes on deciding; it waits
+    for the turn only when that much is held, or at the end of the chunk. Once it has the turn it writes as
+    it goes (a chunk whose answers grow large writes them in blocks, keeping the turn until it is done) and
+    passes the turn on at the end. When a chunk fails (or a write does), the turn is not passed on: the
+    parent stops the pool and reports how many chunks were written."""
     counter, cond, fd = _TURN
     mine = False
+    held: list[bytes] = []
+    held_size = 0
 
     def take_turn():
-        nonlocal mine
+        nonlocal mine, held_size
         if not mine:
             with cond:
                 while counter.value != seq:
                     cond.wait()
             mine = True
+            for block in held:
+                _write_all(fd, block)
+            held.clear()
+            held_size = 0
 
     def emit(data: bytes) -> None:
+        nonlocal held_size
+        if not mine and counter.value != seq and held_size + len(data) <= _HOLD_BYTES:
+            held.append(data)           # not our turn yet: keep deciding rather than wait
+            held_size += len(data)
+            return
         take_turn()
         _write_all(fd, data)
 
