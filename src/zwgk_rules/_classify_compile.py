@@ -32,7 +32,7 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 
 from . import _classify
-from ._compile import _Source, _expr, _lookup, _resolver
+from ._compile import _Source, _expr, _lookup, _resolver, fields_read
 from ._conditions import fields_of
 from ._encode import one_line
 from ._facts import DOCUMENT_FACTS, document_facts
@@ -101,12 +101,7 @@ def _tables_function(law, day, canon: dict):
     raises its error)."""
     src, var = _Source(), {}
     tables = law.classify_tables
-    read: set = set()
-    for t in tables:
-        for r in t.rules:
-            read |= fields_of(r.node)
-            if r.value_from is not None:
-                read.add(r.value_from)
+    read = fields_read(tables)
     for p in law.periods:
         read |= fields_of(p.applies_when.node)
     plain = [f for f in DOCUMENT_FACTS if f in read]     # the vocabulary's order: the same text on every load

@@ -161,6 +161,17 @@ def _resolver(table, froms: list, n_rules: int, keep=None, limit=lambda: RESULT_
     return miss
 
 
+def fields_read(tables) -> set:
+    """The facts that ``tables`` read: the fields their conditions test and those a rule takes its value from."""
+    read: set = set()
+    for t in tables:
+        for r in t.rules:
+            read |= fields_of(r.node)
+            if r.value_from is not None:
+                read.add(r.value_from)
+    return read
+
+
 def _reading(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict) -> tuple:
     """Emit the reading of the facts the tables test into ``key``: the input fields among them with one
     ``itemgetter`` (into ``kt``), the derived ones by their expressions. They are the key of what was given before:
@@ -168,12 +179,7 @@ def _reading(src: _Source, ind: int, tables, fields: dict, source: dict, prologu
     read, the arguments of the function that evaluates the tables on a key not met before)."""
     for line in prologue:
         src.emit(ind, line)
-    read: set = set()
-    for t in tables:
-        for r in t.rules:
-            read |= fields_of(r.node)
-            if r.value_from is not None:
-                read.add(r.value_from)
+    read = fields_read(tables)
     plain = [f for f in fields if f in read]             # the vocabulary's own order: the same text on every load
     derived = [f for f in source if f in read]
     parts = []
