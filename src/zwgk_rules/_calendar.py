@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from itertools import accumulate, compress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,20 +83,21 @@ class Calendar:
         return ix
 
     def _build_index(self) -> tuple[int, array, list[dt.date]]:
+        """Whether each day is a working day (the week's pattern, then the notices' days over it), its running
+        count and the working days as dates: loops in C (``accumulate``, ``compress``), not a Python loop over
+        the calendar's ten thousand days (11 ms per calendar before; a fresh ``zwgk decide`` builds one)."""
         start, end, weekend, overrides = self.start, self.end, self._weekend, self._overrides
         base = start.toordinal()
         n = (end - start).days + 1
-        cum = array("i", bytes(4 * n))
-        work_dates: list[dt.date] = []
-        count = 0
-        for i in range(n):
-            d = dt.date.fromordinal(base + i)
-            info = overrides.get(d)
-            working = info.working if info is not None else d.weekday() not in weekend
-            if working:
-                count += 1
-                work_dates.append(d)
-            cum[i] = count
+        first = (base + 6) % 7          # the weekday of ``start`` (ordinal 1, 0001-01-01, is a Monday: 0)
+        week = [(first + i) % 7 not in weekend for i in range(7)]
+        working = (week * (n // 7 + 1))[:n]
+        for d, info in overrides.items():
+            i = d.toordinal() - base
+            if 0 <= i < n:
+                working[i] = info.working
+        cum = array("i", accumulate(working))
+        work_dates = list(map(dt.date.fromordinal, compress(range(base, base + n), working)))
         return base, cum, work_dates
 
     def _check(self, d: dt.date) -> int:
