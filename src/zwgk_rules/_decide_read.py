@@ -91,7 +91,7 @@ def _typed_dict(model, msgspec, kinds: dict):
     """The TypedDict of ``model``: its fields with their msgspec types, the required ones ``Required``."""
     if model in kinds:
         return kinds[model]
-    from typing_extensions import NotRequired, Required, TypedDict
+    from typing import NotRequired, Required, TypedDict
     _check(model)
     fields = {}
     for name, info in model.model_fields.items():
