@@ -485,6 +485,9 @@ def _key_counter(cls):
 #: model class -> its key counter (``_key_counter``); how many of its models were counted before it was made
 _KEY_COUNTERS: dict = {}
 _KEY_COUNTERS_DUE: dict = {}
+#: decide lines read by pydantic before the faster reader (``_decide_read``, msgspec) is made: making it takes about
+#: 20 ms (msgspec's import, its types, the generated code), which a short run would not win back
+READ_AFTER = 1000
 #: the models of a class counted by ``_walk_fields`` before its counter is made
 _COUNT_AFTER = 200
 #: model class -> the names of its fields that can hold models (``_walk_fields``)
@@ -636,6 +639,8 @@ class _Decider:
         self.engines: dict = {}
         self._classifiers: dict = {}        # jurisdiction -> _classify_compile.FastClassifier
         self._read_struct = None            # classify: _classify_compile.struct_reader(Document), or False
+        self._read_req = None               # decide: _decide_read.model_reader(DisclosureRequest), or False
+        self._read_due = READ_AFTER         # decide: lines read by pydantic before the reader is made
         self._jur_bit = 0
         self.encoder = Encoder(self.rb.not_final)
         self.encode = self.encoder.encode_parts
@@ -698,7 +703,15 @@ class _Decider:
         if self.command == "notice":
             return self.case_line(line, "notice_raw")
         try:
-            req = self.parse(self._parse, line)
+            read = self._read_req
+            # msgspec's reading where it is pydantic's (``_decide_read``), made after ``READ_AFTER`` lines; else pydantic's
+            req = read(line) if read else None
+            if req is None:
+                if read is None:
+                    self._read_due -= 1
+                    if self._read_due < 0:
+                        self._make_reader()
+                req = self.parse(self._parse, line)
             eng = self.engine(req.jurisdiction if self.default is None or "jurisdiction" in req.model_fields_set
                               else self.default)
             data = self.encode(req.id, eng.pack.id, eng._decide_parts(req, self.explain))
@@ -708,6 +721,10 @@ class _Decider:
             return data, False
         except ZwgkError as exc:
             return exc, True
+
+    def _make_reader(self) -> None:
+        from ._decide_read import model_reader
+        self._read_req = model_reader(DisclosureRequest) or False
 
     def _other_line(self, line: bytes, model, method: str) -> tuple[bytes, bool]:
         """``classify`` and ``interact``: parse with ``model``, answer with the engine's ``method``."""

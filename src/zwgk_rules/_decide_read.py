@@ -1,0 +1,295 @@
+"""The reader of a ``decide`` line on the command line: msgspec reads the line, generated code builds the pydantic
+models from what it read (issue 12, part 2).
+
+``model_reader(DisclosureRequest)`` gives ``read(line) -> DisclosureRequest | None``. msgspec decodes the line into
+TypedDicts made from the models (their fields, types and limits: only the keys the line gave, with their values
+checked); code generated from the models then builds each model as pydantic's JSON validator does, without
+validating again: its ``__dict__`` (every field in the model's order, the line's value or the field's default),
+``__pydantic_fields_set__`` (the keys the line gave), ``__pydantic_extra__`` and ``__pydantic_private__`` (None), at
+every depth; the field validators (memoised per tuple of codes) and the model validators run on what it built. The
+engine gets a ``DisclosureRequest`` equal to pydantic's, and cannot tell the two apart.
+
+It only ever *accepts*. Wherever it is not sure that pydantic reads the line to the same models, it answers None and
+the caller reads the line with pydantic (whose models, or error message, are then the answer): msgspec refuses it (a
+type, a limit, a missing field, malformed JSON, invalid UTF-8…); a string has whitespace at either end (pydantic
+strips it, ``str_strip_whitespace``); the line's colons are not its keys (a key given twice, an unknown key, which
+the TypedDicts pass over, or a colon inside a string); a validator refuses or answers another object. A model this
+module does not translate (a validator before or around pydantic's, a default pydantic would copy, a private
+attribute…) gives no reader at all. msgspec is the optional extra ``fast``: without it, None.
+
+Building a model: ``object.__new__`` of a *maker* class (a subclass of the model with no slots of its own and
+``object``'s ``__setattr__``, so that the four stores are plain ones: pydantic's ``__setattr__`` refuses them on a
+frozen model), then its ``__class__`` set to the model (the same layout). About a third of what
+``object.__setattr__`` costs for the four.
+"""
+from __future__ import annotations
+
+from ._classify_compile import VALIDATED_LIMIT, _leaves, _NoStruct
+from ._compile import _Source
+
+
+def model_reader(model):
+    """``read(line) -> model | None`` (see the module), or None: msgspec not installed, or a model this module does
+    not translate."""
+    try:
+        import msgspec
+    except ImportError:         # the optional "fast" extra
+        return None
+    try:
+        src = _Source()
+        kinds: dict = {}
+        dec = msgspec.json.Decoder(_typed_dict(model, msgspec, kinds)).decode
+        src.emit(1, "def read(line):")
+        src.emit(2, "try:")
+        src.emit(3, f"g = {src.bind(dec, 'dec')}(line)")
+        src.emit(2, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
+        src.emit(3, "return None")
+        src.emit(2, "n = 0")
+        out = _build(model, "g", 2, src)
+        src.emit(2, "if line.count(b':') != n:")            # the keys given, at every depth
+        src.emit(3, "return None")
+        src.emit(2, f"return {out}")
+        return src.build("read")
+    except _NoStruct:
+        return None
+
+
+def _check(model) -> None:
+    """A model whose validation by pydantic this module can reproduce: unknown keys forbidden, no option that changes
+    a value but ``str_strip_whitespace`` (refused at the reading), validators only after pydantic's own (each taking
+    the value, or the model, alone), no ``__init__``, ``model_post_init`` or private attributes of its own."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    cfg = model.model_config
+    if cfg.get("extra") != "forbid" or any(cfg.get(k) for k in (
+            "str_to_lower", "str_to_upper", "strict_false", "str_min_length", "str_max_length", "populate_by_name",
+            "validate_by_name", "alias_generator", "coerce_numbers_to_str", "validate_default", "use_enum_values")) \
+            or cfg.get("revalidate_instances", "never") != "never":
+        raise _NoStruct(model)
+    if (model.__init__ is not BaseModel.__init__ or model.__pydantic_post_init__ is not None
+            or model.__private_attributes__ or getattr(model, "__pydantic_root_model__", False)):
+        raise _NoStruct(model)
+    dec = model.__pydantic_decorators__
+    if dec.validators or dec.root_validators or dec.computed_fields:
+        raise _NoStruct(model)
+    for v in (*dec.model_validators.values(), *dec.field_validators.values()):
+        if v.info.mode != "after":
+            raise _NoStruct(model)
+        params = list(inspect.signature(v.func).parameters.values())     # bound: the value (or the model) alone
+        if len(params) != 1 or params[0].kind not in (params[0].POSITIONAL_ONLY, params[0].POSITIONAL_OR_KEYWORD):
+            raise _NoStruct(model)
+    for v in dec.field_validators.values():
+        if "*" in v.info.fields or any(_models_of(model.model_fields[f].annotation) for f in v.info.fields):
+            raise _NoStruct(model)
+    if not model.__pydantic_complete__:
+        model.model_rebuild()
+
+
+def _typed_dict(model, msgspec, kinds: dict):
+    """The TypedDict of ``model``: its fields with their msgspec types, the required ones ``Required``."""
+    if model in kinds:
+        return kinds[model]
+    from typing import NotRequired, Required, TypedDict
+    _check(model)
+    fields = {}
+    for name, info in model.model_fields.items():
+        if (info.alias not in (None, name) or info.validation_alias not in (None, name)
+                or info.default_factory is not None or not name.isidentifier() or name.startswith("_")):
+            raise _NoStruct(model)
+        tp = _type(info.annotation, list(info.metadata), msgspec, kinds)
+        if info.is_required():
+            fields[name] = Required[tp]
+        else:
+            try:
+                hash(info.default)      # pydantic copies a default that has no hash: not this module's
+            except TypeError:
+                raise _NoStruct(model) from None
+            fields[name] = NotRequired[tp]
+    td = kinds[model] = TypedDict(f"_{model.__name__}Read", fields, total=False)
+    return td
+
+
+def _type(tp, meta: list, msgspec, kinds: dict):
+    """The msgspec type of a field's annotation ``tp`` with its constraints ``meta`` (as ``_classify_compile._type``,
+    with a model's TypedDict for a model and tuples of models); _NoStruct for anything this translation does not
+    know (a constraint it would drop, a type it does not map)."""
+    import datetime as dt
+    import types
+    import typing
+
+    from pydantic import BaseModel, StringConstraints
+    from pydantic.types import Strict
+
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        base, *more = typing.get_args(tp)
+        return _type(base, [*more, *meta], msgspec, kinds)
+    limit = None
+    for m in meta:
+        if isinstance(m, Strict) and m.strict:
+            continue
+        if isinstance(m, StringConstraints) and all(getattr(m, k) is None for k in (
+                "strip_whitespace", "to_upper", "to_lower", "min_length", "pattern", "ascii_only")) \
+                and m.strict in (None, True):
+            limit = m.max_length
+        elif type(m).__name__ == "MaxLen" and type(m).__module__ == "annotated_types":   # pydantic's max_length=
+            limit = m.max_length
+        elif tp is dt.date and getattr(m, "__name__", "") == "_IsoDate":
+            continue        # the input date: strict ``YYYY-MM-DD`` from JSON (``_models._IsoDate``)
+        else:
+            raise _NoStruct(m)
+    if origin in (typing.Union, types.UnionType):
+        if limit is not None:
+            raise _NoStruct(tp)
+        out = None
+        for a in typing.get_args(tp):
+            t = type(None) if a is type(None) else _type(a, [], msgspec, kinds)
+            out = t if out is None else out | t
+        return out
+    if origin is typing.Literal:
+        if limit is not None or not all(isinstance(v, str) for v in typing.get_args(tp)):
+            raise _NoStruct(tp)
+        return tp
+    if tp is str:
+        return tp if limit is None else typing.Annotated[str, msgspec.Meta(max_length=limit)]
+    if tp is bool or tp is dt.date:
+        if limit is not None:
+            raise _NoStruct(tp)
+        return tp
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) != 2 or args[1] is not Ellipsis:
+            raise _NoStruct(tp)
+        inner = args[0]
+        if typing.get_origin(inner) is not typing.Literal and not (isinstance(inner, type)
+                                                                  and issubclass(inner, BaseModel)):
+            raise _NoStruct(tp)     # tuples of codes or of models only (no strings to strip)
+        t = tuple[_type(inner, [], msgspec, kinds), ...]
+        return t if limit is None else typing.Annotated[t, msgspec.Meta(max_length=limit)]
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if limit is not None:
+            raise _NoStruct(tp)
+        return _typed_dict(tp, msgspec, kinds)
+    raise _NoStruct(tp)
+
+
+def _models_of(tp) -> list:
+    """The model classes a field's value can hold: itself, in an ``Optional`` or a tuple."""
+    import typing
+
+    from pydantic import BaseModel
+    out = []
+    for a in _leaves(tp):
+        if typing.get_origin(a) is tuple:
+            a = typing.get_args(a)[0]
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            out.append(a)
+    return out
+
+
+def _maker(model):
+    """A class of ``model``'s layout whose instances take plain attribute stores (``object``'s ``__setattr__`` and
+    ``__delattr__``: the slot both share is then ``object``'s), to become ``model``'s by their ``__class__``. Made by
+    ``type.__new__`` with the model's metaclass: pydantic's class machinery does not run for it (it is never used as
+    a model)."""
+    ns = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
+          "__module__": model.__module__, "__qualname__": f"{model.__qualname__}Maker"}
+    maker = type.__new__(type(model), f"{model.__name__}Maker", (model,), ns)
+    probe = object.__new__(maker)
+    probe.__class__ = model         # the same layout (a TypeError here: no reader)
+    return maker
+
+
+def _build(model, var: str, ind: int, src: _Source) -> str:
+    """Emit the building of ``model`` from the dict ``var`` that msgspec read (only the keys given): the keys
+    counted into ``n``, strings with whitespace at either end refused, its nested models built (``_build`` in turn),
+    the field validators applied to the values given, the model made (``_maker``) and its model validators run.
+    Returns the local name of the model built."""
+    import typing
+
+    strip = model.model_config.get("str_strip_whitespace", False)
+    validators: dict = {}
+    for v in model.__pydantic_decorators__.field_validators.values():
+        for f in v.info.fields:
+            validators.setdefault(f, []).append(v.func)
+    src.emit(ind, f"n += len({var})")
+    for name, info in model.model_fields.items():
+        kinds = _leaves(info.annotation)
+        if strip and str in kinds:
+            x = src.bind(None, "x")
+            src.emit(ind, f"{x} = {var}.get({src.bind(name, 'f')})")
+            if all(k in (str, type(None)) for k in kinds):
+                src.emit(ind, f"if {x} is not None and {x}.strip() is not {x}:")
+            else:
+                src.emit(ind, f"if {x}.__class__ is {src.bind(str, 'str')} and {x}.strip() is not {x}:")
+            src.emit(ind + 1, "return None")
+    d = src.bind(None, "d")
+    defaults = {name: None if info.is_required() else info.default for name, info in model.model_fields.items()}
+    src.emit(ind, f"{d} = {{**{src.bind(defaults, 'dflt')}, **{var}}}")    # the model's order; required: given
+    for name, info in model.model_fields.items():
+        nested = _models_of(info.annotation)
+        fns = validators.get(name, ())
+        if not nested and not fns:
+            continue
+        if len(nested) > 1:
+            raise _NoStruct(info.annotation)
+        f = src.bind(name, "f")
+        x = src.bind(None, "x")
+        src.emit(ind, f"{x} = {var}[{f}]" if info.is_required() else f"{x} = {var}.get({f})")
+        if nested and any(typing.get_origin(a) is tuple for a in _leaves(info.annotation)):
+            src.emit(ind, f"if {x}:")                       # a tuple of models, given and not empty
+            t, y = src.bind(None, "t"), src.bind(None, "y")
+            src.emit(ind + 1, f"{t} = []")
+            src.emit(ind + 1, f"for {y} in {x}:")
+            o = _build(nested[0], y, ind + 2, src)
+            src.emit(ind + 2, f"{t}.append({o})")
+            src.emit(ind + 1, f"{d}[{f}] = {src.bind(tuple, 'tup')}({t})")
+        elif nested:
+            if info.is_required() and type(None) not in _leaves(info.annotation):
+                o = _build(nested[0], x, ind, src)
+                src.emit(ind, f"{d}[{f}] = {o}")
+            else:
+                src.emit(ind, f"if {x} is not None:")
+                o = _build(nested[0], x, ind + 1, src)
+                src.emit(ind + 1, f"{d}[{f}] = {o}")
+        else:
+            # a validator of a field given (pydantic validates no default): its value kept per tuple of codes met
+            # (a few hundred in practice), cleared when full; a refusal or an error: pydantic's reading says what.
+            # A field of tuples alone (``_type``: of codes) is never None when given; another one is tested
+            plain = [typing.get_origin(a) for a in _leaves(info.annotation)] == [tuple]
+            if plain:
+                src.emit(ind, f"if {x} is not None:")
+            else:
+                src.emit(ind, f"if {f} in {var}:")
+            tup = src.bind(tuple, "tup")
+            for fn in fns:
+                val, memo, r = src.bind(fn, "val"), src.bind({}, "memo"), src.bind(None, "r")
+                kept = f"{memo}.get({x})" if plain else f"{memo}.get({x}) if {x}.__class__ is {tup} else None"
+                src.emit(ind + 1, f"{r} = {kept}")
+                src.emit(ind + 1, f"if {r} is None:")
+                src.emit(ind + 2, "try:")
+                src.emit(ind + 3, f"{r} = {val}({x})")
+                src.emit(ind + 2, f"except {src.bind(Exception, 'exc')}:")
+                src.emit(ind + 3, "return None")
+                src.emit(ind + 2, f"if {x}.__class__ is {tup}:")
+                src.emit(ind + 3, f"if len({memo}) >= {VALIDATED_LIMIT}:")
+                src.emit(ind + 4, f"{memo}.clear()")
+                src.emit(ind + 3, f"{memo}[{x}] = {r}")
+                src.emit(ind + 1, f"{x} = {r}")
+            src.emit(ind + 1, f"{d}[{f}] = {x}")
+    o = src.bind(None, "o")
+    src.emit(ind, f"{o} = {src.bind(object.__new__, 'new')}({src.bind(_maker(model), 'maker')})")
+    src.emit(ind, f"{o}.__dict__ = {d}")
+    src.emit(ind, f"{o}.__pydantic_fields_set__ = {src.bind(set, 'set')}({var})")
+    src.emit(ind, f"{o}.__pydantic_extra__ = None")
+    src.emit(ind, f"{o}.__pydantic_private__ = None")
+    src.emit(ind, f"{o}.__class__ = {src.bind(model, 'model')}")
+    for v in model.__pydantic_decorators__.model_validators.values():
+        src.emit(ind, "try:")
+        src.emit(ind + 1, f"if {src.bind(v.func, 'val')}({o}) is not {o}:")
+        src.emit(ind + 2, "return None")
+        src.emit(ind, f"except {src.bind(Exception, 'exc')}:")
+        src.emit(ind + 1, "return None")
+    return o
