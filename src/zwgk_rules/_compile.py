@@ -27,7 +27,6 @@ from __future__ import annotations
 from ._conditions import Node, fields_of
 from ._errors import UnsupportedInputError, ZwgkError
 from datetime import date as _date
-from itertools import chain
 from operator import itemgetter
 
 from ._facts import (ITEM_FACT_FIELDS, ITEM_FACT_PROLOGUE, ITEM_FACT_SOURCE, REQUEST_FACT_FIELDS, REQUEST_FACT_PROLOGUE,
@@ -603,18 +602,17 @@ def compile_plan(law, steps, order: dict, not_final):
     with the combination steps (``dispositions.yaml``) decided once per set of item dispositions (they test only
     which occur; ``earliest_row`` takes the first in the report's order); ``plain``: no 补正 and no 第三十五条 date.
 
-    The trace, basis and actions are merged as ``combine`` has them (each rule, citation (by identity: one shared
-    dict per article) and action once, in the items' order, the request table's rules first), by C-level calls
-    on the concatenated entries (``dict.fromkeys``, a dict keyed by ``id``): no Python loop per entry. A table
-    names a rule once (``_tables``), so the request table's rules hold no repeats."""
+    The trace, basis and actions are merged in one pass over the items in their order, each rule, citation (by
+    identity: one shared dict per article) and action once, as ``combine`` has them: a request has a few items of
+    a few entries each, where growing short lists with ``in`` tests costs less than hashing (an item met before in
+    the same request adds nothing and is skipped). The request table's rules come first; a table names a rule
+    once (``_tables``), so they hold no repeats."""
     from ._pipeline import Plan
     action = law.regime.correction_action
     tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
     make = Plan._make
     key = order.__getitem__
     decided: dict = {}               # set of item dispositions -> the request's (at most 2 ** codes; a few dozen)
-    fromkeys, flat = dict.fromkeys, chain.from_iterable
-    traces, bases, acts, disps = (itemgetter(k) for k in ("trace", "basis", "actions", "disposition"))
 
     def decide(disps: frozenset) -> str:
         for when, of, then in tests:
@@ -625,11 +623,32 @@ def compile_plan(law, steps, order: dict, not_final):
         raise AssertionError("combination ends with 'otherwise'")
 
     def plan(rres, answers, plain):
-        b = tuple(flat(map(bases, answers)))
-        ds = frozenset(map(disps, answers))
-        d = decided.get(ds) or decide(ds)
+        trace = list(rres.rule_ids)
+        basis: list = []
+        acts: list = []
+        disps = set()
+        done: list = []
+        for a in answers:
+            for x in done:
+                if x is a:
+                    break
+            else:
+                done.append(a)
+                disps.add(a["disposition"])
+                for t in a["trace"]:
+                    if t not in trace:
+                        trace.append(t)
+                for b in a["basis"]:
+                    for x in basis:
+                        if x is b:
+                            break
+                    else:
+                        basis.append(b)
+                for t in a["actions"]:
+                    if t not in acts:
+                        acts.append(t)
+        disps = frozenset(disps)
+        d = decided.get(disps) or decide(disps)
         asks = action in rres.actions
-        return make((d, tuple(dict(zip(map(id, b), b)).values()), tuple(fromkeys(flat(map(acts, answers)))),
-                     answers, tuple(fromkeys(chain(rres.rule_ids, flat(map(traces, answers))))), asks,
-                     plain and not asks, d not in not_final))
+        return make((d, tuple(basis), tuple(acts), answers, tuple(trace), asks, plain and not asks, d not in not_final))
     return plan
