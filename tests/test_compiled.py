@@ -277,3 +277,41 @@ def test_the_one_function_of_a_stretch_gives_the_plain_walks_parts_and_answer():
         assert [(_parts(fast, r), _text(fast, r)) for r in reqs] == want
     assert any(w[0].startswith("UnsupportedInputError items.") for w in want)
     assert sum(w[0].startswith("[") for w in want) > 1000
+
+
+def test_the_hot_path_of_decide_raw_and_parts_leaves_the_rest_to_the_walk():
+    """``decide_raw`` and ``_decide_parts`` take a typed request received on a day whose compiled stretch is known
+    straight to that stretch's function. Everything else must still answer as the plain walk does, on days already
+    known: a receipt date before ``submitted_on`` or missing for the channel, another channel (post: the day it was
+    signed for), the pack named or another one named, typed or not, ``--explain``."""
+    fast, plain = zwgk_rules.Engine(), zwgk_rules.Engine(compiled=False)
+    raws = list(traffic.requests(600, seed=1220, national_only=True, unsupported=0.1, invalid=0.03))
+    for raw in raws:                   # every receipt day met once (the days around it noted: ``Engine._segment``)
+        _text(fast, raw)
+    assert sum(s is not None for s in fast._day_seg) > 600
+    variants = []
+    for k, raw in enumerate(raws):
+        sub = raw.get("submission")
+        if not isinstance(sub, dict) or not isinstance(sub.get("submitted_on"), str):
+            continue
+        day = dt.date.fromisoformat(sub["submitted_on"])
+        variants.append(raw)
+        variants.append({**raw, "jurisdiction": "cn"})
+        variants.append({**raw, "jurisdiction": "cn-sh"})
+        for field in ("confirmed_on", "signed_on"):
+            if field in sub:
+                variants.append({**raw, "submission": {**sub, field: str(day - dt.timedelta(days=1 + k % 3))}})
+                variants.append({**raw, "submission": {k2: v for k2, v in sub.items() if k2 != field}})
+        variants.append({**raw, "submission": {**sub, "channel": "post", "signed_on": str(day + dt.timedelta(days=k % 4))}})
+        variants.append({**raw, "submission": {**sub, "channel": "in_person"}})
+    typed = 0
+    for k, raw in enumerate(variants):
+        try:
+            request = DisclosureRequest.model_validate(raw)
+            typed += 1
+        except Exception:
+            request = raw
+        explain = k % 7 == 0
+        assert _text(fast, request, explain) == _text(plain, request, explain), raw
+        assert _parts(fast, request) == _parts(plain, request), raw
+    assert typed > 2000

@@ -119,10 +119,12 @@ class Engine:
         base, cum, _ = self.calendar._index()
         self._days = (base, len(cum))
         self._day_seg: list = [None] * (len(cum) + 1)     # the last slot stays None: "outside the calendar"
+        self._base, self._ndays = self._days                # (the same, as two names for ``decide_raw``)
         self._by_day: dict = {}
         self._quick_dates = {rid: {} for rid in self._regime_tables}
         latest = self.rulebook.regimes[-1]
         self._latest = (latest, {ch: r.field for ch, r in latest.receipt.items()})
+        self._rfield = self._latest[1]          # channel -> the field of its receipt date under the latest regime
         self._older = tuple(self.rulebook.regimes[:-1])      # in ``Rulebook.regime_for``'s order
         self._cuts = {rid: r.cuts for rid, r in self.law.regimes.items()}
         # each regime's parameters at a day, as the deadline procedure reads them
@@ -288,6 +290,25 @@ class Engine:
         """The decision as a JSON-ready dict (dates as ``datetime.date``): a fresh dict; ``basis``, ``actions``
         and ``items`` are tuples (immutable) and the citation and item dicts in them read-only, since they are
         shared between answers; ``trace``, ``warnings`` and ``deadline`` are the caller's own."""
+        # the hot path: a typed request received on a day whose compiled stretch is known (``_segment``), without
+        # ``explain``: what ``_decide`` does for it, without its branches for everything else
+        if request.__class__ is DisclosureRequest and not explain:
+            rd = request.__dict__
+            sd = rd["submission"].__dict__
+            channel = sd["channel"]
+            received = sd[self._rfield[channel]]
+            if received is not None and rd["jurisdiction"] == self._pack_id:
+                day = received.toordinal() - self._base
+                if 0 <= day < self._ndays:
+                    seg = self._day_seg[day]
+                    if seg is not None and channel in seg.channels and received >= sd["submitted_on"]:
+                        corr = rd["correction"]
+                        cstatus = "none" if corr is None else _pipeline.correction_status(
+                            self.calendar, self._dp_at[seg.regime.id], rd)
+                        if corr is not None or rd["excessive"] is not None or rd["extension"] is not None \
+                                or rd["consultations"]:
+                            _pipeline.check_dates(rd, received)
+                        return seg.raw(rd, received, cstatus, day)
         out = self._decide(request, explain, raw=True)
         if out.__class__ is dict:           # the compiled stretch's ``raw``: the answer itself
             return out
@@ -303,6 +324,23 @@ class Engine:
 
     def _decide_parts(self, request, explain: bool = False) -> Parts:
         """The decision in parts (``Parts``), for the command line's encoder."""
+        if request.__class__ is DisclosureRequest and not explain:      # the hot path, as in ``decide_raw``
+            rd = request.__dict__
+            sd = rd["submission"].__dict__
+            channel = sd["channel"]
+            received = sd[self._rfield[channel]]
+            if received is not None and rd["jurisdiction"] == self._pack_id:
+                day = received.toordinal() - self._base
+                if 0 <= day < self._ndays:
+                    seg = self._day_seg[day]
+                    if seg is not None and channel in seg.channels and received >= sd["submitted_on"]:
+                        corr = rd["correction"]
+                        cstatus = "none" if corr is None else _pipeline.correction_status(
+                            self.calendar, self._dp_at[seg.regime.id], rd)
+                        if corr is not None or rd["excessive"] is not None or rd["extension"] is not None \
+                                or rd["consultations"]:
+                            _pipeline.check_dates(rd, received)
+                        return _parts(seg.run(rd, received, cstatus, day))
         return _parts(self._decide(request, explain, rows=True))
 
     def _decide(self, request, explain: bool = False, rows: bool = False, raw: bool = False) -> tuple | dict:
