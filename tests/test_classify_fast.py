@@ -167,7 +167,11 @@ def test_kept_pieces_stay_bounded_and_answers_stay_the_same_when_they_are_cleare
             assert f._size <= 40_000 and len(f._canon) <= 8
             assert len(f._known) <= 16 and len(f._dates) <= 4
             parts = set(f._parts.values())
-            assert all(tuple(v[1:]) in parts for v in f._known.values())     # cleared with the parts they hold
+            # cleared with the parts they hold: every kept answer is one of ``_shared``, made of kept parts
+            shared = {id(v) for v in f._shared.values()}
+            assert all(id(v) in shared for v in f._known.values())
+            assert all(tuple(k[1:]) in parts for k in f._shared)
+            assert all(v[0].endswith(k[0] + k[1]) and v[1:] == k[2:] for k, v in f._shared.items())
             assert sum(len(h) + len(t) for h, _, t in f._parts.values()) == f._size
             for fn in f._tables.values():
                 for cell in fn.__closure__:

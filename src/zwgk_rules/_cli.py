@@ -636,6 +636,7 @@ class _Decider:
         self.engines: dict = {}
         self._classifiers: dict = {}        # jurisdiction -> _classify_compile.FastClassifier
         self._read_struct = None            # classify: _classify_compile.struct_reader(Document), or False
+        self._answer = None                 # classify: _classify_compile.answer_reader (``_classify_readers``)
         self._jur_bit = 0
         self.encoder = Encoder(self.rb.not_final)
         self.encode = self.encoder.encode_parts
@@ -745,9 +746,11 @@ class _Decider:
         try:
             read = self._read_struct
             if read is None:
-                from ._classify_compile import given_bit, struct_reader
-                read = self._read_struct = struct_reader(Document) or False
-                self._jur_bit = given_bit(Document, "jurisdiction")
+                read = self._classify_readers()
+            elif read:
+                data = self._answer(line)
+                if data is not None:
+                    return data, False
             got = read(line) if read else None
             if got is not None:     # msgspec's reading, where it is pydantic's (``struct_reader``); else pydantic's
                 doc, given = got
@@ -764,6 +767,43 @@ class _Decider:
         except ZwgkError as exc:
             return exc, True
 
+    def _classify_readers(self):
+        """Make ``_read_struct`` (``struct_reader``) and ``_answer`` (``answer_reader``: the reading and the speed
+        layer's kept answers as one function) for ``classify_line``; the reader (False: none)."""
+        from ._classify_compile import answer_reader, given_bit, struct_reader
+        read = self._read_struct = struct_reader(Document) or False
+        self._jur_bit = given_bit(Document, "jurisdiction")
+        self._answer = (answer_reader(Document, self._classifiers, self.default) if read else None) or (
+            lambda line: None)
+        return read
+
+    def _classify_chunk(self, lines: list, emit=None) -> tuple[bytes, bool]:
+        """``chunk`` for ``classify`` with the python backend: each line first through ``_answer`` (no Python call
+        between the lines and the kept answers), the others through ``classify_line``; the same bytes."""
+        answer = self._answer
+        out, size, failed = [], 0, False
+        for i, ln in enumerate(lines):
+            data = answer(ln) if ln.__class__ is bytes else None
+            if data is None:
+                data, bad = self.classify_line(ln)
+                if bad:
+                    failed = True
+                    data = _error_line(data, ln, _lineno(lines, i), self.columns)
+            out.append(data)
+            size += len(data)
+            if emit is not None and size >= _EMIT_BYTES:
+                out.append(b"")
+                emit(b"\n".join(out))
+                out, size = [], 0
+        if out:
+            out.append(b"")
+        blob = b"\n".join(out)
+        if emit is None:
+            return blob, failed
+        if blob:
+            emit(blob)
+        return b"", failed
+
     def _classifier(self, jur: str):
         """The speed layer of ``classify`` for the pack ``jur`` (made on first use)."""
         from ._classify_compile import FastClassifier
@@ -777,6 +817,8 @@ class _Decider:
         """Answer ``lines``: one output line each. Without ``emit``, return (the answers, any error line).
         With ``emit``, hand the answers to it in blocks of about ``_EMIT_BYTES`` as they are made (a
         chunk of large requests can have answers a thousand times its size) and return (b"", any error)."""
+        if self._answer is not None:
+            return self._classify_chunk(lines, emit)
         out, size, failed = [], 0, False
         for i, ln in enumerate(lines):
             data, bad = self.line(ln)
