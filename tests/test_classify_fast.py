@@ -412,13 +412,38 @@ def test_the_one_functions_source_holds_only_its_own_names():
     text = dec._answer.__zwgk_source__
     fields = set(Document.model_fields) | set(Forwarded.model_fields)
     own = {"strip", "get", "clear", "count", "bit_count", "__class__", "ok", "start", "_pack_id", "_doc_type", "cuts",
-           "_known", "learn", "line", "isascii", "_dates", "_dates_of"}
+           "_known", "learn", "line", "isascii", "_dates", "_dates_of", "_kinds", "_tail"}
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Name):
-            assert re.fullmatch(r"make|read|line|s|g|len|jur|named|fc|day|kind|fw|flags|fs|known|got|i|mid|period|"
+            assert re.fullmatch(r"make|read|line|s|g|len|jur|named|fc|day|kind|t|fw|flags|fs|known|got|i|mid|period|"
                                 r"tail|dates|(dec|err|un|v|dflt|val|memo|r|tup|exc|str|fcs|flagsets|flagset|bisect|"
                                 r"alone|enc|one_line|open|join)\d+", node.id), node.id
         elif isinstance(node, ast.Attribute):
             assert node.attr in fields | own, node.attr
         elif isinstance(node, ast.Constant):
             assert node.value is None or node.value == b":" or type(node.value) is int, node.value
+
+
+def test_an_error_raised_on_the_speed_layers_path_is_that_lines_error_line(monkeypatch):
+    """A rule conflict met while the speed layer learns a document's facts (``FastClassifier.learn``; the bundled
+    rules have none, so one is made to happen) is that line's error line; the chunk's other lines are answered."""
+    from zwgk_rules._errors import RuleConflictError
+    learn = _classify_compile.FastClassifier.learn
+
+    def conflicting(self, doc, doc_type, day, known):
+        if doc.id == "boom":
+            raise RuleConflictError("冲突 / conflict", rule_ids=("a", "b"))
+        return learn(self, doc, doc_type, day, known)
+
+    monkeypatch.setattr(_classify_compile.FastClassifier, "learn", conflicting)
+    dec = _Decider(command="classify")
+    lines = [json.dumps({"id": f"{n}", "formed_on": "2021-06-0" + str(1 + n % 9), "doc_type": "通知",
+                         "flags": [DOC_FLAGS[n % len(DOC_FLAGS)]]}, ensure_ascii=False).encode() for n in range(40)]
+    dec.chunk(_rebuilt(lines[:2], 1))
+    lines[20] = b'{"id": "boom", "formed_on": "2021-06-01", "doc_type": "\xe5\x87\xbd", "flags": ["state_secret"]}'
+    data, bad = dec.chunk(_rebuilt(lines, 1))
+    out = data.split(b"\n")
+    assert bad and len(out) == 41 and out[40] == b""
+    assert json.loads(out[20]) == {"id": "boom", "error": {"message": "冲突 / conflict", "field": None, "line": 21}}
+    for n in (0, 19, 21, 39):
+        assert out[n] == _plain(lines[n]), n

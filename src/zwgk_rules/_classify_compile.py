@@ -180,6 +180,8 @@ class FastClassifier:
         #: a title's last characters (as many as the longest 文种) -> the 文种 it ends with, for titles that end in a
         #: letter or digit (``strip`` and ``rstrip("。.")`` leave those characters as they are): ``_doc_type``
         self._kinds: dict = {}
+        #: the length of the longest 文种
+        self._tail = max(map(len, rules.doc_types), default=0)
 
     def _stretch(self, seg: int, day):
         fn = self._tables.get(seg)
@@ -209,9 +211,9 @@ class FastClassifier:
         names, lengths = ends
         if not lengths:
             return None
-        # kept by the title's last ``lengths[0]`` characters where ``strip`` and ``rstrip("。.")`` leave them as they
-        # are (they end in a letter or digit and do not start with a space): the 文种 is a function of them
-        end = title[-lengths[0]:]
+        # kept by the title's last ``_tail`` characters where ``strip`` and ``rstrip("。.")`` leave them as they are
+        # (they end in a letter or digit and do not start with a space): the 文种 is a function of them
+        end = title[-self._tail:]
         if end[-1:].isalnum():
             name = self._kinds.get(end)
             if name is not None:
@@ -450,10 +452,13 @@ def answer_reader(model, classifiers: dict, default: str | None):
     src.emit(2, "if day < fc.start or named and jur != fc._pack_id:")
     src.emit(3, "return None")
     src.emit(2, "kind = s.doc_type")
-    src.emit(2, "if kind is None:")
-    src.emit(3, "kind = fc._doc_type(s.title)")
+    src.emit(2, "if kind is None:")         # ``FastClassifier._doc_type``, its kept 文种 first
+    src.emit(3, "t = s.title")
+    src.emit(3, "kind = fc._kinds.get(t[-fc._tail:])")
     src.emit(3, "if kind is None:")
-    src.emit(4, "return None")
+    src.emit(4, "kind = fc._doc_type(t)")
+    src.emit(4, "if kind is None:")
+    src.emit(5, "return None")
     src.emit(2, "fw = s.forwards")
     src.emit(2, "flags = s.flags")
     src.emit(2, f"fs = {b(_FLAGSETS, 'flagsets')}.get(flags)")
@@ -476,12 +481,13 @@ def answer_reader(model, classifiers: dict, default: str | None):
     src.emit(3, f"i = {b(one_line, 'one_line')}(i)")
     src.emit(2, "mid, period, tail = got")
     opening = b(b'{"id": ', "open")
+    join = b(b"".join, "join")
     src.emit(2, "if period is None:")
-    src.emit(3, f"return {opening} + i + mid")
+    src.emit(3, f"return {join}(({opening}, i, mid))")
     src.emit(2, "dates = fc._dates.get((day, period))")
     src.emit(2, "if dates is None:")
     src.emit(3, "dates = fc._dates_of(day, period)")
-    src.emit(2, f"return {b(b''.join, 'join')}(({opening}, i, mid, dates, tail))")
+    src.emit(2, f"return {join}(({opening}, i, mid, dates, tail))")
     return src.build("read")
 
 

@@ -778,30 +778,44 @@ class _Decider:
         return read
 
     def _classify_chunk(self, lines: list, emit=None) -> tuple[bytes, bool]:
-        """``chunk`` for ``classify`` with the python backend: each line first through ``_answer`` (no Python call
-        between the lines and the kept answers), the others through ``classify_line``; the same bytes."""
+        """``chunk`` for ``classify`` with the python backend: every line through ``_answer`` first (mapped: no Python
+        code between the lines and the kept answers), the lines it leaves (None) through ``classify_line``; the same
+        bytes, handed to ``emit`` in blocks of about ``_EMIT_BYTES`` as ``chunk`` does."""
         answer = self._answer
-        out, size, failed = [], 0, False
-        for i, ln in enumerate(lines):
-            data = answer(ln) if ln.__class__ is bytes else None
-            if data is None:
-                data, bad = self.classify_line(ln)
-                if bad:
-                    failed = True
-                    data = _error_line(data, ln, _lineno(lines, i), self.columns)
-            out.append(data)
-            size += len(data)
-            if emit is not None and size >= _EMIT_BYTES:
+        try:
+            out = list(map(answer, lines))
+        except Exception:       # a line that is not bytes (``_Bad``), or an error (a rule conflict): line by line
+            out = [None] * len(lines)
+        failed = False
+        if None in out:
+            for i, data in enumerate(out):
+                if data is None:
+                    ln = lines[i]
+                    data, bad = self.classify_line(ln)
+                    if bad:
+                        failed = True
+                        data = _error_line(data, ln, _lineno(lines, i), self.columns)
+                    out[i] = data
+        if emit is None or sum(map(len, out)) < _EMIT_BYTES:
+            if out:
                 out.append(b"")
-                emit(b"\n".join(out))
-                out, size = [], 0
-        if out:
-            out.append(b"")
-        blob = b"\n".join(out)
-        if emit is None:
-            return blob, failed
-        if blob:
-            emit(blob)
+            blob = b"\n".join(out)
+            if emit is None:
+                return blob, failed
+            if blob:
+                emit(blob)
+            return b"", failed
+        block, size = [], 0
+        for data in out:
+            block.append(data)
+            size += len(data)
+            if size >= _EMIT_BYTES:
+                block.append(b"")
+                emit(b"\n".join(block))
+                block, size = [], 0
+        if block:
+            block.append(b"")
+            emit(b"\n".join(block))
         return b"", failed
 
     def _classifier(self, jur: str):
