@@ -42,9 +42,10 @@ from ._facts import DOCUMENT_FACTS, document_facts
 PARTS_BYTES = 4 << 20
 #: results kept per table, and distinct results per jurisdiction (a few hundred in practice); a full memo is cleared
 RESULT_LIMIT = 1 << 12
-#: documents' facts kept per jurisdiction with the answer parts they give (``FastClassifier.line``): about 200 bytes
-#: each (the key's flags and the answer's bytes are shared); a full memo is cleared. Diverse documents have some 25–45
-#: thousand distinct facts per pack (``benchmarks/bench_cli.py``'s million: 43k for cn): all are kept
+#: documents' facts kept per jurisdiction with the answer parts they give (``FastClassifier.line``): a few hundred
+#: bytes each (the key's flags and the answer's bytes are shared); a full memo is cleared. Diverse documents have some
+#: 25–45 thousand distinct facts per pack (``benchmarks/bench_cli.py``'s million: 43k for cn): all are kept (that
+#: million: largest worker 76 MiB, process tree 201 MiB)
 KNOWN_LIMIT = 1 << 16
 #: titles' ends kept with their 文种 (``FastClassifier._doc_type``: a few hundred in practice); cleared when full
 KINDS_LIMIT = 1 << 12
@@ -163,15 +164,16 @@ class FastClassifier:
         self._parts: dict = {}
         #: (day formed, period) -> ``_dates_of``
         self._dates: dict = {}
-        #: (stretch, the document's facts as ``line`` keys them) -> (bytes after the id up to ``publish_by``'s value,
-        #: its period, the bytes after ``provisional``'s) (``learn``), cleared with ``_parts``
+        #: (stretch, the document's facts as ``line`` keys them) -> (the 文种's bytes, *its entry of ``_parts``)
+        #: (``learn``), cleared with ``_parts``
         self._known: dict = {}
-        #: (the 文种's bytes, *an entry of ``_parts``) -> the entry of ``_known`` made of them, cleared with ``_parts``
+        #: (the 文种's bytes, *an entry of ``_parts``) -> that tuple: the one entry of ``_known`` made of them (the
+        #: pieces are not joined: 文种 × answers of a pack would hold tens of MB), cleared with ``_parts``
         self._shared: dict = {}
         self._size = 0
         #: the answer's text up to the 文种's value, without an id and after one
         jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
-        self._after_id = b", " + jur
+        self._open, self._after_id = b"{" + jur, b", " + jur
         # a period without applies_when (the walk would fail on it) or a table reading a fact that is not the
         # document's: no fast path, the walk answers everything
         self.ok = all(p.applies_when is not None for p in law.periods)
@@ -260,24 +262,22 @@ class FastClassifier:
         got = self._known.get(known) or self.learn(doc, doc_type, day, known)
         if got is None:
             return self.plain(doc) if named is None else None
-        mid, period, tail = got
+        kind, head, period, tail = got
         i = doc.id
         if i is None:
-            first = b"{"
-            mid = mid[2:]
+            first = self._open
         else:       # an ASCII id has no line separator to escape (``one_line``)
             i = encode_basestring(i).encode()
-            first = b'{"id": ' + (i if i.isascii() else one_line(i))
-        if period is None:              # ``mid``: the whole answer after the id (``learn``)
-            return first + mid
+            first = b'{"id": ' + (i if i.isascii() else one_line(i)) + self._after_id
+        if period is None:              # ``head``: the whole answer after the 文种 (``_parts_of``)
+            return first + kind + head
         dates = self._dates.get((day, period)) or self._dates_of(day, period)
-        return b"".join((first, mid, dates, tail))
+        return b"".join((first, kind, head, dates, tail))
 
     def learn(self, doc, doc_type: str, day, known: tuple):
         """The entry of ``_known`` for the facts ``known`` (``line``'s key) of ``doc`` (its 文种 ``doc_type``, formed
-        on ``day``), made and kept: (the answer's bytes after the id up to ``publish_by``'s value, the working days of
-        the publication period, the bytes after ``provisional``'s value), or, with no date to publish by, (every byte
-        after the id, None, b""); None where the walk answers."""
+        on ``day``), made and kept: (the 文种's bytes, *its entry of ``_parts``), one tuple for all documents with these
+        pieces; None where the walk answers."""
         seg = known[0]
         fn = self._tables.get(seg) or self._stretch(seg, day)
         if fn is None:
@@ -293,8 +293,7 @@ class FastClassifier:
         shared = (kind, *parts)         # the one tuple (and bytes) of these pieces: documents share it
         got = self._shared.get(shared)
         if got is None:
-            head, period, tail = parts
-            got = self._shared[shared] = (self._after_id + kind + head, period, tail)
+            got = self._shared[shared] = shared
         if len(self._known) >= KNOWN_LIMIT:
             self._known.clear()
         self._known[known] = got
@@ -479,15 +478,15 @@ def answer_reader(model, classifiers: dict, default: str | None):
     src.emit(2, f"i = {b(msgspec.json.encode, 'enc')}(i)")
     src.emit(2, "if not i.isascii():")      # an ASCII id has no line separator to escape
     src.emit(3, f"i = {b(one_line, 'one_line')}(i)")
-    src.emit(2, "mid, period, tail = got")
+    src.emit(2, "kb, head, period, tail = got")
     opening = b(b'{"id": ', "open")
     join = b(b"".join, "join")
     src.emit(2, "if period is None:")
-    src.emit(3, f"return {join}(({opening}, i, mid))")
+    src.emit(3, f"return {join}(({opening}, i, fc._after_id, kb, head))")
     src.emit(2, "dates = fc._dates.get((day, period))")
     src.emit(2, "if dates is None:")
     src.emit(3, "dates = fc._dates_of(day, period)")
-    src.emit(2, f"return {join}(({opening}, i, mid, dates, tail))")
+    src.emit(2, f"return {join}(({opening}, i, fc._after_id, kb, head, dates, tail))")
     return src.build("read")
 
 
