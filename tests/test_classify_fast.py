@@ -167,7 +167,11 @@ def test_kept_pieces_stay_bounded_and_answers_stay_the_same_when_they_are_cleare
             assert f._size <= 40_000 and len(f._canon) <= 8
             assert len(f._known) <= 16 and len(f._dates) <= 4
             parts = set(f._parts.values())
-            assert all(tuple(v[1:]) in parts for v in f._known.values())     # cleared with the parts they hold
+            # cleared with the parts they hold: every kept answer is one of ``_shared``, made of kept parts
+            shared = {id(v) for v in f._shared.values()}
+            assert all(id(v) in shared for v in f._known.values())
+            assert all(tuple(k[1:]) in parts for k in f._shared)
+            assert all(k is v for k, v in f._shared.items())
             assert sum(len(h) + len(t) for h, _, t in f._parts.values()) == f._size
             for fn in f._tables.values():
                 for cell in fn.__closure__:
@@ -301,3 +305,145 @@ def test_a_pack_whose_periods_change_where_no_table_does(tmp_path):
     # the periods the answers show: none before 2021-03-01, then 15 days, then 20 (policy documents only)
     assert {s for s in shown if s[1]} == {("2021-03-01", (15,)), ("2022-05-31", (15,)), ("2022-06-01", (20,)),
                                          ("2023-01-05", (20,))}
+
+
+# ---------------------------------------------------------------- the command line's one function and chunk loop
+
+def _expected_chunk(lines, first: int, gaps=None) -> bytes:
+    """Each line's answer (checked against the walk) or its error line, with its line number, one a line."""
+    from zwgk_rules import _cli
+    dec = _Decider(command="classify")
+    dec._read_struct = False        # pydantic and ``FastClassifier.line`` only: not the function under test
+    out = []
+    for i, ln in enumerate(lines):
+        n = first + i + sum(k for at, k in gaps or () if at <= i)
+        if isinstance(ln, bytes):
+            got = dec.line(ln)
+            if not ln.startswith(b'{"id": "dup"'):     # the walk keeps a key given twice; the command line refuses it
+                _same(ln, got)
+        else:
+            got = ln.error(), True
+        data, bad = got
+        out.append((_cli._error_line(data, ln, n) if bad else data) + b"\n")
+    return b"".join(out)
+
+
+def test_a_chunk_gives_each_lines_answer_or_error_line_in_order(monkeypatch):
+    """``_Decider.chunk`` for classify (``_classify_chunk`` after the first chunk: every line through
+    ``answer_reader``'s function first) writes what line-by-line answering writes: answers, error lines with their
+    line numbers (blank lines counted), unreadable and overlong lines; handed on in blocks when they grow large."""
+    from zwgk_rules import _cli
+    monkeypatch.setattr(_cli, "_EMIT_BYTES", 20_000)
+    lines = list(documents(2400, seed=1216))
+    lines[5] = b'{"formed_on": "2021-01-01", "doc_type": "\xe9\x80\x9a\xe7\x9f\xa5", '    # not JSON
+    lines[7] = _cli._Overlong()
+    lines[1300] = b'{"id": "dup", "formed_on": "2021-01-01", "formed_on": "2021-01-02", "doc_type": "\xe5\x87\xbd"}'
+    dec = _Decider(command="classify")
+    blocks = []
+    for k, first in ((0, 1), (800, 805), (1600, 1610)):
+        chunk = _cli._Chunk(first)
+        chunk.extend(lines[k:k + 800])
+        chunk.gaps = [(3, 2), (400, 1)]
+        want = _expected_chunk(chunk, first, chunk.gaps)
+        data, bad = dec.chunk(chunk)
+        assert bad and data == want, k
+        blocks.clear()
+        assert dec.chunk(chunk, blocks.append) == (b"", True)
+        assert b"".join(blocks) == want and len(blocks) >= 3 and all(b.endswith(b"\n") for b in blocks)
+    assert dec._answer is not None and dec._answer.__name__ == "read"
+    assert b'"line": 1306' in dec.chunk(_rebuilt(lines[1300:1301], 1306))[0]
+
+
+def _rebuilt(lines, first):
+    from zwgk_rules import _cli
+    c = _cli._Chunk(first)
+    c.extend(lines)
+    return c
+
+
+def test_an_id_is_written_as_json_dumps_writes_it():
+    """The one function writes a line's id with msgspec's encoder: the text of ``json.dumps`` (ensure_ascii off)
+    for every character but a lone surrogate (which msgspec never reads)."""
+    import msgspec
+    from json.encoder import encode_basestring
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert msgspec.json.encode(chars) == encode_basestring(chars).encode()
+    for c in range(0x10000):
+        if not 0xD800 <= c < 0xE000:
+            assert msgspec.json.encode(chr(c)) == encode_basestring(chr(c)).encode(), hex(c)
+
+
+_TITLE_CHARS = st.sampled_from([*"通知告令函报请示批复决定议案纪要公意见", " ", "\u3000", "。", ".", "a", "7", "第", "\t"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(titles=st.lists(st.lists(_TITLE_CHARS, max_size=9).map("".join), min_size=1, max_size=12))
+def test_the_doc_type_read_from_a_titles_end_is_the_walks(titles):
+    """``FastClassifier._doc_type`` (kept by a title's last characters) gives ``_classify.doc_type_of``'s 文种, or
+    None where that raises, for titles met one after another by one classifier (whatever it kept before)."""
+    from types import SimpleNamespace
+
+    from zwgk_rules import _classify
+    fast = _FAST_TYPES
+    for t in titles:
+        try:
+            want = _classify.doc_type_of(SimpleNamespace(doc_type=None, title=t), fast.rules)
+        except ZwgkError:
+            want = None
+        assert fast._doc_type(t) == want, t
+
+
+_FAST_TYPES = _classify_compile.FastClassifier(_engine("cn"), _Decider(command="classify").encoder)
+
+
+def test_the_doc_type_kept_for_a_titles_end():
+    fast = _classify_compile.FastClassifier(_engine("cn"), _Decider(command="classify").encoder)
+    assert fast._doc_type("关于第1号事项的通知") == "通知" and fast._kinds == {"通知": "通知"}   # the longest 文种 has 2 characters
+    assert fast._doc_type("关于第2号事项的通知") == "通知" and len(fast._kinds) == 1
+    assert fast._doc_type("第3号令。") == "令" and fast._doc_type("第 令") == "令" and len(fast._kinds) == 1
+    assert fast._doc_type("议案 a") is None and fast._doc_type("") is None and len(fast._kinds) == 1
+
+
+def test_the_one_functions_source_holds_only_its_own_names():
+    """``answer_reader``'s text: the reader's names and fields, the speed layer's attributes, bound objects."""
+    from zwgk_rules._models import Document, Forwarded
+    dec = _Decider(command="classify")
+    dec.line(b'{"formed_on": "2021-01-01", "doc_type": "\xe5\x87\xbd"}')
+    text = dec._answer.__zwgk_source__
+    fields = set(Document.model_fields) | set(Forwarded.model_fields)
+    own = {"strip", "get", "clear", "count", "bit_count", "__class__", "ok", "start", "_pack_id", "_doc_type", "cuts",
+           "_known", "learn", "line", "isascii", "_dates", "_dates_of", "_kinds", "_tail", "_after_id"}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Name):
+            assert re.fullmatch(r"make|read|line|s|g|len|jur|named|fc|day|kind|t|fw|flags|fs|known|got|i|kb|head|period|"
+                                r"tail|dates|(dec|err|un|v|dflt|val|memo|r|tup|exc|str|fcs|flagsets|flagset|bisect|"
+                                r"alone|enc|one_line|open|join)\d+", node.id), node.id
+        elif isinstance(node, ast.Attribute):
+            assert node.attr in fields | own, node.attr
+        elif isinstance(node, ast.Constant):
+            assert node.value is None or node.value == b":" or type(node.value) is int, node.value
+
+
+def test_an_error_raised_on_the_speed_layers_path_is_that_lines_error_line(monkeypatch):
+    """A rule conflict met while the speed layer learns a document's facts (``FastClassifier.learn``; the bundled
+    rules have none, so one is made to happen) is that line's error line; the chunk's other lines are answered."""
+    from zwgk_rules._errors import RuleConflictError
+    learn = _classify_compile.FastClassifier.learn
+
+    def conflicting(self, doc, doc_type, day, known):
+        if doc.id == "boom":
+            raise RuleConflictError("冲突 / conflict", rule_ids=("a", "b"))
+        return learn(self, doc, doc_type, day, known)
+
+    monkeypatch.setattr(_classify_compile.FastClassifier, "learn", conflicting)
+    dec = _Decider(command="classify")
+    lines = [json.dumps({"id": f"{n}", "formed_on": "2021-06-0" + str(1 + n % 9), "doc_type": "通知",
+                         "flags": [DOC_FLAGS[n % len(DOC_FLAGS)]]}, ensure_ascii=False).encode() for n in range(40)]
+    dec.chunk(_rebuilt(lines[:2], 1))
+    lines[20] = b'{"id": "boom", "formed_on": "2021-06-01", "doc_type": "\xe5\x87\xbd", "flags": ["state_secret"]}'
+    data, bad = dec.chunk(_rebuilt(lines, 1))
+    out = data.split(b"\n")
+    assert bad and len(out) == 41 and out[40] == b""
+    assert json.loads(out[20]) == {"id": "boom", "error": {"message": "冲突 / conflict", "field": None, "line": 21}}
+    for n in (0, 19, 21, 39):
+        assert out[n] == _plain(lines[n]), n

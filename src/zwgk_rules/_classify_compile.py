@@ -43,8 +43,14 @@ PARTS_BYTES = 4 << 20
 #: results kept per table, and distinct results per jurisdiction (a few hundred in practice); a full memo is cleared
 RESULT_LIMIT = 1 << 12
 #: documents' facts kept per jurisdiction with the answer parts they give (``FastClassifier.line``): a few hundred
-#: bytes each; a full memo is cleared
-KNOWN_LIMIT = 1 << 14
+#: bytes each (the key's flags and the answer's bytes are shared); a full memo is cleared. Diverse documents have some
+#: 25–45 thousand distinct facts per pack (``benchmarks/bench_cli.py``'s million: 43k for cn): all are kept (that
+#: million: largest worker 76 MiB, process tree 201 MiB)
+KNOWN_LIMIT = 1 << 16
+#: titles' ends kept with their 文种 (``FastClassifier._doc_type``: a few hundred in practice); cleared when full
+KINDS_LIMIT = 1 << 12
+#: sets of flags kept (one per distinct tuple of flags met: a few hundred in practice); cleared when full
+FLAGSETS_LIMIT = 1 << 12
 #: (day, period) kept with the bytes of ``publish_by`` and ``provisional`` (one per day in practice); cleared when full
 DATES_LIMIT = 1 << 13
 #: values of a field validator kept per tuple of codes (``struct_reader``); cleared when full
@@ -158,9 +164,12 @@ class FastClassifier:
         self._parts: dict = {}
         #: (day formed, period) -> ``_dates_of``
         self._dates: dict = {}
-        #: (stretch, the document's facts as ``line`` keys them) -> (the 文种's bytes, *its entry of ``_parts``),
-        #: cleared with ``_parts``
+        #: (stretch, the document's facts as ``line`` keys them) -> (the 文种's bytes, *its entry of ``_parts``)
+        #: (``learn``), cleared with ``_parts``
         self._known: dict = {}
+        #: (the 文种's bytes, *an entry of ``_parts``) -> that tuple: the one entry of ``_known`` made of them (the
+        #: pieces are not joined: 文种 × answers of a pack would hold tens of MB), cleared with ``_parts``
+        self._shared: dict = {}
         self._size = 0
         #: the answer's text up to the 文种's value, without an id and after one
         jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
@@ -170,6 +179,11 @@ class FastClassifier:
         self.ok = all(p.applies_when is not None for p in law.periods)
         #: (文种 by itself, their lengths longest first): ``_doc_type``, made on first use
         self._ends = None
+        #: a title's last characters (as many as the longest 文种) -> the 文种 it ends with, for titles that end in a
+        #: letter or digit (``strip`` and ``rstrip("。.")`` leave those characters as they are): ``_doc_type``
+        self._kinds: dict = {}
+        #: the length of the longest 文种
+        self._tail = max(map(len, rules.doc_types), default=0)
 
     def _stretch(self, seg: int, day):
         fn = self._tables.get(seg)
@@ -196,11 +210,24 @@ class FastClassifier:
                 return None
             names = self.rules.doc_types
             ends = self._ends = (dict(zip(names, names)), sorted({len(n) for n in names}, reverse=True))
-        title = title.strip().rstrip("。.")
         names, lengths = ends
+        if not lengths:
+            return None
+        # kept by the title's last ``_tail`` characters where ``strip`` and ``rstrip("。.")`` leave them as they are
+        # (they end in a letter or digit and do not start with a space): the 文种 is a function of them
+        end = title[-self._tail:]
+        if end[-1:].isalnum():
+            name = self._kinds.get(end)
+            if name is not None:
+                return name
+        title = title.strip().rstrip("。.")
         for n in lengths:
             name = names.get(title[-n:])
             if name is not None:
+                if end[-1:].isalnum() and not end[0].isspace():
+                    if len(self._kinds) >= KINDS_LIMIT:
+                        self._kinds.clear()
+                    self._kinds[end] = name
                 return name
         return None
 
@@ -224,37 +251,53 @@ class FastClassifier:
                 if named is not None:
                     return None
                 doc_type = _classify.doc_type_of(doc, self.rules)       # its error
-        seg = bisect_right(self.cuts, day)
         fw = doc.forwards
+        flags = doc.flags
+        fs = _FLAGSETS.get(flags)
+        if fs is None:
+            fs = _flagset(flags)
         # the stretch and every field ``document_facts`` reads (as finely): what the tables can tell apart
-        known = (seg, doc_type, doc.issued_as, doc.addressed_to_superior, _ALONE if fw is None else fw.attribute,
-                 frozenset(doc.flags))
-        got = self._known.get(known)
+        known = (bisect_right(self.cuts, day), doc_type, doc.issued_as, doc.addressed_to_superior,
+                 _ALONE if fw is None else fw.attribute, fs)
+        got = self._known.get(known) or self.learn(doc, doc_type, day, known)
         if got is None:
-            fn = self._tables.get(seg) or self._stretch(seg, day)
-            if fn is None:
-                return self.plain(doc) if named is None else None
-            res = fn(document_facts(doc, doc_type))
-            if res is None:
-                return self.plain(doc) if named is None else None
-            key = (seg, res)
-            parts = self._parts.get(key) or self._parts_of(doc, doc_type, day, key)
-            if parts is None:
-                return self.plain(doc) if named is None else None
-            if len(self._known) >= KNOWN_LIMIT:
-                self._known.clear()
-            got = self._known[known] = (self.encoder._str(doc_type), *parts)
+            return self.plain(doc) if named is None else None
         kind, head, period, tail = got
         i = doc.id
         if i is None:
             first = self._open
         else:       # an ASCII id has no line separator to escape (``one_line``)
-            i = encode_basestring(i).encode() if i.isascii() else one_line(encode_basestring(i).encode())
-            first = b'{"id": ' + i + self._after_id
+            i = encode_basestring(i).encode()
+            first = b'{"id": ' + (i if i.isascii() else one_line(i)) + self._after_id
         if period is None:              # ``head``: the whole answer after the 文种 (``_parts_of``)
             return first + kind + head
         dates = self._dates.get((day, period)) or self._dates_of(day, period)
         return b"".join((first, kind, head, dates, tail))
+
+    def learn(self, doc, doc_type: str, day, known: tuple):
+        """The entry of ``_known`` for the facts ``known`` (``line``'s key) of ``doc`` (its 文种 ``doc_type``, formed
+        on ``day``), made and kept: (the 文种's bytes, *its entry of ``_parts``), one tuple for all documents with these
+        pieces; None where the walk answers."""
+        seg = known[0]
+        fn = self._tables.get(seg) or self._stretch(seg, day)
+        if fn is None:
+            return None
+        res = fn(document_facts(doc, doc_type))
+        if res is None:
+            return None
+        key = (seg, res)
+        parts = self._parts.get(key) or self._parts_of(doc, doc_type, day, key)
+        if parts is None:
+            return None
+        kind = self.encoder._str(doc_type)
+        shared = (kind, *parts)         # the one tuple (and bytes) of these pieces: documents share it
+        got = self._shared.get(shared)
+        if got is None:
+            got = self._shared[shared] = shared
+        if len(self._known) >= KNOWN_LIMIT:
+            self._known.clear()
+        self._known[known] = got
+        return got
 
     def _dates_of(self, day, period: int) -> bytes:
         """``publish_by``'s value and ``provisional`` for a document formed on ``day`` with a period of ``period``
@@ -301,9 +344,21 @@ class FastClassifier:
         if self._size > PARTS_BYTES:
             self._parts.clear()
             self._known.clear()
+            self._shared.clear()
             self._size = size
         parts = self._parts[key] = (head, period, tail)
         return parts
+
+
+#: a tuple of flags (as ``Document`` keeps them) -> its set, shared by every key that holds it (``FastClassifier.line``)
+_FLAGSETS: dict = {}
+
+
+def _flagset(flags: tuple) -> frozenset:
+    if len(_FLAGSETS) >= FLAGSETS_LIMIT:
+        _FLAGSETS.clear()
+    fs = _FLAGSETS[flags] = frozenset(flags)
+    return fs
 
 
 def _content(r) -> tuple:
@@ -336,21 +391,103 @@ def struct_reader(model):
     except ImportError:         # the optional "fast" extra
         return None
     try:
-        structs: dict = {}
         src = _Source()
-        src.emit(1, "def read(line):")
-        src.emit(2, "try:")
-        src.emit(3, f"s = {src.bind(msgspec.json.Decoder(_struct(model, msgspec, structs)).decode, 'dec')}(line)")
-        src.emit(2, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
-        src.emit(3, "return None")
-        src.emit(2, "g = 0")
-        _reads(model, "s", 2, src, msgspec.UNSET, [len(model.model_fields)])
-        src.emit(2, "if line.count(b':') != g.bit_count():")        # the keys given, at every depth
-        src.emit(3, "return None")
+        _emit_reading(model, src, msgspec)
         src.emit(2, f"return s, g & {(1 << len(model.model_fields)) - 1}")
         return src.build("read")
     except _NoStruct:
         return None
+
+
+def _emit_reading(model, src: _Source, msgspec) -> None:
+    """Emit ``def read(line):`` up to the Struct ``s`` read from ``line`` and ``g`` (``struct_reader``'s body before
+    its return); raises _NoStruct."""
+    structs: dict = {}
+    src.emit(1, "def read(line):")
+    src.emit(2, "try:")
+    src.emit(3, f"s = {src.bind(msgspec.json.Decoder(_struct(model, msgspec, structs)).decode, 'dec')}(line)")
+    src.emit(2, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
+    src.emit(3, "return None")
+    src.emit(2, "g = 0")
+    _reads(model, "s", 2, src, msgspec.UNSET, [len(model.model_fields)])
+    src.emit(2, "if line.count(b':') != g.bit_count():")        # the keys given, at every depth
+    src.emit(3, "return None")
+
+
+def answer_reader(model, classifiers: dict, default: str | None):
+    """``answer(line) -> bytes | None``: the command line's ``classify`` of one JSON line as one generated function,
+    ``struct_reader(model)``'s reading followed by ``FastClassifier.line``'s (the facts' key, the kept entry, the id
+    and dates joined in), the same bytes; None (the caller asks ``struct_reader``, ``FastClassifier.line`` and
+    pydantic, as before) wherever either of them would answer None or the pack's ``FastClassifier`` is not yet in
+    ``classifiers`` (jurisdiction -> it; the caller's dict, filled as packs are met). ``default``: the pack of lines
+    that name none (``--jurisdiction``). None where ``struct_reader`` is."""
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    if list(model.model_fields)[:2] != ["id", "jurisdiction"]:
+        return None
+    try:
+        src = _Source()
+        _emit_reading(model, src, msgspec)
+    except _NoStruct:
+        return None
+    b = src.bind
+    jur_bit = given_bit(model, "jurisdiction")
+    if default is None:     # the line's own, or the model's default
+        src.emit(2, "jur = s.jurisdiction")
+        src.emit(2, f"named = g & {jur_bit}")
+    else:
+        src.emit(2, f"if g & {jur_bit}:")
+        src.emit(3, "jur = s.jurisdiction")
+        src.emit(3, "named = 1")
+        src.emit(2, "else:")
+        src.emit(3, f"jur = {b(default, 'dflt')}")
+        src.emit(3, "named = 0")
+    src.emit(2, f"fc = {b(classifiers, 'fcs')}.get(jur)")
+    src.emit(2, "if fc is None or not fc.ok:")
+    src.emit(3, "return None")
+    src.emit(2, "day = s.formed_on")
+    src.emit(2, "if day < fc.start or named and jur != fc._pack_id:")
+    src.emit(3, "return None")
+    src.emit(2, "kind = s.doc_type")
+    src.emit(2, "if kind is None:")         # ``FastClassifier._doc_type``, its kept 文种 first
+    src.emit(3, "t = s.title")
+    src.emit(3, "kind = fc._kinds.get(t[-fc._tail:])")
+    src.emit(3, "if kind is None:")
+    src.emit(4, "kind = fc._doc_type(t)")
+    src.emit(4, "if kind is None:")
+    src.emit(5, "return None")
+    src.emit(2, "fw = s.forwards")
+    src.emit(2, "flags = s.flags")
+    src.emit(2, f"fs = {b(_FLAGSETS, 'flagsets')}.get(flags)")
+    src.emit(2, "if fs is None:")
+    src.emit(3, f"fs = {b(_flagset, 'flagset')}(flags)")
+    src.emit(2, f"known = ({b(bisect_right, 'bisect')}(fc.cuts, day), kind, s.issued_as, s.addressed_to_superior, "
+                f"{b(_ALONE, 'alone')} if fw is None else fw.attribute, fs)")
+    src.emit(2, "got = fc._known.get(known)")
+    src.emit(2, "if got is None:")
+    src.emit(3, "got = fc.learn(s, kind, day, known)")
+    src.emit(3, "if got is None:")
+    src.emit(4, "return None")
+    src.emit(2, "i = s.id")
+    src.emit(2, "if i is None:")
+    src.emit(3, "return fc.line(s, named)")
+    # msgspec's JSON text of a string is ``encode_basestring``'s, encoded (every character escaped alike; checked
+    # for each one in tests/test_classify_fast.py); msgspec reads no lone surrogate, so it cannot meet one
+    src.emit(2, f"i = {b(msgspec.json.encode, 'enc')}(i)")
+    src.emit(2, "if not i.isascii():")      # an ASCII id has no line separator to escape
+    src.emit(3, f"i = {b(one_line, 'one_line')}(i)")
+    src.emit(2, "kb, head, period, tail = got")
+    opening = b(b'{"id": ', "open")
+    join = b(b"".join, "join")
+    src.emit(2, "if period is None:")
+    src.emit(3, f"return {join}(({opening}, i, fc._after_id, kb, head))")
+    src.emit(2, "dates = fc._dates.get((day, period))")
+    src.emit(2, "if dates is None:")
+    src.emit(3, "dates = fc._dates_of(day, period)")
+    src.emit(2, f"return {join}(({opening}, i, fc._after_id, kb, head, dates, tail))")
+    return src.build("read")
 
 
 def given_bit(model, name: str) -> int:
@@ -387,8 +524,9 @@ def _struct(model, msgspec, structs: dict):
             raise _NoStruct(model)
         tp = _type(info.annotation, list(info.metadata), msgspec, structs)
         fields.append((name, tp | msgspec.UnsetType, msgspec.UNSET))
+    # gc=False: a Struct read from JSON holds strings, dates, tuples and Structs of its own, never a cycle
     st = structs[model] = msgspec.defstruct(f"_{model.__name__}Struct", fields, forbid_unknown_fields=True,
-                                            kw_only=True)
+                                            kw_only=True, gc=False)
     return st
 
 

@@ -641,6 +641,7 @@ class _Decider:
         self._read_struct = None            # classify: _classify_compile.struct_reader(Document), or False
         self._read_req = None               # decide: _decide_read.model_reader(DisclosureRequest), or False
         self._read_due = READ_AFTER         # decide: lines read by pydantic before the reader is made
+        self._answer = None                 # classify: _classify_compile.answer_reader (``_classify_readers``)
         self._jur_bit = 0
         self.encoder = Encoder(self.rb.not_final)
         self.encode = self.encoder.encode_parts
@@ -762,9 +763,11 @@ class _Decider:
         try:
             read = self._read_struct
             if read is None:
-                from ._classify_compile import given_bit, struct_reader
-                read = self._read_struct = struct_reader(Document) or False
-                self._jur_bit = given_bit(Document, "jurisdiction")
+                read = self._classify_readers()
+            elif read:
+                data = self._answer(line)
+                if data is not None:
+                    return data, False
             got = read(line) if read else None
             if got is not None:     # msgspec's reading, where it is pydantic's (``struct_reader``); else pydantic's
                 doc, given = got
@@ -781,6 +784,57 @@ class _Decider:
         except ZwgkError as exc:
             return exc, True
 
+    def _classify_readers(self):
+        """Make ``_read_struct`` (``struct_reader``) and ``_answer`` (``answer_reader``: the reading and the speed
+        layer's kept answers as one function) for ``classify_line``; the reader (False: none)."""
+        from ._classify_compile import answer_reader, given_bit, struct_reader
+        read = self._read_struct = struct_reader(Document) or False
+        self._jur_bit = given_bit(Document, "jurisdiction")
+        self._answer = (answer_reader(Document, self._classifiers, self.default) if read else None) or (
+            lambda line: None)
+        return read
+
+    def _classify_chunk(self, lines: list, emit=None) -> tuple[bytes, bool]:
+        """``chunk`` for ``classify`` with the python backend: every line through ``_answer`` first (mapped: no Python
+        code between the lines and the kept answers), the lines it leaves (None) through ``classify_line``; the same
+        bytes, handed to ``emit`` in blocks of about ``_EMIT_BYTES`` as ``chunk`` does."""
+        answer = self._answer
+        try:
+            out = list(map(answer, lines))
+        except Exception:       # a line that is not bytes (``_Bad``), or an error (a rule conflict): line by line
+            out = [None] * len(lines)
+        failed = False
+        if None in out:
+            for i, data in enumerate(out):
+                if data is None:
+                    ln = lines[i]
+                    data, bad = self.classify_line(ln)
+                    if bad:
+                        failed = True
+                        data = _error_line(data, ln, _lineno(lines, i), self.columns)
+                    out[i] = data
+        if emit is None or sum(map(len, out)) < _EMIT_BYTES:
+            if out:
+                out.append(b"")
+            blob = b"\n".join(out)
+            if emit is None:
+                return blob, failed
+            if blob:
+                emit(blob)
+            return b"", failed
+        block, size = [], 0
+        for data in out:
+            block.append(data)
+            size += len(data)
+            if size >= _EMIT_BYTES:
+                block.append(b"")
+                emit(b"\n".join(block))
+                block, size = [], 0
+        if block:
+            block.append(b"")
+            emit(b"\n".join(block))
+        return b"", failed
+
     def _classifier(self, jur: str):
         """The speed layer of ``classify`` for the pack ``jur`` (made on first use)."""
         from ._classify_compile import FastClassifier
@@ -794,6 +848,8 @@ class _Decider:
         """Answer ``lines``: one output line each. Without ``emit``, return (the answers, any error line).
         With ``emit``, hand the answers to it in blocks of about ``_EMIT_BYTES`` as they are made (a
         chunk of large requests can have answers a thousand times its size) and return (b"", any error)."""
+        if self._answer is not None:
+            return self._classify_chunk(lines, emit)
         out, size, failed = [], 0, False
         for i, ln in enumerate(lines):
             data, bad = self.line(ln)
