@@ -522,7 +522,8 @@ def _struct(model, msgspec, structs: dict):
         if (info.alias not in (None, name) or info.default_factory is not None or not name.isidentifier()
                 or name.startswith("_")):
             raise _NoStruct(model)
-        tp = _type(info.annotation, list(info.metadata), msgspec, structs)
+        tp = msgspec_type(info.annotation, list(info.metadata), msgspec,
+                          lambda m: _struct(m, msgspec, structs))
         fields.append((name, tp | msgspec.UnsetType, msgspec.UNSET))
     # gc=False: a Struct read from JSON holds strings, dates, tuples and Structs of its own, never a cycle
     st = structs[model] = msgspec.defstruct(f"_{model.__name__}Struct", fields, forbid_unknown_fields=True,
@@ -530,9 +531,12 @@ def _struct(model, msgspec, structs: dict):
     return st
 
 
-def _type(tp, meta: list, msgspec, structs: dict):
+def msgspec_type(tp, meta: list, msgspec, model_type, model_tuples: bool = False):
     """The msgspec type of a field's annotation ``tp`` with its constraints ``meta``; _NoStruct for anything this
-    translation does not know (a constraint it would drop, a type it does not map)."""
+    translation does not know (a constraint it would drop, a type it does not map). One translation for the readers
+    of ``classify`` (Structs, ``struct_reader``) and ``decide`` (TypedDicts, ``_decide_read``): ``model_type(model)``
+    gives a nested model's msgspec type; ``model_tuples``: tuples of models are translated too (else only tuples of
+    codes: ``struct_reader`` counts the keys of nested objects, not of objects in a list)."""
     import datetime as dt
     import types
     import typing
@@ -540,16 +544,20 @@ def _type(tp, meta: list, msgspec, structs: dict):
     from pydantic import BaseModel, StringConstraints
     from pydantic.types import Strict
 
+    def inner(t, more: list):
+        return msgspec_type(t, more, msgspec, model_type, model_tuples)
+
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         base, *more = typing.get_args(tp)
-        return _type(base, [*more, *meta], msgspec, structs)
+        return inner(base, [*more, *meta])
     limit = None
     for m in meta:
-        if isinstance(m, Strict):
+        if isinstance(m, Strict) and m.strict:
             continue
         if isinstance(m, StringConstraints) and all(getattr(m, k) is None for k in (
-                "strip_whitespace", "to_upper", "to_lower", "strict", "min_length", "pattern", "ascii_only")):
+                "strip_whitespace", "to_upper", "to_lower", "min_length", "pattern", "ascii_only")) \
+                and m.strict in (None, True):
             limit = m.max_length
         elif type(m).__name__ == "MaxLen" and type(m).__module__ == "annotated_types":   # pydantic's max_length=
             limit = m.max_length
@@ -562,8 +570,8 @@ def _type(tp, meta: list, msgspec, structs: dict):
             raise _NoStruct(tp)
         out = None
         for a in typing.get_args(tp):
-            t = None if a is type(None) else _type(a, [], msgspec, structs)
-            out = t if out is None else out | t if t is not None else out | None
+            t = type(None) if a is type(None) else inner(a, [])
+            out = t if out is None else out | t
         return out
     if origin is typing.Literal:
         if limit is not None or not all(isinstance(v, str) for v in typing.get_args(tp)):
@@ -577,14 +585,18 @@ def _type(tp, meta: list, msgspec, structs: dict):
         return tp
     if origin is tuple:
         args = typing.get_args(tp)
-        if len(args) != 2 or args[1] is not Ellipsis or typing.get_origin(args[0]) is not typing.Literal:
-            raise _NoStruct(tp)     # tuples of codes only (no strings to strip, no models to count)
-        t = tuple[_type(args[0], [], msgspec, structs), ...]
+        if len(args) != 2 or args[1] is not Ellipsis:
+            raise _NoStruct(tp)
+        item = args[0]
+        if typing.get_origin(item) is not typing.Literal and not (
+                model_tuples and isinstance(item, type) and issubclass(item, BaseModel)):
+            raise _NoStruct(tp)     # tuples of codes (or of models, where asked): no strings to strip
+        t = tuple[inner(item, []), ...]
         return t if limit is None else typing.Annotated[t, msgspec.Meta(max_length=limit)]
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         if limit is not None:
             raise _NoStruct(tp)
-        return _struct(tp, msgspec, structs)
+        return model_type(tp)
     raise _NoStruct(tp)
 
 
@@ -629,7 +641,7 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
             src.emit(ind + 1, f"if {test}:")
             src.emit(ind + 2, "return None")
         for fn in validators.get(name, ()):
-            # a validator of a tuple of codes (``_type``: the only tuples read) is a function of that tuple: its
+            # a validator of a tuple of codes (``msgspec_type``: the only tuples read) is a function of that tuple: its
             # value kept per tuple met (a few hundred in practice), cleared when full
             f, memo, r = src.bind(fn, "val"), src.bind({}, "memo"), src.bind(None, "r")
             src.emit(ind + 1, f"{r} = {memo}.get({v}) if {v}.__class__ is {src.bind(tuple, 'tup')} else None")

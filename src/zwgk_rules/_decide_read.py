@@ -24,7 +24,7 @@ frozen model), then its ``__class__`` set to the model (the same layout). About 
 """
 from __future__ import annotations
 
-from ._classify_compile import VALIDATED_LIMIT, _leaves, _NoStruct
+from ._classify_compile import VALIDATED_LIMIT, _leaves, _NoStruct, msgspec_type
 from ._compile import _Source
 
 
@@ -98,7 +98,8 @@ def _typed_dict(model, msgspec, kinds: dict):
         if (info.alias not in (None, name) or info.validation_alias not in (None, name)
                 or info.default_factory is not None or not name.isidentifier() or name.startswith("_")):
             raise _NoStruct(model)
-        tp = _type(info.annotation, list(info.metadata), msgspec, kinds)
+        tp = msgspec_type(info.annotation, list(info.metadata), msgspec,
+                          lambda m: _typed_dict(m, msgspec, kinds), model_tuples=True)
         if info.is_required():
             fields[name] = Required[tp]
         else:
@@ -109,70 +110,6 @@ def _typed_dict(model, msgspec, kinds: dict):
             fields[name] = NotRequired[tp]
     td = kinds[model] = TypedDict(f"_{model.__name__}Read", fields, total=False)
     return td
-
-
-def _type(tp, meta: list, msgspec, kinds: dict):
-    """The msgspec type of a field's annotation ``tp`` with its constraints ``meta`` (as ``_classify_compile._type``,
-    with a model's TypedDict for a model and tuples of models); _NoStruct for anything this translation does not
-    know (a constraint it would drop, a type it does not map)."""
-    import datetime as dt
-    import types
-    import typing
-
-    from pydantic import BaseModel, StringConstraints
-    from pydantic.types import Strict
-
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        base, *more = typing.get_args(tp)
-        return _type(base, [*more, *meta], msgspec, kinds)
-    limit = None
-    for m in meta:
-        if isinstance(m, Strict) and m.strict:
-            continue
-        if isinstance(m, StringConstraints) and all(getattr(m, k) is None for k in (
-                "strip_whitespace", "to_upper", "to_lower", "min_length", "pattern", "ascii_only")) \
-                and m.strict in (None, True):
-            limit = m.max_length
-        elif type(m).__name__ == "MaxLen" and type(m).__module__ == "annotated_types":   # pydantic's max_length=
-            limit = m.max_length
-        elif tp is dt.date and getattr(m, "__name__", "") == "_IsoDate":
-            continue        # the input date: strict ``YYYY-MM-DD`` from JSON (``_models._IsoDate``)
-        else:
-            raise _NoStruct(m)
-    if origin in (typing.Union, types.UnionType):
-        if limit is not None:
-            raise _NoStruct(tp)
-        out = None
-        for a in typing.get_args(tp):
-            t = type(None) if a is type(None) else _type(a, [], msgspec, kinds)
-            out = t if out is None else out | t
-        return out
-    if origin is typing.Literal:
-        if limit is not None or not all(isinstance(v, str) for v in typing.get_args(tp)):
-            raise _NoStruct(tp)
-        return tp
-    if tp is str:
-        return tp if limit is None else typing.Annotated[str, msgspec.Meta(max_length=limit)]
-    if tp is bool or tp is dt.date:
-        if limit is not None:
-            raise _NoStruct(tp)
-        return tp
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if len(args) != 2 or args[1] is not Ellipsis:
-            raise _NoStruct(tp)
-        inner = args[0]
-        if typing.get_origin(inner) is not typing.Literal and not (isinstance(inner, type)
-                                                                  and issubclass(inner, BaseModel)):
-            raise _NoStruct(tp)     # tuples of codes or of models only (no strings to strip)
-        t = tuple[_type(inner, [], msgspec, kinds), ...]
-        return t if limit is None else typing.Annotated[t, msgspec.Meta(max_length=limit)]
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        if limit is not None:
-            raise _NoStruct(tp)
-        return _typed_dict(tp, msgspec, kinds)
-    raise _NoStruct(tp)
 
 
 def _models_of(tp) -> list:
@@ -257,7 +194,7 @@ def _build(model, var: str, ind: int, src: _Source) -> str:
         else:
             # a validator of a field given (pydantic validates no default): its value kept per tuple of codes met
             # (a few hundred in practice), cleared when full; a refusal or an error: pydantic's reading says what.
-            # A field of tuples alone (``_type``: of codes) is never None when given; another one is tested
+            # A field of tuples alone (``msgspec_type``: of codes) is never None when given; another one is tested
             plain = [typing.get_origin(a) for a in _leaves(info.annotation)] == [tuple]
             if plain:
                 src.emit(ind, f"if {x} is not None:")
