@@ -290,25 +290,10 @@ class Engine:
         """The decision as a JSON-ready dict (dates as ``datetime.date``): a fresh dict; ``basis``, ``actions``
         and ``items`` are tuples (immutable) and the citation and item dicts in them read-only, since they are
         shared between answers; ``trace``, ``warnings`` and ``deadline`` are the caller's own."""
-        # the hot path: a typed request received on a day whose compiled stretch is known (``_segment``), without
-        # ``explain``: what ``_decide`` does for it, without its branches for everything else
-        if request.__class__ is DisclosureRequest and not explain:
-            rd = request.__dict__
-            sd = rd["submission"].__dict__
-            channel = sd["channel"]
-            received = sd[self._rfield[channel]]
-            if received is not None and rd["jurisdiction"] == self._pack_id:
-                day = received.toordinal() - self._base
-                if 0 <= day < self._ndays:
-                    seg = self._day_seg[day]
-                    if seg is not None and channel in seg.channels and received >= sd["submitted_on"]:
-                        corr = rd["correction"]
-                        cstatus = "none" if corr is None else _pipeline.correction_status(
-                            self.calendar, self._dp_at[seg.regime.id], rd)
-                        if corr is not None or rd["excessive"] is not None or rd["extension"] is not None \
-                                or rd["consultations"]:
-                            _pipeline.check_dates(rd, received)
-                        return seg.raw(rd, received, cstatus, day)
+        if not explain:
+            out = self._hot(request, True)
+            if out is not None:
+                return out
         out = self._decide(request, explain, raw=True)
         if out.__class__ is dict:           # the compiled stretch's ``raw``: the answer itself
             return out
@@ -324,24 +309,36 @@ class Engine:
 
     def _decide_parts(self, request, explain: bool = False) -> Parts:
         """The decision in parts (``Parts``), for the command line's encoder."""
-        if request.__class__ is DisclosureRequest and not explain:      # the hot path, as in ``decide_raw``
-            rd = request.__dict__
-            sd = rd["submission"].__dict__
-            channel = sd["channel"]
-            received = sd[self._rfield[channel]]
-            if received is not None and rd["jurisdiction"] == self._pack_id:
-                day = received.toordinal() - self._base
-                if 0 <= day < self._ndays:
-                    seg = self._day_seg[day]
-                    if seg is not None and channel in seg.channels and received >= sd["submitted_on"]:
-                        corr = rd["correction"]
-                        cstatus = "none" if corr is None else _pipeline.correction_status(
-                            self.calendar, self._dp_at[seg.regime.id], rd)
-                        if corr is not None or rd["excessive"] is not None or rd["extension"] is not None \
-                                or rd["consultations"]:
-                            _pipeline.check_dates(rd, received)
-                        return _parts(seg.run(rd, received, cstatus, day))
+        if not explain:
+            out = self._hot(request, False)
+            if out is not None:
+                return _parts(out)
         return _parts(self._decide(request, explain, rows=True))
+
+    def _hot(self, request, raw: bool):
+        """The hot path of ``decide_raw`` (``raw``) and ``_decide_parts``, without ``explain``: for a typed request
+        of this pack received on a day whose compiled stretch is known (``_segment``), what ``_decide`` does for it
+        (steps 1–3, then the stretch's ``raw`` or ``run``) without its branches for everything else; None for any
+        other request (``_decide`` takes it)."""
+        if request.__class__ is not DisclosureRequest:
+            return None
+        rd = request.__dict__
+        sd = rd["submission"].__dict__
+        channel = sd["channel"]
+        received = sd[self._rfield[channel]]
+        if received is None or rd["jurisdiction"] != self._pack_id:
+            return None
+        day = received.toordinal() - self._base
+        if not 0 <= day < self._ndays:
+            return None
+        seg = self._day_seg[day]
+        if seg is None or channel not in seg.channels or received < sd["submitted_on"]:
+            return None
+        corr = rd["correction"]
+        cstatus = "none" if corr is None else _pipeline.correction_status(self.calendar, self._dp_at[seg.regime.id], rd)
+        if corr is not None or rd["excessive"] is not None or rd["extension"] is not None or rd["consultations"]:
+            _pipeline.check_dates(rd, received)
+        return (seg.raw if raw else seg.run)(rd, received, cstatus, day)
 
     def _decide(self, request, explain: bool = False, rows: bool = False, raw: bool = False) -> tuple | dict:
         """The steps of ``_pipeline`` in their order, with the memos in front of steps 4–7: the hot path under
