@@ -643,22 +643,33 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
         for fn in validators.get(name, ()):
             # a validator of a tuple of codes (``msgspec_type``: the only tuples read) is a function of that tuple: its
             # value kept per tuple met (a few hundred in practice), cleared when full
-            f, memo, r = src.bind(fn, "val"), src.bind({}, "memo"), src.bind(None, "r")
-            src.emit(ind + 1, f"{r} = {memo}.get({v}) if {v}.__class__ is {src.bind(tuple, 'tup')} else None")
-            src.emit(ind + 1, f"if {r} is None:")
-            src.emit(ind + 2, "try:")
-            src.emit(ind + 3, f"{r} = {f}({v})")
-            src.emit(ind + 2, f"except {src.bind(Exception, 'exc')}:")    # pydantic's reading says what
-            src.emit(ind + 3, "return None")
-            src.emit(ind + 2, f"if {v}.__class__ is {src.bind(tuple, 'tup')}:")
-            src.emit(ind + 3, f"if len({memo}) >= {VALIDATED_LIMIT}:")
-            src.emit(ind + 4, f"{memo}.clear()")
-            src.emit(ind + 3, f"{memo}[{v}] = {r}")
-            src.emit(ind + 1, f"{obj}.{name} = {r}")
+            src.emit(ind + 1, f"{obj}.{name} = {emit_validated(src, ind + 1, fn, v)}")
         nested = [a for a in kinds if isinstance(a, type) and issubclass(a, BaseModel)]
         if nested:
             src.emit(ind + 1, f"if {v} is not None:")
             _reads(nested[0], v, ind + 2, src, unset, bits)
+
+
+def emit_validated(src: _Source, ind: int, fn, x: str, tuple_only: bool = False) -> str:
+    """Emit, at ``ind``, the value of the field validator ``fn`` on the local ``x`` into a new local name (returned):
+    kept per tuple met (a few hundred in practice; cleared when full at ``VALIDATED_LIMIT``), any other value
+    validated each time; ``tuple_only``: ``x`` is a tuple whenever this runs. A refusal or an error returns None
+    from the generated reader (pydantic's reading says what). Used by both msgspec readers (``struct_reader``,
+    ``_decide_read``)."""
+    tup = src.bind(tuple, "tup")
+    val, memo, r = src.bind(fn, "val"), src.bind({}, "memo"), src.bind(None, "r")
+    kept = f"{memo}.get({x})" if tuple_only else f"{memo}.get({x}) if {x}.__class__ is {tup} else None"
+    src.emit(ind, f"{r} = {kept}")
+    src.emit(ind, f"if {r} is None:")
+    src.emit(ind + 1, "try:")
+    src.emit(ind + 2, f"{r} = {val}({x})")
+    src.emit(ind + 1, f"except {src.bind(Exception, 'exc')}:")
+    src.emit(ind + 2, "return None")
+    src.emit(ind + 1, f"if {x}.__class__ is {tup}:")
+    src.emit(ind + 2, f"if len({memo}) >= {VALIDATED_LIMIT}:")
+    src.emit(ind + 3, f"{memo}.clear()")
+    src.emit(ind + 2, f"{memo}[{x}] = {r}")
+    return r
 
 
 def _leaves(tp) -> list:

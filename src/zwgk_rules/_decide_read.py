@@ -24,7 +24,7 @@ frozen model), then its ``__class__`` set to the model (the same layout). About 
 """
 from __future__ import annotations
 
-from ._classify_compile import VALIDATED_LIMIT, _leaves, _NoStruct, msgspec_type
+from ._classify_compile import _leaves, _NoStruct, emit_validated, msgspec_type
 from ._compile import _Source
 
 
@@ -200,21 +200,8 @@ def _build(model, var: str, ind: int, src: _Source) -> str:
                 src.emit(ind, f"if {x} is not None:")
             else:
                 src.emit(ind, f"if {f} in {var}:")
-            tup = src.bind(tuple, "tup")
             for fn in fns:
-                val, memo, r = src.bind(fn, "val"), src.bind({}, "memo"), src.bind(None, "r")
-                kept = f"{memo}.get({x})" if plain else f"{memo}.get({x}) if {x}.__class__ is {tup} else None"
-                src.emit(ind + 1, f"{r} = {kept}")
-                src.emit(ind + 1, f"if {r} is None:")
-                src.emit(ind + 2, "try:")
-                src.emit(ind + 3, f"{r} = {val}({x})")
-                src.emit(ind + 2, f"except {src.bind(Exception, 'exc')}:")
-                src.emit(ind + 3, "return None")
-                src.emit(ind + 2, f"if {x}.__class__ is {tup}:")
-                src.emit(ind + 3, f"if len({memo}) >= {VALIDATED_LIMIT}:")
-                src.emit(ind + 4, f"{memo}.clear()")
-                src.emit(ind + 3, f"{memo}[{x}] = {r}")
-                src.emit(ind + 1, f"{x} = {r}")
+                src.emit(ind + 1, f"{x} = {emit_validated(src, ind + 1, fn, x, tuple_only=plain)}")
             src.emit(ind + 1, f"{d}[{f}] = {x}")
     o = src.bind(None, "o")
     src.emit(ind, f"{o} = {src.bind(object.__new__, 'new')}({src.bind(_maker(model), 'maker')})")
