@@ -107,3 +107,106 @@ def test_the_zwgk_command_keeps_its_modules_out_of_the_collectors_scans(tmp_path
     assert json.loads(done.stdout)["disposition"] == "withhold.internal_affairs"
     scanned = json.loads(done.stderr.strip().splitlines()[-1])
     assert max(scanned, default=0) < 5000
+
+
+# ---------------------------------------------------------------- pydantic's plugin search (``_plugins``)
+
+PLUGIN_PROBE = """
+import json, sys
+from zwgk_rules._start import main
+code = main(sys.argv[1:])
+print(json.dumps(["importlib.metadata" in sys.modules, type(sys.modules["pydantic.plugin._loader"]).__name__,
+                  getattr(sys.modules["pydantic.plugin._loader"], "__file__", None) is None]), file=sys.stderr)
+sys.exit(code)
+"""
+
+FAKE_PLUGIN = '''
+import sys
+
+class Plugin:
+    def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind, config, plugin_settings):
+        print("PLUGIN-CALLED", schema_type.__name__, file=sys.stderr)
+        return None, None, None
+
+plugin = Plugin()
+'''
+
+
+def _probe(tmp_path, env_path=None):
+    import os
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(LINE) + "\n", encoding="utf-8")
+    env = dict(os.environ)
+    if env_path is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(env_path), *filter(None, [env.get("PYTHONPATH")])])
+    done = subprocess.run([sys.executable, "-c", PLUGIN_PROBE, "decide", str(path)], capture_output=True, text=True,
+                          timeout=120, check=True, env=env)
+    assert json.loads(done.stdout)["disposition"] == "withhold.internal_affairs"
+    return done.stderr
+
+
+def test_where_no_pydantic_plugin_is_installed_the_command_does_not_search_for_one(tmp_path):
+    from zwgk_rules._plugins import plugins_declared
+    assert not plugins_declared(), "a distribution in this environment declares a pydantic plugin"
+    stderr = _probe(tmp_path)
+    metadata_imported, kind, stand_in = json.loads(stderr.strip().splitlines()[-1])
+    assert (metadata_imported, stand_in) == (False, True)
+
+
+def test_an_installed_pydantic_plugin_is_still_loaded_and_called_by_the_command(tmp_path):
+    site = tmp_path / "site"
+    (site / "fakeplug-1.0.dist-info").mkdir(parents=True)
+    (site / "fakeplug-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: fakeplug\nVersion: 1.0\n")
+    (site / "fakeplug-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nfake = fakeplug:plugin\n")
+    (site / "fakeplug.py").write_text(FAKE_PLUGIN)
+    stderr = _probe(tmp_path, site)
+    assert "PLUGIN-CALLED DisclosureRequest" in stderr
+    metadata_imported, kind, stand_in = json.loads(stderr.strip().splitlines()[-1])
+    assert (metadata_imported, stand_in) == (True, False)       # pydantic's own loader did the search
+
+
+def test_plugins_are_looked_for_in_each_distributions_entry_points(tmp_path):
+    from zwgk_rules._plugins import plugins_declared
+    site = tmp_path / "site"
+    (site / "other-2.0.dist-info").mkdir(parents=True)
+    (site / "other-2.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nother = other:main\n"
+                                                                   "[pytest11]\npydantic = x:y\n")
+    (site / "bare-1.0.dist-info").mkdir()                             # no entry points at all
+    (site / "old-0.1.egg-info").write_text("Name: old\n")             # an .egg-info file, not a folder
+    assert plugins_declared([str(site), str(tmp_path / "missing")]) is False
+    (site / "old-0.2.egg-info").mkdir()
+    (site / "old-0.2.egg-info" / "entry_points.txt").write_text("[pydantic]\nold = old:plugin\n")
+    assert plugins_declared([str(site)]) is True
+
+
+def test_what_cannot_be_looked_into_counts_as_a_plugin(tmp_path, monkeypatch):
+    from zwgk_rules._plugins import plugins_declared
+    archive = tmp_path / "bundle.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    assert plugins_declared([str(archive)]) is True               # a zip on the path: its metadata is not read
+
+    class Hook:                                                   # an import hook listing distributions of its own
+        def find_spec(self, *a):
+            return None
+
+        def find_distributions(self, *a):
+            return []
+    monkeypatch.setattr(sys, "meta_path", [Hook(), *sys.meta_path])
+    assert plugins_declared([]) is True
+
+
+STAND_IN_PROBE = """
+import sys
+from zwgk_rules._plugins import defer_plugin_search
+assert defer_plugin_search() is True
+from pydantic.plugin._loader import get_plugins
+assert tuple(get_plugins()) == ()
+from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP     # any other name: pydantic's own module
+print(PYDANTIC_ENTRY_POINT_GROUP, "importlib.metadata" in sys.modules)
+"""
+
+
+def test_the_stand_in_hands_any_other_name_to_pydantics_own_loader():
+    done = subprocess.run([sys.executable, "-c", STAND_IN_PROBE], capture_output=True, text=True, timeout=120,
+                          check=True)
+    assert done.stdout.split() == ["pydantic", "True"]
