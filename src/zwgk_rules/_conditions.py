@@ -19,12 +19,11 @@ MAX_CONDITION_NODES tests and connectives, MAX_CONDITION_VALUES values in one li
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from ._errors import RuleFileError
 from ._facts import FieldType
-from ._limits import MAX_CONDITION_DEPTH, MAX_CONDITION_NODES, MAX_CONDITION_VALUES
+from ._limits import MAX_CONDITION_DEPTH, MAX_CONDITION_NODES, MAX_CONDITION_VALUES, closest
 
 _SCALAR_OPS = ("eq", "in", "not_in")
 _SET_OPS = ("has", "has_any", "has_all", "has_none")
@@ -46,11 +45,6 @@ class Node:
     atom: Atom | None = None
 
 
-def _suggest(name, options):
-    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1)
-    return close[0] if close else None
-
-
 def parse(when, fields: dict[str, FieldType], *, file=None, rule_id=None, extra: dict | None = None,
           root: str = "when") -> Node:
     """Validate a ``when`` mapping against the scope's fields and return its normalised tree.
@@ -68,7 +62,7 @@ def parse(when, fields: dict[str, FieldType], *, file=None, rule_id=None, extra:
         # strict: True is not 1, None is only null
         if not any(x is v or (type(x) is type(v) and x == v) for x in ft.values):
             raise err(f"{v!r} 不是字段 {fname} 的取值，可选：{list(ft.values)}", f"{root}.{fname}",
-                      _suggest(v, ft.values))
+                      closest(v, ft.values))
 
     def count(path):
         nonlocal size
@@ -97,7 +91,7 @@ def parse(when, fields: dict[str, FieldType], *, file=None, rule_id=None, extra:
             else:
                 ft = allf.get(key)
                 if ft is None:
-                    raise err(f"未知字段 {key!r}", f"{path}.{key}", _suggest(key, list(allf) + ["all", "any", "not"]))
+                    raise err(f"未知字段 {key!r}", f"{path}.{key}", closest(key, list(allf) + ["all", "any", "not"]))
                 parts.append(Node("atom", atom=_atom(key, ft, val, f"{path}.{key}", err, check_value)))
         return parts[0] if len(parts) == 1 else Node("all", tuple(parts))
 
@@ -111,7 +105,7 @@ def _atom(fname, ft, val, path, err, check_value) -> Atom:
         (op, arg), = val.items()
         ops = _SET_OPS if ft.kind == "set" else _SCALAR_OPS
         if op not in ops:
-            raise err(f"字段 {fname} 不支持运算符 {op!r}，可用：{list(ops)}", path, _suggest(op, ops))
+            raise err(f"字段 {fname} 不支持运算符 {op!r}，可用：{list(ops)}", path, closest(op, ops))
         args = tuple(arg) if isinstance(arg, list) else (arg,)
         if op in ("in", "not_in", "has_any", "has_all", "has_none") and not isinstance(arg, list):
             raise err(f"运算符 {op} 需要列表", path)

@@ -11,13 +11,13 @@ def rules_root() -> Path:
     here = Path(__file__).resolve().parent / "rules"     # an installed wheel (the usual case: no import needed)
     if here.is_dir():
         return here
+    repo = Path(__file__).resolve().parents[2] / "rules"  # a checkout (src/zwgk_rules beside rules/)
+    if repo.is_dir():
+        return repo
     from importlib import resources                      # other loaders (a zip, say)
     packaged = resources.files("zwgk_rules") / "rules"
     if packaged.is_dir():
         return Path(str(packaged))
-    repo = Path(__file__).resolve().parents[2] / "rules"
-    if repo.is_dir():
-        return repo
     raise FileNotFoundError("找不到规则目录 rules/ (bundled rules folder not found)")
 
 
