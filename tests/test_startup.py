@@ -113,9 +113,11 @@ def test_the_zwgk_command_keeps_its_modules_out_of_the_collectors_scans(tmp_path
 
 PLUGIN_PROBE = """
 import json, sys
+from zwgk_rules._plugins import plugins_declared
+declared = plugins_declared()
 from zwgk_rules._start import main
 code = main(sys.argv[1:])
-print(json.dumps(["importlib.metadata" in sys.modules, type(sys.modules["pydantic.plugin._loader"]).__name__,
+print(json.dumps([declared, "importlib.metadata" in sys.modules, type(sys.modules["pydantic.plugin._loader"]).__name__,
                   getattr(sys.modules["pydantic.plugin._loader"], "__file__", None) is None]), file=sys.stderr)
 sys.exit(code)
 """
@@ -146,10 +148,10 @@ def _probe(tmp_path, env_path=None):
 
 
 def test_where_no_pydantic_plugin_is_installed_the_command_does_not_search_for_one(tmp_path):
-    from zwgk_rules._plugins import plugins_declared
-    assert not plugins_declared(), "a distribution in this environment declares a pydantic plugin"
+    # (in the subprocess: this one may have imported dask, whose importlib_metadata adds a finder of its own)
     stderr = _probe(tmp_path)
-    metadata_imported, kind, stand_in = json.loads(stderr.strip().splitlines()[-1])
+    declared, metadata_imported, kind, stand_in = json.loads(stderr.strip().splitlines()[-1])
+    assert not declared, "a distribution in this environment declares a pydantic plugin"
     assert (metadata_imported, stand_in) == (False, True)
 
 
@@ -161,12 +163,14 @@ def test_an_installed_pydantic_plugin_is_still_loaded_and_called_by_the_command(
     (site / "fakeplug.py").write_text(FAKE_PLUGIN)
     stderr = _probe(tmp_path, site)
     assert "PLUGIN-CALLED DisclosureRequest" in stderr
-    metadata_imported, kind, stand_in = json.loads(stderr.strip().splitlines()[-1])
-    assert (metadata_imported, stand_in) == (True, False)       # pydantic's own loader did the search
+    declared, metadata_imported, kind, stand_in = json.loads(stderr.strip().splitlines()[-1])
+    assert (declared, metadata_imported, stand_in) == (True, True, False)       # pydantic's own loader did the search
 
 
-def test_plugins_are_looked_for_in_each_distributions_entry_points(tmp_path):
+def test_plugins_are_looked_for_in_each_distributions_entry_points(tmp_path, monkeypatch):
+    from importlib.machinery import PathFinder
     from zwgk_rules._plugins import plugins_declared
+    monkeypatch.setattr(sys, "meta_path", [PathFinder])     # as in a fresh command (dask adds a finder of its own)
     site = tmp_path / "site"
     (site / "other-2.0.dist-info").mkdir(parents=True)
     (site / "other-2.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nother = other:main\n"
@@ -191,7 +195,10 @@ def test_what_cannot_be_looked_into_counts_as_a_plugin(tmp_path, monkeypatch):
 
         def find_distributions(self, *a):
             return []
-    monkeypatch.setattr(sys, "meta_path", [Hook(), *sys.meta_path])
+    from importlib.machinery import PathFinder
+    monkeypatch.setattr(sys, "meta_path", [PathFinder])
+    assert plugins_declared([]) is False
+    monkeypatch.setattr(sys, "meta_path", [Hook(), PathFinder])
     assert plugins_declared([]) is True
 
 

@@ -386,10 +386,7 @@ def struct_reader(model):
     ``str_strip_whitespace``); the line's colons are not its keys (a key given twice, which JSON parsers keep the
     last of, or a colon inside a string); a field validator refuses the value. msgspec is stricter than pydantic's
     JSON mode everywhere else (tests/test_classify_fast.py checks both ways with hypothesis)."""
-    try:
-        import msgspec
-    except ImportError:         # the optional "fast" extra
-        return None
+    import msgspec
     try:
         src = _Source()
         _emit_reading(model, src, msgspec)

@@ -19,7 +19,7 @@ MAX_CONDITION_NODES tests and connectives, MAX_CONDITION_VALUES values in one li
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ._errors import RuleFileError
 from ._facts import FieldType
@@ -29,8 +29,7 @@ _SCALAR_OPS = ("eq", "in", "not_in")
 _SET_OPS = ("has", "has_any", "has_all", "has_none")
 
 
-@dataclass(frozen=True, slots=True)
-class Atom:
+class Atom(Struct, frozen=True):
     """A normalised test: ``field`` ``op`` ``values`` (kept for analysis and other backends)."""
 
     field: str
@@ -38,8 +37,7 @@ class Atom:
     values: tuple
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(Struct, frozen=True):
     kind: str                      # "all" | "any" | "not" | "atom"
     children: tuple = ()
     atom: Atom | None = None

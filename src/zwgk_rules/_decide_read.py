@@ -15,7 +15,7 @@ type, a limit, a missing field, malformed JSON, invalid UTF-8…); a string has 
 strips it, ``str_strip_whitespace``); the line's colons are not its keys (a key given twice, an unknown key, which
 the TypedDicts pass over, or a colon inside a string); a validator refuses or answers another object. A model this
 module does not translate (a validator before or around pydantic's, a default pydantic would copy, a private
-attribute…) gives no reader at all. msgspec is the optional extra ``fast``: without it, None.
+attribute…) gives no reader at all. msgspec is a dependency of the package.
 
 Building a model: ``object.__new__`` of a *maker* class (a subclass of the model with no slots of its own and
 ``object``'s ``__setattr__``, so that the four stores are plain ones: pydantic's ``__setattr__`` refuses them on a
@@ -29,12 +29,8 @@ from ._compile import _Source
 
 
 def model_reader(model):
-    """``read(line) -> model | None`` (see the module), or None: msgspec not installed, or a model this module does
-    not translate."""
-    try:
-        import msgspec
-    except ImportError:         # the optional "fast" extra
-        return None
+    """``read(line) -> model | None`` (see the module), or None: a model this module does not translate."""
+    import msgspec
     try:
         src = _Source()
         kinds: dict = {}

@@ -5,7 +5,7 @@ the public contract), not law: which values lead to which outcome is written in 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 from operator import itemgetter
 from typing import Literal, get_args
 
@@ -50,8 +50,7 @@ EXPLAIN_LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FieldType:
+class FieldType(Struct, frozen=True):
     kind: str                 # "scalar" or "set"
     values: tuple             # the closed domain
     doc: str = ""

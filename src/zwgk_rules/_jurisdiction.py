@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from msgspec import Struct
 
 from ._errors import RuleFileError
 from ._statutes import Citation
 
 
-@dataclass(frozen=True, slots=True)
-class ParamValue:
+class ParamValue(Struct, frozen=True):
     """One dated value of a parameter: in force from ``start`` until the next value's start."""
 
     start: dt.date
@@ -32,8 +31,7 @@ class ParamValue:
     unconfirmed: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(Struct, frozen=True):
     """A parameter of the national rules (``ogi-2019.reply_period``, ``classify.proactive_period``) with
     every dated value its rule file gives, read with ``at(day)``."""
 
@@ -53,8 +51,7 @@ class Param:
         return tuple(v.start for v in self.values)
 
 
-@dataclass(frozen=True, slots=True)
-class Parameter:
+class Parameter(Struct, frozen=True):
     """A parameter as one jurisdiction has it: the national ``Param`` and the pack's applied values.
 
     ``local`` values apply from their start while the pack is in force (``local_until``); a local value
@@ -95,8 +92,7 @@ def _latest(values: tuple[ParamValue, ...], day: dt.date) -> ParamValue | None:
     return best
 
 
-@dataclass(frozen=True, slots=True)
-class RegimeLaw:
+class RegimeLaw(Struct, frozen=True):
     """One regime as a jurisdiction has it: its tables with the pack's rules, and where anything changes."""
 
     regime: object                    # _rulebook.Regime (id, dates, receipt rules)
@@ -113,8 +109,7 @@ class RegimeLaw:
         return bisect_right(self.cuts, day)
 
 
-@dataclass(frozen=True)
-class Jurisdiction:
+class Jurisdiction(Struct, frozen=True):
     """The compiled law of one pack (or of the national rules alone, ``cn``). Immutable and picklable."""
 
     id: str
@@ -124,7 +119,7 @@ class Jurisdiction:
     regimes: dict                     # regime id -> RegimeLaw
     classify_tables: tuple
     parameters: dict                  # address -> Parameter
-    periods: tuple = field(default=())  # Parameters shown in classify's `periods` (reported_as, applied locally)
+    periods: tuple = ()  # Parameters shown in classify's `periods` (reported_as, applied locally)
 
     def at(self, name: str, day: dt.date) -> ParamValue | None:
         """The value of parameter ``name`` (``ogi-2019.reply_period``) in force on ``day``."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from msgspec import Struct
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -68,15 +68,13 @@ def _schema_error(model, path: Path, data: dict, e: dict) -> RuleFileError:
     return RuleFileError(f"{e['msg']}", file=relative(path), rule_id=rid, field=loc, suggestion=sugg)
 
 
-@dataclass(frozen=True, slots=True)
-class ReceiptRule:
+class ReceiptRule(Struct, frozen=True):
     field: str
     basis: tuple[Citation, ...]
     note: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Struct, frozen=True):
     """A step of the deadline procedure, or the rule behind a warning code: its id in ``trace``, its
     title and its resolved citations (``deadlines.yaml`` ``steps`` / ``warnings``)."""
 
@@ -85,8 +83,7 @@ class Step:
     basis: tuple[Citation, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Regime:
+class Regime(Struct, frozen=True):
     id: str
     title: str
     start: dt.date
@@ -104,8 +101,7 @@ class Regime:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
-@dataclass(frozen=True, slots=True)
-class ClassifyRules:
+class ClassifyRules(Struct, frozen=True):
     start: dt.date
     tables: tuple
     doc_types: tuple[str, ...]
@@ -127,8 +123,7 @@ class ClassifyRules:
         return best
 
 
-@dataclass(frozen=True, slots=True)
-class Pack:
+class Pack(Struct, frozen=True):
     id: str
     title: str
     calendar: str

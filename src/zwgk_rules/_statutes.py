@@ -8,7 +8,7 @@ resolve to text bundled under ``rules/statutes/`` (what the national rules cite)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from msgspec import Struct
 from pathlib import Path
 
 from ._errors import CitationError, RuleFileError
@@ -41,8 +41,7 @@ def _cn_number(n: int) -> str:
     return _CN_DIGITS[head] + unit + ("零" if rest < big // 10 else "") + tail
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(Struct, frozen=True):
     """A resolved citation: instrument, article, paragraph, item and the bundled text."""
 
     regulation: str

@@ -16,7 +16,7 @@ table is evaluated once per distinct situation, not once per request.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ._conditions import compile_node, fields_of, parse, Node
 from ._errors import RuleConflictError, RuleFileError
@@ -96,8 +96,7 @@ def _check_exceptions(rules) -> None:
                                     file=rules[i].file, rule_id=rules[i].id, field="exception_to")
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
+class CompiledRule(Struct, frozen=True):
     id: str
     title: str
     spec: RuleSpec
@@ -112,8 +111,7 @@ class CompiledRule:
     file: str
 
 
-@dataclass(frozen=True, slots=True)
-class Collected:
+class Collected(Struct, frozen=True):
     """One entry of a ``collect`` table (e.g. a review step): value, who, why."""
 
     value: str
@@ -123,8 +121,7 @@ class Collected:
     actions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class TableResult:  # identity-hashed: results are memoised singletons
+class TableResult(Struct, frozen=True, eq=False):  # identity-hashed: results are memoised singletons
     value: str
     rule_ids: tuple[str, ...]
     basis: tuple[Citation, ...]
