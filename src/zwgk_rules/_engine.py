@@ -290,10 +290,26 @@ class Engine:
         """The decision as a JSON-ready dict (dates as ``datetime.date``): a fresh dict; ``basis``, ``actions``
         and ``items`` are tuples (immutable) and the citation and item dicts in them read-only, since they are
         shared between answers; ``trace``, ``warnings`` and ``deadline`` are the caller's own."""
-        if not explain:
-            out = self._hot(request, True)
-            if out is not None:
-                return out
+        if request.__class__ is DisclosureRequest and not explain:
+            # the hot path (``_hot``, written out here: one frame less per request)
+            rd = request.__dict__
+            sd = rd["submission"].__dict__
+            channel = sd["channel"]
+            received = sd[self._rfield[channel]]
+            if received is not None and rd["jurisdiction"] == self._pack_id:
+                day = received.toordinal() - self._base
+                if 0 <= day < self._ndays:
+                    seg = self._day_seg[day]
+                    if seg is not None and channel in seg.channels and received >= sd["submitted_on"]:
+                        corr = rd["correction"]
+                        if corr is None:
+                            if rd["excessive"] is None and rd["extension"] is None and not rd["consultations"]:
+                                return seg.raw(rd, received, "none", day)
+                            cstatus = "none"
+                        else:
+                            cstatus = _pipeline.correction_status(self.calendar, self._dp_at[seg.regime.id], rd)
+                        _pipeline.check_dates(rd, received)
+                        return seg.raw(rd, received, cstatus, day)
         out = self._decide(request, explain, raw=True)
         if out.__class__ is dict:           # the compiled stretch's ``raw``: the answer itself
             return out
@@ -310,13 +326,13 @@ class Engine:
     def _decide_parts(self, request, explain: bool = False) -> Parts:
         """The decision in parts (``Parts``), for the command line's encoder."""
         if not explain:
-            out = self._hot(request, False)
+            out = self._hot(request)
             if out is not None:
                 return _parts(out)
         return _parts(self._decide(request, explain, rows=True))
 
-    def _hot(self, request, raw: bool):
-        """The hot path of ``decide_raw`` (``raw``) and ``_decide_parts``, without ``explain``: for a typed request
+    def _hot(self, request):
+        """The hot path of ``_decide_parts`` (and, written out, of ``decide_raw``), without ``explain``: for a typed request
         of this pack received on a day whose compiled stretch is known (``_segment``), what ``_decide`` does for it
         (steps 1–3, then the stretch's ``raw`` or ``run``) without its branches for everything else; None for any
         other request (``_decide`` takes it)."""
@@ -338,7 +354,7 @@ class Engine:
         cstatus = "none" if corr is None else _pipeline.correction_status(self.calendar, self._dp_at[seg.regime.id], rd)
         if corr is not None or rd["excessive"] is not None or rd["extension"] is not None or rd["consultations"]:
             _pipeline.check_dates(rd, received)
-        return (seg.raw if raw else seg.run)(rd, received, cstatus, day)
+        return seg.run(rd, received, cstatus, day)
 
     def _decide(self, request, explain: bool = False, rows: bool = False, raw: bool = False) -> tuple | dict:
         """The steps of ``_pipeline`` in their order, with the memos in front of steps 4–7: the hot path under
@@ -512,7 +528,8 @@ class Engine:
 
         env = {"plans": cplans, "miss": miss, "plan": plan_of, "dates": dates, "dates_on": dates_on,
                "deadline": deadline_of, "after_due": after_due, "unsupported_error": unsupported_error,
-               "item_error": item_error, "rid": rid, "pack": self._pack_id, "proceed": PROCEED,
+               "item_error": item_error, "rid": rid, "pack": self._pack_id, "proceed": PROCEED, "cid": seg.cid,
+               "steps": seg.steps,
                "limit": MEMO_MAX_ITEMS, "none": "none", "late": "extension_after_due",
                "fields": itemgetter("items", "excessive", "consultations", "extension", "id"), "keys": _KEYS}
         seg.run, seg.raw = compile_run(law, *seg.tables, env)
