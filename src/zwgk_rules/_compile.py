@@ -658,11 +658,16 @@ def compile_plan(law, steps, order: dict, not_final):
 
     def plan(rres, answers, plain):
         trace = list(rres.rule_ids)
-        basis: list = []
-        acts: list = []
-        disps = set()
-        done: list = []
-        for a in answers:
+        # the first item's answer as it is: an answer holds each citation and action once (``compose_item``)
+        a = answers[0]
+        done = [a]
+        disps = {a["disposition"]}
+        for t in a["trace"]:
+            if t not in trace:
+                trace.append(t)
+        basis = list(a["basis"])
+        acts = list(a["actions"])
+        for a in answers[1:]:
             for x in done:
                 if x is a:
                     break
