@@ -87,7 +87,7 @@ _NAME = re.compile(r"^(make|item|items|lst|out|request|slow|d|tp|ex|cstatus|key|
                    r"key\d+|(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len|tuple|"
                    # ``compile_run``'s own names
                    r"run|raw|rd|received|day|rres|its|excessive|cons|extension|ident|n|plain|i1|plan|dd|steps|warned|"
-                   r"warnings|answers|ans|id|map|list|(e|rslow|rknown|islow|iknown)\d+)$")
+                   r"warnings|answers|ans|id|map|list|due|ext|prov|(e|rslow|rknown|islow|iknown)\d+)$")
 
 
 def _sources(engine):
@@ -315,3 +315,54 @@ def test_the_hot_path_of_decide_raw_and_parts_leaves_the_rest_to_the_walk():
         assert _text(fast, request, explain) == _text(plain, request, explain), raw
         assert _parts(fast, request) == _parts(plain, request), raw
     assert typed > 2000
+
+
+def test_the_dates_kept_per_day_give_what_the_procedure_gives_on_every_day():
+    """``Segment.dates`` keeps the due dates of a receipt day as a tuple, and ``compile_run`` builds the deadline
+    around the request's own receipt date. On every day of long stretches (both regulations and the change between
+    them, year ends, the calendar's last days) a request whose dates depend on its receipt day alone answers as the
+    plain walk: the first time (its block of days worked out) and again (from what was kept), for ``decide_raw``
+    and the command line's parts. A day kept as False (a deadline of another shape) takes the deadline procedure."""
+    fast, plain = zwgk_rules.Engine(), zwgk_rules.Engine(compiled=False)
+    one = dt.timedelta(days=1)
+    end = fast.calendar.end
+    days = []
+    for first, n in ((dt.date(2008, 4, 25), 100), (dt.date(2012, 12, 10), 40), (dt.date(2019, 4, 20), 60),
+                     (end - 70 * one, 71)):
+        days += [first + k * one for k in range(n)]
+
+    def req(day, channel="in_person"):
+        extra = {"post": {"signed_on": day.isoformat()}, "online": {"confirmed_on": day.isoformat()}}.get(channel, {})
+        return DisclosureRequest.model_validate({"submission": {"channel": channel, "submitted_on": day.isoformat(),
+                                                                **extra},
+                                                 "items": [{"description": "x", "proactively_published": True}]})
+
+    for day in days:
+        for channel in ("in_person", "online", "in_person"):
+            r = req(day, channel)
+            assert _text(fast, r) == _text(plain, r), day
+            assert _parts(fast, r) == _parts(plain, r), day
+    kept = [x for seg in fast._segments.values() for x in seg.dates if x is not None]
+    assert len(kept) > 250 and all(x.__class__ is tuple and len(x) == 3 for x in kept)
+    seg = fast._day_seg[dt.date(2019, 6, 3).toordinal() - fast._base]
+    seg.dates[dt.date(2019, 6, 3).toordinal() - fast._base] = False
+    r = req(dt.date(2019, 6, 3))
+    assert _text(fast, r) == _text(plain, r)
+    assert json.loads(_text(fast, r))["deadline"]["due"] == "2019-07-02"      # 20 working days: 6-7 is 端午节
+
+
+def test_an_item_answer_holds_each_citation_and_action_once():
+    """``compile_plan`` takes the first item's basis and actions as they are (later items' are merged in, each
+    citation by identity and action once): that holds only because an item's answer (``_pipeline.compose_item``)
+    names each citation and action once. Checked on every answer diverse traffic makes, in every pack."""
+    seen = 0
+    for jur in ("cn", *traffic.PACKS[-3:]):
+        e = zwgk_rules.Engine(jur)
+        for raw in traffic.requests(1500, seed=1230, items=4):
+            if raw["jurisdiction"] == jur:
+                _text(e, DisclosureRequest.model_validate(raw))
+        for a in e._item_cache.values():
+            assert len({id(b) for b in a["basis"]}) == len(a["basis"])
+            assert len(set(a["actions"])) == len(a["actions"])
+            seen += 1
+    assert seen > 300

@@ -512,7 +512,8 @@ class Engine:
 
         env = {"plans": cplans, "miss": miss, "plan": plan_of, "dates": dates, "dates_on": dates_on,
                "deadline": deadline_of, "after_due": after_due, "unsupported_error": unsupported_error,
-               "item_error": item_error, "rid": rid, "pack": self._pack_id, "proceed": PROCEED,
+               "item_error": item_error, "rid": rid, "pack": self._pack_id, "proceed": PROCEED, "cid": seg.cid,
+               "steps": seg.steps,
                "limit": MEMO_MAX_ITEMS, "none": "none", "late": "extension_after_due",
                "fields": itemgetter("items", "excessive", "consultations", "extension", "id"), "keys": _KEYS}
         seg.run, seg.raw = compile_run(law, *seg.tables, env)
