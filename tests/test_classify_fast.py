@@ -380,6 +380,27 @@ def test_the_chunks_loop_gives_what_the_one_line_function_gives():
     assert looped._answers([]) == ([], False)
 
 
+def test_the_facts_learn_passes_are_document_facts():
+    """``FastClassifier.learn`` passes a stretch's tables function the values of ``_facts.document_facts`` in the order
+    of ``FACT_ARGS`` (``_fact_values``), for documents read by pydantic and by ``struct_reader``."""
+    from zwgk_rules._facts import document_facts
+    from zwgk_rules._models import Document
+    read = _classify_compile.struct_reader(Document)
+    seen = 0
+    for ln in documents(1500, seed=1218):
+        try:
+            doc = Document.model_validate_json(ln)
+        except Exception:
+            continue
+        kind = doc.doc_type or "函"
+        for d in (doc, (read(ln) or (doc,))[0]):
+            facts = document_facts(d, kind)
+            assert tuple(facts) == _classify_compile.FACT_ARGS
+            assert _classify_compile._fact_values(d, kind, frozenset(d.flags)) == tuple(facts.values()), ln
+        seen += 1
+    assert seen > 1000
+
+
 def _rebuilt(lines, first):
     from zwgk_rules import _cli
     c = _cli._Chunk(first)

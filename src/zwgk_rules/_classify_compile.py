@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from json.encoder import encode_basestring
-from operator import itemgetter
 
 from . import _classify
 from ._compile import _Source, _expr, _lookup, _resolver, fields_read
@@ -84,7 +83,9 @@ def _table(src: _Source, ind: int, n: int, table, mask, var: dict, canon: dict) 
             cond = f"({' or '.join(f'a{n}_{j}' for j in targets)}) and {cond}"
         src.emit(ind, f"a{n}_{i} = {cond}")
         live.append(i)
-    bits = " | ".join(f"(a{n}_{i} << {i})" for i in sorted(live)) or "0"
+    # the same integer as ``_compile``'s ``(a << i) | …``, by additions of constants (the interpreter's quick int
+    # addition; a bool shifted takes its slow path)
+    bits = " + ".join(f"({1 << i} if a{n}_{i} else 0)" for i in sorted(live)) or "0"
     # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
     froms = sorted({r.value_from for r in rules if r.value_from is not None})
     key = f"(({bits}), {', '.join(var[f] for f in froms)})" if froms else f"({bits})"
@@ -100,9 +101,22 @@ def _keeper(table, canon: dict):
     return keep
 
 
+#: the facts of a document (``_facts.DOCUMENT_FACTS``) in the order ``FastClassifier.learn`` passes their values to a
+#: stretch's tables function (``_fact_values``: ``document_facts``'s values, tests/test_classify_fast.py)
+FACT_ARGS = ("doc_type", "issued_as", "addressed_to_superior", "forwards", "flags")
+
+
+def _fact_values(doc, doc_type: str, flags: frozenset) -> tuple:
+    """The values of ``_facts.document_facts(doc, doc_type)`` in the order of ``FACT_ARGS``, ``flags`` being
+    ``frozenset(doc.flags)`` (the one the facts' key holds)."""
+    fw = doc.forwards
+    return doc_type, doc.issued_as, doc.addressed_to_superior, "none" if fw is None else (fw.attribute or "unset"), flags
+
+
 def _tables_function(law, day, canon: dict):
-    """``tables(facts) -> (result, …) | None``: the results of ``law``'s classify tables (in order) on the facts of
-    one document (``_facts.document_facts``), for documents formed in the stretch of ``day``, followed by whether
+    """``tables(*facts) -> (result, …) | None``: the results of ``law``'s classify tables (in order) on the facts of
+    one document (``_facts.document_facts``'s values, in the order of ``FACT_ARGS``: ``_fact_values``), for documents
+    formed in the stretch of ``day``, followed by whether
     each of the pack's periods (``law.periods``) applies; None where a table's result is ``unsupported`` (the walk
     raises its error)."""
     src, var = _Source(), {}
@@ -110,14 +124,11 @@ def _tables_function(law, day, canon: dict):
     read = fields_read(tables)
     for p in law.periods:
         read |= fields_of(p.applies_when.node)
-    plain = [f for f in DOCUMENT_FACTS if f in read]     # the vocabulary's order: the same text on every load
-    src.emit(1, "def tables(d):")
-    for f in plain:
+    if tuple(DOCUMENT_FACTS) != FACT_ARGS:
+        raise KeyError(FACT_ARGS)       # not the facts ``FastClassifier.learn`` passes: the walk answers everything
+    for f in DOCUMENT_FACTS:            # the vocabulary's order: the same text on every load
         var[f] = f"v{len(var)}"
-    if plain:
-        get = src.bind(itemgetter(*plain), "get")
-        names = [var[f] for f in plain]
-        src.emit(2, f"{', '.join(names)} = {get}(d)")       # one name: itemgetter gives the value itself
+    src.emit(1, f"def tables({', '.join(var[f] for f in DOCUMENT_FACTS)}):")
     on = {"@on": day}
     out = []
     for n, t in enumerate(tables):
@@ -282,7 +293,7 @@ class FastClassifier:
         fn = self._tables.get(seg) or self._stretch(seg, day)
         if fn is None:
             return None
-        res = fn(document_facts(doc, doc_type))
+        res = fn(*_fact_values(doc, doc_type, known[5]))
         if res is None:
             return None
         key = (seg, res)
