@@ -130,10 +130,14 @@ def _frames(fh, limit: int, encoding: "_Encoding | None" = None) -> Iterator[byt
                     yield _IDLE
                 continue
         buf = carry + data if carry else data
-        parts = buf.splitlines()
-        last = buf[-1:]
-        carry = b"" if last in (b"\n", b"\r") or not parts else parts.pop()
-        after_cr = last == b"\r"
+        if buf.find(b"\r") < 0:       # LF alone: split by memchr (``splitlines`` looks at every byte), the same parts
+            parts = buf.split(b"\n")
+            carry = parts.pop()         # b"" after a final LF
+        else:
+            parts = buf.splitlines()
+            last = buf[-1:]
+            carry = b"" if last in (b"\n", b"\r") or not parts else parts.pop()
+            after_cr = last == b"\r"
         for part in parts:
             if len(part) > limit:
                 yield _Overlong()
