@@ -585,12 +585,6 @@ class _Chunk(list):
         self.gaps: list | None = None
 
     def __reduce__(self):
-        # to a worker as one block of bytes where the lines are bytes without a LF (they are, from ``_frames``): one
-        # copy instead of a pickled (and memoised) object per line
-        if self and set(map(type, self)) == {bytes}:
-            blob = b"\n".join(self)
-            if blob.count(b"\n") == len(self) - 1:
-                return (_split_chunk, (blob, self.first, self.gaps))
         return (_rebuild_chunk, (list(self), self.first, self.gaps))
 
 
@@ -599,10 +593,6 @@ def _rebuild_chunk(lines, first, gaps):
     c.extend(lines)
     c.gaps = gaps
     return c
-
-
-def _split_chunk(blob: bytes, first, gaps):
-    return _rebuild_chunk(blob.split(b"\n"), first, gaps)
 
 
 def _lineno(lines, i: int) -> int:
