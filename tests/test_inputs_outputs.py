@@ -449,7 +449,7 @@ def test_the_spreadsheet_limits_are_documented_with_their_values():
        block=st.integers(1, 12))
 def test_the_lines_of_any_mix_of_line_ends_and_blocks(monkeypatch, pieces, block):
     """``_frames`` gives ``splitlines``'s lines (LF, CR, CRLF; blank ones as 1, a blank last line without its end left
-    out) whatever the blocks it reads, with or without CR in them (split by LF alone where there is none)."""
+    out) whatever the blocks it reads, with or without CR in them (split at LF alone where there is none)."""
     from zwgk_rules import _cli
     data = b"".join(pieces)
     monkeypatch.setattr(_cli, "_BLOCK", block)
