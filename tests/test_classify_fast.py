@@ -153,6 +153,11 @@ def test_a_decider_with_a_default_jurisdiction(tmp_path):
     dec = _Decider(command="classify", jurisdiction="cn-gz-shaomi")
     for line in documents(600, seed=1212):
         _same(line, dec.line(line), default="cn-gz-shaomi")
+    chunked = _Decider(command="classify", jurisdiction="cn-gz-shaomi")      # the chunk's loop (``_answers``)
+    lines = list(documents(900, seed=1213))
+    for k in range(0, 900, 300):
+        chunk = _rebuilt(lines[k:k + 300], k + 1)
+        assert chunked.chunk(chunk)[0] == _expected_chunk(chunk, k + 1, default="cn-gz-shaomi"), k
 
 
 def test_kept_pieces_stay_bounded_and_answers_stay_the_same_when_they_are_cleared(monkeypatch):
@@ -309,10 +314,10 @@ def test_a_pack_whose_periods_change_where_no_table_does(tmp_path):
 
 # ---------------------------------------------------------------- the command line's one function and chunk loop
 
-def _expected_chunk(lines, first: int, gaps=None) -> bytes:
+def _expected_chunk(lines, first: int, gaps=None, default: str | None = None) -> bytes:
     """Each line's answer (checked against the walk) or its error line, with its line number, one a line."""
     from zwgk_rules import _cli
-    dec = _Decider(command="classify")
+    dec = _Decider(command="classify", jurisdiction=default)
     dec._read_struct = False        # pydantic and ``FastClassifier.line`` only: not the function under test
     out = []
     for i, ln in enumerate(lines):
@@ -320,7 +325,7 @@ def _expected_chunk(lines, first: int, gaps=None) -> bytes:
         if isinstance(ln, bytes):
             got = dec.line(ln)
             if not ln.startswith(b'{"id": "dup"'):     # the walk keeps a key given twice; the command line refuses it
-                _same(ln, got)
+                _same(ln, got, default)
         else:
             got = ln.error(), True
         data, bad = got
