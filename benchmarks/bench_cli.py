@@ -1,6 +1,6 @@
 """Benchmark of the command line against the I/O floor on diverse traffic (not a test; issue 12, part 2).
 
-    PYTHONPATH=src .venv/bin/python benchmarks/bench_cli.py [--quick] [--count N]
+    PYTHONPATH=src .venv/bin/python benchmarks/bench_cli.py [--quick] [--count N] [--sections 1,2,3,4]
 
 The lines are drawn from ``tests/traffic.py`` (requests: every pack, receipt dates 2008–2026, 1–6 items,
 corrections, consultations, extensions, natures; fixed seed) and from ``documents()`` below (公文 for
@@ -176,7 +176,9 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="100,000 lines instead of 1,000,000")
     ap.add_argument("--count", type=int, default=None)
+    ap.add_argument("--sections", default="1,2,3,4", help="the sections to run, e.g. 3 for classify alone")
     args = ap.parse_args(argv)
+    sections = {int(x) for x in args.sections.split(",")}
     n = args.count or (100_000 if args.quick else 1_000_000)
     t_start = perf()
     print(f"zwgk_rules CLI benchmark, {n:,} lines; {os.cpu_count()} CPUs; load average "
@@ -184,50 +186,56 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-cli-") as td:
         tmp = Path(td)
         reqs = tmp / "requests.jsonl"
-        t0 = perf()
-        write_lines(reqs, traffic.requests(n, seed=SEED))
-        print(f"  {n:,} requests generated in {perf() - t0:.0f} s ({reqs.stat().st_size / 1e6:,.0f} MB)")
-
-        hdr(f"1. decide on {n:,} diverse requests, against the I/O floor")
-        section_against_floor("decide", reqs, n, "requests")
-
         fifth = tmp / "fifth.jsonl"
-        with open(reqs, "rb") as src, open(fifth, "wb") as dst:
-            for k, line in enumerate(src):
-                if k >= n // 5:
-                    break
-                dst.write(line)
-        hdr(f"2. --explain on {n // 5:,} of them, against plain decide on the same lines")
-        # interleaved (plain, --explain, plain, …), so that a change in the machine's load meets both alike
-        plain, expl = [], []
-        for _ in range(3):
-            plain.append(timed(cli("decide", fifth)))
-            expl.append(timed(cli("decide", fifth, "--explain")))
-        f = min(expl) / min(plain)
-        pairs = sorted(e / p for p, e in zip(plain, expl))
-        print(f"  plain {min(plain):.1f} s, --explain {min(expl):.1f} s (best of 3 each, interleaved): x{f:.2f}; "
-              f"per pair x{' x'.join(f'{x:.2f}' for x in pairs)}")
-        row(f"decide --explain, {n // 5:,} lines", f"{min(expl):.1f} s", f"plain {min(plain):.1f} s",
-            f"x{f:.2f} time", "≤ 2× (issue 12)", f <= 2)
-        reqs.unlink()
+        if sections & {1, 2, 4}:
+            t0 = perf()
+            write_lines(reqs, traffic.requests(n, seed=SEED))
+            print(f"  {n:,} requests generated in {perf() - t0:.0f} s ({reqs.stat().st_size / 1e6:,.0f} MB)")
+            with open(reqs, "rb") as src, open(fifth, "wb") as dst:
+                for k, line in enumerate(src):
+                    if k >= n // 5:
+                        break
+                    dst.write(line)
 
-        docs = tmp / "documents.jsonl"
-        write_lines(docs, documents(n))
-        hdr(f"3. classify on {n:,} diverse documents, against the I/O floor")
-        section_against_floor("classify", docs, n, "documents")
-        docs.unlink()
+        if 1 in sections:
+            hdr(f"1. decide on {n:,} diverse requests, against the I/O floor")
+            section_against_floor("decide", reqs, n, "requests")
 
-        hdr("4. start-up as a user meets it: a fresh zwgk decide of one line")
-        with open(fifth, "rb") as fh:
-            one = tmp / "one.jsonl"
-            one.write_bytes(fh.readline())
-        walls = [timed(cli("decide", one)) for _ in range(7)]
-        passes = [timed([sys.executable, "-c", "pass"]) for _ in range(7)]
-        s, p = statistics.median(walls), statistics.median(passes)
-        print(f"  zwgk decide (one line): median {s * 1e3:.0f} ms, best {min(walls) * 1e3:.0f} ms; "
-              f"python -c pass {p * 1e3:.0f} ms")
-        row("start-up: fresh zwgk decide, 1 line", f"{s * 1e3:.0f} ms (best {min(walls) * 1e3:.0f})",
-            f"python -c pass {p * 1e3:.0f} ms", f"{s / p:.0f}x pass", "≤ 300 ms (issue 12)", s <= 0.300)
+        if 2 in sections:
+            hdr(f"2. --explain on {n // 5:,} of them, against plain decide on the same lines")
+            # interleaved (plain, --explain, plain, …), so that a change in the machine's load meets both alike
+            plain, expl = [], []
+            for _ in range(3):
+                plain.append(timed(cli("decide", fifth)))
+                expl.append(timed(cli("decide", fifth, "--explain")))
+            f = min(expl) / min(plain)
+            pairs = sorted(e / p for p, e in zip(plain, expl))
+            print(f"  plain {min(plain):.1f} s, --explain {min(expl):.1f} s (best of 3 each, interleaved): x{f:.2f}; "
+                  f"per pair x{' x'.join(f'{x:.2f}' for x in pairs)}")
+            row(f"decide --explain, {n // 5:,} lines", f"{min(expl):.1f} s", f"plain {min(plain):.1f} s",
+                f"x{f:.2f} time", "≤ 2× (issue 12)", f <= 2)
+        if reqs.exists():
+            reqs.unlink()
+
+        if 3 in sections:
+            docs = tmp / "documents.jsonl"
+            write_lines(docs, documents(n))
+            hdr(f"3. classify on {n:,} diverse documents, against the I/O floor")
+            section_against_floor("classify", docs, n, "documents")
+            docs.unlink()
+
+        if 4 in sections:
+            hdr("4. start-up as a user meets it: a fresh zwgk decide of one line")
+            with open(fifth, "rb") as fh:
+                one = tmp / "one.jsonl"
+                one.write_bytes(fh.readline())
+            walls = [timed(cli("decide", one)) for _ in range(7)]
+            passes = [timed([sys.executable, "-c", "pass"]) for _ in range(7)]
+            s, p = statistics.median(walls), statistics.median(passes)
+            print(f"  zwgk decide (one line): median {s * 1e3:.0f} ms, best {min(walls) * 1e3:.0f} ms; "
+                  f"python -c pass {p * 1e3:.0f} ms")
+            row("start-up: fresh zwgk decide, 1 line", f"{s * 1e3:.0f} ms (best {min(walls) * 1e3:.0f})",
+                f"python -c pass {p * 1e3:.0f} ms", f"{s / p:.0f}x pass", "≤ 300 ms (issue 12)", s <= 0.300)
     print_summary()
     print(f"\ntotal bench time {perf() - t_start:.0f} s")
 

@@ -153,6 +153,11 @@ def test_a_decider_with_a_default_jurisdiction(tmp_path):
     dec = _Decider(command="classify", jurisdiction="cn-gz-shaomi")
     for line in documents(600, seed=1212):
         _same(line, dec.line(line), default="cn-gz-shaomi")
+    chunked = _Decider(command="classify", jurisdiction="cn-gz-shaomi")      # the chunk's loop (``_answers``)
+    lines = list(documents(900, seed=1213))
+    for k in range(0, 900, 300):
+        chunk = _rebuilt(lines[k:k + 300], k + 1)
+        assert chunked.chunk(chunk)[0] == _expected_chunk(chunk, k + 1, default="cn-gz-shaomi"), k
 
 
 def test_kept_pieces_stay_bounded_and_answers_stay_the_same_when_they_are_cleared(monkeypatch):
@@ -309,10 +314,10 @@ def test_a_pack_whose_periods_change_where_no_table_does(tmp_path):
 
 # ---------------------------------------------------------------- the command line's one function and chunk loop
 
-def _expected_chunk(lines, first: int, gaps=None) -> bytes:
+def _expected_chunk(lines, first: int, gaps=None, default: str | None = None) -> bytes:
     """Each line's answer (checked against the walk) or its error line, with its line number, one a line."""
     from zwgk_rules import _cli
-    dec = _Decider(command="classify")
+    dec = _Decider(command="classify", jurisdiction=default)
     dec._read_struct = False        # pydantic and ``FastClassifier.line`` only: not the function under test
     out = []
     for i, ln in enumerate(lines):
@@ -320,7 +325,7 @@ def _expected_chunk(lines, first: int, gaps=None) -> bytes:
         if isinstance(ln, bytes):
             got = dec.line(ln)
             if not ln.startswith(b'{"id": "dup"'):     # the walk keeps a key given twice; the command line refuses it
-                _same(ln, got)
+                _same(ln, got, default)
         else:
             got = ln.error(), True
         data, bad = got
@@ -352,6 +357,53 @@ def test_a_chunk_gives_each_lines_answer_or_error_line_in_order(monkeypatch):
         assert b"".join(blocks) == want and len(blocks) >= 3 and all(b.endswith(b"\n") for b in blocks)
     assert dec._answer is not None and dec._answer.__name__ == "read"
     assert b'"line": 1306' in dec.chunk(_rebuilt(lines[1300:1301], 1306))[0]
+
+
+def test_the_chunks_loop_gives_what_the_one_line_function_gives():
+    """``answer_reader(chunk=True)`` (the loop ``_classify_chunk`` runs) gives each line what the one line's function
+    gives it (None where that answers None), and says whether any is None; each learns for itself."""
+    lines = list(documents(3000, seed=1217))
+    lines[10] = b'{"formed_on": "2021-01-01", "doc_type": "\xe5\x87\xbd", "doc_type": "\xe5\x87\xbd"}'   # a key twice
+    lines[11] = b'{"id": " x", "formed_on": "2021-01-01", "doc_type": "\xe5\x87\xbd"}'       # pydantic strips it
+    lines[12] = b'{"formed_on": "2021-01-01", "doc_type": "\xe5\x87\xbd"'                      # not JSON
+    lines[13] = b'{"formed_on": "2021-01-01", "title": "\xe8\xaf\xb4\xe6\x98\x8e"}'            # no 文种 to recognise
+    lines[14] = b'{"formed_on": "2001-01-01", "doc_type": "\xe5\x87\xbd"}'                      # before the first regime
+    lines[15] = b'{"formed_on": "2021-01-01", "doc_type": "\xe5\x87\xbd"}'                      # no id: ``line``'s text
+    looped, one = _Decider(command="classify"), _Decider(command="classify")
+    packs = {json.loads(ln).get("jurisdiction", "cn") for ln in lines[20:]}
+    for d in (looped, one):
+        d.chunk(_rebuilt([b'{"formed_on": "2021-01-01", "doc_type": "\xe5\x87\xbd"}'], 1))     # makes the readers
+        for jur in packs:
+            d._classifiers.get(jur) or d._classifier(jur)       # as ``classify_line`` makes them
+    got, missed = looped._answers(lines)
+    want = [one._answer(ln) for ln in lines]
+    assert got == want and missed
+    assert [got[k] is None for k in range(10, 16)] == [True] * 5 + [False]
+    assert got[15].startswith(b'{"jurisdiction": "cn", "doc_type": "\xe5\x87\xbd"')
+    assert sum(x is not None for x in got) > 1000       # the speed layer answers most of these (adversarial) lines
+    assert looped._answers(lines[15:16]) == ([want[15]], False)
+    assert looped._answers([]) == ([], False)
+
+
+def test_the_facts_learn_passes_are_document_facts():
+    """``FastClassifier.learn`` passes a stretch's tables function the values of ``_facts.document_facts`` in the order
+    of ``FACT_ARGS`` (``_fact_values``), for documents read by pydantic and by ``struct_reader``."""
+    from zwgk_rules._facts import document_facts
+    from zwgk_rules._models import Document
+    read = _classify_compile.struct_reader(Document)
+    seen = 0
+    for ln in documents(1500, seed=1218):
+        try:
+            doc = Document.model_validate_json(ln)
+        except Exception:
+            continue
+        kind = doc.doc_type or "函"
+        for d in (doc, (read(ln) or (doc,))[0]):
+            facts = document_facts(d, kind)
+            assert tuple(facts) == _classify_compile.FACT_ARGS
+            assert _classify_compile._fact_values(d, kind, frozenset(d.flags)) == tuple(facts.values()), ln
+        seen += 1
+    assert seen > 1000
 
 
 def _rebuilt(lines, first):
@@ -405,23 +457,25 @@ def test_the_doc_type_kept_for_a_titles_end():
 
 
 def test_the_one_functions_source_holds_only_its_own_names():
-    """``answer_reader``'s text: the reader's names and fields, the speed layer's attributes, bound objects."""
+    """``answer_reader``'s text (the one line's function and the chunk's loop): the reader's names and fields, the speed
+    layer's attributes, bound objects."""
     from zwgk_rules._models import Document, Forwarded
     dec = _Decider(command="classify")
     dec.line(b'{"formed_on": "2021-01-01", "doc_type": "\xe5\x87\xbd"}')
-    text = dec._answer.__zwgk_source__
     fields = set(Document.model_fields) | set(Forwarded.model_fields)
-    own = {"strip", "get", "clear", "count", "bit_count", "__class__", "ok", "start", "_pack_id", "_doc_type", "cuts",
-           "_known", "learn", "line", "isascii", "_dates", "_dates_of", "_kinds", "_tail", "_after_id"}
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.Name):
-            assert re.fullmatch(r"make|read|line|s|g|len|jur|named|fc|day|kind|t|fw|flags|fs|known|got|i|kb|head|period|"
-                                r"tail|dates|(dec|err|un|v|dflt|val|memo|r|tup|exc|str|fcs|flagsets|flagset|bisect|"
-                                r"alone|enc|one_line|open|join)\d+", node.id), node.id
-        elif isinstance(node, ast.Attribute):
-            assert node.attr in fields | own, node.attr
-        elif isinstance(node, ast.Constant):
-            assert node.value is None or node.value == b":" or type(node.value) is int, node.value
+    own = {"strip", "get", "clear", "count", "__class__", "ok", "start", "_pack_id", "_doc_type", "cuts",
+           "_known", "learn", "line", "isascii", "_dates", "_dates_of", "_kinds", "_tail", "_after_id", "append"}
+    for fn in (dec._answer, dec._answers):
+        text = fn.__zwgk_source__
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Name):
+                assert re.fullmatch(r"make|read|lines?|out|missed|len|s|n|named|fc|kind|fs|known|got|i|kb|head|period|tail|dates|"
+                                    r"(dec|err|un|v|dflt|val|memo|r|tup|exc|str|fcs|flagsets|flagset|bisect|"
+                                    r"alone|enc|one_line|open|join|ap)\d+", node.id), node.id
+            elif isinstance(node, ast.Attribute):
+                assert node.attr in fields | own, node.attr
+            elif isinstance(node, ast.Constant):
+                assert node.value is None or node.value == b":" or type(node.value) is int, node.value
 
 
 def test_an_error_raised_on_the_speed_layers_path_is_that_lines_error_line(monkeypatch):

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zwgk_rules import _facts
 from zwgk_rules._cli import main
@@ -439,3 +441,20 @@ def test_the_spreadsheet_limits_are_documented_with_their_values():
         value = getattr(limits, name)
         row = next(line for line in doc.splitlines() if f"`{name}`" in line)
         assert f"{value:,}" in row or f"{value // 2**20} MiB" in row, (name, row)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from([b"a", b'{"x": 1}', b"\n", b"\r", b"\r\n", b" ", b"\t", b"\xe4\xb8\xad"]),
+                       max_size=40),
+       block=st.integers(1, 12))
+def test_the_lines_of_any_mix_of_line_ends_and_blocks(monkeypatch, pieces, block):
+    """``_frames`` gives ``splitlines``'s lines (LF, CR, CRLF; blank ones as 1, a blank last line without its end left
+    out) whatever the blocks it reads, with or without CR in them (split at LF alone where there is none)."""
+    from zwgk_rules import _cli
+    data = b"".join(pieces)
+    monkeypatch.setattr(_cli, "_BLOCK", block)
+    got = [x for x in _cli._frames(io.BytesIO(data), 1000) if x is not _cli._IDLE]
+    want = [p if p.strip() else 1 for p in data.splitlines()]
+    if want and not data.endswith((b"\n", b"\r")) and want[-1] == 1:
+        want.pop()
+    assert got == want

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from json.encoder import encode_basestring
-from operator import itemgetter
 
 from . import _classify
 from ._compile import _Source, _expr, _lookup, _resolver, fields_read
@@ -84,7 +83,9 @@ def _table(src: _Source, ind: int, n: int, table, mask, var: dict, canon: dict) 
             cond = f"({' or '.join(f'a{n}_{j}' for j in targets)}) and {cond}"
         src.emit(ind, f"a{n}_{i} = {cond}")
         live.append(i)
-    bits = " | ".join(f"(a{n}_{i} << {i})" for i in sorted(live)) or "0"
+    # the same integer as ``_compile``'s ``(a << i) | …``, by additions of constants (the interpreter's quick int
+    # addition; a bool shifted takes its slow path)
+    bits = " + ".join(f"({1 << i} if a{n}_{i} else 0)" for i in sorted(live)) or "0"
     # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
     froms = sorted({r.value_from for r in rules if r.value_from is not None})
     key = f"(({bits}), {', '.join(var[f] for f in froms)})" if froms else f"({bits})"
@@ -100,9 +101,22 @@ def _keeper(table, canon: dict):
     return keep
 
 
+#: the facts of a document (``_facts.DOCUMENT_FACTS``) in the order ``FastClassifier.learn`` passes their values to a
+#: stretch's tables function (``_fact_values``: ``document_facts``'s values, tests/test_classify_fast.py)
+FACT_ARGS = ("doc_type", "issued_as", "addressed_to_superior", "forwards", "flags")
+
+
+def _fact_values(doc, doc_type: str, flags: frozenset) -> tuple:
+    """The values of ``_facts.document_facts(doc, doc_type)`` in the order of ``FACT_ARGS``, ``flags`` being
+    ``frozenset(doc.flags)`` (the one the facts' key holds)."""
+    fw = doc.forwards
+    return doc_type, doc.issued_as, doc.addressed_to_superior, "none" if fw is None else (fw.attribute or "unset"), flags
+
+
 def _tables_function(law, day, canon: dict):
-    """``tables(facts) -> (result, …) | None``: the results of ``law``'s classify tables (in order) on the facts of
-    one document (``_facts.document_facts``), for documents formed in the stretch of ``day``, followed by whether
+    """``tables(*facts) -> (result, …) | None``: the results of ``law``'s classify tables (in order) on the facts of
+    one document (``_facts.document_facts``'s values, in the order of ``FACT_ARGS``: ``_fact_values``), for documents
+    formed in the stretch of ``day``, followed by whether
     each of the pack's periods (``law.periods``) applies; None where a table's result is ``unsupported`` (the walk
     raises its error)."""
     src, var = _Source(), {}
@@ -110,14 +124,11 @@ def _tables_function(law, day, canon: dict):
     read = fields_read(tables)
     for p in law.periods:
         read |= fields_of(p.applies_when.node)
-    plain = [f for f in DOCUMENT_FACTS if f in read]     # the vocabulary's order: the same text on every load
-    src.emit(1, "def tables(d):")
-    for f in plain:
+    if tuple(DOCUMENT_FACTS) != FACT_ARGS:
+        raise KeyError(FACT_ARGS)       # not the facts ``FastClassifier.learn`` passes: the walk answers everything
+    for f in DOCUMENT_FACTS:            # the vocabulary's order: the same text on every load
         var[f] = f"v{len(var)}"
-    if plain:
-        get = src.bind(itemgetter(*plain), "get")
-        names = [var[f] for f in plain]
-        src.emit(2, f"{', '.join(names)} = {get}(d)")       # one name: itemgetter gives the value itself
+    src.emit(1, f"def tables({', '.join(var[f] for f in DOCUMENT_FACTS)}):")
     on = {"@on": day}
     out = []
     for n, t in enumerate(tables):
@@ -282,7 +293,7 @@ class FastClassifier:
         fn = self._tables.get(seg) or self._stretch(seg, day)
         if fn is None:
             return None
-        res = fn(document_facts(doc, doc_type))
+        res = fn(*_fact_values(doc, doc_type, known[5]))
         if res is None:
             return None
         key = (seg, res)
@@ -411,80 +422,108 @@ def _emit_reading(model, src: _Source, msgspec) -> None:
     src.emit(3, "return None")
 
 
-def answer_reader(model, classifiers: dict, default: str | None):
+def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = False):
     """``answer(line) -> bytes | None``: the command line's ``classify`` of one JSON line as one generated function,
     ``struct_reader(model)``'s reading followed by ``FastClassifier.line``'s (the facts' key, the kept entry, the id
     and dates joined in), the same bytes; None (the caller asks ``struct_reader``, ``FastClassifier.line`` and
     pydantic, as before) wherever either of them would answer None or the pack's ``FastClassifier`` is not yet in
     ``classifiers`` (jurisdiction -> it; the caller's dict, filled as packs are met). ``default``: the pack of lines
-    that name none (``--jurisdiction``). None where ``struct_reader`` is."""
-    try:
-        import msgspec
-    except ImportError:
-        return None
+    that name none (``--jurisdiction``). None where ``struct_reader`` is.
+
+    ``chunk``: ``answers(lines) -> (list, missed)``, the same text as a loop, each line's ``answer(line)`` in its place
+    (one frame for a chunk's lines instead of one call each), and whether any is None. An exception (a line that is not bytes, a rule conflict met
+    while learning) leaves the loop, as ``map`` would.
+
+    The reading is ``struct_reader``'s, except that it counts the keys given (``n``) instead of setting their bits
+    (only the jurisdiction's matters here: ``named``) and keeps each field's value in a local name, the model's
+    default put in where the line did not give it (the Struct gets it too: ``learn`` and ``line`` read it)."""
+    import msgspec
     if list(model.model_fields)[:2] != ["id", "jurisdiction"]:
         return None
+    fail, ret = ("ap(None); missed = 1; continue", "ap({}); continue") if chunk else ("return None", "return {}")
     try:
         src = _Source()
-        _emit_reading(model, src, msgspec)
+        ap = src.bind(None, "ap")
+        fail, ret = fail.replace("ap", ap), ret.replace("ap", ap)
+        if chunk:
+            src.emit(1, "def read(lines):")
+            src.emit(2, "out = []")
+            src.emit(2, f"{ap} = out.append")
+            src.emit(2, "missed = 0")
+            src.emit(2, "for line in lines:")
+            ind = 3
+        else:
+            src.emit(1, "def read(line):")
+            ind = 2
+        names: dict = {}
+        _emit_counting(model, src, msgspec, ind, fail, names)
     except _NoStruct:
         return None
     b = src.bind
-    jur_bit = given_bit(model, "jurisdiction")
-    if default is None:     # the line's own, or the model's default
-        src.emit(2, "jur = s.jurisdiction")
-        src.emit(2, f"named = g & {jur_bit}")
-    else:
-        src.emit(2, f"if g & {jur_bit}:")
-        src.emit(3, "jur = s.jurisdiction")
-        src.emit(3, "named = 1")
-        src.emit(2, "else:")
-        src.emit(3, f"jur = {b(default, 'dflt')}")
-        src.emit(3, "named = 0")
-    src.emit(2, f"fc = {b(classifiers, 'fcs')}.get(jur)")
-    src.emit(2, "if fc is None or not fc.ok:")
-    src.emit(3, "return None")
-    src.emit(2, "day = s.formed_on")
-    src.emit(2, "if day < fc.start or named and jur != fc._pack_id:")
-    src.emit(3, "return None")
-    src.emit(2, "kind = s.doc_type")
-    src.emit(2, "if kind is None:")         # ``FastClassifier._doc_type``, its kept 文种 first
-    src.emit(3, "t = s.title")
-    src.emit(3, "kind = fc._kinds.get(t[-fc._tail:])")
-    src.emit(3, "if kind is None:")
-    src.emit(4, "kind = fc._doc_type(t)")
-    src.emit(4, "if kind is None:")
-    src.emit(5, "return None")
-    src.emit(2, "fw = s.forwards")
-    src.emit(2, "flags = s.flags")
-    src.emit(2, f"fs = {b(_FLAGSETS, 'flagsets')}.get(flags)")
-    src.emit(2, "if fs is None:")
-    src.emit(3, f"fs = {b(_flagset, 'flagset')}(flags)")
-    src.emit(2, f"known = ({b(bisect_right, 'bisect')}(fc.cuts, day), kind, s.issued_as, s.addressed_to_superior, "
-                f"{b(_ALONE, 'alone')} if fw is None else fw.attribute, fs)")
-    src.emit(2, "got = fc._known.get(known)")
-    src.emit(2, "if got is None:")
-    src.emit(3, "got = fc.learn(s, kind, day, known)")
-    src.emit(3, "if got is None:")
-    src.emit(4, "return None")
-    src.emit(2, "i = s.id")
-    src.emit(2, "if i is None:")
-    src.emit(3, "return fc.line(s, named)")
+    jid, jur_v, kind_v, title_v, day_v = (names[k] for k in ("id", "jurisdiction", "doc_type", "title", "formed_on"))
+    issued_v, sup_v, fw_v, flags_v = (names[k] for k in ("issued_as", "addressed_to_superior", "forwards", "flags"))
+    fwa_v = names["forwards.attribute"]
+    e = lambda n, text: src.emit(ind + n, text)     # noqa: E731
+    if default is not None:
+        e(0, "if not named:")
+        e(1, f"{jur_v} = {b(default, 'dflt')}")
+    e(0, f"fc = {b(classifiers, 'fcs')}.get({jur_v})")
+    e(0, "if fc is None or not fc.ok:")
+    e(1, fail)
+    e(0, f"if {day_v} < fc.start or named and {jur_v} != fc._pack_id:")
+    e(1, fail)
+    e(0, f"kind = {kind_v}")
+    e(0, "if kind is None:")         # ``FastClassifier._doc_type``, its kept 文种 first
+    e(1, f"kind = fc._kinds.get({title_v}[-fc._tail:])")
+    e(1, "if kind is None:")
+    e(2, f"kind = fc._doc_type({title_v})")
+    e(2, "if kind is None:")
+    e(3, fail)
+    e(0, f"fs = {b(_FLAGSETS, 'flagsets')}.get({flags_v})")
+    e(0, "if fs is None:")
+    e(1, f"fs = {b(_flagset, 'flagset')}({flags_v})")
+    e(0, f"known = ({b(bisect_right, 'bisect')}(fc.cuts, {day_v}), kind, {issued_v}, {sup_v}, "
+         f"{b(_ALONE, 'alone')} if {fw_v} is None else {fwa_v}, fs)")
+    e(0, "got = fc._known.get(known)")
+    e(0, "if got is None:")
+    e(1, f"got = fc.learn(s, kind, {day_v}, known)")
+    e(1, "if got is None:")
+    e(2, fail)
+    e(0, f"if {jid} is None:")
+    e(1, ret.format("fc.line(s, named)"))
     # msgspec's JSON text of a string is ``encode_basestring``'s, encoded (every character escaped alike; checked
     # for each one in tests/test_classify_fast.py); msgspec reads no lone surrogate, so it cannot meet one
-    src.emit(2, f"i = {b(msgspec.json.encode, 'enc')}(i)")
-    src.emit(2, "if not i.isascii():")      # an ASCII id has no line separator to escape
-    src.emit(3, f"i = {b(one_line, 'one_line')}(i)")
-    src.emit(2, "kb, head, period, tail = got")
+    e(0, f"i = {b(msgspec.json.encode, 'enc')}({jid})")
+    e(0, "if not i.isascii():")      # an ASCII id has no line separator to escape
+    e(1, f"i = {b(one_line, 'one_line')}(i)")
+    e(0, "kb, head, period, tail = got")
     opening = b(b'{"id": ', "open")
     join = b(b"".join, "join")
-    src.emit(2, "if period is None:")
-    src.emit(3, f"return {join}(({opening}, i, fc._after_id, kb, head))")
-    src.emit(2, "dates = fc._dates.get((day, period))")
-    src.emit(2, "if dates is None:")
-    src.emit(3, "dates = fc._dates_of(day, period)")
-    src.emit(2, f"return {join}(({opening}, i, fc._after_id, kb, head, dates, tail))")
+    e(0, "if period is None:")
+    e(1, ret.format(f"{join}(({opening}, i, fc._after_id, kb, head))"))
+    e(0, f"dates = fc._dates.get(({day_v}, period))")
+    e(0, "if dates is None:")
+    e(1, f"dates = fc._dates_of({day_v}, period)")
+    e(0, ret.format(f"{join}(({opening}, i, fc._after_id, kb, head, dates, tail))"))
+    if chunk:
+        src.emit(2, "return out, missed")
     return src.build("read")
+
+
+def _emit_counting(model, src: _Source, msgspec, ind: int, fail: str, names: dict) -> None:
+    """Emit, at ``ind``, ``answer_reader``'s reading of ``line``: the Struct ``s``, ``n`` the number of keys the line
+    gave (at every depth; checked against its colons, as ``struct_reader`` checks), ``named`` whether it gave
+    ``jurisdiction``, and ``names`` (field, or ``outer.inner`` for a nested one -> the local name of its value, the
+    model's default where not given); ``fail`` where ``struct_reader`` answers None. Raises _NoStruct."""
+    structs: dict = {}
+    src.emit(ind, "try:")
+    src.emit(ind + 1, f"s = {src.bind(msgspec.json.Decoder(_struct(model, msgspec, structs)).decode, 'dec')}(line)")
+    src.emit(ind, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
+    src.emit(ind + 1, fail)
+    src.emit(ind, "n = 0")
+    _reads(model, "s", ind, src, msgspec.UNSET, [len(model.model_fields)], fail=fail, names=names)
+    src.emit(ind, "if line.count(b':') != n:")        # the keys given, at every depth
+    src.emit(ind + 1, fail)
 
 
 def given_bit(model, name: str) -> int:
@@ -597,12 +636,16 @@ def msgspec_type(tp, meta: list, msgspec, model_type, model_tuples: bool = False
     raise _NoStruct(tp)
 
 
-def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
+def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str = "return None",
+           names: dict | None = None, prefix: str = "") -> None:
     """Emit, for each field of ``model`` on the Struct ``obj``: its default where the line did not give it, else its
     bit set in ``g`` (a top-level field's is its place among the fields; a nested one's the next of ``bits``), a
     string with whitespace at either end refused (pydantic strips it: ``str.strip`` strips every character Rust's
     ``trim`` does, and more, and gives the string itself when it strips nothing), the model's field validators
-    applied (a refusal: None), and a nested model's fields in turn."""
+    applied (a refusal: ``fail``), and a nested model's fields in turn. With ``names`` (``answer_reader``'s
+    reading, ``_emit_counting``): ``n`` counts the keys given instead of ``g``'s bits, ``named`` says whether the
+    top-level ``jurisdiction`` was given, and each field's value (its default where not given) stays in a local name,
+    kept in ``names`` (``prefix`` + field)."""
     from pydantic import BaseModel
 
     k_unset = src.bind(unset, "un")
@@ -612,6 +655,7 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
         for f in v.info.fields:
             validators.setdefault(f, []).append(v.func)
     top = obj == "s"
+    counting = names is not None
     for i, (name, info) in enumerate(model.model_fields.items()):
         if top:
             bit = i
@@ -619,14 +663,24 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
             bit = bits[0]
             bits[0] += 1
         v = src.bind(None, "v")         # a local name of its own (bound to nothing used)
+        flag = counting and top and name == "jurisdiction"
+        if counting:
+            names[prefix + name] = v
         src.emit(ind, f"{v} = {obj}.{name}")
         src.emit(ind, f"if {v} is {k_unset}:")
         if info.is_required():
-            src.emit(ind + 1, "return None")
+            src.emit(ind + 1, fail)
         else:
-            src.emit(ind + 1, f"{obj}.{name} = {src.bind(info.default, 'dflt')}")
+            dflt = src.bind(info.default, "dflt")
+            src.emit(ind + 1, f"{obj}.{name} = {dflt}")
+            if counting:
+                src.emit(ind + 1, f"{v} = {dflt}")
+        if flag:
+            src.emit(ind + 1, "named = 0")
         src.emit(ind, "else:")
-        src.emit(ind + 1, f"g |= {1 << bit}")
+        src.emit(ind + 1, "n += 1" if counting else f"g |= {1 << bit}")
+        if flag:
+            src.emit(ind + 1, "named = 1")
         kinds = _leaves(info.annotation)
         if strip and str in kinds:
             if kinds == [str]:
@@ -636,22 +690,25 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list) -> None:
             else:
                 test = f"{v}.__class__ is {src.bind(str, 'str')} and {v}.strip() is not {v}"
             src.emit(ind + 1, f"if {test}:")
-            src.emit(ind + 2, "return None")
+            src.emit(ind + 2, fail)
         for fn in validators.get(name, ()):
             # a validator of a tuple of codes (``msgspec_type``: the only tuples read) is a function of that tuple: its
             # value kept per tuple met (a few hundred in practice), cleared when full
-            src.emit(ind + 1, f"{obj}.{name} = {emit_validated(src, ind + 1, fn, v)}")
+            r = emit_validated(src, ind + 1, fn, v, fail=fail)
+            src.emit(ind + 1, f"{obj}.{name} = {r}")
+            if counting:
+                src.emit(ind + 1, f"{v} = {r}")
         nested = [a for a in kinds if isinstance(a, type) and issubclass(a, BaseModel)]
         if nested:
             src.emit(ind + 1, f"if {v} is not None:")
-            _reads(nested[0], v, ind + 2, src, unset, bits)
+            _reads(nested[0], v, ind + 2, src, unset, bits, fail, names, f"{prefix}{name}.")
 
 
-def emit_validated(src: _Source, ind: int, fn, x: str, tuple_only: bool = False) -> str:
+def emit_validated(src: _Source, ind: int, fn, x: str, tuple_only: bool = False, fail: str = "return None") -> str:
     """Emit, at ``ind``, the value of the field validator ``fn`` on the local ``x`` into a new local name (returned):
     kept per tuple met (a few hundred in practice; cleared when full at ``VALIDATED_LIMIT``), any other value
     validated each time; ``tuple_only``: ``x`` is a tuple whenever this runs. A refusal or an error returns None
-    from the generated reader (pydantic's reading says what). Used by both msgspec readers (``struct_reader``,
+    from the generated reader (pydantic's reading says what), or does ``fail``. Used by both msgspec readers (``struct_reader``,
     ``_decide_read``)."""
     tup = src.bind(tuple, "tup")
     val, memo, r = src.bind(fn, "val"), src.bind({}, "memo"), src.bind(None, "r")
@@ -661,7 +718,7 @@ def emit_validated(src: _Source, ind: int, fn, x: str, tuple_only: bool = False)
     src.emit(ind + 1, "try:")
     src.emit(ind + 2, f"{r} = {val}({x})")
     src.emit(ind + 1, f"except {src.bind(Exception, 'exc')}:")
-    src.emit(ind + 2, "return None")
+    src.emit(ind + 2, fail)
     src.emit(ind + 1, f"if {x}.__class__ is {tup}:")
     src.emit(ind + 2, f"if len({memo}) >= {VALIDATED_LIMIT}:")
     src.emit(ind + 3, f"{memo}.clear()")

@@ -130,10 +130,14 @@ def _frames(fh, limit: int, encoding: "_Encoding | None" = None) -> Iterator[byt
                     yield _IDLE
                 continue
         buf = carry + data if carry else data
-        parts = buf.splitlines()
-        last = buf[-1:]
-        carry = b"" if last in (b"\n", b"\r") or not parts else parts.pop()
-        after_cr = last == b"\r"
+        if buf.find(b"\r") < 0:       # LF alone: ``split`` gives the same parts, about 1/3 cheaper than ``splitlines``
+            parts = buf.split(b"\n")
+            carry = parts.pop()         # b"" after a final LF
+        else:
+            parts = buf.splitlines()
+            last = buf[-1:]
+            carry = b"" if last in (b"\n", b"\r") or not parts else parts.pop()
+            after_cr = last == b"\r"
         for part in parts:
             if len(part) > limit:
                 yield _Overlong()
@@ -792,19 +796,20 @@ class _Decider:
         self._jur_bit = given_bit(Document, "jurisdiction")
         self._answer = (answer_reader(Document, self._classifiers, self.default) if read else None) or (
             lambda line: None)
+        self._answers = (answer_reader(Document, self._classifiers, self.default, chunk=True) if read else None) or (
+            lambda lines: ([None] * len(lines), bool(lines)))
         return read
 
     def _classify_chunk(self, lines: list, emit=None) -> tuple[bytes, bool]:
-        """``chunk`` for ``classify`` with the python backend: every line through ``_answer`` first (mapped: no Python
-        code between the lines and the kept answers), the lines it leaves (None) through ``classify_line``; the same
-        bytes, handed to ``emit`` in blocks of about ``_EMIT_BYTES`` as ``chunk`` does."""
-        answer = self._answer
+        """``chunk`` for ``classify`` with the python backend: every line through ``_answers`` first (``_answer`` as one
+        loop: no Python code between the lines and the kept answers), the lines it leaves (None) through
+        ``classify_line``; the same bytes, handed to ``emit`` in blocks of about ``_EMIT_BYTES`` as ``chunk`` does."""
         try:
-            out = list(map(answer, lines))
+            out, missed = self._answers(lines)
         except Exception:       # a line that is not bytes (``_Bad``), or an error (a rule conflict): line by line
-            out = [None] * len(lines)
+            out, missed = [None] * len(lines), True
         failed = False
-        if None in out:
+        if missed:
             for i, data in enumerate(out):
                 if data is None:
                     ln = lines[i]
