@@ -173,3 +173,21 @@ def test_line_separator_characters_in_input_do_not_break_lines(tmp_path):
     assert len(lines) == 2
     assert json.loads(lines[0])["id"] == "a\u2028b\u2029c\x85d"
     assert "error" in json.loads(lines[1])
+
+
+def test_the_command_escapes_line_separators_echoed_from_the_input(tmp_path):
+    # U+2028, U+2029 and U+0085 end a line for some readers; in JSON they occur only inside strings, where the escape
+    # is equivalent. The answer echoes the caller's id from the line itself: the command escapes what it echoes.
+    import subprocess
+    import sys
+    ids = ["a\u2028b", "c\u2029d", "e\x85f"]
+    f = tmp_path / "in.jsonl"
+    f.write_text("".join(json.dumps({**OK, "id": i}, ensure_ascii=False) + "\n" for i in ids), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "zwgk_rules", "decide", str(f)], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for raw in ("\u2028", "\u2029", "\x85"):
+        assert raw.encode() not in done.stdout
+    lines = done.stdout.split(b"\n")
+    assert lines[-1] == b"" and len(lines) == 4
+    assert [json.loads(x)["id"] for x in lines[:3]] == ids
+    assert b'"id": "a\\u2028b"' in lines[0] and b'"id": "c\\u2029d"' in lines[1] and b'"id": "e\\u0085f"' in lines[2]
