@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from itertools import accumulate, compress
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ._errors import CalendarError, RuleFileError
 from ._resources import load_yaml, relative
@@ -23,8 +24,7 @@ _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday":
              "sunday": 6}
 
 
-@dataclass(frozen=True, slots=True)
-class DayInfo:
+class DayInfo(Struct, frozen=True):
     """Why a day is (not) a working day, for explanations."""
 
     working: bool
