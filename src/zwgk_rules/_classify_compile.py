@@ -400,6 +400,7 @@ def struct_reader(model):
     import msgspec
     try:
         src = _Source()
+        src.emit(1, "def read(line):")
         _emit_reading(model, src, msgspec)
         src.emit(2, f"return s, g & {(1 << len(model.model_fields)) - 1}")
         return src.build("read")
@@ -407,19 +408,34 @@ def struct_reader(model):
         return None
 
 
-def _emit_reading(model, src: _Source, msgspec) -> None:
-    """Emit ``def read(line):`` up to the Struct ``s`` read from ``line`` and ``g`` (``struct_reader``'s body before
-    its return); raises _NoStruct."""
-    structs: dict = {}
-    src.emit(1, "def read(line):")
-    src.emit(2, "try:")
-    src.emit(3, f"s = {src.bind(msgspec.json.Decoder(_struct(model, msgspec, structs)).decode, 'dec')}(line)")
-    src.emit(2, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
-    src.emit(3, "return None")
-    src.emit(2, "g = 0")
-    _reads(model, "s", 2, src, msgspec.UNSET, [len(model.model_fields)])
-    src.emit(2, "if line.count(b':') != g.bit_count():")        # the keys given, at every depth
-    src.emit(3, "return None")
+def _emit_reading(model, src: _Source, msgspec, ind: int = 2, fail: str = "return None",
+                  names: dict | None = None) -> None:
+    """Emit, at ``ind``, the reading of ``line`` into the Struct ``s`` (``struct_reader``'s body before its return),
+    doing ``fail`` wherever ``struct_reader`` answers None. Without ``names``: ``g``, the bits of the keys given; with
+    ``names`` (``answer_reader``): ``n``, their number, ``named`` whether it gave ``jurisdiction``, and ``names`` filled
+    (field, or ``outer.inner`` for a nested one -> the local name of its value, the model's default where not given).
+    Either way the keys given, at every depth, are checked against the line's colons. Raises _NoStruct."""
+    counting = names is not None
+    emit_decode(src, ind, "s", msgspec.json.Decoder(_struct(model, msgspec, {})).decode, msgspec, fail)
+    src.emit(ind, "n = 0" if counting else "g = 0")
+    _reads(model, "s", ind, src, msgspec.UNSET, [len(model.model_fields)], fail=fail, names=names)
+    emit_colons(src, ind, "n" if counting else "g.bit_count()", fail)
+
+
+def emit_decode(src: _Source, ind: int, target: str, decode, msgspec, fail: str = "return None") -> None:
+    """Emit, at ``ind``, ``target = decode(line)``, doing ``fail`` where msgspec refuses the line (the msgspec readers:
+    ``struct_reader``, ``answer_reader``, ``_decide_read``)."""
+    src.emit(ind, "try:")
+    src.emit(ind + 1, f"{target} = {src.bind(decode, 'dec')}(line)")
+    src.emit(ind, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
+    src.emit(ind + 1, fail)
+
+
+def emit_colons(src: _Source, ind: int, given: str, fail: str = "return None") -> None:
+    """Emit, at ``ind``, the check that the line's colons are the keys it gave (``given``, at every depth): a key given
+    twice (JSON parsers keep the last), or a colon inside a string, and the reader does ``fail``."""
+    src.emit(ind, f"if line.count(b':') != {given}:")
+    src.emit(ind + 1, fail)
 
 
 def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = False):
@@ -440,12 +456,11 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
     import msgspec
     if list(model.model_fields)[:2] != ["id", "jurisdiction"]:
         return None
-    fail, ret = ("ap(None); missed = 1; continue", "ap({}); continue") if chunk else ("return None", "return {}")
     try:
         src = _Source()
-        ap = src.bind(None, "ap")
-        fail, ret = fail.replace("ap", ap), ret.replace("ap", ap)
         if chunk:
+            ap = src.bind(None, "ap")           # the local name of ``out.append``
+            fail, ret = f"{ap}(None); missed = 1; continue", f"{ap}({{}}); continue"
             src.emit(1, "def read(lines):")
             src.emit(2, "out = []")
             src.emit(2, f"{ap} = out.append")
@@ -453,10 +468,11 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
             src.emit(2, "for line in lines:")
             ind = 3
         else:
+            fail, ret = "return None", "return {}"
             src.emit(1, "def read(line):")
             ind = 2
         names: dict = {}
-        _emit_counting(model, src, msgspec, ind, fail, names)
+        _emit_reading(model, src, msgspec, ind, fail, names)
     except _NoStruct:
         return None
     b = src.bind
@@ -508,22 +524,6 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
     if chunk:
         src.emit(2, "return out, missed")
     return src.build("read")
-
-
-def _emit_counting(model, src: _Source, msgspec, ind: int, fail: str, names: dict) -> None:
-    """Emit, at ``ind``, ``answer_reader``'s reading of ``line``: the Struct ``s``, ``n`` the number of keys the line
-    gave (at every depth; checked against its colons, as ``struct_reader`` checks), ``named`` whether it gave
-    ``jurisdiction``, and ``names`` (field, or ``outer.inner`` for a nested one -> the local name of its value, the
-    model's default where not given); ``fail`` where ``struct_reader`` answers None. Raises _NoStruct."""
-    structs: dict = {}
-    src.emit(ind, "try:")
-    src.emit(ind + 1, f"s = {src.bind(msgspec.json.Decoder(_struct(model, msgspec, structs)).decode, 'dec')}(line)")
-    src.emit(ind, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
-    src.emit(ind + 1, fail)
-    src.emit(ind, "n = 0")
-    _reads(model, "s", ind, src, msgspec.UNSET, [len(model.model_fields)], fail=fail, names=names)
-    src.emit(ind, "if line.count(b':') != n:")        # the keys given, at every depth
-    src.emit(ind + 1, fail)
 
 
 def given_bit(model, name: str) -> int:
@@ -643,7 +643,7 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str
     string with whitespace at either end refused (pydantic strips it: ``str.strip`` strips every character Rust's
     ``trim`` does, and more, and gives the string itself when it strips nothing), the model's field validators
     applied (a refusal: ``fail``), and a nested model's fields in turn. With ``names`` (``answer_reader``'s
-    reading, ``_emit_counting``): ``n`` counts the keys given instead of ``g``'s bits, ``named`` says whether the
+    reading, ``_emit_reading``): ``n`` counts the keys given instead of ``g``'s bits, ``named`` says whether the
     top-level ``jurisdiction`` was given, and each field's value (its default where not given) stays in a local name,
     kept in ``names`` (``prefix`` + field)."""
     from pydantic import BaseModel

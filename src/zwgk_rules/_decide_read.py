@@ -24,7 +24,7 @@ frozen model), then its ``__class__`` set to the model (the same layout). About 
 """
 from __future__ import annotations
 
-from ._classify_compile import _leaves, _NoStruct, emit_validated, msgspec_type
+from ._classify_compile import _leaves, _NoStruct, emit_colons, emit_decode, emit_validated, msgspec_type
 from ._compile import _Source
 
 
@@ -36,14 +36,10 @@ def model_reader(model):
         kinds: dict = {}
         dec = msgspec.json.Decoder(_typed_dict(model, msgspec, kinds)).decode
         src.emit(1, "def read(line):")
-        src.emit(2, "try:")
-        src.emit(3, f"g = {src.bind(dec, 'dec')}(line)")
-        src.emit(2, f"except {src.bind(msgspec.MsgspecError, 'err')}:")
-        src.emit(3, "return None")
+        emit_decode(src, 2, "g", dec, msgspec)
         src.emit(2, "n = 0")
         out = _build(model, "g", 2, src)
-        src.emit(2, "if line.count(b':') != n:")            # the keys given, at every depth
-        src.emit(3, "return None")
+        emit_colons(src, 2, "n")                            # the keys given, at every depth
         src.emit(2, f"return {out}")
         return src.build("read")
     except _NoStruct:
