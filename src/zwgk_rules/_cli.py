@@ -821,12 +821,7 @@ class _Decider:
         if emit is None or sum(map(len, out)) < _EMIT_BYTES:
             if out:
                 out.append(b"")
-            blob = b"\n".join(out)
-            if emit is None:
-                return blob, failed
-            if blob:
-                emit(blob)
-            return b"", failed
+            return _handed(b"\n".join(out), failed, emit)
         block, size = [], 0
         for data in out:
             block.append(data)
@@ -867,12 +862,17 @@ class _Decider:
             if emit is not None and size >= _EMIT_BYTES:
                 emit(b"".join(out))
                 out, size = [], 0
-        blob = b"".join(out)
-        if emit is None:
-            return blob, failed
-        if blob:
-            emit(blob)
-        return b"", failed
+        return _handed(b"".join(out), failed, emit)
+
+
+def _handed(blob: bytes, failed: bool, emit) -> tuple[bytes, bool]:
+    """The end of ``_Decider.chunk``: without ``emit``, (the answers, any error line); with it, the last answers handed
+    to it and (b"", any error line)."""
+    if emit is None:
+        return blob, failed
+    if blob:
+        emit(blob)
+    return b"", failed
 
 
 #: answers are handed on in blocks of about this size (bytes)
