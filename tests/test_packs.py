@@ -285,3 +285,97 @@ def test_every_relative_link_leads_to_a_file(page):
         if not path.exists():
             broken.append(target)
     assert not broken, broken
+
+
+# ---------------------------------------------------------------- the shipped packs are read when first used
+
+def _counting_reads(monkeypatch):
+    """The pack ids that ``Rulebook._load_pack`` reads from here on, in order."""
+    from zwgk_rules._rulebook import Rulebook
+    seen, real = [], Rulebook._load_pack
+
+    def counted(self, path, *args, **kwargs):
+        seen.append(path.parent.name)
+        return real(self, path, *args, **kwargs)
+    monkeypatch.setattr(Rulebook, "_load_pack", counted)
+    return seen
+
+
+def test_the_shipped_packs_are_read_when_first_used_and_once(monkeypatch):
+    seen = _counting_reads(monkeypatch)
+    rb = zwgk_rules.Rulebook()
+    assert seen == []
+    assert list(rb.packs) == ["cn", "cn-gx-hengxian-sfj", "cn-gz-shaomi", "cn-nx-zhongwei-sfj", "cn-yn-longling-sfj"]
+    assert "cn-gz-shaomi" in rb.packs and "cn-gz-shaomiX" not in rb.packs and len(rb.packs) == 5
+    assert seen == []
+    # every pack text resolves before any pack is read (the texts are bundled at load)
+    assert rb.statutes.resolve("cn-gz-shaomi-yishenqing:4:p8:i1").regulation == "cn-gz-shaomi-yishenqing"
+    assert seen == []
+    assert rb.pack("cn-gz-shaomi").title == "勺米镇人民政府"
+    assert rb.pack("cn-gz-shaomi") is rb.packs["cn-gz-shaomi"]
+    assert seen == ["cn-gz-shaomi"]
+    assert [p.id for p in rb.packs.values()] == list(rb.packs)
+    assert seen == ["cn-gz-shaomi", "cn-gx-hengxian-sfj", "cn-nx-zhongwei-sfj", "cn-yn-longling-sfj"]
+    with pytest.raises(zwgk_rules.InputError):
+        rb.pack("cn-gz-shaomiX")
+
+
+def test_a_national_request_reads_no_pack_and_a_packs_request_reads_only_its_own(monkeypatch):
+    seen = _counting_reads(monkeypatch)
+    rb = zwgk_rules.Rulebook()
+    request = {"id": "n1", "submission": {"channel": "online", "submitted_on": "2026-09-28",
+                                          "confirmed_on": "2026-09-28"}, "items": [{"description": "预算"}]}
+    assert zwgk_rules.Engine(rulebook=rb).decide_raw(request)["disposition"] == "disclose"
+    assert seen == []
+    zwgk_rules.Engine("cn-nx-zhongwei-sfj", rulebook=rb).decide_raw(request)
+    assert seen == ["cn-nx-zhongwei-sfj"]
+
+
+def test_threads_asking_for_the_same_shipped_pack_get_one_pack_read_once(monkeypatch):
+    import threading
+    seen = _counting_reads(monkeypatch)
+    rb = zwgk_rules.Rulebook()
+    got, start = [], threading.Barrier(8)
+
+    def ask():
+        start.wait()
+        got.append(rb.pack("cn-yn-longling-sfj"))
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == ["cn-yn-longling-sfj"] and len(got) == 8 and all(p is got[0] for p in got)
+
+
+def test_a_rulebook_pickled_before_its_packs_are_read_reads_them_after(monkeypatch):
+    import pickle
+    rb = zwgk_rules.Rulebook()
+    rb.pack("cn-gz-shaomi")
+    copy = pickle.loads(pickle.dumps(rb))
+    seen = _counting_reads(monkeypatch)
+    assert copy.pack("cn-gz-shaomi").title == "勺米镇人民政府" and seen == []       # read before: kept
+    assert copy.pack("cn-gx-hengxian-sfj").calendar == rb.pack("cn-gx-hengxian-sfj").calendar == "cn-gx"
+    assert seen == ["cn-gx-hengxian-sfj", "cn-gx-hengxian-sfj"]       # once in each rulebook
+
+
+def test_a_broken_shipped_pack_fails_when_used_a_broken_pack_of_a_named_rules_folder_at_load(tmp_path, monkeypatch):
+    """The shipped rules are the package's own (checked by its tests and ``zwgk check``): a problem in one of
+    its packs shows when that pack is used, and the others still answer. A rules folder the caller names is
+    read whole at load, as before (the tests above)."""
+    import zwgk_rules._rulebook as rulebook
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    pack = root / "packs" / "cn-yn-longling-sfj" / "pack.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("calendar: cn", "calendar: cn-nowhere", 1),
+                    encoding="utf-8")
+    with pytest.raises(zwgk_rules.RuleFileError):
+        zwgk_rules.Rulebook(root)
+    monkeypatch.setattr(rulebook, "rules_root", lambda: root)
+    rb = zwgk_rules.Rulebook()
+    assert rb.pack("cn-gz-shaomi").id == "cn-gz-shaomi"
+    with pytest.raises(zwgk_rules.RuleFileError) as info:
+        rb.pack("cn-yn-longling-sfj")
+    assert info.value.field == "calendar" and "cn-nowhere" in info.value.message
+    with pytest.raises(zwgk_rules.RuleFileError):           # and again: nothing half-read is kept
+        rb.packs["cn-yn-longling-sfj"]

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 LINE = {"id": "s1", "submission": {"channel": "in_person", "submitted_on": "2026-03-02"},
         "items": [{"description": "x", "categories": ["internal_affairs"]}]}
 
@@ -125,6 +127,8 @@ sys.exit(code)
 FAKE_PLUGIN = '''
 import sys
 
+import pytest
+
 class Plugin:
     def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind, config, plugin_settings):
         print("PLUGIN-CALLED", schema_type.__name__, file=sys.stderr)
@@ -204,6 +208,8 @@ def test_what_cannot_be_looked_into_counts_as_a_plugin(tmp_path, monkeypatch):
 
 STAND_IN_PROBE = """
 import sys
+
+import pytest
 from zwgk_rules._plugins import defer_plugin_search
 assert defer_plugin_search() is True
 from pydantic.plugin._loader import get_plugins
@@ -217,3 +223,38 @@ def test_the_stand_in_hands_any_other_name_to_pydantics_own_loader():
     done = subprocess.run([sys.executable, "-c", STAND_IN_PROBE], capture_output=True, text=True, timeout=120,
                           check=True)
     assert done.stdout.split() == ["pydantic", "True"]
+
+
+# ---------------------------------------------------------------- only the command asked for is built
+
+def _full_parser():
+    """Every command's parser, as ``main`` built them all before (the reference for the tests below)."""
+    from zwgk_rules._cli import _parser
+    return _parser(None)
+
+
+@pytest.mark.parametrize("command", ["decide", "classify", "case", "notice", "report", "docket", "interact", "check",
+                                     "test", "explain", "doc", "serve", "schema"])
+def test_a_commands_help_and_usage_errors_are_those_of_the_full_parser(command, capsys, monkeypatch):
+    from zwgk_rules._cli import main
+    monkeypatch.setenv("COLUMNS", "100")
+    for argv in ([command, "--help"], [command, "--no-such-option"]):
+        with pytest.raises(SystemExit) as one:
+            main(argv)
+        mine = capsys.readouterr()
+        with pytest.raises(SystemExit) as full:
+            _full_parser().parse_args(argv)
+        assert (one.value.code, mine.out, mine.err) == (full.value.code, *capsys.readouterr())
+        assert mine.out or mine.err
+
+
+def test_without_a_command_or_with_an_unknown_one_every_command_is_listed(capsys):
+    from zwgk_rules._cli import main
+    assert main([]) == 2
+    assert "{decide,classify,case,notice,report,docket,interact,check,test,explain,doc,serve,schema}" in \
+        capsys.readouterr().err.replace("\n", "").replace(" ", "")
+    with pytest.raises(SystemExit) as info:
+        main(["decid", "x"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'decid'" in err and "'schema'" in err and "'decide'" in err

@@ -1597,12 +1597,8 @@ def _dask_argument(p) -> None:
                         "需附加项 dask，见 docs/dask.md）/ answer on a Dask cluster: a scheduler address, or local[:N]")
 
 
-def main(argv: list[str] | None = None) -> int:
-    from ._version import __version__
-    ap = argparse.ArgumentParser(prog="zwgk", description="政府信息公开规则引擎 / OGI rules engine")
-    ap.add_argument("--version", action="version", version=f"zwgk-rules {__version__}",
-                    help="打印版本号并退出 / print the version and exit")
-    sub = ap.add_subparsers(dest="command")
+# The commands' parsers, one function each (``main`` builds the one it is asked for: ``_PARSERS``)
+def _parser_decide(sub) -> None:
     d = sub.add_parser("decide", help="依申请公开申请 → 处理决定 (JSON / JSONL / - for stdin)")
     d.add_argument("file")
     d.add_argument("--explain", action="store_true", help="逐日列出期限的计算过程 / show how each deadline was counted")
@@ -1610,6 +1606,9 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--jobs", type=int, default=0,
                    help="并行进程数（0 = 自动：大文件用 2 个）/ worker processes (0 = auto)")
     _io_arguments(d)
+
+
+def _parser_classify(sub) -> None:
     c = sub.add_parser("classify", help="公文 → 公开属性、依据、发布期限与审查流程 (JSON / JSONL / -；或 .docx .pdf .ofd .txt "
                                         "公文文件与文件夹，docs/documents.md)")
     c.add_argument("file", nargs="+", help="JSON/JSONL/CSV/XLSX 文件或 -；或公文文件（.docx .pdf .ofd .txt）与文件夹（可多个）/ "
@@ -1622,6 +1621,9 @@ def main(argv: list[str] | None = None) -> int:
                         "it is not a terminal")
     c.add_argument("--jobs", type=int, default=0, help="并行进程数（0 = 自动）/ worker processes (0 = auto)")
     _io_arguments(c)
+
+
+def _parser_case(sub) -> None:
     e = sub.add_parser("case", help="一件申请的事件记录 → 状态、期限、下一步、结案、违法情形、信息处理费 (JSON / JSONL / -)")
     e.add_argument("file")
     e.add_argument("--jobs", type=int, default=0, help="并行进程数（0 = 自动：大文件用 2 个）/ worker processes (0 = auto)")
@@ -1632,6 +1634,9 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--output", "-o", metavar="FILE", help="写入文件 / write to FILE")
     _dask_argument(e)
     e.set_defaults(input_format=None, format="jsonl", summary=False, compact=False, no_progress=True)
+
+
+def _parser_notice(sub) -> None:
     n = sub.add_parser("notice", help="案件 → 答复书、补正告知书、延期答复告知书、征求意见函、第三方告知书、收费通知书 (JSON / JSONL / -)")
     n.add_argument("file")
     n.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
@@ -1645,6 +1650,9 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--docx", metavar="DIR", help="把每份文书写成 DIR/<id>.docx（按公文格式排版）/ write each document "
                                                  "as a .docx laid out like a 公文")
     n.set_defaults(input_format=None, format="jsonl", summary=False, compact=False, no_progress=True)
+
+
+def _parser_report(sub) -> None:
     y = sub.add_parser("report", help="一年的案件 → 年度报告表三、表四与勾稽检查（一个 JSON 对象）/ the annual-report tables")
     y.add_argument("file")
     y.add_argument("--year", type=int, required=True, help="报告年度 / the report's year")
@@ -1656,6 +1664,9 @@ def main(argv: list[str] | None = None) -> int:
     y.add_argument("--chart", metavar="FILE.svg", help="另写一幅办理结果的条形图（SVG）/ also write a bar chart (SVG)")
     y.add_argument("--pack", action="append", default=[], metavar="DIR",
                    help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
+
+
+def _parser_docket(sub) -> None:
     q = sub.add_parser("docket", help="案件清单：许多案件在同一日的情况（逾期、即将到期、等待、各状态件数、按申请人和月份的件数与"
                                       "信息处理费、错误）/ the clerk's daily list over many cases")
     q.add_argument("file")
@@ -1668,29 +1679,47 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--output", "-o", metavar="FILE", help="写入文件（.xlsx 即为 xlsx 格式）/ write to FILE")
     q.add_argument("--pack", action="append", default=[], metavar="DIR",
                    help="载入本机关的规则包目录（可重复）/ load an agency's pack folder (repeatable)")
+
+
+def _parser_interact(sub) -> None:
     m = sub.add_parser("interact", help="政民互动留言 → 办理科室与答复期限（规则包中的规定）(JSON / JSONL / -)")
     m.add_argument("file")
     m.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     _io_arguments(m)
+
+
+def _parser_check(sub) -> None:
     k = sub.add_parser("check", help="规则一致性检查（冲突、空白、遮蔽、地方与国家规定的关系）/ check rule sets")
     k.add_argument("packs", nargs="*", help="本机关规则包目录（可多个）；省略则只检查随库规则")
     k.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable findings")
     k.add_argument("--report", metavar="FILE", help="把报告（Markdown）写入文件 / write the Markdown report")
     k.add_argument("--all", action="store_true", help="给出规则包目录时也报告随库规则包的发现 / with pack folders, also "
                                                       "report the bundled packs' findings")
+
+
+def _parser_test(sub) -> None:
     t = sub.add_parser("test", help="运行以句子命名的 YAML 用例（输入、期望值）/ run sentence-named YAML cases")
     t.add_argument("paths", nargs="+", metavar="FILE|PACK_DIR",
                    help="用例文件，或规则包目录（运行其 cases.yaml，并载入该规则包）/ cases files or pack folders")
     t.add_argument("--pack", action="append", default=[], metavar="DIR",
                    help="另外载入的规则包目录（可重复）/ another pack folder to load (repeatable)")
+
+
+def _parser_explain(sub) -> None:
     x = sub.add_parser("explain", help="按条文查找：条文、引用它的规则（各规则包）、参数、对应的2008年规则与用例 / "
                                       "an article: its text, the rules citing it, parameters, the 2008 counterpart, cases")
     x.add_argument("ref", help="条文（如 ogi-2019:15、ogi-2019:33:p2）或规则编号（如 ogi2019.art15.consent）")
     x.add_argument("packs", nargs="*", help="另外载入的本机关规则包目录 / extra pack folders")
     x.add_argument("--json", action="store_true", help="以 JSON 输出 / machine-readable")
+
+
+def _parser_doc(sub) -> None:
     g = sub.add_parser("doc", help="写出规则包目录中的说明页 README.md（由 pack.yaml 与 statutes/ 生成）/ write a pack's page")
     g.add_argument("packs", nargs="*", help="规则包目录（可多个）；省略则为全部随库规则包 / pack folders (default: the bundled ones)")
     g.add_argument("--check", action="store_true", help="只检查页面是否最新，不写入 / only check that the pages are current")
+
+
+def _parser_serve(sub) -> None:
     w = sub.add_parser("serve", help="HTTP 接口与经办人页面（附加项 server）/ the HTTP API and the clerks' page "
                                      "(the server extra; docs/server.md)")
     w.add_argument("--host", default="127.0.0.1",
@@ -1708,6 +1737,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="同时处理的请求数上限（默认 16），超出即答 503 / requests handled at once (default 16); more get 503")
     w.add_argument("--max-files", type=int, metavar="N",
                    help="一次上传的公文文件数上限（默认 200），超出即答 413 / document files per upload (default 200)")
+
+
+def _parser_schema(sub) -> None:
     s = sub.add_parser("schema", help="打印输入、输出的 JSON Schema（draft 2020-12）/ print the JSON Schemas",
                        description="zwgk schema decide input：decide 一个输入的 Schema；output：一个答复；error：错误行；"
                                    "省略时打印三者的合集（docs/cli.md）/ one standalone schema per part; without a part, "
@@ -1717,6 +1749,30 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("part", nargs="?", choices=list(SCHEMA_PARTS))
     s.add_argument("--pack", action="append", default=[], metavar="DIR",
                    help="载入本机关的规则包目录（其代码进入枚举）/ load a pack folder (its codes join the enums)")
+
+
+_PARSERS = {"decide": _parser_decide, "classify": _parser_classify, "case": _parser_case, "notice": _parser_notice, "report": _parser_report, "docket": _parser_docket, "interact": _parser_interact, "check": _parser_check, "test": _parser_test, "explain": _parser_explain, "doc": _parser_doc, "serve": _parser_serve, "schema": _parser_schema}
+
+
+def _parser(wanted: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: with ``wanted`` a command's name, only that command's parser is built (the
+    others' options are never read: about 2 % of a fresh one-line ``decide``); otherwise every command's, for
+    the help and the error message. The two give the same help, usage lines and errors for that command."""
+    from ._version import __version__
+    ap = argparse.ArgumentParser(prog="zwgk", description="政府信息公开规则引擎 / OGI rules engine")
+    ap.add_argument("--version", action="version", version=f"zwgk-rules {__version__}",
+                    help="打印版本号并退出 / print the version and exit")
+    one = wanted in _PARSERS       # the usage line still names every command
+    sub = ap.add_subparsers(dest="command", metavar="{" + ",".join(_PARSERS) + "}" if one else None)
+    for name, build in _PARSERS.items():
+        if not one or name == wanted:
+            build(sub)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    ap = _parser(argv[0] if argv else None)
     args = ap.parse_args(argv)
     if args.command is None:
         ap.print_help(sys.stderr)
