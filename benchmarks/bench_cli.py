@@ -109,6 +109,47 @@ def floor(path: Path, lib: str) -> float | None:
     return max(rates)
 
 
+ANSWER_FLOOR = """
+import os, sys, time, orjson
+with open(sys.argv[1], "rb") as fh:
+    lines = fh.readlines()
+with open(sys.argv[2], "rb") as fh:
+    answers = [orjson.loads(a) for a in fh]
+assert len(lines) == len(answers)
+t = time.perf_counter()
+with open(os.devnull, "wb") as out:
+    for line, answer in zip(lines, answers):
+        orjson.loads(line)
+        out.write(orjson.dumps(answer) + b"\\n")
+print(len(lines) / (time.perf_counter() - t))
+"""
+ANSWER_SAMPLE = 20_000      # answers held as objects in the floor's process: ~4 KB of JSON each
+
+
+def answer_floor(command: str, path: Path, tmp: Path) -> tuple[float, int] | None:
+    """(lines per second, mean answer bytes) of orjson loading each input line and dumping *its answer* (read
+    back from the command's own output beforehand) in one process, over the first ``ANSWER_SAMPLE`` lines (best
+    of 2); None without orjson. The issue's floor dumps the input line again (~300 bytes); an answer is ~13
+    times that. For information beside the target, not in place of it."""
+    sample, answers = tmp / f"{command}-sample.jsonl", tmp / f"{command}-answers.jsonl"
+    with open(path, "rb") as src, open(sample, "wb") as dst:
+        for k, line in enumerate(src):
+            if k >= ANSWER_SAMPLE:
+                break
+            dst.write(line)
+    with open(answers, "wb") as out:
+        subprocess.run(cli(command, sample), env=child_env(), cwd=str(ROOT), stdout=out, stderr=subprocess.DEVNULL)
+    rates = []
+    for _ in range(2):
+        p = subprocess.run([sys.executable, "-c", ANSWER_FLOOR, str(sample), str(answers)], capture_output=True,
+                           text=True)
+        if p.returncode != 0:
+            return None
+        rates.append(float(p.stdout))
+    n = sum(1 for _ in open(answers, "rb"))
+    return max(rates), answers.stat().st_size // max(n, 1)
+
+
 def cli(command: str, path: Path, *extra) -> list[str]:
     return [sys.executable, "-m", "zwgk_rules", command, str(path), *extra]
 
@@ -163,6 +204,12 @@ def section_against_floor(command: str, path: Path, n: int, what: str) -> None:
     if fj:
         row("  same, against json", f"{rate_:,.0f}/s", f"json floor {fj:,.0f}/s", f"1/{fj / rate_:.1f} of floor",
             "(info)", None)
+    af = answer_floor(command, path, path.parent) if fo else None
+    if af:
+        print(f"  answer floor: orjson loads of the line + dumps of its answer (mean {af[1]:,} bytes), one process, "
+              f"first {ANSWER_SAMPLE:,} lines: {af[0]:,.0f}/s")
+        row("  same, against the answer floor", f"{rate_:,.0f}/s", f"answer floor {af[0]:,.0f}/s",
+            f"1/{af[0] / rate_:.1f} of it", "(info)", None)
     row(f"{command} CLI peak RSS, process tree", f"{tree / 1024:.0f} MiB", f"largest process {rss / 1024:.0f} MiB",
         "", "≤ 300 MB (issue 12)", tree * 1024 <= 300e6)
     pss = peak_tree_pss_kb(cli(command, path))
