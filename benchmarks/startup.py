@@ -12,7 +12,8 @@ Two environments, measured in the same run, interleaved (this machine is shared:
 Baseline: ``python -c pass`` of each environment's interpreter, in the same rounds.
 
     python benchmarks/startup.py              # 9 rounds
-    python benchmarks/startup.py --rounds 15 --keep /tmp/zwgk-user-venv
+    python benchmarks/startup.py --rounds 15 --keep /tmp/zwgk-user-venv     # --keep DIR: reused as it is (a new DIR after a change)
+    python benchmarks/startup.py --ir         # also the instructions executed (valgrind), which the load does not move
 
 Building the user's environment needs ``pip`` to reach an index (or a local mirror) for the dependencies;
 without one the script says so and measures this environment only.
@@ -69,10 +70,24 @@ def timed_pass(python: str, env: dict) -> float:
     return time.perf_counter() - t0
 
 
+def instructions(cmd: list[str], env: dict) -> int | None:
+    """Instructions executed by ``cmd`` (callgrind's ``refs``, hash seed fixed: repeatable to ~0.1 %), or None
+    without valgrind. Unlike wall time, the count does not move with the load of a shared machine."""
+    import re
+    import shutil
+    if shutil.which("valgrind") is None:
+        return None
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**env, "PYTHONHASHSEED": "0"})
+    found = re.search(rb"refs:\s*([\d,]+)", done.stderr)
+    return int(found.group(1).replace(b",", b"")) if found else None
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--keep", type=Path, default=None, help="build (or reuse) the user's venv here")
+    ap.add_argument("--ir", action="store_true", help="also count the instructions (valgrind's callgrind)")
     args = ap.parse_args(argv)
     print(f"start-up benchmark: {os.cpu_count()} CPUs; load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYDANTIC_DISABLE_PLUGINS")}
@@ -100,6 +115,15 @@ def main(argv=None) -> None:
             verdict = ("PASS" if med <= 0.300 else "MISS") if name == "a user's install" else "(info)"
             print(f"| {name} | {med * 1e3:.0f} ms ({min(walls[name]) * 1e3:.0f}) | "
                   f"{statistics.median(passes[name]) * 1e3:.0f} ms | ≤ 300 ms: {verdict} |")
+        if args.ir:
+            print("\n| environment | instructions, one-line `zwgk decide` | `python -c pass` |")
+            print("|---|---|---|")
+            for name, (cmd, python) in envs.items():
+                ir, base = instructions(cmd, env), instructions([python, "-c", "pass"], env)
+                if ir is None:
+                    print(f"| {name} | (no valgrind) | |")
+                    break
+                print(f"| {name} | {ir / 1e6:,.1f} M | {base / 1e6:,.1f} M |")
 
 
 if __name__ == "__main__":
