@@ -422,6 +422,18 @@ def _emit_reading(model, src: _Source, msgspec, ind: int = 2, fail: str = "retur
     emit_colons(src, ind, "n" if counting else "g.bit_count()", fail)
 
 
+def _emit_fill(src: _Source, ind: int, names: dict) -> None:
+    """Emit, at ``ind``, what ``_reads`` leaves out of the Struct ``s`` when it keeps the values in local names
+    (``names``): each field set to its local (the model's default where the line did not give it, its validator's value),
+    a nested object's fields where it is there. The Struct is then as ``struct_reader`` gives it."""
+    for obj, name, v in names["@fill"]:
+        if obj is None:
+            src.emit(ind, f"s.{name} = {v}")
+        else:
+            src.emit(ind, f"if {obj} is not None:")
+            src.emit(ind + 1, f"{obj}.{name} = {v}")
+
+
 def emit_decode(src: _Source, ind: int, target: str, decode, msgspec, fail: str = "return None") -> None:
     """Emit, at ``ind``, ``target = decode(line)``, doing ``fail`` where msgspec refuses the line (the msgspec readers:
     ``struct_reader``, ``answer_reader``, ``_decide_read``)."""
@@ -452,7 +464,8 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
 
     The reading is ``struct_reader``'s, except that it counts the keys given (``n``) instead of setting their bits
     (only the jurisdiction's matters here: ``named``) and keeps each field's value in a local name, the model's
-    default put in where the line did not give it (the Struct gets it too: ``learn`` and ``line`` read it)."""
+    default put in where the line did not give it; the Struct is given them (``_emit_fill``) only before ``learn`` or
+    ``line`` reads it."""
     import msgspec
     if list(model.model_fields)[:2] != ["id", "jurisdiction"]:
         return None
@@ -482,7 +495,10 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
     e = lambda n, text: src.emit(ind + n, text)     # noqa: E731
     if default is not None:
         e(0, "if not named:")
-        e(1, f"{jur_v} = {b(default, 'dflt')}")
+        e(1, f"jur = {b(default, 'dflt')}")      # the pack of the line, not its field (``_emit_fill``)
+        e(0, "else:")
+        e(1, f"jur = {jur_v}")
+        jur_v = "jur"
     e(0, f"fc = {b(classifiers, 'fcs')}.get({jur_v})")
     e(0, "if fc is None or not fc.ok:")
     e(1, fail)
@@ -502,10 +518,12 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
          f"{b(_ALONE, 'alone')} if {fw_v} is None else {fwa_v}, fs)")
     e(0, "got = fc._known.get(known)")
     e(0, "if got is None:")
+    _emit_fill(src, ind + 1, names)
     e(1, f"got = fc.learn(s, kind, {day_v}, known)")
     e(1, "if got is None:")
     e(2, fail)
     e(0, f"if {jid} is None:")
+    _emit_fill(src, ind + 1, names)
     e(1, ret.format("fc.line(s, named)"))
     # msgspec's JSON text of a string is ``encode_basestring``'s, encoded (every character escaped alike; checked
     # for each one in tests/test_classify_fast.py); msgspec reads no lone surrogate, so it cannot meet one
@@ -644,8 +662,9 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str
     ``trim`` does, and more, and gives the string itself when it strips nothing), the model's field validators
     applied (a refusal: ``fail``), and a nested model's fields in turn. With ``names`` (``answer_reader``'s
     reading, ``_emit_reading``): ``n`` counts the keys given instead of ``g``'s bits, ``named`` says whether the
-    top-level ``jurisdiction`` was given, and each field's value (its default where not given) stays in a local name,
-    kept in ``names`` (``prefix`` + field)."""
+    top-level ``jurisdiction`` was given, and each field's value (its default where not given, its validator's value
+    where it has one) stays in a local name, kept in ``names`` (``prefix`` + field); the Struct is not given them
+    (most lines never read it again): ``names["@fill"]`` lists them for ``_emit_fill``, where a line's Struct is read."""
     from pydantic import BaseModel
 
     k_unset = src.bind(unset, "un")
@@ -666,15 +685,18 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str
         flag = counting and top and name == "jurisdiction"
         if counting:
             names[prefix + name] = v
+            # (the local of the object holding the field, or None at the top, the field, its local)
+            names.setdefault("@fill", []).append((None if top else obj, name, v))
         src.emit(ind, f"{v} = {obj}.{name}")
         src.emit(ind, f"if {v} is {k_unset}:")
         if info.is_required():
             src.emit(ind + 1, fail)
         else:
             dflt = src.bind(info.default, "dflt")
-            src.emit(ind + 1, f"{obj}.{name} = {dflt}")
-            if counting:
+            if counting:        # the Struct gets it only where it is read (``_emit_fill``)
                 src.emit(ind + 1, f"{v} = {dflt}")
+            else:
+                src.emit(ind + 1, f"{obj}.{name} = {dflt}")
         if flag:
             src.emit(ind + 1, "named = 0")
         src.emit(ind, "else:")
@@ -695,9 +717,7 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str
             # a validator of a tuple of codes (``msgspec_type``: the only tuples read) is a function of that tuple: its
             # value kept per tuple met (a few hundred in practice), cleared when full
             r = emit_validated(src, ind + 1, fn, v, fail=fail)
-            src.emit(ind + 1, f"{obj}.{name} = {r}")
-            if counting:
-                src.emit(ind + 1, f"{v} = {r}")
+            src.emit(ind + 1, f"{v} = {r}" if counting else f"{obj}.{name} = {r}")
         nested = [a for a in kinds if isinstance(a, type) and issubclass(a, BaseModel)]
         if nested:
             src.emit(ind + 1, f"if {v} is not None:")
