@@ -501,3 +501,45 @@ def test_an_error_raised_on_the_speed_layers_path_is_that_lines_error_line(monke
     assert json.loads(out[20]) == {"id": "boom", "error": {"message": "冲突 / conflict", "field": None, "line": 21}}
     for n in (0, 19, 21, 39):
         assert out[n] == _plain(lines[n]), n
+
+
+def test_the_chunks_loop_gives_the_walks_text_where_documents_of_a_class_of_doc_types_share_an_answer(monkeypatch):
+    """``answer_reader``'s loop keys a document's facts with its 文种's class (``FastClassifier._class_of``: 文种 that no
+    condition tells apart) and leaves the Struct unfilled unless ``learn`` or ``line`` reads it (``_emit_fill``): on
+    generated documents, each followed by its twin with another 文种 (and another id, or none), every line it answers is
+    the walk's text, with classes and with every 文种 a class of its own (``_kind_sets`` None); twins of one class meet
+    what the first learnt, so fewer are learnt."""
+    rnd = random.Random(1219)
+    lines = []
+    for ln in documents(2000, seed=1219):
+        lines.append(ln)
+        try:
+            twin = json.loads(ln)
+        except ValueError:
+            continue
+        twin["doc_type"] = rnd.choice(DOC_TYPES)
+        if rnd.random() < 0.8:
+            twin["id"] = f"t{len(lines)}"
+        else:
+            twin.pop("id", None)
+        lines.append(json.dumps(twin, ensure_ascii=False).encode())
+    learnt = {}
+    for classes in (True, False):
+        if not classes:
+            monkeypatch.setattr(_classify_compile, "_kind_sets", lambda law: None)
+        dec = _Decider(command="classify")
+        dec.chunk(_rebuilt([b'{"formed_on": "2021-01-01", "doc_type": "\xe5\x87\xbd"}'], 1))    # makes the readers
+        for jur in PACKS:
+            dec._classifiers.get(jur) or dec._classifier(jur)
+        got, missed = dec._answers(lines)
+        answered = 0
+        for ln, data in zip(lines, got):
+            if data is not None:
+                assert data == _plain(ln), ln
+                answered += 1
+        assert missed and answered > 2500
+        cn = dec._classifiers["cn"]
+        learnt[classes] = {known for known in cn._known}
+        assert {known[1] for known in cn._known} <= set(DOC_TYPES)
+        assert len({known[1] for known in cn._known}) == (2 if classes else len(DOC_TYPES))
+    assert len(learnt[True]) < len(learnt[False]) * 0.6
