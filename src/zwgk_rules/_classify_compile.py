@@ -175,12 +175,17 @@ class FastClassifier:
         self._parts: dict = {}
         #: (day formed, period) -> ``_dates_of``
         self._dates: dict = {}
-        #: (stretch, the document's facts as ``line`` keys them) -> (the 文种's bytes, *its entry of ``_parts``)
+        #: (stretch, the document's facts as ``line`` keys them, its 文种 by its class) -> its entry of ``_parts``
         #: (``learn``), cleared with ``_parts``
         self._known: dict = {}
-        #: (the 文种's bytes, *an entry of ``_parts``) -> that tuple: the one entry of ``_known`` made of them (the
-        #: pieces are not joined: 文种 × answers of a pack would hold tens of MB), cleared with ``_parts``
-        self._shared: dict = {}
+        #: the sets of 文种 that the law's conditions on ``doc_type`` test (its classify tables' rules, the periods'
+        #: ``applies_when``), or None where a 文种 is a class of its own (a condition this does not read, or a rule
+        #: taking its value from ``doc_type``): ``_class_of``
+        self._kind_sets = _kind_sets(law)
+        #: 文种 -> (the first 文种 met in its class, its JSON bytes): ``_class_of``
+        self._classes: dict = {}
+        #: the classes' signatures (in which of ``_kind_sets`` a 文种 is) -> the first 文种 met with it
+        self._signatures: dict = {}
         self._size = 0
         #: the answer's text up to the 文种's value, without an id and after one
         jur = encoder.encode_raw({"jurisdiction": law.id, "doc_type": ""})[1:-3]
@@ -267,13 +272,15 @@ class FastClassifier:
         fs = _FLAGSETS.get(flags)
         if fs is None:
             fs = _flagset(flags)
-        # the stretch and every field ``document_facts`` reads (as finely): what the tables can tell apart
-        known = (bisect_right(self.cuts, day), doc_type, doc.issued_as, doc.addressed_to_superior,
+        # the stretch and every field ``document_facts`` reads (as finely; the 文种 by its class): what the tables can
+        # tell apart
+        rep, kind = self._classes.get(doc_type) or self._class_of(doc_type)
+        known = (bisect_right(self.cuts, day), rep, doc.issued_as, doc.addressed_to_superior,
                  _ALONE if fw is None else fw.attribute, fs)
         got = self._known.get(known) or self.learn(doc, doc_type, day, known)
         if got is None:
             return self.plain(doc) if named is None else None
-        kind, head, period, tail = got
+        head, period, tail = got
         i = doc.id
         if i is None:
             first = self._open
@@ -285,10 +292,24 @@ class FastClassifier:
         dates = self._dates.get((day, period)) or self._dates_of(day, period)
         return b"".join((first, kind, head, dates, tail))
 
+    def _class_of(self, doc_type: str) -> tuple:
+        """(the first 文种 met of ``doc_type``'s class, ``doc_type``'s JSON bytes), kept: 文种 that are in the same
+        of ``_kind_sets`` (every set of 文种 a condition on ``doc_type`` tests) give the same results in every table,
+        hence the same answer after the 文种 (``_parts``)."""
+        sets = self._kind_sets
+        if sets is None:
+            rep = doc_type
+        else:
+            rep = self._signatures.setdefault(tuple(doc_type in v for v in sets), doc_type)
+        if len(self._classes) >= KINDS_LIMIT:
+            self._classes.clear()
+        got = self._classes[doc_type] = (rep, self.encoder._str(doc_type))
+        return got
+
     def learn(self, doc, doc_type: str, day, known: tuple):
         """The entry of ``_known`` for the facts ``known`` (``line``'s key) of ``doc`` (its 文种 ``doc_type``, formed
-        on ``day``), made and kept: (the 文种's bytes, *its entry of ``_parts``), one tuple for all documents with these
-        pieces; None where the walk answers."""
+        on ``day``), made and kept: its entry of ``_parts``, the one tuple for every document with these results;
+        None where the walk answers."""
         seg = known[0]
         fn = self._tables.get(seg) or self._stretch(seg, day)
         if fn is None:
@@ -300,15 +321,10 @@ class FastClassifier:
         parts = self._parts.get(key) or self._parts_of(doc, doc_type, day, key)
         if parts is None:
             return None
-        kind = self.encoder._str(doc_type)
-        shared = (kind, *parts)         # the one tuple (and bytes) of these pieces: documents share it
-        got = self._shared.get(shared)
-        if got is None:
-            got = self._shared[shared] = shared
         if len(self._known) >= KNOWN_LIMIT:
             self._known.clear()
-        self._known[known] = got
-        return got
+        self._known[known] = parts
+        return parts
 
     def _dates_of(self, day, period: int) -> bytes:
         """``publish_by``'s value and ``provisional`` for a document formed on ``day`` with a period of ``period``
@@ -355,10 +371,30 @@ class FastClassifier:
         if self._size > PARTS_BYTES:
             self._parts.clear()
             self._known.clear()
-            self._shared.clear()
             self._size = size
         parts = self._parts[key] = (head, period, tail)
         return parts
+
+
+def _kind_sets(law):
+    """The sets of 文种 the conditions of ``law``'s classify tables and periods test ``doc_type`` against, or None where
+    a condition reads it otherwise or a rule takes its value from it (each 文种 is then a class of its own)."""
+    nodes = [r.node for t in law.classify_tables for r in t.rules]
+    if any(r.value_from == "doc_type" for t in law.classify_tables for r in t.rules):
+        return None
+    nodes += [p.applies_when.node for p in law.periods if p.applies_when is not None]
+    out, stack = [], nodes
+    while stack:
+        node = stack.pop()
+        if node.kind == "atom":
+            a = node.atom
+            if a.field == "doc_type":
+                if a.op not in ("eq", "in", "not_in"):
+                    return None
+                out.append(frozenset(a.values))
+        else:
+            stack.extend(node.children)
+    return tuple(set(out))
 
 
 #: a tuple of flags (as ``Document`` keeps them) -> its set, shared by every key that holds it (``FastClassifier.line``)
@@ -422,6 +458,18 @@ def _emit_reading(model, src: _Source, msgspec, ind: int = 2, fail: str = "retur
     emit_colons(src, ind, "n" if counting else "g.bit_count()", fail)
 
 
+def _emit_fill(src: _Source, ind: int, names: dict) -> None:
+    """Emit, at ``ind``, what ``_reads`` leaves out of the Struct ``s`` when it keeps the values in local names
+    (``names``): each field set to its local (the model's default where the line did not give it, its validator's value),
+    a nested object's fields where it is there. The Struct is then as ``struct_reader`` gives it."""
+    for obj, name, v in names["@fill"]:
+        if obj is None:
+            src.emit(ind, f"s.{name} = {v}")
+        else:
+            src.emit(ind, f"if {obj} is not None:")
+            src.emit(ind + 1, f"{obj}.{name} = {v}")
+
+
 def emit_decode(src: _Source, ind: int, target: str, decode, msgspec, fail: str = "return None") -> None:
     """Emit, at ``ind``, ``target = decode(line)``, doing ``fail`` where msgspec refuses the line (the msgspec readers:
     ``struct_reader``, ``answer_reader``, ``_decide_read``)."""
@@ -452,7 +500,8 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
 
     The reading is ``struct_reader``'s, except that it counts the keys given (``n``) instead of setting their bits
     (only the jurisdiction's matters here: ``named``) and keeps each field's value in a local name, the model's
-    default put in where the line did not give it (the Struct gets it too: ``learn`` and ``line`` read it)."""
+    default put in where the line did not give it; the Struct is given them (``_emit_fill``) only before ``learn`` or
+    ``line`` reads it."""
     import msgspec
     if list(model.model_fields)[:2] != ["id", "jurisdiction"]:
         return None
@@ -482,7 +531,10 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
     e = lambda n, text: src.emit(ind + n, text)     # noqa: E731
     if default is not None:
         e(0, "if not named:")
-        e(1, f"{jur_v} = {b(default, 'dflt')}")
+        e(1, f"jur = {b(default, 'dflt')}")      # the pack of the line, not its field (``_emit_fill``)
+        e(0, "else:")
+        e(1, f"jur = {jur_v}")
+        jur_v = "jur"
     e(0, f"fc = {b(classifiers, 'fcs')}.get({jur_v})")
     e(0, "if fc is None or not fc.ok:")
     e(1, fail)
@@ -495,24 +547,30 @@ def answer_reader(model, classifiers: dict, default: str | None, chunk: bool = F
     e(2, f"kind = fc._doc_type({title_v})")
     e(2, "if kind is None:")
     e(3, fail)
+    e(0, "kc = fc._classes.get(kind)")     # (its class's first 文种, its bytes): ``FastClassifier._class_of``
+    e(0, "if kc is None:")
+    e(1, "kc = fc._class_of(kind)")
+    e(0, "rep, kb = kc")
     e(0, f"fs = {b(_FLAGSETS, 'flagsets')}.get({flags_v})")
     e(0, "if fs is None:")
     e(1, f"fs = {b(_flagset, 'flagset')}({flags_v})")
-    e(0, f"known = ({b(bisect_right, 'bisect')}(fc.cuts, {day_v}), kind, {issued_v}, {sup_v}, "
+    e(0, f"known = ({b(bisect_right, 'bisect')}(fc.cuts, {day_v}), rep, {issued_v}, {sup_v}, "
          f"{b(_ALONE, 'alone')} if {fw_v} is None else {fwa_v}, fs)")
     e(0, "got = fc._known.get(known)")
     e(0, "if got is None:")
+    _emit_fill(src, ind + 1, names)
     e(1, f"got = fc.learn(s, kind, {day_v}, known)")
     e(1, "if got is None:")
     e(2, fail)
     e(0, f"if {jid} is None:")
+    _emit_fill(src, ind + 1, names)
     e(1, ret.format("fc.line(s, named)"))
     # msgspec's JSON text of a string is ``encode_basestring``'s, encoded (every character escaped alike; checked
     # for each one in tests/test_classify_fast.py); msgspec reads no lone surrogate, so it cannot meet one
     e(0, f"i = {b(msgspec.json.encode, 'enc')}({jid})")
     e(0, "if not i.isascii():")      # an ASCII id has no line separator to escape
     e(1, f"i = {b(one_line, 'one_line')}(i)")
-    e(0, "kb, head, period, tail = got")
+    e(0, "head, period, tail = got")
     opening = b(b'{"id": ', "open")
     join = b(b"".join, "join")
     e(0, "if period is None:")
@@ -644,8 +702,9 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str
     ``trim`` does, and more, and gives the string itself when it strips nothing), the model's field validators
     applied (a refusal: ``fail``), and a nested model's fields in turn. With ``names`` (``answer_reader``'s
     reading, ``_emit_reading``): ``n`` counts the keys given instead of ``g``'s bits, ``named`` says whether the
-    top-level ``jurisdiction`` was given, and each field's value (its default where not given) stays in a local name,
-    kept in ``names`` (``prefix`` + field)."""
+    top-level ``jurisdiction`` was given, and each field's value (its default where not given, its validator's value
+    where it has one) stays in a local name, kept in ``names`` (``prefix`` + field); the Struct is not given them
+    (most lines never read it again): ``names["@fill"]`` lists them for ``_emit_fill``, where a line's Struct is read."""
     from pydantic import BaseModel
 
     k_unset = src.bind(unset, "un")
@@ -666,15 +725,18 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str
         flag = counting and top and name == "jurisdiction"
         if counting:
             names[prefix + name] = v
+            # (the local of the object holding the field, or None at the top, the field, its local)
+            names.setdefault("@fill", []).append((None if top else obj, name, v))
         src.emit(ind, f"{v} = {obj}.{name}")
         src.emit(ind, f"if {v} is {k_unset}:")
         if info.is_required():
             src.emit(ind + 1, fail)
         else:
             dflt = src.bind(info.default, "dflt")
-            src.emit(ind + 1, f"{obj}.{name} = {dflt}")
-            if counting:
+            if counting:        # the Struct gets it only where it is read (``_emit_fill``)
                 src.emit(ind + 1, f"{v} = {dflt}")
+            else:
+                src.emit(ind + 1, f"{obj}.{name} = {dflt}")
         if flag:
             src.emit(ind + 1, "named = 0")
         src.emit(ind, "else:")
@@ -695,9 +757,7 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str
             # a validator of a tuple of codes (``msgspec_type``: the only tuples read) is a function of that tuple: its
             # value kept per tuple met (a few hundred in practice), cleared when full
             r = emit_validated(src, ind + 1, fn, v, fail=fail)
-            src.emit(ind + 1, f"{obj}.{name} = {r}")
-            if counting:
-                src.emit(ind + 1, f"{v} = {r}")
+            src.emit(ind + 1, f"{v} = {r}" if counting else f"{obj}.{name} = {r}")
         nested = [a for a in kinds if isinstance(a, type) and issubclass(a, BaseModel)]
         if nested:
             src.emit(ind + 1, f"if {v} is not None:")
