@@ -82,6 +82,9 @@ class Encoder:
         fragments kept (citations and item answers, about 1 KB each; the memo is cleared when full)."""
         self._not_final = not_final
         self._frag: dict[int, tuple[object, bytes]] = {}
+        # id -> the bytes of ``_frag``'s entry of that id, for joins at C speed (``_plan_bytes``). Always cleared with
+        # ``_frag``, whose entry keeps the object alive: a live object of that id is that object
+        self._fb: dict[int, bytes] = {}
         self._heads: dict[tuple, bytes] = {}
         self._codes: dict[tuple, bytes] = {}
         self._strings: dict = {}
@@ -111,7 +114,9 @@ class Encoder:
             data = one_line(_dumps(obj).encode())
         if len(self._frag) >= self._limit:
             self._frag.clear()
+            self._fb.clear()
         self._frag[id(obj)] = (obj, data)
+        self._fb[id(obj)] = data
         return data
 
     def _head(self, pack_id: str, disposition: str, regime_id: str) -> bytes:
@@ -154,41 +159,63 @@ class Encoder:
                             d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false",
                             dl["calendar"].encode(), dl["excluded_days"])
 
-    def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple[bytes, bytes]:
+    def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple:
         """The parts of an answer its plan fixes, before and after the deadline's values, joined from the
         fragments; kept by the plan's identity (plans are the engine's memoised singletons; the entry keeps the
-        plan alive, so its id cannot be reused), so that an answer with a plan seen before costs one lookup."""
+        plan alive, so its id cannot be reused), so that an answer with a plan seen before costs one lookup
+        (``encode_parts`` looks it up itself). Returns the entry: (plan, pack id, regime id, head, mid)."""
         hit = self._plans.get(id(plan))
         if hit is not None and hit[0] is plan and hit[1] == pack_id and hit[2] == regime_id:
-            return hit[3], hit[4]
-        frag = self._fragment
-        head = (self._head(pack_id, plan.disposition, regime_id) + _JOIN([frag(c) for c in plan.basis])
-                + b'], "actions": ' + self._ids(plan.actions) + b', "deadline": {"received_on": ')
-        mid = b'}, "items": [' + _JOIN([frag(i) for i in plan.items]) + b'], "trace": '
+            return hit
+        fb = self._fb
+        try:        # every part met before (most new plans: a new combination of known items): joins at C speed
+            head = b"".join((self._heads[pack_id, plan.disposition, regime_id],
+                             _JOIN(map(fb.__getitem__, map(id, plan.basis))), b'], "actions": ',
+                             self._codes[plan.actions], b', "deadline": {"received_on": '))
+            mid = b"".join((b'}, "items": [', _JOIN(map(fb.__getitem__, map(id, plan.items))), b'], "trace": '))
+        except KeyError:
+            frag = self._fragment
+            head = (self._head(pack_id, plan.disposition, regime_id) + _JOIN([frag(c) for c in plan.basis])
+                    + b'], "actions": ' + self._ids(plan.actions) + b', "deadline": {"received_on": ')
+            mid = b'}, "items": [' + _JOIN([frag(i) for i in plan.items]) + b'], "trace": '
+        got = (plan, pack_id, regime_id, head, mid)
         if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats,
             self._plans_size += len(head) + len(mid)    # and its bytes (up to MBs) would be held for nothing
             if len(self._plans) >= self._limit or self._plans_size > PLAN_BYTES:
                 self._plans.clear()
                 self._plans_size = len(head) + len(mid)
-            self._plans[id(plan)] = (plan, pack_id, regime_id, head, mid)
-        return head, mid
+            self._plans[id(plan)] = got
+        return got
 
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:
-        """One answer line (without its newline) from the ``Parts`` that ``Engine._decide_parts`` returns, as UTF-8 bytes."""
-        dl = parts.deadline
-        head, mid = self._plan_bytes(parts.plan, pack_id, parts.regime)
-        explain = dl.get("explain")
-        warnings = parts.warnings
-        if explain is not None:         # the days go straight into the line (the longest part by far: no copy of its own)
+        """One answer line (without its newline) from the ``Parts`` that ``Engine._decide_parts`` returns, as UTF-8 bytes.
+
+        The hot path of the command line, written out in one function: the plan's bytes (one lookup when met
+        before), the deadline's values from the memo of encoded days (``_d``), the trace's from that of code
+        lists (``_ids``); a miss goes to the method that fills the memo."""
+        plan, regime, dl, trace, warnings = parts[:5]
+        hit = self._plans.get(id(plan))
+        if hit is None or hit[0] is not plan or hit[1] != pack_id or hit[2] != regime:
+            hit = self._plan_bytes(plan, pack_id, regime)
+        dg = self._dates.get
+        r = dl["received_on"]
+        rb = dg(r) or self._d(r)
+        if "explain" in dl:             # the days go straight into the line (the longest part by far: no copy of its own)
             return b"".join((
                 b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-                head, self._d(dl["received_on"]), self._deadline(dl), b', "explain": [', *self._told(explain),
-                b"]", mid, self._ids(tuple(parts.trace)),
+                hit[3], rb, self._deadline(dl), b', "explain": [', *self._told(dl["explain"]),
+                b"]", hit[4], self._ids(tuple(trace)),
                 b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
+        s, due, ext, cnb = dl["reply_period_starts"], dl["due"], dl["extended_due"], dl["correction_notice_by"]
+        t = tuple(trace)
+        tb = self._codes.get(t) or self._ids(t)
         return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            head, self._d(dl["received_on"]), self._deadline(dl),
-            mid, self._ids(tuple(parts.trace)),
+            hit[3], rb,
+            _DEADLINE % (dg(s) or self._d(s), dg(due) or self._d(due), dg(ext) or self._d(ext),
+                         dg(cnb) or self._d(cnb), b"true" if dl["provisional"] else b"false",
+                         dl["calendar"].encode(), dl["excluded_days"]),
+            hit[4], tb,
             b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
 
     def _str(self, value) -> bytes:
