@@ -644,7 +644,7 @@ def compile_plan(law, steps, order: dict, not_final):
     from ._pipeline import Plan
     action = law.regime.correction_action
     tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
-    make = Plan._make
+    new = tuple.__new__              # ``Plan._make`` without its Python frame
     key = order.__getitem__
     decided: dict = {}               # set of item dispositions -> the request's (at most 2 ** codes; a few dozen)
 
@@ -657,37 +657,24 @@ def compile_plan(law, steps, order: dict, not_final):
         raise AssertionError("combination ends with 'otherwise'")
 
     def plan(rres, answers, plain):
+        # each distinct answer once, in order (answers are kept singletons: by identity), then each rule, citation and
+        # action once in the order met, by the dicts' first-insertion order (C loops; no Python loop per entry)
+        if len(answers) > 1:
+            answers_ = dict(zip(map(id, answers), answers)).values()
+        else:
+            answers_ = answers
         trace = list(rres.rule_ids)
-        # the first item's answer as it is: an answer holds each citation and action once (``compose_item``)
-        a = answers[0]
-        done = [a]
-        disps = {a["disposition"]}
-        for t in a["trace"]:
-            if t not in trace:
-                trace.append(t)
-        basis = list(a["basis"])
-        acts = list(a["actions"])
-        for a in answers[1:]:
-            for x in done:
-                if x is a:
-                    break
-            else:
-                done.append(a)
-                disps.add(a["disposition"])
-                for t in a["trace"]:
-                    if t not in trace:
-                        trace.append(t)
-                for b in a["basis"]:
-                    for x in basis:
-                        if x is b:
-                            break
-                    else:
-                        basis.append(b)
-                for t in a["actions"]:
-                    if t not in acts:
-                        acts.append(t)
+        basis = []
+        acts = []
+        disps = []
+        for a in answers_:
+            disps.append(a["disposition"])
+            trace += a["trace"]
+            basis += a["basis"]
+            acts += a["actions"]
         disps = frozenset(disps)
         d = decided.get(disps) or decide(disps)
         asks = action in rres.actions
-        return make((d, tuple(basis), tuple(acts), answers, tuple(trace), asks, plain and not asks, d not in not_final))
+        return new(Plan, (d, tuple(dict(zip(map(id, basis), basis)).values()), tuple(dict.fromkeys(acts)), answers,
+                          tuple(dict.fromkeys(trace)), asks, plain and not asks, d not in not_final))
     return plan
