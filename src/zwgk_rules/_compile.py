@@ -272,7 +272,18 @@ def compile_items(tables, masks, cache: dict, answer):
     names = []
     canon: dict = {}
     for n, (t, mask) in enumerate(zip(tables, masks)):
-        r = _table(src, 2, n, t, mask, var, _keeper(canon, t.name))
+        # a new tuple of an item's facts is most often new in a fact some tables do not read: each table's result is
+        # kept per tuple of the facts it reads (its conditions' and its values' ``from``, the tables before it
+        # included), so that such a table is not evaluated again (bounded as the facts' memo)
+        read = sorted(fields_read((t,)))
+        tmemo = src.bind({}, "tmemo")
+        src.emit(2, f"tk{n} = ({''.join(f'{var[f]}, ' for f in read)})")
+        src.emit(2, f"r{n} = {tmemo}.get(tk{n})")
+        src.emit(2, f"if r{n} is None:")
+        r = _table(src, 3, n, t, mask, var, _keeper(canon, t.name))
+        src.emit(3, f"if len({tmemo}) >= {FACTS_LIMIT}:")
+        src.emit(4, f"{tmemo}.clear()")
+        src.emit(3, f"{tmemo}[tk{n}] = {r}")
         src.emit(2, f"if {r}.unsupported is not None:")
         src.emit(3, f"raise {unsupported}({r})")
         var[t.name] = f"u{n}"                   # the table's value, a fact of the tables after it
