@@ -84,7 +84,7 @@ def test_the_fact_expressions_read_what_item_facts_and_request_facts_give():
 
 
 _NAME = re.compile(r"^(make|item|items|lst|out|request|slow|d|tp|ex|cstatus|key|kt|hit|results|a|[amrvu]\d+(_\d+)?|"
-                   r"key\d+|tk\d+|(k|memo|tmemo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len|tuple|"
+                   r"key\d+|(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len|tuple|"
                    # ``compile_run``'s own names
                    r"run|raw|rd|received|day|rres|its|excessive|cons|extension|ident|n|plain|i1|plan|dd|steps|warned|"
                    r"warnings|answers|ans|id|map|list|due|ext|prov|(e|rslow|rknown|islow|iknown)\d+)$")
@@ -231,7 +231,7 @@ _POOLS = []
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_compiled_plan_is_the_pipelines_assembly_on_any_answers(data):
-    """``compile_plan`` merges trace, basis and actions in one pass (short lists and ``in`` tests); it must give
+    """``compile_plan`` merges trace, basis and actions by dicts' insertion order (``dict.fromkeys``, ids); it must give
     ``_pipeline.assemble``'s plan (``combine``: ``dict.fromkeys`` and identities) for any items in any order, an
     item repeated or not, any number of them: equal, and the very citation and answer objects."""
     from zwgk_rules import _pipeline

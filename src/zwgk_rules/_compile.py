@@ -272,18 +272,7 @@ def compile_items(tables, masks, cache: dict, answer):
     names = []
     canon: dict = {}
     for n, (t, mask) in enumerate(zip(tables, masks)):
-        # a new tuple of an item's facts is most often new in a fact some tables do not read: each table's result is
-        # kept per tuple of the facts it reads (its conditions' and its values' ``from``, the tables before it
-        # included), so that such a table is not evaluated again (bounded as the facts' memo)
-        read = sorted(fields_read((t,)))
-        tmemo = src.bind({}, "tmemo")
-        src.emit(2, f"tk{n} = ({''.join(f'{var[f]}, ' for f in read)})")
-        src.emit(2, f"r{n} = {tmemo}.get(tk{n})")
-        src.emit(2, f"if r{n} is None:")
-        r = _table(src, 3, n, t, mask, var, _keeper(canon, t.name))
-        src.emit(3, f"if len({tmemo}) >= {FACTS_LIMIT}:")
-        src.emit(4, f"{tmemo}.clear()")
-        src.emit(3, f"{tmemo}[tk{n}] = {r}")
+        r = _table(src, 2, n, t, mask, var, _keeper(canon, t.name))
         src.emit(2, f"if {r}.unsupported is not None:")
         src.emit(3, f"raise {unsupported}({r})")
         var[t.name] = f"u{n}"                   # the table's value, a fact of the tables after it
@@ -667,11 +656,12 @@ def compile_plan(law, steps, order: dict, not_final):
     with the combination steps (``dispositions.yaml``) decided once per set of item dispositions (they test only
     which occur; ``earliest_row`` takes the first in the report's order); ``plain``: no 补正 and no 第三十五条 date.
 
-    The trace, basis and actions are merged in one pass over the items in their order, each rule, citation (by
-    identity: one shared dict per article) and action once, as ``combine`` has them: a request has a few items of
-    a few entries each, where growing short lists with ``in`` tests costs less than hashing (an item met before in
-    the same request adds nothing and is skipped). The request table's rules come first; a table names a rule
-    once (``_tables``), so they hold no repeats."""
+    The trace, basis and actions are merged over the distinct answers in their order (an answer met before in the
+    same request adds nothing), each rule, citation (by identity: one shared dict per article) and action once in
+    the order first met, as ``combine`` has them: the lists joined, then made unique by a dict's insertion order
+    (``dict.fromkeys``; the citations keyed by ``id``), loops in C where an ``in`` test per entry was a Python loop
+    (callgrind: about 22k instructions a merge before, see docs/benchmarks.md). The request table's rules come
+    first."""
     from ._pipeline import Plan
     action = law.regime.correction_action
     tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
