@@ -231,7 +231,7 @@ _POOLS = []
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_compiled_plan_is_the_pipelines_assembly_on_any_answers(data):
-    """``compile_plan`` merges trace, basis and actions by dicts' insertion order (``dict.fromkeys``, ids); it must give
+    """``compile_plan`` merges trace, basis and actions in one pass (short lists and ``in`` tests); it must give
     ``_pipeline.assemble``'s plan (``combine``: ``dict.fromkeys`` and identities) for any items in any order, an
     item repeated or not, any number of them: equal, and the very citation and answer objects."""
     from zwgk_rules import _pipeline

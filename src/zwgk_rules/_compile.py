@@ -656,16 +656,15 @@ def compile_plan(law, steps, order: dict, not_final):
     with the combination steps (``dispositions.yaml``) decided once per set of item dispositions (they test only
     which occur; ``earliest_row`` takes the first in the report's order); ``plain``: no 补正 and no 第三十五条 date.
 
-    The trace, basis and actions are merged over the distinct answers in their order (an answer met before in the
-    same request adds nothing), each rule, citation (by identity: one shared dict per article) and action once in
-    the order first met, as ``combine`` has them: the lists joined, then made unique by a dict's insertion order
-    (``dict.fromkeys``; the citations keyed by ``id``), loops in C where an ``in`` test per entry was a Python loop
-    (callgrind: about 22k instructions a merge before, see docs/benchmarks.md). The request table's rules come
-    first."""
+    The trace, basis and actions are merged in one pass over the items in their order, each rule, citation (by
+    identity: one shared dict per article) and action once, as ``combine`` has them: a request has a few items of
+    a few entries each, where growing short lists with ``in`` tests costs less than hashing (an item met before in
+    the same request adds nothing and is skipped). The request table's rules come first; a table names a rule
+    once (``_tables``), so they hold no repeats."""
     from ._pipeline import Plan
     action = law.regime.correction_action
     tests = tuple((s.when, frozenset(s.of), s.then) for s in steps)
-    new = tuple.__new__              # ``Plan._make`` without its Python frame
+    make = Plan._make
     key = order.__getitem__
     decided: dict = {}               # set of item dispositions -> the request's (at most 2 ** codes; a few dozen)
 
@@ -678,24 +677,37 @@ def compile_plan(law, steps, order: dict, not_final):
         raise AssertionError("combination ends with 'otherwise'")
 
     def plan(rres, answers, plain):
-        # each distinct answer once, in order (answers are kept singletons: by identity), then each rule, citation and
-        # action once in the order met, by the dicts' first-insertion order (C loops; no Python loop per entry)
-        if len(answers) > 1:
-            answers_ = dict(zip(map(id, answers), answers)).values()
-        else:
-            answers_ = answers
         trace = list(rres.rule_ids)
-        basis = []
-        acts = []
-        disps = []
-        for a in answers_:
-            disps.append(a["disposition"])
-            trace += a["trace"]
-            basis += a["basis"]
-            acts += a["actions"]
+        # the first item's answer as it is: an answer holds each citation and action once (``compose_item``)
+        a = answers[0]
+        done = [a]
+        disps = {a["disposition"]}
+        for t in a["trace"]:
+            if t not in trace:
+                trace.append(t)
+        basis = list(a["basis"])
+        acts = list(a["actions"])
+        for a in answers[1:]:
+            for x in done:
+                if x is a:
+                    break
+            else:
+                done.append(a)
+                disps.add(a["disposition"])
+                for t in a["trace"]:
+                    if t not in trace:
+                        trace.append(t)
+                for b in a["basis"]:
+                    for x in basis:
+                        if x is b:
+                            break
+                    else:
+                        basis.append(b)
+                for t in a["actions"]:
+                    if t not in acts:
+                        acts.append(t)
         disps = frozenset(disps)
         d = decided.get(disps) or decide(disps)
         asks = action in rres.actions
-        return new(Plan, (d, tuple(dict(zip(map(id, basis), basis)).values()), tuple(dict.fromkeys(acts)), answers,
-                          tuple(dict.fromkeys(trace)), asks, plain and not asks, d not in not_final))
+        return make((d, tuple(basis), tuple(acts), answers, tuple(trace), asks, plain and not asks, d not in not_final))
     return plan
