@@ -145,7 +145,7 @@ def test_memos_stay_bounded_on_a_memo_hostile_stream(monkeypatch):
         _text(e, DisclosureRequest.model_validate(raw))
     assert len(e._cplans) <= 64
     for seg in e._segments.values():
-        for fn in (seg.request, seg.item, seg.items):
+        for fn in (seg.request, seg.item, seg.items, seg.tables[1][0]):     # the item function's ``slow`` too
             for cell in fn.__closure__:
                 if isinstance(cell.cell_contents, dict) and cell.cell_contents is not e._item_cache:
                     assert len(cell.cell_contents) <= max(64, _compile.RESULT_LIMIT)
@@ -385,3 +385,35 @@ def test_a_stretch_is_compiled_the_second_time_it_is_needed_and_the_first_reques
     assert seg.regime.id == "ogi-2019" and seg.run is not None
     assert _text(fast, first) == _text(plain, first) and len(fast._segments) == 1
     assert fast.decide_raw(second.model_dump(mode="json")) == plain.decide_raw(second.model_dump(mode="json"))
+
+
+_LONG_LIVED: dict = {}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2 ** 32 - 1), reorder=st.sampled_from(("reversed", "first_again", "rotated")))
+def test_a_long_lived_engine_answers_new_combinations_of_items_as_the_plain_walk(seed, reorder):
+    """One compiled engine lives across all examples (its memos warm, its item answers one object per content and
+    its plans kept on them); each answer is compared with a fresh plain engine's (no memo met before, so no answer
+    kept from another request): each example draws diverse requests (tests/traffic.py, 1–6 items, old-regime ones
+    with what only 2019 provides, input errors) and the same requests with their items reordered or one repeated
+    (new combinations of answers met before); the answers are the same JSON text."""
+    import random
+    if not _LONG_LIVED:
+        _LONG_LIVED["fast"] = zwgk_rules.Engine()
+    fast = _LONG_LIVED["fast"]
+    rnd = random.Random(seed)
+    for k in range(12):
+        raw = traffic.request(rnd, k, rnd.choice((None, None, 2, 3, 4)), national_only=True, unsupported=0.05,
+                              invalid=0.02)
+        variants = [raw]
+        its = raw.get("items") or []
+        if len(its) > 1:
+            moved = {"reversed": its[::-1], "first_again": [*its, its[0]], "rotated": [*its[1:], its[0]]}[reorder]
+            variants.append({**raw, "items": moved})
+        for r in variants:
+            try:
+                request = DisclosureRequest.model_validate(r)
+            except Exception:             # an input error of the model itself: nothing of the engines' to compare
+                continue
+            assert _text(fast, request) == _text(zwgk_rules.Engine(compiled=False), request), r

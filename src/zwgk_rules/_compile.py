@@ -115,8 +115,9 @@ def _expr(node: Node, var: dict, src: _Source) -> str:
     return f"({' or '.join(subs)})"
 
 
-def _table(src: _Source, ind: int, n: int, table, mask, var: dict) -> str:
-    """Emit the evaluation of ``table`` (the ``n``-th of the function) into ``r{n}``; returns ``r{n}``."""
+def _table(src: _Source, ind: int, n: int, table, mask, var: dict, keep=None) -> str:
+    """Emit the evaluation of ``table`` (the ``n``-th of the function) into ``r{n}``; returns ``r{n}``. ``keep``:
+    as ``_resolver``'s."""
     rules = table.rules
     for i in table._app_order:
         if mask is not None and not mask[i]:
@@ -131,7 +132,7 @@ def _table(src: _Source, ind: int, n: int, table, mask, var: dict) -> str:
     # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
     froms = sorted({r.value_from for r in rules if r.value_from is not None})
     key = f"(m{n}, {', '.join(var[f] for f in froms)})" if froms else f"m{n}"
-    return _lookup(src, ind, n, key, _resolver(table, froms, len(rules)))
+    return _lookup(src, ind, n, key, _resolver(table, froms, len(rules), keep))
 
 
 def _lookup(src: _Source, ind: int, n: int, key: str, miss) -> str:
@@ -226,6 +227,24 @@ def _keep(src: _Source, ind: int, known: str, result: str) -> None:
     src.emit(ind, f"return {result}")
 
 
+def _content(r) -> tuple:
+    """What of a table's result an item's answer can show (all but ``defeated``): results that differ only there
+    give the same answer."""
+    return (r.value, r.rule_ids, r.basis, r.actions, r.cite, r.unsupported, r.collected)
+
+
+def _keeper(canon: dict, name: str):
+    """``keep(result)`` for ``_resolver``: the one result of its content (``_content``) for table ``name``, so that
+    the item answers, kept per tuple of results (``Engine._item_answer``), are composed once per content: the tables
+    reach the same results by many sets of applicable rules (on diverse traffic about ten tuples of results by
+    identity for one by content)."""
+    def keep(result):
+        if len(canon) >= RESULT_LIMIT:
+            canon.clear()
+        return canon.setdefault((name, _content(result)), result)
+    return keep
+
+
 def compile_request(table, mask):
     """``request(d, cstatus) -> TableResult`` for the request table with in-force mask ``mask``."""
     src, var = _Source(), {}
@@ -251,8 +270,9 @@ def compile_items(tables, masks, cache: dict, answer):
     src.emit(1, "def item(item):")
     reading, args = _facts(src, 2, tables, ITEM_FACT_FIELDS, ITEM_FACT_SOURCE, ITEM_FACT_PROLOGUE, var, known)
     names = []
+    canon: dict = {}
     for n, (t, mask) in enumerate(zip(tables, masks)):
-        r = _table(src, 2, n, t, mask, var)
+        r = _table(src, 2, n, t, mask, var, _keeper(canon, t.name))
         src.emit(2, f"if {r}.unsupported is not None:")
         src.emit(3, f"raise {unsupported}({r})")
         var[t.name] = f"u{n}"                   # the table's value, a fact of the tables after it

@@ -98,6 +98,7 @@ class Engine:
         self._cit_cache: dict = {}
         self._item_cache: dict = {}
         self._comb_cache: dict = {}
+        self._answers: dict = {}        # an item answer's content -> the one answer of that content (``_item_answer``)
         self._dparams: dict = {}
         self._dp_segments: dict = {}
         self._model_cache: dict = {}
@@ -134,6 +135,7 @@ class Engine:
     def __getstate__(self):
         d = self.__dict__.copy()
         d["_cit_cache"], d["_item_cache"], d["_comb_cache"], d["_dparams"], d["_oracle"] = {}, {}, {}, {}, None
+        d["_answers"] = {}
         d["_dp_segments"] = {}
         d.pop("_dp_at", None)
         d["_model_cache"] = {}
@@ -544,13 +546,21 @@ class Engine:
                               combined=self._combined, cite=self._cite, not_final=self._not_final)
 
     def _item_answer(self, tables, results: tuple):
-        """``_pipeline.compose_item``, memoised per distinct tuple of table results (one singleton each)."""
+        """``_pipeline.compose_item``, memoised per distinct tuple of table results, and one object per distinct
+        answer: tables reach the same answer by many sets of applicable rules (a few hundred tuples of results give
+        about a hundred answers on diverse traffic), and the plans are kept on the answers' identities, so equal
+        answers made one object make far fewer plans to merge (``_compile.compile_plan``)."""
         key = results if tables else ("request", results)
         out = self._item_cache.get(key)
         if out is None:
             out = _pipeline.compose_item(tables, results, self._cite)
+            # the answer's content: its citations by identity (one shared dict per article, ``cite``), held by the
+            # kept answer, so that an id in a key cannot be reused while the key is kept
+            content = tuple((k, tuple(map(id, v)) if k == "basis" else v) for k, v in out.items())
             if len(self._item_cache) >= _ITEM_LIMIT:
                 self._item_cache.clear()
+                self._answers.clear()
+            out = self._answers.setdefault(content, out)
             self._item_cache[key] = out
         return out
 
