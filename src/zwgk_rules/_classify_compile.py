@@ -16,7 +16,7 @@ JSON text, byte for byte (``tests/test_classify_fast.py``), for a stream of docu
    Nothing from a rule file is pasted into the text (``_compile``'s rule: values are bound objects).
 3. **The answer's bytes**: the answer is fixed by the stretch, the 文种 and the tables' results (and which of the
    pack's periods apply), except ``id``, ``publish_by`` and ``provisional``. Results that differ only in what an
-   answer does not show (``defeated``) are made one object (``_content``), so the first document with a given
+   answer does not show (``defeated``) are made one object (``_compile._content``), so the first document with a given
    stretch and results goes through the rest of the walk (``_classify.answer``, with these results) and the
    encoder's ``encode_raw``; the text before and after the two dated keys is kept (bounded, ``PARTS_BYTES``), with
    the number of working days of the publication period. Later documents join the kept text with their own id,
@@ -31,7 +31,7 @@ from bisect import bisect_right
 from json.encoder import encode_basestring
 
 from . import _classify
-from ._compile import _Source, _expr, _lookup, _resolver, fields_read
+from ._compile import _Source, _expr, _keeper, _lookup, _resolver, fields_read
 from ._conditions import fields_of
 from ._encode import one_line
 from ._facts import DOCUMENT_FACTS, document_facts
@@ -69,7 +69,7 @@ def _table(src: _Source, ind: int, n: int, table, mask, var: dict, canon: dict) 
     """Emit the evaluation of ``table`` (the ``n``-th) into ``r{n}``, as ``_compile._table`` does for ``decide``,
     leaving out the rules not in force in the stretch (``mask``) and the exceptions to none but such rules (neither
     can apply: their bit is 0 either way). ``canon``: the results of the law's tables by what an answer shows
-    (``_content``), so that results which differ only in ``defeated`` are one object. Returns ``r{n}``."""
+    (``_compile._content``), so that results which differ only in ``defeated`` are one object. Returns ``r{n}``."""
     rules = table.rules
     live = []
     for i in table._app_order:
@@ -89,16 +89,8 @@ def _table(src: _Source, ind: int, n: int, table, mask, var: dict, canon: dict) 
     # the result depends on which rules apply and, for a value taken from a fact (then.value.from), on that fact
     froms = sorted({r.value_from for r in rules if r.value_from is not None})
     key = f"(({bits}), {', '.join(var[f] for f in froms)})" if froms else f"({bits})"
-    return _lookup(src, ind, n, key, _resolver(table, froms, len(rules), _keeper(table, canon), lambda: RESULT_LIMIT))
-
-
-def _keeper(table, canon: dict):
-    """``keep(result)`` for ``_compile._resolver``: the one result of its content (``_content``) in ``canon``."""
-    def keep(result):
-        if len(canon) >= RESULT_LIMIT:
-            canon.clear()
-        return canon.setdefault((table.name, _content(result)), result)
-    return keep
+    limit = lambda: RESULT_LIMIT            # noqa: E731  (this module's, read when a memo fills)
+    return _lookup(src, ind, n, key, _resolver(table, froms, len(rules), _keeper(canon, table.name, limit), limit))
 
 
 #: the facts of a document (``_facts.DOCUMENT_FACTS``) in the order ``FastClassifier.learn`` passes their values to a
@@ -167,7 +159,7 @@ class FastClassifier:
         self.cuts = tuple(sorted(cuts))
         #: stretch number -> its tables function
         self._tables: dict = {}
-        #: (table name, ``_content``) -> the one result of that content (the tables functions' results)
+        #: (table name, ``_compile._content``) -> the one result of that content (the tables functions' results)
         self._canon: dict = {}
         #: (stretch, results) -> (bytes from ``attribute`` to ``publish_by``'s value, working days of the period,
         #: bytes after ``provisional``'s value), or, with no date to publish by, (every byte after the 文种, None, b"");
@@ -406,12 +398,6 @@ def _flagset(flags: tuple) -> frozenset:
         _FLAGSETS.clear()
     fs = _FLAGSETS[flags] = frozenset(flags)
     return fs
-
-
-def _content(r) -> tuple:
-    """What of a table's result an answer can show (all but ``defeated``, which it does not show): results that
-    differ only there give the same answer."""
-    return (r.value, r.rule_ids, r.basis, r.actions, r.cite, r.unsupported, r.collected)
 
 
 # ---------------------------------------------------------------- the reader of a document line (msgspec)

@@ -228,18 +228,19 @@ def _keep(src: _Source, ind: int, known: str, result: str) -> None:
 
 
 def _content(r) -> tuple:
-    """What of a table's result an item's answer can show (all but ``defeated``): results that differ only there
-    give the same answer."""
+    """What of a table's result an answer can show (all but ``defeated``, which it does not show): results that
+    differ only there give the same answer."""
     return (r.value, r.rule_ids, r.basis, r.actions, r.cite, r.unsupported, r.collected)
 
 
-def _keeper(canon: dict, name: str):
-    """``keep(result)`` for ``_resolver``: the one result of its content (``_content``) for table ``name``, so that
-    the item answers, kept per tuple of results (``Engine._item_answer``), are composed once per content: the tables
-    reach the same results by many sets of applicable rules (on diverse traffic about ten tuples of results by
-    identity for one by content)."""
+def _keeper(canon: dict, name: str, limit=lambda: RESULT_LIMIT):
+    """``keep(result)`` for ``_resolver``: the one result of its content (``_content``) for table ``name`` in
+    ``canon`` (cleared when it holds ``limit()``). ``decide``: the item answers, kept per tuple of results
+    (``Engine._item_answer``), are composed once per content (the tables reach the same results by many sets of
+    applicable rules: on diverse traffic about ten tuples of results by identity for one by content); ``classify``
+    (``_classify_compile``): the first document of a given content is the one whose answer is kept."""
     def keep(result):
-        if len(canon) >= RESULT_LIMIT:
+        if len(canon) >= limit():
             canon.clear()
         return canon.setdefault((name, _content(result)), result)
     return keep
