@@ -657,7 +657,7 @@ class _Decider:
         self._Engine = Engine
         self._validation_error = validation_error
         self._readers: dict = {}
-        if command not in ("classify", "interact", "case", "notice"):      # these read with their own models
+        if command not in _OWN_READERS:
             self._parse = self.reader(DisclosureRequest)
         if command == "classify":
             self.line = self.classify_line          # one call less per line
@@ -718,15 +718,22 @@ class _Decider:
                     if self._read_due < 0:
                         self._make_reader()
                 req = self.parse(self._parse, line)
-            eng = self.engine(req.jurisdiction if self.default is None or "jurisdiction" in req.model_fields_set
-                              else self.default)
-            data = self.encode(req.id, eng.pack.id, eng._decide_parts(req, self.explain))
-            # the answer's own text is escaped where it is encoded; what it echoes comes from this line
-            if has_separator(line):
-                data = one_line(data)
-            return data, False
+            return self._decided(req, line), False
         except ZwgkError as exc:
             return exc, True
+
+    def _decided(self, req, line: bytes) -> bytes:
+        """The answer line of ``req``, read from ``line``: decided by the engine of its jurisdiction (the default
+        pack's where the line names none) and encoded; raises the ZwgkError of a request the law has no answer for."""
+        d = req.__dict__
+        jur = d["jurisdiction"] if self.default is None or "jurisdiction" in req.__pydantic_fields_set__ else self.default
+        got = self._fast_engines.get(jur)
+        if got is None:
+            eng = self.engine(jur)
+            got = self._fast_engines[jur] = (eng._decide_parts, eng.pack.id)
+        data = self.encode(d["id"], got[1], got[0](req, self.explain))
+        # the answer's own text is escaped where it is encoded; what it echoes comes from this line
+        return one_line(data) if has_separator(line) else data
 
     def _make_reader(self) -> None:
         from ._decide_read import model_reader
@@ -871,8 +878,7 @@ class _Decider:
         """``chunk`` for ``decide`` once msgspec's reader is made (``_make_reader``): ``line`` written out in one loop,
         its per-line lookups hoisted (the reader, the engines' ``_decide_parts`` and pack ids, the encoder); a line the
         reader leaves (None: not bytes, or not read as pydantic would) goes through ``line``. The same bytes."""
-        read, default, explain, encode, columns = self._read_req, self.default, self.explain, self.encode, self.columns
-        fast = self._fast_engines
+        read, decided, columns = self._read_req, self._decided, self.columns
         out, size, failed = [], 0, False
         append = out.append
         for i, ln in enumerate(lines):
@@ -884,17 +890,7 @@ class _Decider:
                     data = _error_line(data, ln, _lineno(lines, i), columns)
             else:
                 try:
-                    d = req.__dict__
-                    jur = d["jurisdiction"] if default is None or "jurisdiction" in req.__pydantic_fields_set__ \
-                        else default
-                    got = fast.get(jur)
-                    if got is None:
-                        eng = self.engine(jur)
-                        got = fast[jur] = (eng._decide_parts, eng.pack.id)
-                    data = encode(d["id"], got[1], got[0](req, explain))
-                    # the answer's own text is escaped where it is encoded; what it echoes comes from this line
-                    if has_separator(ln):
-                        data = one_line(data)
+                    data = decided(req, ln)
                 except ZwgkError as exc:
                     failed = True
                     data = _error_line(exc, ln, _lineno(lines, i), columns)
@@ -1798,7 +1794,10 @@ def _parser_schema(sub) -> None:
                    help="载入本机关的规则包目录（其代码进入枚举）/ load a pack folder (its codes join the enums)")
 
 
-_PARSERS = {"decide": _parser_decide, "classify": _parser_classify, "case": _parser_case, "notice": _parser_notice, "report": _parser_report, "docket": _parser_docket, "interact": _parser_interact, "check": _parser_check, "test": _parser_test, "explain": _parser_explain, "doc": _parser_doc, "serve": _parser_serve, "schema": _parser_schema}
+_PARSERS = {"decide": _parser_decide, "classify": _parser_classify, "case": _parser_case, "notice": _parser_notice,
+            "report": _parser_report, "docket": _parser_docket, "interact": _parser_interact, "check": _parser_check,
+            "test": _parser_test, "explain": _parser_explain, "doc": _parser_doc, "serve": _parser_serve,
+            "schema": _parser_schema}
 
 
 def _parser(wanted: str | None = None) -> argparse.ArgumentParser:

@@ -154,10 +154,10 @@ class Encoder:
     def _deadline(self, dl: dict) -> bytes:
         """The deadline object from its second key on (``explain`` aside). Its dates come from a memo of
         encoded days; the object itself is formatted each time (its values rarely repeat)."""
-        d = self._d
-        return _DEADLINE % (d(dl["reply_period_starts"]), d(dl["due"]), d(dl["extended_due"]),
-                            d(dl["correction_notice_by"]), b"true" if dl["provisional"] else b"false",
-                            dl["calendar"].encode(), dl["excluded_days"])
+        d, dg = self._d, self._dates.get
+        s, due, ext, cnb = dl["reply_period_starts"], dl["due"], dl["extended_due"], dl["correction_notice_by"]
+        return _DEADLINE % (dg(s) or d(s), dg(due) or d(due), dg(ext) or d(ext), dg(cnb) or d(cnb),
+                            b"true" if dl["provisional"] else b"false", dl["calendar"].encode(), dl["excluded_days"])
 
     def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple:
         """The parts of an answer its plan fixes, before and after the deadline's values, joined from the
@@ -206,16 +206,11 @@ class Encoder:
                 hit[3], rb, self._deadline(dl), b', "explain": [', *self._told(dl["explain"]),
                 b"]", hit[4], self._ids(tuple(trace)),
                 b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
-        s, due, ext, cnb = dl["reply_period_starts"], dl["due"], dl["extended_due"], dl["correction_notice_by"]
         t = tuple(trace)
         tb = self._codes.get(t) or self._ids(t)
         return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            hit[3], rb,
-            _DEADLINE % (dg(s) or self._d(s), dg(due) or self._d(due), dg(ext) or self._d(ext),
-                         dg(cnb) or self._d(cnb), b"true" if dl["provisional"] else b"false",
-                         dl["calendar"].encode(), dl["excluded_days"]),
-            hit[4], tb,
+            hit[3], rb, self._deadline(dl), hit[4], tb,
             b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
 
     def _str(self, value) -> bytes:
