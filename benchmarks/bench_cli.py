@@ -193,7 +193,7 @@ def section_against_floor(command: str, path: Path, n: int, what: str) -> None:
     assert lines == n, f"{command}: {lines} output lines for {n} input lines"
     rss, tree, wall, how = max_rss_kb(cli(command, path), ok_codes=(0, 1))
     rate_ = n / wall
-    print(f"  floors, one process: orjson {fo:,.0f}/s" if fo else "  orjson not installed: no orjson floor",
+    print(f"  floors, one process: orjson {fo:,.0f}/s" if fo else "  orjson not installed (pip install -e '.[bench]'): no orjson floor, the target is not judged",
           f"; json {fj:,.0f}/s" if fj else "")
     print(f"  zwgk {command} (default settings): {wall:.1f} s -> {rate_:,.0f} {what}/s with start-up; "
           f"{lines:,} answers, {errors:,} error lines; max RSS {rss / 1024:.0f} MiB ({how}), "

@@ -69,6 +69,7 @@ def test_the_test_extra_has_what_the_tests_import_and_the_build_tools_are_apart(
     assert extras["durable"] == ["durable-rules"]
     assert extras["pdf"] == ["pypdf"]
     assert extras["fast"] == ["msgspec"]
+    assert extras["bench"] == ["orjson"]          # the benchmarks' I/O floor (benchmarks/bench_cli.py)
     assert extras["server"] == ["fastapi", "uvicorn", "python-multipart"]
     assert extras["dask"] == ["dask"] and PYPROJECT["project"]["optional-dependencies"]["dask"][0].startswith(
         "dask[distributed]")
