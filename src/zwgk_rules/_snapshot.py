@@ -1,9 +1,15 @@
-"""规则文件的快照：已读过的 YAML，按文件内容的散列保存，启动时不必再解析 / The bundled rule files, read once.
+"""规则文件的快照：已读过的 YAML 与校验所得的对象，按文件内容的散列保存，启动时不必再解析、再校验 / The bundled
+rule files, read and validated once.
 
-Reading the rules is most of a fresh ``zwgk decide``'s start-up, and most of that is parsing YAML (88
-files, about 260 KB: libyaml's node graph, then ``_yaml``'s strict walk over it). The snapshot
-(``_rules.snapshot.json`` beside this module, shipped in the wheel) holds, for each bundled rule file, the
-tree that ``_yaml.loads`` gives for it, as JSON text, keyed by the SHA-256 of the file's bytes.
+Reading the rules is most of a fresh ``zwgk decide``'s start-up: parsing YAML (88 files, about 260 KB:
+libyaml's node graph, then ``_yaml``'s strict walk over it), then validating each file's tree with its
+pydantic model (``_schema``: building those models' validators on first use, then the validation). The
+snapshot (``_rules.snapshot.json`` beside this module, shipped in the wheel) holds, for each bundled rule
+file, keyed by the SHA-256 of the file's bytes:
+
+- the tree that ``_yaml.loads`` gives for it, as JSON text (``tree``);
+- for the files the bundled rules validate (``Rulebook()`` and its packs), what validation gave: the
+  validated object, as a typed dump (JSON text), by model (``validated``).
 
 ``_yaml.load`` hashes the bytes it has read and looks them up here: the same bytes always give the same
 tree (reading is a pure function of them), so an entry is used only for exactly the bytes it was made
@@ -14,11 +20,27 @@ like a ``.pyc`` checked by hash (PEP 552), it is made from ``rules/`` by::
     python -m zwgk_rules._snapshot          # writes src/zwgk_rules/_rules.snapshot.json
 
 and ``tests/test_snapshot.py`` fails while it is out of date (the rules then load correctly, only slower).
-Only JSON is read (no pickle, nothing executed); each lookup returns a tree of its own.
+Only JSON is read (no pickle, nothing executed); each lookup returns a tree (an object) of its own.
 
 JSON has no dates and only string keys: a date is written ``{"\\u0000date": "2019-05-15"}`` and a mapping
 with other keys (dates, numbers) ``{"\\u0000map": [[key, value], …]}``. A file whose tree holds anything
 else, or a key starting with NUL, is left out of the snapshot (and so parsed as YAML).
+
+**Validated objects.** ``Rulebook()`` (the bundled rules, ``_rulebook``: not a folder the caller names, nor
+pack folders given) asks ``validated(model, path)`` before it reads and validates a file: a hit is the
+object that ``model.model_validate`` gave for exactly these bytes when the snapshot was made, rebuilt
+without validating (as pydantic's validator builds it: ``object.__new__``, then ``__dict__`` — every field,
+in the model's order —, ``__pydantic_fields_set__``, ``__pydantic_extra__`` and ``__pydantic_private__``,
+both None), so the models' validators are neither built nor run. The dump is made by ``build`` from the
+objects a ``Rulebook()`` validated (``recording``), and tags what JSON cannot say: dates and mappings as
+above, a tuple ``{"\\u0000tuple": […]}``, a frozenset ``{"\\u0000set": […]}``, a model
+``{"\\u0000model": [class name, [fields set], {field: value, …}]}`` (a class of ``_schema``). An object
+holding anything else (extra or private attributes, a value of another type, a float that is not finite) is
+left out, and its file validated at each start as before. The typed dumps depend on ``_schema`` (and the
+limits it uses, ``_limits``) as well as on the bytes: the snapshot records the SHA-256 of those two
+modules' source (``schema``), and while it differs no dump is used. A dump that does not rebuild exactly
+(a class that is not a model of ``_schema``, fields not the model's) is not used either: the file is
+validated.
 """
 from __future__ import annotations
 
@@ -27,11 +49,18 @@ import hashlib
 import json
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
 PATH = Path(__file__).with_name("_rules.snapshot.json")
 _DATE, _MAP = "\x00date", "\x00map"
+_MODEL, _TUPLE, _SET = "\x00", "\x00tuple", "\x00set"         # the typed dumps' tags (with _DATE, _MAP)
 
-_entries: dict | None = None        # sha256 hex -> [file, JSON text]; read on first use
+_entries: dict | None = None        # sha256 hex -> [file, JSON text, {model name: JSON text}]; read on first use
+_schema_ok: bool | None = None      # the typed dumps were made from this ``_schema`` (and ``_limits``)
+_schema_digest: str | None = None   # the snapshot's ``schema``
+#: ``validated`` answers from the snapshot (tests turn it off to load the rules by validating them)
+TYPED = True
+#: while a list, ``_rulebook._validate`` appends ``(path read, model, object)`` for each bundled file it validates
+recording: list | None = None
 
 
 class _NotPlain(ValueError):
@@ -48,12 +77,14 @@ def _hook(obj: dict):
 
 
 def _read() -> dict:
-    global _entries
+    global _entries, _schema_digest
     if _entries is None:
         import msgspec                       # the outer document: 410 KB of JSON text, read 2.6 times faster than json
         try:
             doc = msgspec.json.decode(PATH.read_bytes())
             entries = doc["files"] if doc.get("format") == FORMAT else {}
+            _schema_digest = doc.get("schema") if entries else None
+            _names[:] = doc.get("models") or []
         except (OSError, msgspec.MsgspecError, ValueError, KeyError, TypeError, AttributeError):
             entries = {}                     # no snapshot, or an unreadable one: every file is parsed as YAML
         _entries = entries
@@ -66,6 +97,168 @@ def tree(data: bytes):
     if entry is None:
         return MISSING
     return json.loads(entry[1], object_hook=_hook)
+
+
+def schema_digest() -> str:
+    """The SHA-256 of the source of ``_schema`` and ``_limits``: what the typed dumps depend on besides the bytes."""
+    from . import _limits, _schema
+    h = hashlib.sha256()
+    for mod in (_schema, _limits):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()
+
+
+def _schema_matches() -> bool:
+    global _schema_ok
+    if _schema_ok is None:
+        from pydantic import BaseModel
+        try:
+            _schema_ok = (_schema_digest is not None and schema_digest() == _schema_digest
+                          and BaseModel.__slots__ == _SLOTS)
+        except OSError:                      # no source beside the module: validated as before
+            _schema_ok = False
+    return _schema_ok
+
+
+_SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+_kinds: dict = {}                   # model number -> _Kind; made on first use
+_names: list = []                   # the snapshot's ``models``: model number -> class name
+
+
+class _Stale(ValueError):
+    pass
+
+
+def _schema_models() -> list:
+    """The names of the pydantic models of ``_schema``, in name order: a model's number in the typed dumps."""
+    from pydantic import BaseModel
+
+    from . import _schema
+    return sorted(n for n, c in vars(_schema).items() if isinstance(c, type) and issubclass(c, BaseModel)
+                  and c.__module__ == _schema.__name__ and c.__name__ == n)
+
+
+def _tuple_fields(cls) -> tuple:
+    """The places of ``cls``'s fields whose value is a tuple wherever it is a JSON array: annotated with a tuple,
+    and neither ``Any`` nor a list anywhere in their union. A dump writes such a tuple as a plain array."""
+    import types
+    import typing
+
+    def leaves(t):
+        origin = typing.get_origin(t)
+        if origin is typing.Annotated:
+            return leaves(typing.get_args(t)[0])
+        if origin in (typing.Union, types.UnionType):
+            return [x for a in typing.get_args(t) for x in leaves(a)]
+        return [t]
+    out = []
+    for k, info in enumerate(cls.model_fields.values()):
+        found = leaves(info.annotation)
+        if any(typing.get_origin(t) is tuple for t in found) and not any(
+                t is typing.Any or t is list or typing.get_origin(t) is list for t in found):
+            out.append(k)
+    return tuple(out)
+
+
+class _Kind:
+    """What rebuilding one model of ``_schema`` needs: the class, its fields in order, the places of its
+    plain-array tuples, a *maker* (see ``_maker``) and its fields-set masks seen so far."""
+
+    __slots__ = ("cls", "order", "tuples", "maker", "sets")
+
+    def __init__(self, number: int) -> None:
+        from pydantic import BaseModel
+
+        from . import _schema
+        name = _names[number] if type(number) is int and 0 <= number < len(_names) else None
+        cls = getattr(_schema, name, None) if type(name) is str else None
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == _schema.__name__
+                and cls.__name__ == name):
+            raise _Stale(name)
+        self.cls, self.order, self.tuples = cls, tuple(cls.model_fields), _tuple_fields(cls)
+        self.maker, self.sets = _maker(cls), {}
+
+    def fields_set(self, mask: int) -> frozenset:
+        if type(mask) is not int or not 0 <= mask < 1 << len(self.order):
+            raise _Stale(mask)
+        out = self.sets[mask] = frozenset(n for k, n in enumerate(self.order) if mask >> k & 1)
+        return out
+
+
+def _maker(model):
+    """A class of ``model``'s layout whose instances take plain attribute stores, to become ``model``'s by their
+    ``__class__`` (as ``_decide_read._maker``: pydantic's ``__setattr__`` refuses them on a frozen model, and
+    ``object.__setattr__`` costs about three times as much)."""
+    ns = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
+          "__module__": model.__module__, "__qualname__": f"{model.__qualname__}Maker"}
+    maker = type.__new__(type(model), f"{model.__name__}Maker", (model,), ns)
+    object.__new__(maker).__class__ = model         # the same layout (a TypeError here: not used)
+    return maker
+
+
+def _typed_hook(obj: dict, _new=object.__new__, _tuple=tuple, _list=list, _set=set):
+    if len(obj) == 1:
+        value = obj.get(_MODEL)
+        if value is not None:                         # [number, fields-set mask, field values in order …]
+            kind = _kinds.get(value[0])
+            if kind is None:
+                kind = _kinds[value[0]] = _Kind(value[0])
+            values = value[2:]
+            if len(values) != len(kind.order):
+                raise _Stale(kind.cls.__name__)
+            for k in kind.tuples:
+                if type(values[k]) is _list:
+                    values[k] = _tuple(values[k])
+            given = kind.sets.get(value[1])
+            if given is None:
+                given = kind.fields_set(value[1])
+            out = _new(kind.maker)
+            out.__dict__ = dict(zip(kind.order, values))
+            out.__pydantic_fields_set__ = _set(given)
+            out.__pydantic_extra__ = None
+            out.__pydantic_private__ = None
+            out.__class__ = kind.cls
+            return out
+        value = obj.get(_TUPLE)
+        if value is not None:
+            return _tuple(value)
+        value = obj.get(_DATE)
+        if value is not None:
+            return dt.date.fromisoformat(value)
+        value = obj.get(_MAP)
+        if value is not None:
+            return {k: v for k, v in value}
+        value = obj.get(_SET)
+        if value is not None:
+            return frozenset(value)
+    return obj
+
+
+def validated(model, path: Path):
+    """``model.model_validate`` of the rule file at ``path`` (its tree), rebuilt from the snapshot without
+    validating; ``MISSING`` when the snapshot has no dump of it for these bytes and this model (or ``TYPED``
+    is off, or ``_schema`` changed since): the caller then reads and validates the file."""
+    if not TYPED:
+        return MISSING
+    from ._yaml import MAX_FILE_BYTES, _read_bounded
+    try:
+        with open(path, "rb") as fh:
+            data = _read_bounded(fh)
+    except OSError:
+        return MISSING                       # the caller reads it, and says why it cannot
+    if len(data) > MAX_FILE_BYTES:
+        return MISSING
+    entry = _read().get(hashlib.sha256(data).hexdigest())
+    if entry is None or len(entry) < 3 or not _schema_matches():
+        return MISSING
+    text = entry[2].get(model.__name__)
+    if text is None:
+        return MISSING
+    try:
+        out = json.loads(text, object_hook=_typed_hook)
+    except (_Stale, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return MISSING
+    return out if type(out) is model else MISSING
 
 
 MISSING = object()
@@ -89,12 +282,86 @@ def _encode(value):
     raise _NotPlain(kind.__name__)
 
 
+def _encode_typed(value, numbers: dict, plain_tuple: bool = False):
+    """A validated object (a model of ``_schema`` and what it holds) as JSON values, tagged (see the module's
+    docstring; ``numbers``: model name -> number); ``_NotPlain`` for anything ``_typed_hook`` would not give back
+    exactly. ``plain_tuple``: a tuple is written as a plain array (a model's field that ``_tuple_fields`` names)."""
+    kind = type(value)
+    if kind is dict:
+        if all(type(k) is str and not k.startswith("\x00") for k in value):
+            return {k: _encode_typed(v, numbers) for k, v in value.items()}
+        if any(type(k) is str and k.startswith("\x00") for k in value):
+            raise _NotPlain("key starting with NUL")
+        return {_MAP: [[_encode_typed(k, numbers), _encode_typed(v, numbers)] for k, v in value.items()]}
+    if kind is tuple:
+        items = [_encode_typed(v, numbers) for v in value]
+        return items if plain_tuple else {_TUPLE: items}
+    if kind is list:
+        if plain_tuple:
+            raise _NotPlain("a list where the model's field is read as a tuple")
+        return [_encode_typed(v, numbers) for v in value]
+    if kind is frozenset:
+        return {_SET: sorted((_encode_typed(v, numbers) for v in value), key=lambda v: json.dumps(v, sort_keys=True))}
+    if kind is dt.date:
+        return {_DATE: value.isoformat()}
+    if kind is float and value - value != 0:        # inf, nan: not JSON
+        raise _NotPlain("float")
+    if value is None or kind in (str, int, float, bool):
+        return value
+    from pydantic import BaseModel
+    if isinstance(value, BaseModel):
+        name = kind.__name__
+        number = numbers.get(name)
+        from . import _schema
+        if number is None or getattr(_schema, name) is not kind:
+            raise _NotPlain(f"{name}: not a model of _schema")
+        fields, order = value.__dict__, tuple(kind.model_fields)
+        given = value.__pydantic_fields_set__
+        if (tuple(fields) != order or value.__pydantic_extra__ is not None or value.__pydantic_private__ is not None
+                or type(given) is not set or not given <= set(order)):
+            raise _NotPlain(f"{name}: extra, private or missing fields")
+        tuples = _tuple_fields(kind)
+        return {_MODEL: [number, sum(1 << k for k, n in enumerate(order) if n in given),
+                         *(_encode_typed(v, numbers, k in tuples) for k, v in enumerate(fields.values()))]}
+    raise _NotPlain(kind.__name__)
+
+
+def _validated_objects() -> dict:
+    """sha256 of a file's bytes -> {model name: JSON text} for every file that ``Rulebook()`` (the bundled rules,
+    every bundled pack read) validates: the objects validation gave, validated from YAML here."""
+    global TYPED, recording, _entries
+    from ._rulebook import Rulebook
+    saved = TYPED, recording, _entries
+    TYPED, recording, _entries = False, [], {}          # validated, from the YAML itself
+    try:
+        Rulebook().packs.read_all()
+        done = recording
+    finally:
+        TYPED, recording, _entries = saved
+    numbers = {name: k for k, name in enumerate(_schema_models())}
+    out: dict = {}
+    for path, model, obj in done:
+        try:
+            text = json.dumps(_encode_typed(obj, numbers), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (_NotPlain, ValueError):
+            continue                                  # validated at each start, as before
+        dumps = out.setdefault(hashlib.sha256(Path(path).read_bytes()).hexdigest(), {})
+        if dumps.get(model.__name__, text) != text:   # the same bytes validated to two objects: neither is kept
+            dumps[model.__name__] = None
+        else:
+            dumps[model.__name__] = text
+    return {digest: {m: t for m, t in dumps.items() if t is not None} for digest, dumps in out.items()}
+
+
 def build(root: Path | None = None) -> str:
-    """The snapshot of every rule file under ``root`` (default: the bundled rules), as the file's text."""
+    """The snapshot of every rule file under ``root`` (default: the bundled rules), as the file's text; the
+    validated objects (typed dumps) only for the bundled rules."""
     from ._errors import RuleFileError
     from ._resources import rules_root
     from ._yaml import loads
 
+    typed = _validated_objects() if root is None else {}
+    models = _schema_models() if root is None else []
     root = Path(root) if root is not None else rules_root()
     lines = []
     seen = set()
@@ -109,9 +376,12 @@ def build(root: Path | None = None) -> str:
         except (UnicodeDecodeError, RuleFileError, _NotPlain):
             continue                          # parsed as YAML when loaded, and refused there as it should be
         seen.add(digest)
-        entry = [path.relative_to(root).as_posix(), json.dumps(encoded, ensure_ascii=False, separators=(",", ":"))]
+        entry = [path.relative_to(root).as_posix(), json.dumps(encoded, ensure_ascii=False, separators=(",", ":")),
+                 typed.get(digest, {})]
         lines.append(f"{json.dumps(digest)}:{json.dumps(entry, ensure_ascii=False)}")
-    return ('{"format":%d,\n"files":{\n' % FORMAT) + ",\n".join(lines) + "\n}}\n"
+    return ('{"format":%d,\n"schema":%s,\n"models":%s,\n"files":{\n'
+            % (FORMAT, json.dumps(schema_digest()), json.dumps(models))
+            + ",\n".join(lines) + "\n}}\n")
 
 
 def main() -> None:               # pragma: no cover - a maintainer's command, checked by tests/test_snapshot.py
@@ -121,4 +391,5 @@ def main() -> None:               # pragma: no cover - a maintainer's command, c
 
 
 if __name__ == "__main__":        # pragma: no cover
-    main()
+    from zwgk_rules import _snapshot as _module     # the module the rules use (``recording``), not ``__main__``
+    _module.main()
