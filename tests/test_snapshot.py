@@ -249,7 +249,7 @@ def test_a_stale_entry_is_seen(monkeypatch):
     path = rules_root() / "national" / "ogi-2019" / "request.yaml"
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     title = TableFile.model_validate(_yaml.load(path)).rules[0].title
-    dump = entries[digest][2]["TableFile"]
+    dump = _snapshot._text(entries[digest][2]["TableFile"]).decode("utf-8")
     assert dump.count(json.dumps(title, ensure_ascii=False)) == 1
     older = dump.replace(json.dumps(title, ensure_ascii=False), json.dumps(title + "（旧）", ensure_ascii=False))
     monkeypatch.setitem(entries, digest, [*entries[digest][:2], {"TableFile": older}])
