@@ -26,21 +26,32 @@ JSON has no dates and only string keys: a date is written ``{"\\u0000date": "201
 with other keys (dates, numbers) ``{"\\u0000map": [[key, value], …]}``. A file whose tree holds anything
 else, or a key starting with NUL, is left out of the snapshot (and so parsed as YAML).
 
-**Validated objects.** ``Rulebook()`` (the bundled rules, ``_rulebook``: not a folder the caller names, nor
-pack folders given) asks ``validated(model, path)`` before it reads and validates a file: a hit is the
-object that ``model.model_validate`` gave for exactly these bytes when the snapshot was made, rebuilt
-without validating (as pydantic's validator builds it: ``object.__new__``, then ``__dict__`` — every field,
-in the model's order —, ``__pydantic_fields_set__``, ``__pydantic_extra__`` and ``__pydantic_private__``,
-both None), so the models' validators are neither built nor run. The dump is made by ``build`` from the
-objects a ``Rulebook()`` validated (``recording``), and tags what JSON cannot say: dates and mappings as
-above, a tuple ``{"\\u0000tuple": […]}``, a frozenset ``{"\\u0000set": […]}``, a model
-``{"\\u0000model": [class name, [fields set], {field: value, …}]}`` (a class of ``_schema``). An object
-holding anything else (extra or private attributes, a value of another type, a float that is not finite) is
-left out, and its file validated at each start as before. The typed dumps depend on ``_schema`` (and the
-limits it uses, ``_limits``) as well as on the bytes: the snapshot records the SHA-256 of those two
-modules' source (``schema``), and while it differs no dump is used. A dump that does not rebuild exactly
-(a class that is not a model of ``_schema``, fields not the model's) is not used either: the file is
-validated.
+**Validated objects** (issue 12, part 2). ``Rulebook()`` (the bundled rules, ``_rulebook``: not a folder the
+caller names, nor pack folders given, nor ``zwgk check`` of a pack folder) asks ``validated(model, path)``
+before it reads and validates a file: a hit is the object that ``model.model_validate`` gave for exactly
+these bytes when the snapshot was made, rebuilt without validating as pydantic's validator builds it
+(``object.__new__``, then ``__dict__`` — every field, in the model's order —, ``__pydantic_fields_set__``,
+``__pydantic_extra__`` and ``__pydantic_private__``, both None; the stores made on a *maker* class, as in
+``_decide_read``), so the models' validators are neither built nor run: a fresh one-line ``zwgk decide``
+runs 757.0 M → 733.3 M instructions, ``default_rulebook()`` 197.5 M → 172.2 M (docs/benchmarks.md,
+session 12 su). The dumps are made by ``build`` from the objects that a ``Rulebook()`` with every bundled
+pack read validated (``recording``), from the YAML itself. A model is ``{"\\u0000": [number, fields-set
+mask, value of each field in the model's order…]}``: its number in the snapshot's ``models`` (the names of
+``_schema``'s models), bit *k* of the mask for its *k*-th field; a field that ``_tuple_fields`` names (a
+tuple wherever it is an array: annotated with a tuple, no list or ``Any`` in its union) holds its tuple as
+a plain array; any other tuple is ``{"\\u0000tuple": […]}``, a frozenset ``{"\\u0000set": […]}``, dates and
+mappings as above, a list a plain array. An object holding anything else (extra or private attributes,
+something cached in its ``__dict__``, a value of another type, a float that is not finite) is left out, and
+its file validated at each start as before. The dumps depend on ``_schema`` (and the limits it uses,
+``_limits``) as well as on the bytes: the snapshot records the SHA-256 of those two modules' source
+(``schema``), and while it differs no dump is used. A dump that does not rebuild exactly (a number that is
+not a model of ``_schema``, a number of values that is not the model's) is not used either: the file is
+validated. ``tests/test_snapshot.py`` loads the bundled rules both ways and compares every object.
+
+**The file.** Its first line is the index (``format``, ``schema``, ``models``, and ``files``: sha256 ->
+``[file, span of its tree, {model: span of its dump}]``); then each JSON text on a line of its own, a span
+``[start, end]`` being its bytes after the first line. The index alone is decoded at start (msgspec; 0.3 M
+instructions, where decoding the whole 700 KB document was 11 M), each lookup its own text.
 """
 from __future__ import annotations
 
