@@ -147,7 +147,7 @@ def _schema_matches() -> bool:
 
 
 _SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
-_kinds: dict = {}                   # model number -> _Kind; made on first use
+_kinds: dict = {}                   # model number -> what rebuilding it needs (``_kind``); made on first use
 _names: list = []                   # the snapshot's ``models``: model number -> class name
 
 
@@ -186,29 +186,27 @@ def _tuple_fields(cls) -> tuple:
     return tuple(out)
 
 
-class _Kind:
-    """What rebuilding one model of ``_schema`` needs: the class, its fields in order, the places of its
-    plain-array tuples, a *maker* (see ``_maker``) and its fields-set masks seen so far."""
+def _kind(number) -> tuple:
+    """What rebuilding model ``number`` needs, kept in ``_kinds``: ``(class, its fields in order, the places of its
+    plain-array tuples (``_tuple_fields``), a *maker* (``_maker``), the fields sets of the masks seen so far)``."""
+    from pydantic import BaseModel
 
-    __slots__ = ("cls", "order", "tuples", "maker", "sets")
+    from . import _schema
+    name = _names[number] if type(number) is int and 0 <= number < len(_names) else None
+    cls = getattr(_schema, name, None) if type(name) is str else None
+    if not (isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == _schema.__name__
+            and cls.__name__ == name):
+        raise _Stale(name)
+    out = _kinds[number] = (cls, tuple(cls.model_fields), _tuple_fields(cls), _maker(cls), {})
+    return out
 
-    def __init__(self, number: int) -> None:
-        from pydantic import BaseModel
 
-        from . import _schema
-        name = _names[number] if type(number) is int and 0 <= number < len(_names) else None
-        cls = getattr(_schema, name, None) if type(name) is str else None
-        if not (isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == _schema.__name__
-                and cls.__name__ == name):
-            raise _Stale(name)
-        self.cls, self.order, self.tuples = cls, tuple(cls.model_fields), _tuple_fields(cls)
-        self.maker, self.sets = _maker(cls), {}
-
-    def fields_set(self, mask: int) -> frozenset:
-        if type(mask) is not int or not 0 <= mask < 1 << len(self.order):
-            raise _Stale(mask)
-        out = self.sets[mask] = frozenset(n for k, n in enumerate(self.order) if mask >> k & 1)
-        return out
+def _fields_set(kind: tuple, mask) -> frozenset:
+    order, sets = kind[1], kind[4]
+    if type(mask) is not int or not 0 <= mask < 1 << len(order):
+        raise _Stale(mask)
+    out = sets[mask] = frozenset(n for k, n in enumerate(order) if mask >> k & 1)
+    return out
 
 
 def _maker(model):
@@ -228,22 +226,23 @@ def _typed_hook(obj: dict, _new=object.__new__, _tuple=tuple, _list=list, _set=s
         if value is not None:                         # [number, fields-set mask, field values in order …]
             kind = _kinds.get(value[0])
             if kind is None:
-                kind = _kinds[value[0]] = _Kind(value[0])
-            values = value[2:]
-            if len(values) != len(kind.order):
-                raise _Stale(kind.cls.__name__)
-            for k in kind.tuples:
-                if type(values[k]) is _list:
-                    values[k] = _tuple(values[k])
-            given = kind.sets.get(value[1])
+                kind = _kind(value[0])
+            cls, order, tuples, maker, sets = kind
+            given = sets.get(value[1])
             if given is None:
-                given = kind.fields_set(value[1])
-            out = _new(kind.maker)
-            out.__dict__ = dict(zip(kind.order, values))
+                given = _fields_set(kind, value[1])
+            del value[:2]                             # the field values (the list is this decoding's own)
+            if len(value) != len(order):
+                raise _Stale(cls.__name__)
+            for k in tuples:
+                if type(value[k]) is _list:
+                    value[k] = _tuple(value[k])
+            out = _new(maker)
+            out.__dict__ = dict(zip(order, value))
             out.__pydantic_fields_set__ = _set(given)
             out.__pydantic_extra__ = None
             out.__pydantic_private__ = None
-            out.__class__ = kind.cls
+            out.__class__ = cls
             return out
         value = obj.get(_TUPLE)
         if value is not None:
