@@ -33,7 +33,7 @@ these bytes when the snapshot was made, rebuilt without validating as pydantic's
 (``object.__new__``, then ``__dict__`` — every field, in the model's order —, ``__pydantic_fields_set__``,
 ``__pydantic_extra__`` and ``__pydantic_private__``, both None; the stores made on a *maker* class, as in
 ``_decide_read``), so the models' validators are neither built nor run: a fresh one-line ``zwgk decide``
-runs 757.0 M → 733.3 M instructions, ``default_rulebook()`` 197.5 M → 172.2 M (docs/benchmarks.md,
+runs 757.0 M → 733.1 M instructions, ``default_rulebook()`` 197.5 M → 171.9 M (docs/benchmarks.md,
 session 12 su). The dumps are made by ``build`` from the objects that a ``Rulebook()`` with every bundled
 pack read validated (``recording``), from the YAML itself. A model is ``{"\\u0000": [number, fields-set
 mask, value of each field in the model's order…]}``: its number in the snapshot's ``models`` (the names of
