@@ -27,28 +27,41 @@ from ._jurisdiction import Jurisdiction, Param, ParamValue, check_local_paramete
 from ._statutes import Citation, Statutes
 from ._tables import CompiledTable
 from ._yaml import load as _load
+from . import _snapshot
 
 
 _READ = object()
 
 
-def _validate(model, path: Path, data=_READ, *, every: list | None = None):
-    """``data`` (default: the file read) as ``model``, or one RuleFileError naming the file and the field.
-    With ``every`` (a list), each schema error is appended to it as its own RuleFileError and None is
-    returned when there is any (``zwgk check`` reports them all)."""
-    data = load_yaml(path) if data is _READ else data
+def _validate(model, path: Path, data=_READ, *, every: list | None = None, shipped: bool = False,
+              real: Path | None = None):
+    """``data`` (default: the file read, from ``real`` when given) as ``model``, or one RuleFileError naming the
+    file and the field. With ``every`` (a list), each schema error is appended to it as its own RuleFileError
+    and None is returned when there is any (``zwgk check`` reports them all).
+
+    ``shipped``: a file of the rules shipped with the package (``Rulebook()``), whose validated object the
+    snapshot may hold for its bytes (``_snapshot.validated``): then that object, rebuilt without validating."""
+    if shipped:
+        obj = _snapshot.validated(model, real or path)
+        if obj is not _snapshot.MISSING:
+            return obj
+    if data is _READ:
+        data = load_yaml(path) if real is None else _load(real, file=relative(path))
     if not isinstance(data, dict):
         kind = "空文件 / empty" if data is None else f"{type(data).__name__}"
         raise RuleFileError(f"文件内容须为映射（键: 值），而不是 {kind} / the file must be a mapping",
                             file=relative(path), field="(root)")
     try:
-        return model.model_validate(data)
+        obj = model.model_validate(data)
     except ValidationError as exc:
         errors = [_schema_error(model, path, data, e) for e in exc.errors()]
         if every is None:
             raise errors[0] from None
         every.extend(errors)
         return None
+    if shipped and _snapshot.recording is not None:
+        _snapshot.recording.append((real or path, model, obj))      # the snapshot's maker (``_snapshot.build``)
+    return obj
 
 
 def _schema_error(model, path: Path, data: dict, e: dict) -> RuleFileError:
@@ -146,12 +159,13 @@ class Rulebook:
             self._load(root, packs)
 
     def _load(self, root, packs) -> None:
-        shipped = root is None          # the rules shipped with the package: bundled packs read on first use
+        # the rules shipped with the package: bundled packs read on first use, validated objects from the snapshot
+        self._shipped = shipped = root is None
         root = Path(root) if root is not None else rules_root()
         self.root = root
-        self.statutes = Statutes(root / "statutes")
+        self.statutes = Statutes(root / "statutes", shipped=shipped)
         nat = root / "national"
-        disp = _validate(DispositionFile, nat / "dispositions.yaml")
+        disp = _validate(DispositionFile, nat / "dispositions.yaml", shipped=shipped)
         self.dispositions = tuple(c.code for c in disp.codes)
         self.disposition_info = {c.code: c for c in disp.codes}
         #: codes that are not yet an answer (``final`` false in a decision): ``pending``
@@ -167,7 +181,7 @@ class Rulebook:
         if not disp.combination or disp.combination[-1].when != "otherwise":
             raise RuleFileError("combination 的最后一条须为 when: otherwise", file=dfile, field="combination")
         self.combination = disp.combination
-        regs = _validate(RegimesFile, nat / "regimes.yaml")
+        regs = _validate(RegimesFile, nat / "regimes.yaml", shipped=shipped)
         for b in regs.basis:
             self.statutes.resolve(b, file=relative(nat / "regimes.yaml"), field="basis")
         self.earliest = regs.earliest
@@ -205,7 +219,8 @@ class Rulebook:
         # pack's texts are bundled now, before any pack is read; the shipped packs are read when first used
         # (``PackShelf``), those of a rules folder the caller names and the folders given, now.
         national = Pack("cn", "全国（仅国家法规）", "cn", None, None)
-        bundled = {folder.name: _open_pack_folder(folder, self.statutes) for folder in bundled_pack_folders(root)}
+        bundled = {folder.name: _open_pack_folder(folder, self.statutes, shipped=shipped)
+                   for folder in bundled_pack_folders(root)}
         opened = [_open_pack_folder(Path(folder), self.statutes) for folder in packs]
         self.packs = PackShelf(self, national, bundled)
         if not shipped:
@@ -220,7 +235,7 @@ class Rulebook:
 
     def _load_regime(self, folder: Path, span) -> Regime:
         rfile = folder / "regime.yaml"
-        spec = _validate(RegimeFile, rfile)
+        spec = _validate(RegimeFile, rfile, shipped=self._shipped)
         if spec.statute not in self.statutes.instruments:
             raise RuleFileError(f"statute {spec.statute!r} 未收录于 rules/statutes/", file=relative(rfile), field="statute",
                                 suggestion=closest(spec.statute, self.statutes.instruments))
@@ -233,7 +248,7 @@ class Rulebook:
             path = folder / f"{name}.yaml"
             if not path.exists():
                 raise RuleFileError(f"找不到决策表文件 {name}.yaml", file=relative(rfile), field="item_tables")
-            t = _validate(TableFile, path)
+            t = _validate(TableFile, path, shipped=self._shipped)
             if t.table != name or t.regime != spec.regime:
                 raise RuleFileError("table/regime 与文件名或所属版本不一致", file=relative(path), field="table")
             ups = upstream if t.scope == "item" else {}
@@ -250,7 +265,7 @@ class Rulebook:
             raise RuleFileError(f"申请层面决策表的结论不是处理代码：{sorted(req_out - set(self.dispositions))}",
                                 file=tables[spec.request_table].file, field="outputs")
         dfile = folder / spec.deadline_rules
-        dl = _validate(DeadlineFile, dfile)
+        dl = _validate(DeadlineFile, dfile, shipped=self._shipped)
         drel = relative(dfile)
         receipt = {}
         for ch, rr in dl.receipt_date.items():
@@ -291,13 +306,13 @@ class Rulebook:
 
     def _load_classify(self, folder: Path) -> "ClassifyRules":
         mfile = folder / "classify.yaml"
-        spec = _validate(ClassifyFile, mfile)
+        spec = _validate(ClassifyFile, mfile, shipped=self._shipped)
         rel = relative(mfile)
         tables: dict[str, CompiledTable] = {}
         upstream: dict[str, tuple[str, ...]] = {}
         for name in spec.tables:
             path = folder / f"{name}.yaml"
-            t = _validate(TableFile, path)
+            t = _validate(TableFile, path, shipped=self._shipped)
             if t.table != name or t.scope != "document":
                 raise RuleFileError("table 与文件名不一致或 scope 不是 document", file=relative(path), field="table")
             tables[name] = CompiledTable(t, relative(path), SCOPES["document"], dict(upstream), self.statutes)
@@ -399,8 +414,9 @@ class Rulebook:
         """The disclosure attributes, as the classify attribute table declares them."""
         return next(t for t in self.classify.tables if t.name == "attribute").spec.outputs
 
-    def _load_pack(self, path: Path, real: Path, every: list | None = None) -> Pack | None:
-        """The pack in ``path`` (named so in errors), read from ``real`` (its resolved path).
+    def _load_pack(self, path: Path, real: Path, every: list | None = None, shipped: bool = False) -> Pack | None:
+        """The pack in ``path`` (named so in errors), read from ``real`` (its resolved path); ``shipped``: a
+        pack shipped with the package, whose validated ``pack.yaml`` the snapshot may hold (``_validate``).
 
         Without ``every``, the first problem raises. With ``every`` (a list), every problem that can be
         found is appended to it (each parameter, provision and rule is checked on its own), and None is
@@ -419,12 +435,20 @@ class Rulebook:
 
         each = _Each()
         before = len(every) if every is not None else 0
-        data = _load(real, file=rel)
-        rules = data.get("rules") if isinstance(data, dict) else None
-        if isinstance(rules, list) and len(rules) > MAX_PACK_RULES:      # before validating them one by one
-            raise RuleFileError(f"规则包有 {len(rules)} 条规则，上限为 {MAX_PACK_RULES} 条 / more than {MAX_PACK_RULES} rules",
+        spec = _snapshot.validated(PackFile, real) if shipped and every is None else _snapshot.MISSING
+        if spec is _snapshot.MISSING:
+            data = _load(real, file=rel)
+            rules = data.get("rules") if isinstance(data, dict) else None
+            count = len(rules) if isinstance(rules, list) else 0
+        else:
+            count = len(spec.rules)
+        if count > MAX_PACK_RULES:      # before validating them one by one
+            raise RuleFileError(f"规则包有 {count} 条规则，上限为 {MAX_PACK_RULES} 条 / more than {MAX_PACK_RULES} rules",
                                 file=rel, field="rules")
-        spec = _validate(PackFile, path, data, every=every)
+        if spec is _snapshot.MISSING:
+            spec = _validate(PackFile, path, data, every=every)
+            if spec is not None and shipped and _snapshot.recording is not None:
+                _snapshot.recording.append((real, PackFile, spec))
         if spec is None:
             return None
         with each:
@@ -604,7 +628,8 @@ class PackShelf(Mapping):
                 pk = self._loaded.get(pack_id)
                 if pk is None:
                     path, real = self._waiting[pack_id]
-                    self._loaded[pack_id] = pk = self._rb._load_pack(path, real)   # checks its calendar too
+                    self._loaded[pack_id] = pk = self._rb._load_pack(     # checks its calendar too
+                        path, real, shipped=self._rb.__dict__.get("_shipped", False))
         return pk
 
     def __contains__(self, pack_id) -> bool:
@@ -634,7 +659,8 @@ def bundled_pack_folders(root: Path | None = None) -> list[Path]:
     return sorted(p for p in packs.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def _open_pack_folder(folder: Path, statutes: Statutes, problems: list | None = None) -> tuple[Path, Path]:
+def _open_pack_folder(folder: Path, statutes: Statutes, problems: list | None = None, *,
+                      shipped: bool = False) -> tuple[Path, Path]:
     """``(pack.yaml, its resolved path)`` of the pack in ``folder``, after bundling the texts in its
     ``statutes/`` folder into ``statutes``. The same for a bundled pack and a pack folder given by the
     caller: nothing outside the folder is read (``pack.yaml`` and ``statutes/`` may not lead out of it).
@@ -646,7 +672,7 @@ def _open_pack_folder(folder: Path, statutes: Statutes, problems: list | None = 
     real = contained(path, folder)
     texts = folder / "statutes"
     if texts.is_dir():
-        statutes.add_folder(texts, within=folder)
+        statutes.add_folder(texts, within=folder, shipped=shipped)
     elif texts.exists():
         exc = RuleFileError("statutes 须为目录（其中放本机关制度的原文）/ statutes must be a folder",
                             file=str(texts), field="file")

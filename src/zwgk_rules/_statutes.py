@@ -80,22 +80,22 @@ class Citation(Struct, frozen=True):
 class Statutes:
     """All bundled instruments, indexed for citation lookup. Immutable after load."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, shipped: bool = False) -> None:
         self._inst: dict[str, dict] = {}
         self._cache: dict[str, Citation] = {}
-        self.add_folder(folder)
+        self.add_folder(folder, shipped=shipped)
 
-    def add_folder(self, folder: Path, *, within: Path | None = None) -> None:
+    def add_folder(self, folder: Path, *, within: Path | None = None, shipped: bool = False) -> None:
         """Bundle every instrument file under ``folder`` (an agency's own pack brings its own text).
 
         Each file is validated against :class:`~zwgk_rules._schema.StatuteFile`; a number given twice
         (article, paragraph or item) is an error, never silently the last one. Nothing outside ``within``
-        (default: ``folder``; for a pack, the pack's folder) is read, whatever symbolic links say."""
+        (default: ``folder``; for a pack, the pack's folder) is read, whatever symbolic links say. ``shipped``: texts
+        shipped with the package, whose validated objects the snapshot may hold (``_rulebook._validate``)."""
         from ._rulebook import _validate      # (_rulebook imports this module)
-        from ._yaml import load
         for path, real in yaml_files(folder, folder if within is None else within):
             rel = relative(path)
-            doc = _validate(StatuteFile, path, load(real, file=rel))
+            doc = _validate(StatuteFile, path, real=real, shipped=shipped)
             iid = doc.id
             if iid in self._inst:
                 raise CitationError(f"法规编号 {iid!r} 重复（已见于 {self._inst[iid]['file']}）/ duplicate statute id",
