@@ -960,10 +960,17 @@ def _die_with_parent() -> None:
 
 
 def _worker_init(explain: bool, backend: str, command: str, turn=None, columns=None, packs=(),
-                 jurisdiction=None) -> None:
+                 jurisdiction=None, decider=None) -> None:
+    """A worker's set-up. ``decider``: the parent's, inherited by fork (``run_decide`` warmed it on the first chunk);
+    without one (a spawned worker) the worker makes its own."""
     global _WORKER, _TURN
     _die_with_parent()
-    _WORKER = _Decider(explain, backend, command, columns, packs, jurisdiction)
+    if decider is None:
+        _WORKER = _Decider(explain, backend, command, columns, packs, jurisdiction)
+    else:
+        import gc
+        gc.freeze()         # what the parent made, kept out of the collector's scans (no copies of its pages)
+        _WORKER = decider
     _TURN = turn
 
 
@@ -1120,32 +1127,58 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         out = _TextSink(out)
     lines, columns = _inputs(path, stdin, command, input_format, encoding, counter)
     take_inputs = getattr(out, "take_inputs", None)
+    flush = getattr(out, "flush", None) or (lambda: None)
+    blocks = _chunks(lines, chunk)
+
+    def here(d, block) -> None:
+        """Answer ``block`` in this process and write its answers."""
+        nonlocal failed
+        prog.sizes.append(len(block))
+        try:
+            if take_inputs is not None:
+                take_inputs(block)
+            _, bad = d.chunk(block, out.write)
+            flush()
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
+        failed |= bad
+        prog.written_chunks += 1
+        if prog.display is not None:
+            prog.display.update(prog)
+
     if jobs <= 1 or backend != "python":
         d = _Decider(explain, backend, command, columns, packs, jurisdiction)
-        flush = getattr(out, "flush", None) or (lambda: None)
-        for block in _chunks(lines, chunk):
-            prog.sizes.append(len(block))
-            try:
-                if take_inputs is not None:
-                    take_inputs(block)
-                _, bad = d.chunk(block, out.write)
-                flush()
-            except OSError as exc:
-                raise _CutShort(_write_failure(exc)) from None
-            failed |= bad
-            prog.written_chunks += 1
-            if prog.display is not None:
-                prog.display.update(prog)
+        for block in blocks:
+            here(d, block)
         return 1 if failed else 0
-    import collections
+    import itertools
     import multiprocessing as mp
+
+    d = _Decider(explain, backend, command, columns, packs, jurisdiction)  # load once in the parent: forked workers inherit it
+    forked = "fork" in mp.get_all_start_methods()
+    ctx = mp.get_context("fork") if forked else mp.get_context()
+    if forked:
+        # the parent answers the first chunk itself (its engines built, their memos started, msgspec's reader made), then
+        # forks: each worker goes on with that warm decider instead of warming up its own. An input of one chunk
+        # starts no workers.
+        warm = 0
+        for block in blocks:
+            here(d, block)
+            warm += len(block)
+            if warm >= chunk:
+                break
+        nxt = next(blocks, None)
+        if nxt is None:
+            return 1 if failed else 0
+        blocks = itertools.chain((nxt,), blocks)
+    import collections
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _Decider(explain, backend, command, columns, packs, jurisdiction)  # load once in the parent: forked workers inherit it
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    first = prog.written_chunks         # chunks already written: the workers' chunks count from here
     fd = _fileno(out)
     turn = None
+    inherit = d if forked else None
     if fd is not None:
         # workers write their answers to the output themselves, in turn
         try:
@@ -1153,9 +1186,9 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         except OSError as exc:
             raise _CutShort(_write_failure(exc)) from None
         turn = (ctx.Value("q", 0, lock=False), ctx.Condition(), fd)
-        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn, columns, packs, jurisdiction)
+        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn, columns, packs, jurisdiction, inherit)
     else:
-        task, initargs = _worker_chunk, (explain, backend, command, None, columns, packs, jurisdiction)
+        task, initargs = _worker_chunk, (explain, backend, command, None, columns, packs, jurisdiction, inherit)
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=initargs)
     pending: collections.deque = collections.deque()
 
@@ -1167,8 +1200,7 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
             if take_inputs is not None:
                 take_inputs(block)
             out.write(data)
-            if hasattr(out, "flush"):
-                out.flush()
+            flush()
         else:
             bad = result
         failed |= bad
@@ -1177,7 +1209,7 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
             prog.display.update(prog)
 
     try:
-        for seq, block in enumerate(_chunks(lines, chunk)):
+        for seq, block in enumerate(blocks):
             prog.sizes.append(len(block))
             fut = pool.submit(task, seq, block) if turn is not None else pool.submit(task, block)
             pending.append((fut, block if take_inputs is not None else None))
@@ -1187,17 +1219,17 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
             settle(*pending.popleft())
     except BrokenProcessPool:
         if turn is not None:
-            prog.written_chunks = turn[0].value
+            prog.written_chunks = first + turn[0].value
         _stop(pool)
         raise _CutShort("工作进程意外退出 / a worker process was lost") from None
     except OSError as exc:
         if turn is not None:
-            prog.written_chunks = turn[0].value
+            prog.written_chunks = first + turn[0].value
         _stop(pool)
         raise _CutShort(_write_failure(exc)) from None
     except BaseException:
         if turn is not None:
-            prog.written_chunks = turn[0].value
+            prog.written_chunks = first + turn[0].value
         _stop(pool)
         raise
     pool.shutdown(wait=True)
