@@ -97,9 +97,13 @@ def test_standard_input_with_workers_gives_what_one_process_gives(tmp_path):
 
 @fork_only
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts lines of a file being written")
-def test_a_lost_worker_reports_the_lines_written_the_parents_chunk_included(tmp_path, monkeypatch):
+@pytest.mark.parametrize("hold", [0, 1 << 30])
+def test_a_lost_worker_reports_the_lines_written_the_parents_chunk_included(tmp_path, monkeypatch, hold):
     # the worker given lines 281-320 waits until the 280 lines before them are in the output, then dies: the
-    # batch stops, saying 280 lines were answered (the parent's first chunk and six of the workers')
+    # batch stops, saying 280 lines were answered (the parent's first chunk and six of the workers'). The parent
+    # keeps its chunk's answers until the workers are started (``hold``: all of them; none, written at once)
+    monkeypatch.setattr(_cli, "_EMIT_BYTES", 2_000)
+    monkeypatch.setattr(_cli, "_HOLD_BYTES", hold)
     f = tmp_path / "in.jsonl"
     write_mixed_input(f, 600, 89, '{"broken": ', seed=10, prefix="k")
     one = io.StringIO()

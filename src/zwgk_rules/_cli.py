@@ -990,6 +990,8 @@ def _worker_chunk_to_fd(seq: int, lines: list[bytes]) -> bool:
     The answers go straight from the worker to the output file descriptor instead of back through the
     parent: on two cores that saves a copy of every answer through a pipe. Chunks are taken in order
     from one queue, so the lowest unwritten chunk is always being decided and the wait cannot deadlock.
+    Turn 0 is the parent's (``run_decide`` writes the answers of the chunk it decided itself, then passes the turn on);
+    the workers' chunks are numbered from 1.
     Until its turn comes the worker keeps its answers (up to ``_HOLD_BYTES``) and goes on deciding; it waits
     for the turn only when that much is held, or at the end of the chunk. Once it has the turn it writes as
     it goes (a chunk whose answers grow large writes them in blocks, keeping the turn until it is done) and
@@ -1157,30 +1159,85 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
     d = _Decider(explain, backend, command, columns, packs, jurisdiction)  # load once in the parent: forked workers inherit it
     forked = "fork" in mp.get_all_start_methods()
     ctx = mp.get_context("fork") if forked else mp.get_context()
+    fd = _fileno(out)
+    held: list[bytes] = []      # writing to ``fd``: the parent's answers, kept until the workers are started
+    held_size = 0
+    held_chunks = 0             # chunks whose answers are all in ``held``
+
+    def write_held() -> None:
+        nonlocal held_size, held_chunks
+        try:
+            for data in held:
+                out.write(data)
+            flush()
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
+        held.clear()
+        held_size = 0
+        prog.written_chunks += held_chunks
+        held_chunks = 0
+        if prog.display is not None:
+            prog.display.update(prog)
+
+    def keep(block) -> None:
+        """Answer ``block`` in this process, keeping its answers in ``held`` (up to ``_HOLD_BYTES``; beyond that,
+        they are written with what was held before)."""
+        nonlocal failed, held_chunks
+        prog.sizes.append(len(block))
+        spilled = False
+
+        def emit(data: bytes) -> None:
+            nonlocal held_size, spilled
+            if not spilled:
+                if held_size + len(data) <= _HOLD_BYTES:
+                    held.append(data)
+                    held_size += len(data)
+                    return
+                spilled = True
+                write_held()
+            out.write(data)
+
+        try:
+            _, bad = d.chunk(block, emit)
+            if spilled:
+                flush()
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
+        failed |= bad
+        if spilled:
+            prog.written_chunks += 1
+            if prog.display is not None:
+                prog.display.update(prog)
+        else:
+            held_chunks += 1
+
     if forked:
-        # the parent answers the first chunk itself (its engines built, their memos started, msgspec's reader made), then
-        # forks: each worker goes on with that warm decider instead of warming up its own. An input of one chunk
-        # starts no workers.
+        # The parent answers the first chunk itself (its engines built, their memos started, msgspec's reader made),
+        # then forks: each worker goes on with that warm decider instead of warming up its own. To a file descriptor
+        # the parent writes those answers once the workers are started (the first turn is its own), so that they
+        # start whether or not the output is being read yet. An input of one chunk starts no workers.
         warm = 0
         for block in blocks:
-            here(d, block)
+            if fd is None:
+                here(d, block)
+            else:
+                keep(block)
             warm += len(block)
             if warm >= chunk:
                 break
         nxt = next(blocks, None)
         if nxt is None:
+            write_held()
             return 1 if failed else 0
         blocks = itertools.chain((nxt,), blocks)
     import collections
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    first = prog.written_chunks         # chunks already written: the workers' chunks count from here
-    fd = _fileno(out)
     turn = None
     inherit = d if forked else None
     if fd is not None:
-        # workers write their answers to the output themselves, in turn
+        # workers write their answers to the output themselves, in turn; turn 0 is the parent's (``held``)
         try:
             out.flush()
         except OSError as exc:
@@ -1191,6 +1248,7 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         task, initargs = _worker_chunk, (explain, backend, command, None, columns, packs, jurisdiction, inherit)
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=initargs)
     pending: collections.deque = collections.deque()
+    first = None                # chunks written once the parent's turn is over: the workers' count from here
 
     def settle(fut, block):
         nonlocal failed
@@ -1208,28 +1266,40 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         if prog.display is not None:
             prog.display.update(prog)
 
+    def written() -> None:
+        """After a failure: the chunks written, the workers' by the turn they reached."""
+        if first is not None and turn[0].value > 0:
+            prog.written_chunks = first + turn[0].value - 1
+
     try:
-        for seq, block in enumerate(blocks):
+        for seq, block in enumerate(blocks, 1):
             prog.sizes.append(len(block))
             fut = pool.submit(task, seq, block) if turn is not None else pool.submit(task, block)
             pending.append((fut, block if take_inputs is not None else None))
+            if turn is not None and first is None:
+                # the workers are started (by the first submit): the parent's turn
+                write_held()
+                first = prog.written_chunks
+                with turn[1]:
+                    turn[0].value = 1
+                    turn[1].notify_all()
             while len(pending) >= 2 * jobs:
                 settle(*pending.popleft())
         while pending:
             settle(*pending.popleft())
     except BrokenProcessPool:
         if turn is not None:
-            prog.written_chunks = first + turn[0].value
+            written()
         _stop(pool)
         raise _CutShort("工作进程意外退出 / a worker process was lost") from None
     except OSError as exc:
         if turn is not None:
-            prog.written_chunks = first + turn[0].value
+            written()
         _stop(pool)
         raise _CutShort(_write_failure(exc)) from None
     except BaseException:
         if turn is not None:
-            prog.written_chunks = first + turn[0].value
+            written()
         _stop(pool)
         raise
     pool.shutdown(wait=True)
