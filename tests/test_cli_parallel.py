@@ -128,3 +128,50 @@ def test_a_lost_worker_reports_the_lines_written_the_parents_chunk_included(tmp_
     assert "工作进程意外退出" in info.value.message and info.value.code == 3
     assert prog.answered == 280
     assert outpath.read_text(encoding="utf-8") == "".join(one.getvalue().splitlines(keepends=True)[:280])
+
+
+# ------------------------------------------------------------------ lines in runs (``_frames(..., runs=True)``)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _chunked(data, runs, size, limit=40):
+    return [(list(c), c.first, c.gaps) for c in
+            _cli._chunks(_cli._Encoding().convert(_cli._frames(io.BytesIO(data), limit, _cli._Encoding(), runs=runs)),
+                         size)]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.tuples(st.sampled_from([b"a", b'{"x": 1}', b"bb", b"c" * 7, b"x" * 30, b"y" * 41, b"", b" ",
+                                                  b"\t", b"\x0b", b" \x0c", b"\xe4\xb8\xad", b" z "]),
+                                 st.sampled_from([b"\n"] * 8 + [b"\r\n", b"\r"])), max_size=60),
+       tail=st.sampled_from([b"", b"t", b" "]),
+       block=st.integers(1, 64), size=st.integers(1, 9), chunk_bytes=st.integers(1, 60))
+def test_lines_in_runs_make_the_chunks_lines_one_by_one_make(monkeypatch, lines, tail, block, size, chunk_bytes):
+    """The same chunks (lines, first line number, blank lines left out), whatever the blocks, the line ends, the blank
+    and overlong lines (longer than 40 bytes), and the chunks' bounds in lines and bytes."""
+    data = b"".join(ln + eol for ln, eol in lines) + tail
+    monkeypatch.setattr(_cli, "_BLOCK", block)
+    monkeypatch.setattr(_cli, "_CHUNK_BYTES", chunk_bytes)
+    want = _chunked(data, False, size)
+    got = _chunked(data, True, size)
+    assert [(c, f, g) for c, f, g in got if not any(isinstance(x, _cli._Bad) for x in c)] == \
+        [(c, f, g) for c, f, g in want if not any(isinstance(x, _cli._Bad) for x in c)]
+    assert [[type(x) if isinstance(x, _cli._Bad) else x for x in c] for c, _, _ in got] == \
+        [[type(x) if isinstance(x, _cli._Bad) else x for x in c] for c, _, _ in want]
+
+
+def test_lines_in_runs_come_as_one_list_and_in_a_named_encoding_are_converted_one_by_one():
+    data = b'{"a": 1}\n{"b": 2}\n' + '{"c": "中"}\n'.encode("gb18030")
+    got = list(_cli._frames(io.BytesIO(data), 100, _cli._Encoding(), runs=True))
+    assert got == [[b'{"a": 1}', b'{"b": 2}', '{"c": "中"}'.encode("gb18030")], _cli._IDLE]
+    assert got[0].__class__ is _cli._Run
+    enc = _cli._Encoding("gb18030")
+    got = list(enc.convert(_cli._frames(io.BytesIO(data), 100, enc, runs=True)))
+    assert got == [b'{"a": 1}', b'{"b": 2}', '{"c": "中"}'.encode(), _cli._IDLE]
+    # a blank line (spaces) or one too long: line by line, as before
+    got = list(_cli._frames(io.BytesIO(b'{"a": 1}\n  \n{"b": 2}\n'), 100, _cli._Encoding(), runs=True))
+    assert got == [b'{"a": 1}', 1, b'{"b": 2}', _cli._IDLE]
+    got = list(_cli._frames(io.BytesIO(b'{"a": 1}\n{"bb": 2}\n'), 8, _cli._Encoding(), runs=True))
+    assert got[0] == b'{"a": 1}' and isinstance(got[1], _cli._Overlong) and got[2:] == [_cli._IDLE]
