@@ -175,3 +175,36 @@ def test_lines_in_runs_come_as_one_list_and_in_a_named_encoding_are_converted_on
     assert got == [b'{"a": 1}', 1, b'{"b": 2}', _cli._IDLE]
     got = list(_cli._frames(io.BytesIO(b'{"a": 1}\n{"bb": 2}\n'), 8, _cli._Encoding(), runs=True))
     assert got[0] == b'{"a": 1}' and isinstance(got[1], _cli._Overlong) and got[2:] == [_cli._IDLE]
+
+
+@fork_only
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_workers_stopped_as_they_start_end_without_the_parents_handler(tmp_path, monkeypatch):
+    # the parent's first write fails just after the workers are forked and it stops them at once: a worker that has
+    # not yet replaced the SIGTERM handler it inherited must not run it (in ``zwgk`` a traceback on stderr)
+    import signal
+    orig = _cli._die_with_parent
+    ran = tmp_path / "ran"
+    me = os.getpid()
+
+    def slow():
+        time.sleep(0.5)
+        orig()
+    monkeypatch.setattr(_cli, "_die_with_parent", slow)
+
+    def handler(signum, frame):
+        if os.getpid() != me:
+            ran.write_text(str(os.getpid()))
+        raise RuntimeError("the parent's handler ran")
+    f = tmp_path / "in.jsonl"
+    write_mixed_input(f, 600, 89, '{"broken": ', seed=11, prefix="t")
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        with open("/dev/full", "wb") as full:
+            with pytest.raises(_CutShort) as info:
+                run_decide(str(f), full, None, jobs=2, chunk=40)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert "磁盘已满" in info.value.message
+    time.sleep(1.0)
+    assert not ran.exists()

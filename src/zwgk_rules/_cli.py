@@ -961,6 +961,8 @@ def _die_with_parent() -> None:
     parent = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent decides what an interrupt means
     signal.signal(signal.SIGTERM, signal.SIG_DFL)     # the parent's handler was inherited: a worker just ends
+    if hasattr(signal, "pthread_sigmask"):            # blocked while the workers were started (``_signals_held``)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM))
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
@@ -998,6 +1000,21 @@ def _worker_init(explain: bool, backend: str, command: str, turn=None, columns=N
 
 def _worker_chunk(lines: list[bytes]) -> tuple[bytes, bool]:
     return _WORKER.chunk(lines)
+
+
+def _signals_held(call, *args):
+    """``call(*args)`` with SIGINT and SIGTERM held back (blocked, then delivered): a pool's first ``submit`` forks the
+    workers, which inherit the parent's handlers until ``_die_with_parent`` replaces them; a signal in between (the
+    parent stopping the pool at once, say after a write failed) waits for that instead of running the parent's handler
+    in a worker."""
+    import signal
+    if not hasattr(signal, "pthread_sigmask"):
+        return call(*args)
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
+    try:
+        return call(*args)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -1317,7 +1334,8 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
     try:
         for seq, block in enumerate(blocks, 1):
             prog.sizes.append(len(block))
-            fut = pool.submit(task, seq, block) if turn is not None else pool.submit(task, block)
+            args = (task, seq, block) if turn is not None else (task, block)
+            fut = pool.submit(*args) if seq > 1 else _signals_held(pool.submit, *args)     # the first starts the workers
             pending.append((fut, block if take_inputs is not None else None))
             if turn is not None and first is None:
                 # the workers are started (by the first submit): the parent's turn
