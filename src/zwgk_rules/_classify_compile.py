@@ -35,6 +35,7 @@ from ._compile import _Source, _expr, _keeper, _lookup, _resolver, fields_read
 from ._conditions import fields_of
 from ._encode import one_line
 from ._facts import DOCUMENT_FACTS, document_facts
+from ._modeltools import leaves as _leaves
 
 #: the bytes of answer parts kept per jurisdiction (a few KB each, with the citations' text; a few hundred distinct
 #: answers per pack on diverse documents); a full memo is cleared
@@ -772,13 +773,3 @@ def emit_validated(src: _Source, ind: int, fn, x: str, tuple_only: bool = False,
     return r
 
 
-def _leaves(tp) -> list:
-    """The types a field's value can have: ``Optional``, unions and ``Annotated`` looked through."""
-    import types
-    import typing
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _leaves(typing.get_args(tp)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [x for a in typing.get_args(tp) for x in _leaves(a)]
-    return [tp]

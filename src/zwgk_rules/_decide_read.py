@@ -24,8 +24,9 @@ frozen model), then its ``__class__`` set to the model (the same layout). About 
 """
 from __future__ import annotations
 
-from ._classify_compile import _leaves, _NoStruct, emit_colons, emit_decode, emit_validated, msgspec_type
+from ._classify_compile import _NoStruct, emit_colons, emit_decode, emit_validated, msgspec_type
 from ._compile import _Source
+from ._modeltools import leaves as _leaves, maker
 
 
 def model_reader(model):
@@ -118,23 +119,10 @@ def _models_of(tp) -> list:
     return out
 
 
-def _maker(model):
-    """A class of ``model``'s layout whose instances take plain attribute stores (``object``'s ``__setattr__`` and
-    ``__delattr__``: the slot both share is then ``object``'s), to become ``model``'s by their ``__class__``. Made by
-    ``type.__new__`` with the model's metaclass: pydantic's class machinery does not run for it (it is never used as
-    a model)."""
-    ns = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
-          "__module__": model.__module__, "__qualname__": f"{model.__qualname__}Maker"}
-    maker = type.__new__(type(model), f"{model.__name__}Maker", (model,), ns)
-    probe = object.__new__(maker)
-    probe.__class__ = model         # the same layout (a TypeError here: no reader)
-    return maker
-
-
 def _build(model, var: str, ind: int, src: _Source) -> str:
     """Emit the building of ``model`` from the dict ``var`` that msgspec read (only the keys given): the keys
     counted into ``n``, strings with whitespace at either end refused, its nested models built (``_build`` in turn),
-    the field validators applied to the values given, the model made (``_maker``) and its model validators run.
+    the field validators applied to the values given, the model made (``_modeltools.maker``) and its model validators run.
     Returns the local name of the model built."""
     import typing
 
@@ -196,7 +184,7 @@ def _build(model, var: str, ind: int, src: _Source) -> str:
                 src.emit(ind + 1, f"{x} = {emit_validated(src, ind + 1, fn, x, tuple_only=plain)}")
             src.emit(ind + 1, f"{d}[{f}] = {x}")
     o = src.bind(None, "o")
-    src.emit(ind, f"{o} = {src.bind(object.__new__, 'new')}({src.bind(_maker(model), 'maker')})")
+    src.emit(ind, f"{o} = {src.bind(object.__new__, 'new')}({src.bind(maker(model), 'maker')})")
     src.emit(ind, f"{o}.__dict__ = {d}")
     src.emit(ind, f"{o}.__pydantic_fields_set__ = {src.bind(set, 'set')}({var})")
     src.emit(ind, f"{o}.__pydantic_extra__ = None")

@@ -167,16 +167,9 @@ def _schema_models() -> list:
 def _tuple_fields(cls) -> tuple:
     """The places of ``cls``'s fields whose value is a tuple wherever it is a JSON array: annotated with a tuple,
     and neither ``Any`` nor a list anywhere in their union. A dump writes such a tuple as a plain array."""
-    import types
     import typing
 
-    def leaves(t):
-        origin = typing.get_origin(t)
-        if origin is typing.Annotated:
-            return leaves(typing.get_args(t)[0])
-        if origin in (typing.Union, types.UnionType):
-            return [x for a in typing.get_args(t) for x in leaves(a)]
-        return [t]
+    from ._modeltools import leaves
     out = []
     for k, info in enumerate(cls.model_fields.values()):
         found = leaves(info.annotation)
@@ -188,7 +181,8 @@ def _tuple_fields(cls) -> tuple:
 
 def _kind(number) -> tuple:
     """What rebuilding model ``number`` needs, kept in ``_kinds``: ``(class, its fields in order, the places of its
-    plain-array tuples (``_tuple_fields``), a *maker* (``_maker``), the fields sets of the masks seen so far)``."""
+    plain-array tuples (``_tuple_fields``), a *maker* (``_modeltools.maker``), the fields sets of the masks seen so
+    far)``."""
     from pydantic import BaseModel
 
     from . import _schema
@@ -197,7 +191,8 @@ def _kind(number) -> tuple:
     if not (isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == _schema.__name__
             and cls.__name__ == name):
         raise _Stale(name)
-    out = _kinds[number] = (cls, tuple(cls.model_fields), _tuple_fields(cls), _maker(cls), {})
+    from ._modeltools import maker
+    out = _kinds[number] = (cls, tuple(cls.model_fields), _tuple_fields(cls), maker(cls), {})
     return out
 
 
@@ -207,17 +202,6 @@ def _fields_set(kind: tuple, mask) -> frozenset:
         raise _Stale(mask)
     out = sets[mask] = frozenset(n for k, n in enumerate(order) if mask >> k & 1)
     return out
-
-
-def _maker(model):
-    """A class of ``model``'s layout whose instances take plain attribute stores, to become ``model``'s by their
-    ``__class__`` (as ``_decide_read._maker``: pydantic's ``__setattr__`` refuses them on a frozen model, and
-    ``object.__setattr__`` costs about three times as much)."""
-    ns = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
-          "__module__": model.__module__, "__qualname__": f"{model.__qualname__}Maker"}
-    maker = type.__new__(type(model), f"{model.__name__}Maker", (model,), ns)
-    object.__new__(maker).__class__ = model         # the same layout (a TypeError here: not used)
-    return maker
 
 
 def _typed_hook(obj: dict, _new=object.__new__, _tuple=tuple, _list=list, _set=set):
