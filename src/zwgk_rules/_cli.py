@@ -48,6 +48,13 @@ class _Idle:
 _IDLE = _Idle()
 
 
+class _Run(list):
+    """Lines of one block read by ``_frames(..., runs=True)``, none of them blank or too long: handed on as one list
+    (``_Encoding.convert``, ``_chunks`` take it apart) rather than line by line."""
+
+    __slots__ = ()
+
+
 class _Bad:
     """An input line (or row) that cannot even be parsed: answered by an error line in its place.
     ``message``, ``field`` and ``id`` (if the row gave one) go into that line."""
@@ -77,13 +84,15 @@ _BOM = b"\xef\xbb\xbf"
 _BLOCK = 1 << 20
 
 
-def _frames(fh, limit: int, encoding: "_Encoding | None" = None) -> Iterator[bytes | _Bad | _Idle | int]:
+def _frames(fh, limit: int, encoding: "_Encoding | None" = None,
+            runs: bool = False) -> Iterator[bytes | _Bad | _Idle | int | _Run]:
     """The non-blank lines of a binary stream, split at LF, CRLF or CR, in bounded memory.
 
     Reads blocks of at most 1 MiB (``read1``: what a pipe has, without waiting for a full block). A
     line longer than ``limit`` gives one ``_Overlong`` and is skipped up to its end. A blank line gives
     the int 1 (so that line numbers can be counted; ``_chunks`` does). ``encoding`` (auto-detection)
-    is shown each block until it has decided."""
+    is shown each block until it has decided. With ``runs``, the lines of a block split at LF alone with
+    none blank or too long come as one ``_Run`` (the same lines, without a Python step for each)."""
     import re
     raw_read = getattr(fh, "read1", None) or fh.read
 
@@ -133,6 +142,10 @@ def _frames(fh, limit: int, encoding: "_Encoding | None" = None) -> Iterator[byt
         if buf.find(b"\r") < 0:       # LF alone: ``split`` gives the same parts, about 1/3 cheaper than ``splitlines``
             parts = buf.split(b"\n")
             carry = parts.pop()         # b"" after a final LF
+            if (runs and parts and b"" not in parts and not any(map(bytes.isspace, parts))
+                    and max(map(len, parts)) <= limit):       # none blank (``strip`` would leave nothing), none too long
+                yield _Run(parts)
+                parts = ()
         else:
             parts = buf.splitlines()
             last = buf[-1:]
@@ -219,12 +232,21 @@ class _Encoding:
                 yield ln
                 yield from lines
                 return
-            if name is not None and ln.__class__ is bytes and not ln.isascii():
-                try:
-                    ln = ln.decode(name).encode()
-                except UnicodeDecodeError:
-                    ln = _Bad(_not_encoded(name, self.named))
-            yield ln
+            if name is None:
+                yield ln
+            elif ln.__class__ is _Run:
+                yield from map(self._utf8, ln)
+            else:
+                yield self._utf8(ln)
+
+    def _utf8(self, ln):
+        """A line (or marker) of the input's encoding as UTF-8 (or ``_Bad``, not valid in it)."""
+        if ln.__class__ is bytes and not ln.isascii():
+            try:
+                return ln.decode(self.name).encode()
+            except UnicodeDecodeError:
+                return _Bad(_not_encoded(self.name, self.named))
+        return ln
 
 
 def _codec(name: str) -> str:
@@ -263,7 +285,7 @@ def _lines(path: str, stdin, limit: int | None = None, encoding: str | None = No
     if path == "-":
         if stdin is None:
             raise _CannotRun("标准输入已关闭 / standard input is closed")
-        yield from enc.convert(_frames(_Counted(getattr(stdin, "buffer", stdin), counter), limit, enc))
+        yield from enc.convert(_frames(_Counted(getattr(stdin, "buffer", stdin), counter), limit, enc, runs=True))
         return
     with _open_input(path) as fh:
         fh = _Counted(fh, counter)
@@ -281,7 +303,7 @@ def _lines(path: str, stdin, limit: int | None = None, encoding: str | None = No
             if data.strip():
                 yield from enc.convert(iter([data]))
             return
-        yield from enc.convert(_frames(fh, limit, enc))
+        yield from enc.convert(_frames(fh, limit, enc, runs=True))
 
 
 #: the input formats (``--input-format``; otherwise by the file's extension)
@@ -939,6 +961,8 @@ def _die_with_parent() -> None:
     parent = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent decides what an interrupt means
     signal.signal(signal.SIGTERM, signal.SIG_DFL)     # the parent's handler was inherited: a worker just ends
+    if hasattr(signal, "pthread_sigmask"):            # blocked while the workers were started (``_signals_held``)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM))
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
@@ -960,15 +984,37 @@ def _die_with_parent() -> None:
 
 
 def _worker_init(explain: bool, backend: str, command: str, turn=None, columns=None, packs=(),
-                 jurisdiction=None) -> None:
+                 jurisdiction=None, decider=None) -> None:
+    """A worker's set-up. ``decider``: the parent's, inherited by fork (``run_decide`` warmed it on the first chunk);
+    without one (a spawned worker) the worker makes its own."""
     global _WORKER, _TURN
     _die_with_parent()
-    _WORKER = _Decider(explain, backend, command, columns, packs, jurisdiction)
+    if decider is None:
+        _WORKER = _Decider(explain, backend, command, columns, packs, jurisdiction)
+    else:
+        import gc
+        gc.freeze()         # what the parent made, kept out of the collector's scans (no copies of its pages)
+        _WORKER = decider
     _TURN = turn
 
 
 def _worker_chunk(lines: list[bytes]) -> tuple[bytes, bool]:
     return _WORKER.chunk(lines)
+
+
+def _signals_held(call, *args):
+    """``call(*args)`` with SIGINT and SIGTERM held back (blocked, then delivered): a pool's first ``submit`` forks the
+    workers, which inherit the parent's handlers until ``_die_with_parent`` replaces them; a signal in between (the
+    parent stopping the pool at once, say after a write failed) waits for that instead of running the parent's handler
+    in a worker."""
+    import signal
+    if not hasattr(signal, "pthread_sigmask"):
+        return call(*args)
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
+    try:
+        return call(*args)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -983,6 +1029,8 @@ def _worker_chunk_to_fd(seq: int, lines: list[bytes]) -> bool:
     The answers go straight from the worker to the output file descriptor instead of back through the
     parent: on two cores that saves a copy of every answer through a pipe. Chunks are taken in order
     from one queue, so the lowest unwritten chunk is always being decided and the wait cannot deadlock.
+    Turn 0 is the parent's (``run_decide`` writes the answers of the chunk it decided itself, then passes the turn on);
+    the workers' chunks are numbered from 1.
     Until its turn comes the worker keeps its answers (up to ``_HOLD_BYTES``) and goes on deciding; it waits
     for the turn only when that much is held, or at the end of the chunk. Once it has the turn it writes as
     it goes (a chunk whose answers grow large writes them in blocks, keeping the turn until it is done) and
@@ -1046,9 +1094,30 @@ def _chunks(lines: Iterator, size: int) -> Iterator[_Chunk]:
     """Lines in chunks of ``size`` lines or ``_CHUNK_BYTES`` bytes, whichever comes first; a chunk also ends
     where the input paused (``_IDLE``) or a line was too long, so that answers are not held back waiting
     for more input. Each chunk knows its lines' numbers (blank lines, given as ints, are counted)."""
+    from bisect import bisect_left
+    from itertools import accumulate
     buf = _Chunk(1)
     nbytes = 0
     for ln in lines:
+        if ln.__class__ is _Run:        # lines of a block: taken a slice at a time, ending chunks where one by one would
+            i, n = 0, len(ln)
+            while i < n:
+                j = min(n, i + size - len(buf))
+                seg = ln[i:j]
+                got = sum(map(len, seg))
+                if nbytes + got >= _CHUNK_BYTES:    # at the line that brings the chunk to _CHUNK_BYTES
+                    ends = list(accumulate(map(len, seg), initial=nbytes))
+                    k = bisect_left(ends, _CHUNK_BYTES, 1)
+                    j = i + k
+                    seg = ln[i:j]
+                    got = ends[k] - nbytes
+                buf.extend(seg)
+                nbytes += got
+                i = j
+                if len(buf) >= size or nbytes >= _CHUNK_BYTES:
+                    yield buf
+                    buf, nbytes = _Chunk(_lineno(buf, len(buf))), 0
+            continue
         if ln.__class__ is bytes:
             buf.append(ln)
             nbytes += len(ln)
@@ -1120,44 +1189,126 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         out = _TextSink(out)
     lines, columns = _inputs(path, stdin, command, input_format, encoding, counter)
     take_inputs = getattr(out, "take_inputs", None)
+    flush = getattr(out, "flush", None) or (lambda: None)
+    blocks = _chunks(lines, chunk)
+
+    def here(d, block) -> None:
+        """Answer ``block`` in this process and write its answers."""
+        nonlocal failed
+        prog.sizes.append(len(block))
+        try:
+            if take_inputs is not None:
+                take_inputs(block)
+            _, bad = d.chunk(block, out.write)
+            flush()
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
+        failed |= bad
+        prog.written_chunks += 1
+        if prog.display is not None:
+            prog.display.update(prog)
+
     if jobs <= 1 or backend != "python":
         d = _Decider(explain, backend, command, columns, packs, jurisdiction)
-        flush = getattr(out, "flush", None) or (lambda: None)
-        for block in _chunks(lines, chunk):
-            prog.sizes.append(len(block))
-            try:
-                if take_inputs is not None:
-                    take_inputs(block)
-                _, bad = d.chunk(block, out.write)
+        for block in blocks:
+            here(d, block)
+        return 1 if failed else 0
+    import itertools
+    import multiprocessing as mp
+
+    d = _Decider(explain, backend, command, columns, packs, jurisdiction)  # load once in the parent: forked workers inherit it
+    forked = "fork" in mp.get_all_start_methods()
+    ctx = mp.get_context("fork") if forked else mp.get_context()
+    fd = _fileno(out)
+    held: list[bytes] = []      # writing to ``fd``: the parent's answers, kept until the workers are started
+    held_size = 0
+    held_chunks = 0             # chunks whose answers are all in ``held``
+
+    def write_held() -> None:
+        nonlocal held_size, held_chunks
+        try:
+            for data in held:
+                out.write(data)
+            flush()
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
+        held.clear()
+        held_size = 0
+        prog.written_chunks += held_chunks
+        held_chunks = 0
+        if prog.display is not None:
+            prog.display.update(prog)
+
+    def keep(block) -> None:
+        """Answer ``block`` in this process, keeping its answers in ``held`` (up to ``_HOLD_BYTES``; beyond that,
+        they are written with what was held before)."""
+        nonlocal failed, held_chunks
+        prog.sizes.append(len(block))
+        spilled = False
+
+        def emit(data: bytes) -> None:
+            nonlocal held_size, spilled
+            if not spilled:
+                if held_size + len(data) <= _HOLD_BYTES:
+                    held.append(data)
+                    held_size += len(data)
+                    return
+                spilled = True
+                write_held()
+            out.write(data)
+
+        try:
+            _, bad = d.chunk(block, emit)
+            if spilled:
                 flush()
-            except OSError as exc:
-                raise _CutShort(_write_failure(exc)) from None
-            failed |= bad
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
+        failed |= bad
+        if spilled:
             prog.written_chunks += 1
             if prog.display is not None:
                 prog.display.update(prog)
-        return 1 if failed else 0
+        else:
+            held_chunks += 1
+
+    if forked:
+        # The parent answers the first chunk itself (its engines built, their memos started, msgspec's reader made),
+        # then forks: each worker goes on with that warm decider instead of warming up its own. To a file descriptor
+        # the parent writes those answers once the workers are started (the first turn is its own), so that they
+        # start whether or not the output is being read yet. An input of one chunk starts no workers.
+        warm = 0
+        for block in blocks:
+            if fd is None:
+                here(d, block)
+            else:
+                keep(block)
+            warm += len(block)
+            if warm >= chunk:
+                break
+        nxt = next(blocks, None)
+        if nxt is None:
+            write_held()
+            return 1 if failed else 0
+        blocks = itertools.chain((nxt,), blocks)
     import collections
-    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _Decider(explain, backend, command, columns, packs, jurisdiction)  # load once in the parent: forked workers inherit it
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    fd = _fileno(out)
     turn = None
+    inherit = d if forked else None
     if fd is not None:
-        # workers write their answers to the output themselves, in turn
+        # workers write their answers to the output themselves, in turn; turn 0 is the parent's (``held``)
         try:
             out.flush()
         except OSError as exc:
             raise _CutShort(_write_failure(exc)) from None
         turn = (ctx.Value("q", 0, lock=False), ctx.Condition(), fd)
-        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn, columns, packs, jurisdiction)
+        task, initargs = _worker_chunk_to_fd, (explain, backend, command, turn, columns, packs, jurisdiction, inherit)
     else:
-        task, initargs = _worker_chunk, (explain, backend, command, None, columns, packs, jurisdiction)
+        task, initargs = _worker_chunk, (explain, backend, command, None, columns, packs, jurisdiction, inherit)
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=initargs)
     pending: collections.deque = collections.deque()
+    first = None                # chunks written once the parent's turn is over: the workers' count from here
 
     def settle(fut, block):
         nonlocal failed
@@ -1167,8 +1318,7 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
             if take_inputs is not None:
                 take_inputs(block)
             out.write(data)
-            if hasattr(out, "flush"):
-                out.flush()
+            flush()
         else:
             bad = result
         failed |= bad
@@ -1176,28 +1326,41 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
         if prog.display is not None:
             prog.display.update(prog)
 
+    def written() -> None:
+        """After a failure: the chunks written, the workers' by the turn they reached."""
+        if first is not None and turn[0].value > 0:
+            prog.written_chunks = first + turn[0].value - 1
+
     try:
-        for seq, block in enumerate(_chunks(lines, chunk)):
+        for seq, block in enumerate(blocks, 1):
             prog.sizes.append(len(block))
-            fut = pool.submit(task, seq, block) if turn is not None else pool.submit(task, block)
+            args = (task, seq, block) if turn is not None else (task, block)
+            fut = pool.submit(*args) if seq > 1 else _signals_held(pool.submit, *args)     # the first starts the workers
             pending.append((fut, block if take_inputs is not None else None))
+            if turn is not None and first is None:
+                # the workers are started (by the first submit): the parent's turn
+                write_held()
+                first = prog.written_chunks
+                with turn[1]:
+                    turn[0].value = 1
+                    turn[1].notify_all()
             while len(pending) >= 2 * jobs:
                 settle(*pending.popleft())
         while pending:
             settle(*pending.popleft())
     except BrokenProcessPool:
         if turn is not None:
-            prog.written_chunks = turn[0].value
+            written()
         _stop(pool)
         raise _CutShort("工作进程意外退出 / a worker process was lost") from None
     except OSError as exc:
         if turn is not None:
-            prog.written_chunks = turn[0].value
+            written()
         _stop(pool)
         raise _CutShort(_write_failure(exc)) from None
     except BaseException:
         if turn is not None:
-            prog.written_chunks = turn[0].value
+            written()
         _stop(pool)
         raise
     pool.shutdown(wait=True)
