@@ -134,7 +134,14 @@ def _rss_kb(pid):
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_an_endless_line_is_answered_once_read_in_bounded_memory_and_interruptible():
-    p = subprocess.Popen([*CMD, "decide", "/dev/zero"], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # started as from a terminal, with SIGINT at its default: a test run started in the background by a shell
+    # without job control (``cmd &``) ignores SIGINT, and an ignored signal stays ignored across exec (a handled
+    # one is reset to the default), so the child would never see the interrupt this test sends
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        p = subprocess.Popen([*CMD, "decide", "/dev/zero"], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     threading.Timer(60, p.kill).start()          # never hang the suite
     first = p.stdout.readline()                 # the error line comes as soon as the limit is passed
     assert json.loads(first)["error"]["message"].startswith("输入行超过")
