@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import zwgk_rules
 from zwgk_rules import DisclosureRequest, ZwgkError, _compile, _facts
 from zwgk_rules._models import Item
+from zwgk_rules._pipeline import PROCEED
 import traffic
 
 
@@ -84,7 +85,7 @@ def test_the_fact_expressions_read_what_item_facts_and_request_facts_give():
 
 
 _NAME = re.compile(r"^(make|item|items|lst|out|request|slow|d|tp|ex|cstatus|key|kt|hit|results|a|[amrvu]\d+(_\d+)?|"
-                   r"key\d+|(k|memo|miss|known|answers|compose|tables|unsupported|get)\d+|isinstance|bool|len|tuple|"
+                   r"key\d+|(k|memo|miss|known|answers|compose|keep|tables|unsupported|get)\d+|isinstance|bool|len|tuple|"
                    # ``compile_run``'s own names
                    r"run|raw|rd|received|day|rres|its|excessive|cons|extension|ident|n|plain|i1|plan|dd|steps|warned|"
                    r"warnings|answers|ans|id|map|list|due|ext|prov|(e|rslow|rknown|islow|iknown)\d+)$")
@@ -111,6 +112,7 @@ def test_generated_source_holds_only_its_own_names_and_the_fact_vocabulary():
                  *_facts.REQUEST_FACT_PROLOGUE):
         allowed |= {n.value for n in ast.walk(ast.parse(expr)) if isinstance(n, ast.Constant)
                     and isinstance(n.value, str)}
+    allowed |= {*_facts.ITEM_FACT_FIELDS.values(), *_facts.REQUEST_FACT_FIELDS.values()}     # the input fields read
     seen = 0
     for e in engines:
         for text in _sources(e):
@@ -129,7 +131,8 @@ def test_generated_source_holds_only_its_own_names_and_the_fact_vocabulary():
                                          "__dict__", "copy",
                                          # a plan's fields (``_pipeline.Plan``), read by ``compile_run``
                                          "dates_only", "asks_correction", "trace", "disposition", "final",
-                                         "basis", "actions", "items"}, node.attr
+                                         "basis", "actions", "items",
+                                         "a"}, node.attr       # an item answer in its ``Kept``
             # no rule id, value or text of a rule file is spelled in the source
             for t in (seg.law.request_table for seg in e._segments.values()):
                 for r in t.rules:
@@ -417,3 +420,54 @@ def test_a_long_lived_engine_answers_new_combinations_of_items_as_the_plain_walk
             except Exception:             # an input error of the model itself: nothing of the engines' to compare
                 continue
             assert _text(fast, request) == _text(zwgk_rules.Engine(compiled=False), request), r
+
+
+def test_plans_are_kept_on_their_item_answers_and_the_memo_keys_are_flat():
+    """The compiled path keys a plan on the request table's result, ``plain`` and one ``_compile.Kept`` per item
+    answer (compared by identity, no ``id()`` numbers); each ``Kept`` holds the very answer the plan's items hold,
+    in the items' order, and an answer has one ``Kept``. The memo keys of the facts are flat: the only tuples in
+    them are the values of set fields (``categories``)."""
+    e = zwgk_rules.Engine()
+    for raw in traffic.requests(2000, seed=1301):         # 1–6 items
+        if raw["jurisdiction"] == "cn":
+            try:
+                _text(e, DisclosureRequest.model_validate(raw))
+            except ZwgkError:
+                pass
+    kept_keys = {1: 0, 2: 0, 3: 0}
+    for key, plan in e._cplans.items():
+        held = key[2:]
+        if key[0].value == PROCEED:
+            assert all(k.__class__ is _compile.Kept for k in held), key
+            assert len(held) == len(plan.items) and all(k.a is a for k, a in zip(held, plan.items)), key
+            kept_keys[min(len(held), 3)] += 1
+        else:
+            assert len(held) == 1 and held[0].__class__ is int      # no items read: their number
+    assert min(kept_keys.values()) > 50, kept_keys
+    assert len({id(k.a) for k in e._kepts.values()}) == len(e._kepts)
+    assert all(e._kepts[id(k.a)] is k for k in e._kepts.values())
+    n = 0
+    for seg in e._segments.values():
+        for _, known in seg.tables:
+            for key in known:
+                assert key.__class__ is tuple and all(x.__class__ is not tuple or x == () or x[0].__class__ is str
+                                                      for x in key), key
+                n += 1
+    assert n > 100
+
+
+def test_the_kept_answers_are_cleared_with_the_item_answers(monkeypatch):
+    """``Engine._kepts`` is bounded as the item answers are: cleared when they are (``_ITEM_LIMIT``), and the
+    answers stay right after."""
+    from zwgk_rules import _engine
+    monkeypatch.setattr(_engine, "_ITEM_LIMIT", 8)
+    e, plain = zwgk_rules.Engine(), zwgk_rules.Engine(compiled=False)
+    for raw in traffic.requests(600, seed=1302, items=3):
+        if raw["jurisdiction"] == "cn":
+            r = DisclosureRequest.model_validate(raw)
+            try:
+                want = _text(plain, r)
+            except ZwgkError:
+                continue
+            assert _text(e, r) == want
+            assert len(e._kepts) <= 8

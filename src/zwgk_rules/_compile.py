@@ -46,6 +46,18 @@ class _Unsupported(Exception):
         self.result = result
 
 
+class Kept:
+    """An item answer as the compiled path keys plans on it: one per answer (``Engine._kept``), hashed and compared by
+    identity. A plan met before is found by its key, a tuple holding these: the kept key's elements are the very
+    objects the request gives, so the comparison reads none of them (the answers' ``id()`` numbers it held before
+    were objects of their own, one more read out of the cache per item on every hit: callgrind)."""
+
+    __slots__ = ("a",)
+
+    def __init__(self, answer) -> None:
+        self.a = answer
+
+
 class _Source:
     """The text of a generated module and the objects its names stand for."""
 
@@ -174,28 +186,27 @@ def fields_read(tables) -> set:
 
 
 def _reading(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict) -> tuple:
-    """Emit the reading of the facts the tables test into ``key``: the input fields among them with one
-    ``itemgetter`` (into ``kt``), the derived ones by their expressions. They are the key of what was given before:
-    exactly what the tables can tell apart, since they read nothing else. Returns (the names of the input fields
-    read, the arguments of the function that evaluates the tables on a key not met before)."""
+    """Emit the reading of the facts the tables test into ``key``: the input fields among them, then the derived ones
+    by their expressions. They are the key of what was given before: exactly what the tables can tell apart, since
+    they read nothing else. The key is one flat tuple (a key met before is compared with the kept one element by
+    element: a tuple inside it would be one more object to read, out of the cache, on every hit: callgrind, one L2
+    miss fewer a request); with no derived fact the input fields are read by one ``itemgetter``. Returns (the names
+    of the input fields read, the arguments of the function that evaluates the tables on a key not met before:
+    ``key`` and the derived facts)."""
     for line in prologue:
         src.emit(ind, line)
     read = fields_read(tables)
     plain = [f for f in fields if f in read]             # the vocabulary's own order: the same text on every load
     derived = [f for f in source if f in read]
-    parts = []
-    if plain:
-        getter = src.bind(itemgetter(*(fields[f] for f in plain)), "get")
-        src.emit(ind, f"kt = {getter}(d)")
-        parts.append("kt" if len(plain) > 1 else "(kt,)")
     for f in derived:
         var[f] = f"v{len(var)}"
         src.emit(ind, f"{var[f]} = {source[f]}")
-    if derived or not plain:
-        src.emit(ind, f"key = ({''.join(f'{x}, ' for x in parts + [var[f] for f in derived])})")
+    if plain and not derived:
+        getter = src.bind(itemgetter(*(fields[f] for f in plain)), "get")
+        src.emit(ind, f"key = {getter}(d)" if len(plain) > 1 else f"key = ({getter}(d),)")
     else:
-        src.emit(ind, f"key = {parts[0]}")
-    return plain, ", ".join(["key", *(["kt"] if plain else []), *(var[f] for f in derived)])
+        src.emit(ind, f"key = ({''.join(f'{x}, ' for x in [f'd[{fields[f]!r}]' for f in plain] + [var[f] for f in derived])})")
+    return plain, ", ".join(["key", *(var[f] for f in derived)])
 
 
 def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue, var: dict, known: str) -> tuple:
@@ -215,8 +226,8 @@ def _facts(src: _Source, ind: int, tables, fields: dict, source: dict, prologue,
     for f in plain:
         var[f] = f"v{len(var)}"
         names.append(var[f])
-    if names:
-        src.emit(ind, f"{', '.join(names)} = kt" if len(names) > 1 else f"{names[0]} = kt")
+    if names:       # the input fields come first in the key
+        src.emit(ind, f"{', '.join(names)}, = key[:{len(names)}]")
     return reading, args
 
 
@@ -258,14 +269,14 @@ def compile_request(table, mask):
     return request, slow, src.values[src.names.index(known)]
 
 
-def compile_items(tables, masks, cache: dict, answer):
-    """``item(item) -> answer`` for the item tables (in order) with their in-force masks, and ``items(lst) ->
-    tuple of answers`` for a request's items in one call. ``cache`` is the
+def compile_items(tables, masks, cache: dict, answer, kept):
+    """``item(item) -> Kept`` (the item's answer, as ``kept(answer)`` gives it) for the item tables (in order) with
+    their in-force masks, and ``items(lst) -> tuple of Kept`` for a request's items in one call. ``cache`` is the
     engine's memo of item answers (keyed on the tuple of table results) and ``answer(tables, results)`` its
     composition on a miss (``Engine._item_answer``). Raises ``_Unsupported`` for a table's ``unsupported``."""
     src, var = _Source(), {}
     unsupported = src.bind(_Unsupported, "unsupported")
-    answers, compose = src.bind(cache, "answers"), src.bind(answer, "compose")
+    answers, compose, keep = src.bind(cache, "answers"), src.bind(answer, "compose"), src.bind(kept, "keep")
     tabs = src.bind(tuple(tables), "tables")
     known = src.bind({}, "known")
     src.emit(1, "def item(item):")
@@ -283,6 +294,7 @@ def compile_items(tables, masks, cache: dict, answer):
     src.emit(2, f"a = {answers}.get(results)")
     src.emit(2, "if a is None:")
     src.emit(3, f"a = {compose}({tabs}, results)")
+    src.emit(2, f"a = {keep}(a)")
     _keep(src, 2, known, "a")
     # every item of a request in one call: the same reading and lookup in a loop
     src.emit(1, "def items(lst):")
@@ -354,26 +366,26 @@ def compile_run(law, request, items, env: dict):
         src.emit(4, "if n == 1:")
         src.emit(5, "item = its[0]")
         one(5, "a0")
-        src.emit(5, "key = (rres, plain, id(a0))")
+        src.emit(5, "key = (rres, plain, a0)")
         src.emit(4, "elif n == 2:")
         src.emit(5, "item, i1 = its")
         one(5, "a0")
         src.emit(5, "item = i1")
         one(5, "a1")
-        src.emit(5, "key = (rres, plain, id(a0), id(a1))")
+        src.emit(5, "key = (rres, plain, a0, a1)")
         src.emit(4, "else:")
         src.emit(5, "out = []")
         src.emit(5, "for item in its:")
         one(6, "a")
         src.emit(6, "out.append(a)")
-        src.emit(5, "answers = tuple(out)")
-        src.emit(5, f"key = (rres, plain, *map(id, answers)) if n <= {b['limit']} else None")
+        src.emit(5, "answers = out")
+        src.emit(5, f"key = (rres, plain, *out) if n <= {b['limit']} else None")
         src.emit(3, f"except {unsupported}:")
         src.emit(4, f"raise {b['item_error']}(its) from None")
         src.emit(2, f"plan = {b['plans']}.get(key) if key is not None else None")
         src.emit(2, "if plan is None:")
-        src.emit(3, f"if answers is None and rres.value == {b['proceed']}:")
-        src.emit(4, "answers = (a0,) if n == 1 else (a0, a1)")
+        src.emit(3, f"if rres.value == {b['proceed']}:")      # the answers themselves, out of their ``Kept``
+        src.emit(4, "answers = (a0.a,) if n == 1 else (a0.a, a1.a) if n == 2 else tuple([a.a for a in answers])")
         src.emit(3, f"plan = {b['miss']}(rres, answers, plain, cstatus, rd, key) if key is not None else "
                     f"{b['plan']}(rres, answers, plain)")
         src.emit(2, "if plan.dates_only and not cons:")
@@ -421,10 +433,10 @@ class Segment:
     __slots__ = ("request", "item", "items", "deadline", "plan", "law", "regime", "channels", "dates", "base", "lo", "hi",
                  "run", "raw", "tables", "cid", "steps")
 
-    def __init__(self, law, day, cache: dict, answer, cal, dp, dp_at, steps, lo, hi, combination, order,
+    def __init__(self, law, day, cache: dict, answer, kept, cal, dp, dp_at, steps, lo, hi, combination, order,
                  not_final) -> None:
-        """``law``: the ``RegimeLaw``; ``day``: any day of the stretch; ``cache``, ``answer``: the engine's memo
-        of item answers and its composition (``compile_items``); ``cal``, ``dp`` (the parameters in force on
+        """``law``: the ``RegimeLaw``; ``day``: any day of the stretch; ``cache``, ``answer``, ``kept``: the engine's
+        memo of item answers, their composition and their ``Kept`` (``compile_items``); ``cal``, ``dp`` (the parameters in force on
         ``day``), ``dp_at``, ``steps``, ``lo``, ``hi`` (the stretch): for the deadline (``compile_deadline``);
         ``combination``, ``order``, ``not_final``: for the plan (``compile_plan``)."""
         on = {"@on": day}
@@ -445,7 +457,7 @@ class Segment:
         self.run = self.raw = None
         self.request, rslow, rknown = compile_request(law.request_table, law.request_table.in_force(on)[1])
         self.item, self.items, islow, iknown = compile_items(
-            law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables), cache, answer)
+            law.item_tables, tuple(t.in_force(on)[1] for t in law.item_tables), cache, answer, kept)
         self.tables = ((rslow, rknown), (islow, iknown))     # for ``compile_run``
         self.deadline = compile_deadline(cal, dp, dp_at, steps, lo, hi)
         self.plan = compile_plan(law, combination, order, not_final)

@@ -24,7 +24,7 @@ from ._errors import InputError, ZwgkError
 from ._limits import MEMO_MAX_ITEMS
 from ._facts import item_key, request_key
 from ._models import DisclosureRequest, Document
-from ._compile import Segment, _Unsupported, compile_run, unsupported_error
+from ._compile import Kept, Segment, _Unsupported, compile_run, unsupported_error
 from ._pipeline import PROCEED, Plan
 from ._rulebook import Rulebook, default_rulebook
 from ._tables import CompiledTable
@@ -99,6 +99,7 @@ class Engine:
         self._item_cache: dict = {}
         self._comb_cache: dict = {}
         self._answers: dict = {}        # an item answer's content -> the one answer of that content (``_item_answer``)
+        self._kepts: dict = {}          # id of such an answer -> its ``_compile.Kept`` (``_kept``)
         self._dparams: dict = {}
         self._dp_segments: dict = {}
         self._model_cache: dict = {}
@@ -136,6 +137,7 @@ class Engine:
         d = self.__dict__.copy()
         d["_cit_cache"], d["_item_cache"], d["_comb_cache"], d["_dparams"], d["_oracle"] = {}, {}, {}, {}, None
         d["_answers"] = {}
+        d["_kepts"] = {}
         d["_dp_segments"] = {}
         d.pop("_dp_at", None)
         d["_model_cache"] = {}
@@ -487,7 +489,7 @@ class Engine:
         lo = cuts[k - 1] if k else dt.date.min            # the stretch: lo <= day < hi
         hi = cuts[k] if k < len(cuts) else dt.date.max
         law = self.law.regimes[rid]
-        seg = Segment(law, day, self._item_cache, self._item_answer, self.calendar, self._dp(rid, day),
+        seg = Segment(law, day, self._item_cache, self._item_answer, self._kept, self.calendar, self._dp(rid, day),
                       self._dp_at[rid], law.regime.steps, lo, hi, self.rulebook.combination, self._order,
                       self._not_final)
         latest = self._latest[1]
@@ -560,9 +562,18 @@ class Engine:
             if len(self._item_cache) >= _ITEM_LIMIT:
                 self._item_cache.clear()
                 self._answers.clear()
+                self._kepts.clear()
             out = self._answers.setdefault(content, out)
             self._item_cache[key] = out
         return out
+
+    def _kept(self, answer) -> Kept:
+        """The one ``Kept`` of an item answer (``_item_answer``'s), for the compiled path's keys; its entry holds the
+        answer, so that its id is not reused while it is kept (cleared with ``_answers``)."""
+        k = self._kepts.get(id(answer))
+        if k is None:
+            k = self._kepts[id(answer)] = Kept(answer)
+        return k
 
     def _combined(self, items: tuple):
         """``_pipeline.combine``: item answers are memoised singletons, so each distinct tuple of them is
