@@ -88,7 +88,7 @@ _NAME = re.compile(r"^(make|item|items|lst|out|request|slow|d|tp|ex|cstatus|key|
                    r"key\d+|(k|memo|miss|known|answers|compose|keep|tables|unsupported|get)\d+|isinstance|bool|len|tuple|"
                    # ``compile_run``'s own names
                    r"run|raw|rd|received|day|rres|its|excessive|cons|extension|ident|n|plain|i1|plan|dd|steps|warned|"
-                   r"warnings|answers|ans|id|map|list|due|ext|prov|(e|rslow|rknown|islow|iknown)\d+)$")
+                   r"warnings|answers|ans|id|map|list|due|ext|prov|pd|(e|rslow|rknown|islow|iknown)\d+)$")
 
 
 def _sources(engine):
@@ -132,7 +132,7 @@ def test_generated_source_holds_only_its_own_names_and_the_fact_vocabulary():
                                          # a plan's fields (``_pipeline.Plan``), read by ``compile_run``
                                          "dates_only", "asks_correction", "trace", "disposition", "final",
                                          "basis", "actions", "items",
-                                         "a"}, node.attr       # an item answer in its ``Kept``
+                                         "a", "p0", "p1"}, node.attr       # ``Kept``: the answer, its plans
             # no rule id, value or text of a rule file is spelled in the source
             for t in (seg.law.request_table for seg in e._segments.values()):
                 for r in t.rules:
@@ -423,10 +423,11 @@ def test_a_long_lived_engine_answers_new_combinations_of_items_as_the_plain_walk
 
 
 def test_plans_are_kept_on_their_item_answers_and_the_memo_keys_are_flat():
-    """The compiled path keys a plan on the request table's result, ``plain`` and one ``_compile.Kept`` per item
-    answer (compared by identity, no ``id()`` numbers); each ``Kept`` holds the very answer the plan's items hold,
-    in the items' order, and an answer has one ``Kept``. The memo keys of the facts are flat: the only tuples in
-    them are the values of set fields (``categories``)."""
+    """The compiled path keys a plan of several items on the request table's result, ``plain`` and one
+    ``_compile.Kept`` per item answer (compared by identity, no ``id()`` numbers); each ``Kept`` holds the very answer
+    the plan's items hold, in the items' order, and an answer has one ``Kept``. A plan of one item is kept on that
+    ``Kept`` (``p1`` plain, ``p0`` not) by the request table's result, its items the ``Kept``'s own tuple. The memo
+    keys of the facts are flat: the only tuples in them are the values of set fields (``categories``)."""
     e = zwgk_rules.Engine()
     for raw in traffic.requests(2000, seed=1301):         # 1–6 items
         if raw["jurisdiction"] == "cn":
@@ -439,10 +440,18 @@ def test_plans_are_kept_on_their_item_answers_and_the_memo_keys_are_flat():
         held = key[2:]
         if key[0].value == PROCEED:
             assert all(k.__class__ is _compile.Kept for k in held), key
-            assert len(held) == len(plan.items) and all(k.a is a for k, a in zip(held, plan.items)), key
+            assert len(held) != 1 and len(held) == len(plan.items), key
+            assert all(k.a is a for k, a in zip(held, plan.items)), key
             kept_keys[min(len(held), 3)] += 1
         else:
             assert len(held) == 1 and held[0].__class__ is int      # no items read: their number
+    for k in e._kepts.values():
+        for plain, plans in ((False, k.p0), (True, k.p1)):
+            for rres, plan in plans.items():
+                assert rres.value == PROCEED and plan.items is k.one and k.one == (k.a,), (rres, plan)
+                assert plan.basis is k.a["basis"] and plan.actions is k.a["actions"]
+                assert plan.dates_only == (plain and not plan.asks_correction)
+                kept_keys[1] += 1
     assert min(kept_keys.values()) > 50, kept_keys
     assert len({id(k.a) for k in e._kepts.values()}) == len(e._kepts)
     assert all(e._kepts[id(k.a)] is k for k in e._kepts.values())
@@ -456,13 +465,15 @@ def test_plans_are_kept_on_their_item_answers_and_the_memo_keys_are_flat():
     assert n > 100
 
 
-def test_the_kept_answers_are_cleared_with_the_item_answers(monkeypatch):
-    """``Engine._kepts`` is bounded as the item answers are: cleared when they are (``_ITEM_LIMIT``), and the
-    answers stay right after."""
+@pytest.mark.parametrize("limits", [{"_ITEM_LIMIT": 8}, {"_PLANS_PER_ANSWER": 1}])
+def test_the_kept_answers_and_their_plans_are_bounded(monkeypatch, limits):
+    """``Engine._kepts`` is bounded as the item answers are: cleared when they are (``_ITEM_LIMIT``); the plans kept
+    on one answer by ``_PLANS_PER_ANSWER``; the answers stay right after either is cleared."""
     from zwgk_rules import _engine
-    monkeypatch.setattr(_engine, "_ITEM_LIMIT", 8)
+    for name, value in limits.items():
+        monkeypatch.setattr(_engine, name, value)
     e, plain = zwgk_rules.Engine(), zwgk_rules.Engine(compiled=False)
-    for raw in traffic.requests(600, seed=1302, items=3):
+    for raw in traffic.requests(600, seed=1302):
         if raw["jurisdiction"] == "cn":
             r = DisclosureRequest.model_validate(raw)
             try:
@@ -470,4 +481,31 @@ def test_the_kept_answers_are_cleared_with_the_item_answers(monkeypatch):
             except ZwgkError:
                 continue
             assert _text(e, r) == want
-            assert len(e._kepts) <= 8
+            assert len(e._kepts) <= _engine._ITEM_LIMIT
+            assert all(len(k.p0) <= _engine._PLANS_PER_ANSWER and len(k.p1) <= _engine._PLANS_PER_ANSWER
+                       for k in e._kepts.values())
+
+
+def test_a_full_dict_of_plans_on_an_answer_is_cleared_before_it_grows(monkeypatch):
+    """On traffic an answer's ``p0`` and ``p1`` hold one plan for each result of the request table that proceeds (the
+    results are canonical: one or two per stretch), so the cap ``_PLANS_PER_ANSWER`` is never reached there; the
+    function that keeps them (``keep1``, bound into the generated code) is checked on its own: a full dict is cleared
+    before the new plan goes in."""
+    from zwgk_rules import _engine
+    monkeypatch.setattr(_engine, "_PLANS_PER_ANSWER", 3)
+    e = zwgk_rules.Engine()
+    r = DisclosureRequest.model_validate({"submission": {"channel": "in_person", "submitted_on": "2024-03-04"},
+                                          "items": [{"description": "x"}]})
+    for _ in range(3):
+        want = _text(e, r)
+    seg = next(iter(e._segments.values()))
+    keep1 = next(c.cell_contents for c in seg.raw.__closure__ if getattr(c.cell_contents, "__name__", "") == "keep1")
+    (k,) = e._kepts.values()
+    (rres, plan), = k.p1.items()
+    pd = {object(): None, object(): None, object(): None}
+    got = keep1(pd, rres, k, True)
+    assert pd == {rres: got} and got == plan and got.items is k.one
+    pd = {object(): None}
+    keep1(pd, rres, k, True)
+    assert len(pd) == 2
+    assert _text(e, r) == want

@@ -48,14 +48,22 @@ class _Unsupported(Exception):
 
 class Kept:
     """An item answer as the compiled path keys plans on it: one per answer (``Engine._kept``), hashed and compared by
-    identity. A plan met before is found by its key, a tuple holding these: the kept key's elements are the very
-    objects the request gives, so the comparison reads none of them (the answers' ``id()`` numbers it held before
-    were objects of their own, one more read out of the cache per item on every hit: callgrind)."""
+    identity. A plan of several items met before is found by its key, a tuple holding these: the kept key's elements
+    are the very objects the request gives, so the comparison reads none of them (the answers' ``id()`` numbers it
+    held before were objects of their own, one more read out of the cache per item on every hit: callgrind).
 
-    __slots__ = ("a",)
+    The plans of a request of one item are kept on its answer's ``Kept`` itself, by the request table's result
+    (``p1``: no 补正 and no 第三十五条 date, ``plain``; ``p0``: otherwise), and their items are ``one``, the
+    answer's one tuple of itself: a few hundred answers are met again and again, so these small dicts and the
+    plans in them stay in the cache, where one memo of every plan is read at a new place each time (callgrind)."""
+
+    __slots__ = ("a", "one", "p0", "p1")
 
     def __init__(self, answer) -> None:
         self.a = answer
+        self.one = (answer,)
+        self.p0: dict = {}
+        self.p1: dict = {}
 
 
 class _Source:
@@ -358,7 +366,7 @@ def compile_run(law, request, items, env: dict):
         src.emit(2, f"its, excessive, cons, extension, ident = {b['fields']}(rd)")
         src.emit(2, "n = len(its)")
         src.emit(2, f"plain = cstatus == {b['none']} and excessive is None")
-        src.emit(2, "answers = None")
+        src.emit(2, "answers = plan = None")
         src.emit(2, f"if rres.value != {b['proceed']}:")
         src.emit(3, "key = (rres, plain, n)")
         src.emit(2, "else:")
@@ -366,7 +374,10 @@ def compile_run(law, request, items, env: dict):
         src.emit(4, "if n == 1:")
         src.emit(5, "item = its[0]")
         one(5, "a0")
-        src.emit(5, "key = (rres, plain, a0)")
+        src.emit(5, "pd = a0.p1 if plain else a0.p0")       # kept on the answer (``Kept``)
+        src.emit(5, "plan = pd.get(rres)")
+        src.emit(5, "if plan is None:")
+        src.emit(6, f"plan = {b['keep1']}(pd, rres, a0, plain)")
         src.emit(4, "elif n == 2:")
         src.emit(5, "item, i1 = its")
         one(5, "a0")
@@ -382,11 +393,12 @@ def compile_run(law, request, items, env: dict):
         src.emit(5, f"key = (rres, plain, *out) if n <= {b['limit']} else None")
         src.emit(3, f"except {unsupported}:")
         src.emit(4, f"raise {b['item_error']}(its) from None")
-        src.emit(2, f"plan = {b['plans']}.get(key) if key is not None else None")
         src.emit(2, "if plan is None:")
-        src.emit(3, f"if rres.value == {b['proceed']}:")      # the answers themselves, out of their ``Kept``
-        src.emit(4, "answers = (a0.a,) if n == 1 else (a0.a, a1.a) if n == 2 else tuple([a.a for a in answers])")
-        src.emit(3, f"plan = {b['miss']}(rres, answers, plain, cstatus, rd, key) if key is not None else "
+        src.emit(3, f"plan = {b['plans']}.get(key) if key is not None else None")
+        src.emit(3, "if plan is None:")
+        src.emit(4, f"if rres.value == {b['proceed']}:")      # the answers themselves, out of their ``Kept``
+        src.emit(5, "answers = (a0.a, a1.a) if n == 2 else tuple([a.a for a in answers])")
+        src.emit(4, f"plan = {b['miss']}(rres, answers, plain, cstatus, rd, key) if key is not None else "
                     f"{b['plan']}(rres, answers, plain)")
         src.emit(2, "if plan.dates_only and not cons:")
         # the dates depend on the receipt day alone: the day's due dates are kept per day of the stretch as a
@@ -722,5 +734,7 @@ def compile_plan(law, steps, order: dict, not_final):
         disps = frozenset(disps)
         d = decided.get(disps) or decide(disps)
         asks = action in rres.actions
+        if len(answers) == 1 and a["basis"].__class__ is tuple and a["actions"].__class__ is tuple:
+            basis, acts = a["basis"], a["actions"]      # one item: its answer's own tuples (shared by its plans)
         return make((d, tuple(basis), tuple(acts), answers, tuple(trace), asks, plain and not asks, d not in not_final))
     return plan

@@ -39,6 +39,7 @@ __all__ = ["Engine", "Parts"]
 # bytes (docs/limits.md gives the measured figures). A full memo is cleared and refills with the
 # traffic as it comes, so a memo-hostile stream leaves no lasting slowdown.
 _PLAN_LIMIT = 1 << 13      # about 2.5 KB each at most: about 20 MB per engine when full (issue 12: the CLI tree at 1M lines)
+_PLANS_PER_ANSWER = 64     # plans of one-item requests kept on one item answer (``_compile.Kept``), per ``plain``
 _ITEM_LIMIT = 1 << 16       # item answers, per distinct tuple of table results
 _COMB_LIMIT = 1 << 14       # combinations of item answers
 _DATES_LIMIT = 1 << 14      # receipt dates memoised per regime (about 45 years of days)
@@ -517,6 +518,15 @@ class Engine:
             cplans[key] = plan
             return plan
 
+        def keep1(pd: dict, rres, k, plain: bool) -> Plan:
+            """The plan of a request of one item not kept yet (``compile_run``): made, then kept on its answer's
+            ``Kept`` (``pd``: its ``p0`` or ``p1``), at most ``_PLANS_PER_ANSWER`` there."""
+            plan = plan_of(rres, k.one, plain)
+            if len(pd) >= _PLANS_PER_ANSWER:
+                pd.clear()
+            pd[rres] = plan
+            return plan
+
         def item_error(items) -> ZwgkError:
             for i, it in enumerate(items):      # the first item the law has no provision for, as the walk finds it
                 try:
@@ -525,7 +535,7 @@ class Engine:
                     return unsupported_error(exc.result, f"items.{i}.")
             raise AssertionError("an item table gave no answer, yet every item has one")
 
-        env = {"plans": cplans, "miss": miss, "plan": plan_of, "dates": dates, "dates_on": dates_on,
+        env = {"plans": cplans, "miss": miss, "keep1": keep1, "plan": plan_of, "dates": dates, "dates_on": dates_on,
                "deadline": deadline_of, "after_due": after_due, "unsupported_error": unsupported_error,
                "item_error": item_error, "rid": rid, "pack": self._pack_id, "proceed": PROCEED, "cid": seg.cid,
                "steps": seg.steps,
