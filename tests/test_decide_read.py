@@ -317,10 +317,53 @@ def test_the_readers_source_holds_only_its_own_names():
     text = READ.__zwgk_source__
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Name):
-            assert re.fullmatch(r"make|read|line|g|n|len|None|(dec|err|x|f|d|dflt|o|new|maker|set|model|val|exc|t|y|"
+            assert re.fullmatch(r"make|read|line|g|n|len|None|(dec|err|x|f|d|dflt|o|maker|model|val|exc|t|y|"
                                 r"tup|memo|r|str)\d+", node.id), node.id
         elif isinstance(node, ast.Attribute):
             assert node.attr in {"strip", "get", "clear", "count", "append", "__class__", "__dict__",
                                  "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"}, node.attr
         elif isinstance(node, ast.Constant):
             assert node.value is None or node.value == b":" or type(node.value) is int, node.value
+
+
+def test_the_makers_call_is_objects_new_and_init_never_pydantics():
+    """``maker(model, init=True)()``: an empty instance of the maker (``object``'s ``__new__`` and ``__init__``): no
+    field, no slot set, whatever the model's defaults; ``maker(model)()`` would be pydantic's ``__init__``."""
+    from zwgk_rules._models import Applicant, Submission
+    from zwgk_rules._modeltools import maker
+    for model in (Applicant, Submission):           # every field a default / fields required
+        m = maker(model, init=True)
+        o = m()
+        assert type(o) is m and type(o).__mro__[1] is model
+        assert object.__getattribute__(o, "__dict__") == {}
+        for slot in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+            with pytest.raises(AttributeError):
+                object.__getattribute__(o, slot)
+
+
+def test_the_reader_never_runs_pydantics_init(monkeypatch):
+    """The models the reader builds are made by the makers' calls, not by ``BaseModel.__init__`` (which would
+    validate again, or refuse)."""
+    read = model_reader(DisclosureRequest)
+
+    def refuse(self, /, **data):
+        raise AssertionError("BaseModel.__init__ ran")
+    monkeypatch.setattr(BaseModel, "__init__", refuse)
+    line = (b'{"id": "a", ' + _SUB + b', "applicant": {}, "correction": {"notified_on": "2020-01-10", "due_on": '
+            b'"2020-01-20"}, "items": [{"third_party": {"consent": true}}, {}]}')
+    got = read(line)
+    assert type(got) is DisclosureRequest and type(got.applicant).__name__ == "Applicant"
+    assert got.items[0].third_party.consent is True
+
+
+def test_each_model_read_has_a_set_of_its_own():
+    """The fields set of each model built is a new ``set`` (as pydantic's): never shared between models or lines,
+    never a frozenset or a view of the dict msgspec read."""
+    line = b'{"id": "a", ' + _SUB + b', "items": [{"description": "x"}, {"description": "y"}]}'
+    a, b = READ(line), READ(line)
+    sets = [m.__pydantic_fields_set__ for r in (a, b) for m in (r, r.submission, *r.items)]
+    assert all(type(s) is set for s in sets)
+    assert len({id(s) for s in sets}) == len(sets)
+    assert sets[0] == {"id", "submission", "items"} and sets[2] == {"description"}
+    a.items[0].__pydantic_fields_set__.add("held")
+    assert a.items[1].__pydantic_fields_set__ == {"description"} and b.items[0].__pydantic_fields_set__ == {"description"}

@@ -17,10 +17,11 @@ the TypedDicts pass over, or a colon inside a string); a validator refuses or an
 module does not translate (a validator before or around pydantic's, a default pydantic would copy, a private
 attribute…) gives no reader at all. msgspec is a dependency of the package.
 
-Building a model: ``object.__new__`` of a *maker* class (a subclass of the model with no slots of its own and
-``object``'s ``__setattr__``, so that the four stores are plain ones: pydantic's ``__setattr__`` refuses them on a
-frozen model), then its ``__class__`` set to the model (the same layout). About a third of what
-``object.__setattr__`` costs for the four.
+Building a model: a *maker* class called (a subclass of the model with no slots of its own and ``object``'s
+``__setattr__``, so that the four stores are plain ones: pydantic's ``__setattr__`` refuses them on a frozen model;
+``object``'s ``__init__``, so that the call is ``object``'s ``__new__`` and ``__init__``, cheaper than
+``object.__new__(maker)``), its fields set ``{*given}``, then its ``__class__`` set to the model (the same layout).
+About a third of what ``object.__setattr__`` costs for the four.
 """
 from __future__ import annotations
 
@@ -38,8 +39,7 @@ def model_reader(model):
         dec = msgspec.json.Decoder(_typed_dict(model, msgspec, kinds)).decode
         src.emit(1, "def read(line):")
         emit_decode(src, 2, "g", dec, msgspec)
-        src.emit(2, "n = 0")
-        out = _build(model, "g", 2, src)
+        out = _build(model, "g", 2, src, first=True)
         emit_colons(src, 2, "n")                            # the keys given, at every depth
         src.emit(2, f"return {out}")
         return src.build("read")
@@ -119,11 +119,11 @@ def _models_of(tp) -> list:
     return out
 
 
-def _build(model, var: str, ind: int, src: _Source) -> str:
+def _build(model, var: str, ind: int, src: _Source, first: bool = False) -> str:
     """Emit the building of ``model`` from the dict ``var`` that msgspec read (only the keys given): the keys
     counted into ``n``, strings with whitespace at either end refused, its nested models built (``_build`` in turn),
     the field validators applied to the values given, the model made (``_modeltools.maker``) and its model validators run.
-    Returns the local name of the model built."""
+    ``first``: the line's object, whose keys start the count. Returns the local name of the model built."""
     import typing
 
     strip = model.model_config.get("str_strip_whitespace", False)
@@ -131,7 +131,7 @@ def _build(model, var: str, ind: int, src: _Source) -> str:
     for v in model.__pydantic_decorators__.field_validators.values():
         for f in v.info.fields:
             validators.setdefault(f, []).append(v.func)
-    src.emit(ind, f"n += len({var})")
+    src.emit(ind, f"n = len({var})" if first else f"n += len({var})")
     for name, info in model.model_fields.items():
         kinds = _leaves(info.annotation)
         if strip and str in kinds:
@@ -184,9 +184,9 @@ def _build(model, var: str, ind: int, src: _Source) -> str:
                 src.emit(ind + 1, f"{x} = {emit_validated(src, ind + 1, fn, x, tuple_only=plain)}")
             src.emit(ind + 1, f"{d}[{f}] = {x}")
     o = src.bind(None, "o")
-    src.emit(ind, f"{o} = {src.bind(object.__new__, 'new')}({src.bind(maker(model), 'maker')})")
+    src.emit(ind, f"{o} = {src.bind(maker(model, init=True), 'maker')}()")     # object's __new__ and __init__
     src.emit(ind, f"{o}.__dict__ = {d}")
-    src.emit(ind, f"{o}.__pydantic_fields_set__ = {src.bind(set, 'set')}({var})")
+    src.emit(ind, f"{o}.__pydantic_fields_set__ = {{*{var}}}")          # a new set of the keys given
     src.emit(ind, f"{o}.__pydantic_extra__ = None")
     src.emit(ind, f"{o}.__pydantic_private__ = None")
     src.emit(ind, f"{o}.__class__ = {src.bind(model, 'model')}")

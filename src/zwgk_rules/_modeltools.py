@@ -20,14 +20,19 @@ def leaves(tp) -> list:
     return [tp]
 
 
-def maker(model):
+def maker(model, init: bool = False):
     """A class of ``model``'s layout whose instances take plain attribute stores (``object``'s ``__setattr__`` and
     ``__delattr__``: the slot both share is then ``object``'s), to become ``model``'s by their ``__class__``:
     pydantic's ``__setattr__`` refuses the stores on a frozen model, and ``object.__setattr__`` costs about three
     times as much. Made by ``type.__new__`` with the model's metaclass: pydantic's class machinery does not run for
-    it (it is never used as a model). A TypeError here: the layouts differ (the caller does not use it)."""
+    it (it is never used as a model). A TypeError here: the layouts differ (the caller does not use it).
+
+    ``init``: the maker gets ``object.__init__`` too, so that ``maker()`` makes an empty instance (``object``'s
+    ``__new__`` and ``__init__``, never pydantic's ``__init__``), cheaper than ``object.__new__(maker)``."""
     ns = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
           "__module__": model.__module__, "__qualname__": f"{model.__qualname__}Maker"}
+    if init:
+        ns["__init__"] = object.__init__
     made = type.__new__(type(model), f"{model.__name__}Maker", (model,), ns)
     object.__new__(made).__class__ = model         # the same layout
     return made
