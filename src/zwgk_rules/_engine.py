@@ -502,7 +502,8 @@ class Engine:
         """The stretch's steps 4–7 over its functions and the engine's memo of plans, in one generated function
         (``_compile.compile_run``): ``seg.run(rd, received, cstatus, day)``: the request table's result, each item's
         answer, and the plan they make (``_pipeline.assemble``), kept per distinct result and answers (answers are
-        memoised singletons: their identities key the plan, which holds them), then the dates (step 7) ->
+        memoised singletons, each with one ``_compile.Kept``: a plan of several items is kept in ``_cplans`` on the
+        tuple of their ``Kept``, one of one item on its ``Kept`` itself, ``keep1``), then the dates (step 7) ->
         ``Parts``' fields as a bare tuple (``day``: the receipt day's place in the calendar, ``Segment.dates``; past
         the end: outside it); ``seg.raw``: the same as ``decide_raw``'s answer. ``--explain`` reads the days told
         back from ``seg.run``'s dates (``_deadline.explain_from``)."""
