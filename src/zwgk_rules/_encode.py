@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from json.encoder import encode_basestring
+from operator import itemgetter
 
 from ._deadline import CALENDAR
 from ._limits import MEMO_MAX_ITEMS
@@ -46,11 +47,25 @@ def _ids(xs) -> str:
     return '["' + '", "'.join(xs) + '"]' if xs else "[]"
 
 
-_DEADLINE = (b', "reply_period_starts": %s, "due": %s, "extended_due": %s, "correction_notice_by": %s, '
-             b'"provisional": %s, "calendar": "%s", "excluded_days": %d')
+#: the deadline's values after ``received_on`` (``explain`` aside), in the order of its keys
+_DL_REST = itemgetter("reply_period_starts", "due", "extended_due", "correction_notice_by", "provisional", "calendar",
+                      "excluded_days")
+_STARTS, _DUE, _EXT, _CNB = b', "reply_period_starts": ', b', "due": ', b', "extended_due": ', b', "correction_notice_by": '
+_DL_END = b', "provisional": %s, "calendar": "%s", "excluded_days": %d'
+_NO_WARNINGS = b', "warnings": []}'
 _JOIN = b", ".join
-#: the bytes of plans kept at most (each a few KB): the memo is cleared beyond this
-PLAN_BYTES = 2 << 20
+_ITEMS = b'}, "items": ['
+_TRACE = b'], "trace": '
+_SEP = b", "
+
+
+def _sep(frags: list) -> list:
+    """Fragments as the pieces of a JSON list's inside: ``, `` between them."""
+    if len(frags) > 1:
+        frags[1:] = [x for f in frags[1:] for x in (_SEP, f)]
+    return frags
+
+
 _REASON = b', "reason": '
 #: the keys of an item answer (``_pipeline.compose_item``), in order
 _ITEM_KEYS = ("disposition", "basis", "actions", "trace")
@@ -88,8 +103,12 @@ class Encoder:
         self._heads: dict[tuple, bytes] = {}
         self._codes: dict[tuple, bytes] = {}
         self._strings: dict = {}
+        # id of a plan -> its entry (``_plan_bytes``): references only, so many more than there are fragments
         self._plans: dict[int, tuple] = {}
-        self._plans_size = 0
+        self._plan_limit = limit
+        self._tails: dict[tuple, bytes] = {}
+        # (provisional, calendar id, excluded days) -> the deadline's last values (``_dl_end``)
+        self._dl_ends: dict[tuple, bytes] = {}
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
         # calendar id -> its days as ``_told`` writes them (``_Days``)
@@ -115,6 +134,7 @@ class Encoder:
         if len(self._frag) >= self._limit:
             self._frag.clear()
             self._fb.clear()
+            self._plans.clear()     # its entries name fragments: they are held by ``_frag`` alone
         self._frag[id(obj)] = (obj, data)
         self._fb[id(obj)] = data
         return data
@@ -152,45 +172,69 @@ class Encoder:
         return b
 
     def _deadline(self, dl: dict) -> bytes:
-        """The deadline object from its second key on (``explain`` aside). Its dates come from a memo of
-        encoded days; the object itself is formatted each time (its values rarely repeat)."""
+        """The deadline object from its second key on (``explain`` aside), for ``--explain`` (``encode_parts`` writes
+        the same pieces into the line itself)."""
         d, dg = self._d, self._dates.get
-        s, due, ext, cnb = dl["reply_period_starts"], dl["due"], dl["extended_due"], dl["correction_notice_by"]
-        return _DEADLINE % (dg(s) or d(s), dg(due) or d(due), dg(ext) or d(ext), dg(cnb) or d(cnb),
-                            b"true" if dl["provisional"] else b"false", dl["calendar"].encode(), dl["excluded_days"])
+        s, due, ext, cnb, prov, cal, excl = _DL_REST(dl)
+        return b"".join((_STARTS, dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext), _CNB,
+                         dg(cnb) or d(cnb), self._dl_ends.get((prov, cal, excl)) or self._dl_end(prov, cal, excl)))
+
+    def _dl_end(self, prov: bool, cal: str, excl: int) -> bytes:
+        """The deadline's last values (provisional, calendar, excluded days) as bytes, kept per combination."""
+        b = _DL_END % (b"true" if prov else b"false", cal.encode(), excl)
+        if len(self._dl_ends) >= self._limit:
+            self._dl_ends.clear()
+        self._dl_ends[prov, cal, excl] = b
+        return b
 
     def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple:
-        """The parts of an answer its plan fixes, before and after the deadline's values, joined from the
-        fragments; kept by the plan's identity (plans are the engine's memoised singletons; the entry keeps the
-        plan alive, so its id cannot be reused), so that an answer with a plan seen before costs one lookup
-        (``encode_parts`` looks it up itself). Returns the entry: (plan, pack id, regime id, head, mid)."""
+        """The parts of an answer its plan fixes, before and after the deadline's values, as pieces to join: the
+        fragments themselves (not a copy of them joined), with the small bytes between them; kept by the plan's
+        identity (plans are the engine's memoised singletons; the entry keeps the plan alive, so its id cannot be
+        reused), so that an answer with a plan seen before costs one lookup (``encode_parts`` looks it up itself).
+        An entry holds references only: every fragment it names is in ``_frag`` while it is kept (``_fragment``
+        clears this memo with its own). Returns the entry: (plan, pack id, regime id, head pieces, mid pieces)."""
         hit = self._plans.get(id(plan))
         if hit is not None and hit[0] is plan and hit[1] == pack_id and hit[2] == regime_id:
             return hit
         fb = self._fb
-        try:        # every part met before (most new plans: a new combination of known items): joins at C speed
-            head = b"".join((self._heads[pack_id, plan.disposition, regime_id],
-                             _JOIN(map(fb.__getitem__, map(id, plan.basis))), b'], "actions": ',
-                             self._codes[plan.actions], b', "deadline": {"received_on": '))
-            mid = b"".join((b'}, "items": [', _JOIN(map(fb.__getitem__, map(id, plan.items))), b'], "trace": '))
+        try:        # every part met before (most new plans: a new combination of known items)
+            basis = list(map(fb.__getitem__, map(id, plan.basis)))
+            items = list(map(fb.__getitem__, map(id, plan.items)))
+            head = self._heads[pack_id, plan.disposition, regime_id]
+            actions = self._tails[plan.actions]
         except KeyError:
             frag = self._fragment
-            head = (self._head(pack_id, plan.disposition, regime_id) + _JOIN([frag(c) for c in plan.basis])
-                    + b'], "actions": ' + self._ids(plan.actions) + b', "deadline": {"received_on": ')
-            mid = b'}, "items": [' + _JOIN([frag(i) for i in plan.items]) + b'], "trace": '
-        got = (plan, pack_id, regime_id, head, mid)
-        if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats,
-            self._plans_size += len(head) + len(mid)    # and its bytes (up to MBs) would be held for nothing
-            if len(self._plans) >= self._limit or self._plans_size > PLAN_BYTES:
+            basis = [frag(c) for c in plan.basis]
+            items = [frag(i) for i in plan.items]
+            head = self._head(pack_id, plan.disposition, regime_id)
+            actions = self._tail(plan.actions)
+            # ``_fragment`` may have cleared the memos meanwhile: the fragments named are those just written, kept
+            # in ``_frag`` again when they are not the last written
+            if any(fb.get(id(o)) is not b for o, b in zip((*plan.basis, *plan.items), (*basis, *items))):
+                got = (plan, pack_id, regime_id, (head, *_sep(basis), actions), (_ITEMS, *_sep(items), _TRACE))
+                return got      # not kept
+        got = (plan, pack_id, regime_id, (head, *_sep(basis), actions), (_ITEMS, *_sep(items), _TRACE))
+        if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats
+            if len(self._plans) >= self._plan_limit:
                 self._plans.clear()
-                self._plans_size = len(head) + len(mid)
             self._plans[id(plan)] = got
         return got
+
+    def _tail(self, actions: tuple) -> bytes:
+        """The bytes from the end of the basis to the deadline's first value: the actions' list (kept per tuple)."""
+        b = self._tails.get(actions)
+        if b is None:
+            b = b'], "actions": ' + self._ids(actions) + b', "deadline": {"received_on": '
+            if len(self._tails) >= self._limit:
+                self._tails.clear()
+            self._tails[actions] = b
+        return b
 
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:
         """One answer line (without its newline) from the ``Parts`` that ``Engine._decide_parts`` returns, as UTF-8 bytes.
 
-        The hot path of the command line, written out in one function: the plan's bytes (one lookup when met
+        The hot path of the command line, written out in one function: the plan's pieces (one lookup when met
         before), the deadline's values from the memo of encoded days (``_d``), the trace's from that of code
         lists (``_ids``); a miss goes to the method that fills the memo."""
         plan, regime, dl, trace, warnings = parts[:5]
@@ -203,15 +247,18 @@ class Encoder:
         if "explain" in dl:             # the days go straight into the line (the longest part by far: no copy of its own)
             return b"".join((
                 b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-                hit[3], rb, self._deadline(dl), b', "explain": [', *self._told(dl["explain"]),
-                b"]", hit[4], self._ids(tuple(trace)),
+                *hit[3], rb, self._deadline(dl), b', "explain": [', *self._told(dl["explain"]),
+                b"]", *hit[4], self._ids(tuple(trace)),
                 b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
+        d = self._d
+        s, due, ext, cnb, prov, cal, excl = _DL_REST(dl)
         t = tuple(trace)
-        tb = self._codes.get(t) or self._ids(t)
-        return b"".join((
+        return b"".join([
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            hit[3], rb, self._deadline(dl), hit[4], tb,
-            b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
+            *hit[3], rb, _STARTS, dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext), _CNB,
+            dg(cnb) or d(cnb), self._dl_ends.get((prov, cal, excl)) or self._dl_end(prov, cal, excl),
+            *hit[4], self._codes.get(t) or self._ids(t),
+            b', "warnings": ' + _ids(warnings).encode() + b"}" if warnings else _NO_WARNINGS])
 
     def _str(self, value) -> bytes:
         """A short string from a small vocabulary (a reason, a holiday's name, a citation key) or None."""
