@@ -50,20 +50,13 @@ def _ids(xs) -> str:
 #: the deadline's values after ``received_on`` (``explain`` aside), in the order of its keys
 _DL_REST = itemgetter("reply_period_starts", "due", "extended_due", "correction_notice_by", "provisional", "calendar",
                       "excluded_days")
-_STARTS, _DUE, _EXT, _CNB = b', "reply_period_starts": ', b', "due": ', b', "extended_due": ', b', "correction_notice_by": '
-_DL_END = b', "provisional": %s, "calendar": "%s", "excluded_days": %d'
+_STARTS, _DUE, _EXT = b', "reply_period_starts": ', b', "due": ', b', "extended_due": '
+_DL_END = b', "correction_notice_by": %s, "provisional": %s, "calendar": "%s", "excluded_days": %d'
 _NO_WARNINGS = b', "warnings": []}'
 _JOIN = b", ".join
 _ITEMS = b'}, "items": ['
 _TRACE = b'], "trace": '
 _SEP = b", "
-
-
-def _sep(frags: list) -> list:
-    """Fragments as the pieces of a JSON list's inside: ``, `` between them."""
-    if len(frags) > 1:
-        frags[1:] = [x for f in frags[1:] for x in (_SEP, f)]
-    return frags
 
 
 _REASON = b', "reason": '
@@ -97,15 +90,15 @@ class Encoder:
         fragments kept (citations and item answers, about 1 KB each; the memo is cleared when full)."""
         self._not_final = not_final
         self._frag: dict[int, tuple[object, bytes]] = {}
-        # id -> the bytes of ``_frag``'s entry of that id, for joins at C speed (``_plan_bytes``). Always cleared with
-        # ``_frag``, whose entry keeps the object alive: a live object of that id is that object
+        # id -> the bytes of ``_frag``'s entry of that id, and those bytes after ``, `` (``_plan_bytes``). Always
+        # cleared with ``_frag``, whose entry keeps the object alive: a live object of that id is that object
         self._fb: dict[int, bytes] = {}
+        self._fbs: dict[int, bytes] = {}
         self._heads: dict[tuple, bytes] = {}
         self._codes: dict[tuple, bytes] = {}
         self._strings: dict = {}
         # id of a plan -> its entry (``_plan_bytes``): references only, so many more than there are fragments
         self._plans: dict[int, tuple] = {}
-        self._plan_limit = limit
         self._tails: dict[tuple, bytes] = {}
         # (provisional, calendar id, excluded days) -> the deadline's last values (``_dl_end``)
         self._dl_ends: dict[tuple, bytes] = {}
@@ -134,9 +127,11 @@ class Encoder:
         if len(self._frag) >= self._limit:
             self._frag.clear()
             self._fb.clear()
+            self._fbs.clear()
             self._plans.clear()     # its entries name fragments: they are held by ``_frag`` alone
         self._frag[id(obj)] = (obj, data)
         self._fb[id(obj)] = data
+        self._fbs[id(obj)] = _SEP + data
         return data
 
     def _head(self, pack_id: str, disposition: str, regime_id: str) -> bytes:
@@ -176,50 +171,58 @@ class Encoder:
         the same pieces into the line itself)."""
         d, dg = self._d, self._dates.get
         s, due, ext, cnb, prov, cal, excl = _DL_REST(dl)
-        return b"".join((_STARTS, dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext), _CNB,
-                         dg(cnb) or d(cnb), self._dl_ends.get((prov, cal, excl)) or self._dl_end(prov, cal, excl)))
+        return b"".join((_STARTS, dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext),
+                         self._dl_ends.get((cnb, prov, cal, excl)) or self._dl_end(cnb, prov, cal, excl)))
 
-    def _dl_end(self, prov: bool, cal: str, excl: int) -> bytes:
-        """The deadline's last values (provisional, calendar, excluded days) as bytes, kept per combination."""
-        b = _DL_END % (b"true" if prov else b"false", cal.encode(), excl)
+    def _dl_end(self, cnb, prov: bool, cal: str, excl: int) -> bytes:
+        """The deadline's last values (the correction notice's date, provisional, calendar, excluded days) as bytes,
+        kept per combination."""
+        b = _DL_END % (self._d(cnb), b"true" if prov else b"false", cal.encode(), excl)
         if len(self._dl_ends) >= self._limit:
             self._dl_ends.clear()
-        self._dl_ends[prov, cal, excl] = b
+        self._dl_ends[cnb, prov, cal, excl] = b
         return b
 
     def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple:
         """The parts of an answer its plan fixes, before and after the deadline's values, as pieces to join: the
-        fragments themselves (not a copy of them joined), with the small bytes between them; kept by the plan's
-        identity (plans are the engine's memoised singletons; the entry keeps the plan alive, so its id cannot be
-        reused), so that an answer with a plan seen before costs one lookup (``encode_parts`` looks it up itself).
-        An entry holds references only: every fragment it names is in ``_frag`` while it is kept (``_fragment``
-        clears this memo with its own). Returns the entry: (plan, pack id, regime id, head pieces, mid pieces)."""
+        fragments themselves (not a copy of them joined; after the first of a list, the copy with its ``, ``, from
+        ``_fbs``) and the bytes between them; kept by the plan's identity (plans are the engine's memoised
+        singletons; the entry keeps the plan alive, so its id cannot be reused), so that an answer with a plan seen
+        before costs one lookup (``encode_parts`` looks it up itself). An entry holds references only: every
+        fragment it names is in ``_fb`` and ``_fbs`` while it is kept (``_fragment`` clears this memo with
+        them). Returns the entry: (plan, pack id, regime id, head pieces, mid pieces)."""
         hit = self._plans.get(id(plan))
         if hit is not None and hit[0] is plan and hit[1] == pack_id and hit[2] == regime_id:
             return hit
-        fb = self._fb
         try:        # every part met before (most new plans: a new combination of known items)
-            basis = list(map(fb.__getitem__, map(id, plan.basis)))
-            items = list(map(fb.__getitem__, map(id, plan.items)))
-            head = self._heads[pack_id, plan.disposition, regime_id]
-            actions = self._tails[plan.actions]
+            got = self._pieces(plan, pack_id, regime_id)
         except KeyError:
             frag = self._fragment
-            basis = [frag(c) for c in plan.basis]
-            items = [frag(i) for i in plan.items]
-            head = self._head(pack_id, plan.disposition, regime_id)
-            actions = self._tail(plan.actions)
-            # ``_fragment`` may have cleared the memos meanwhile: the fragments named are those just written, kept
-            # in ``_frag`` again when they are not the last written
-            if any(fb.get(id(o)) is not b for o, b in zip((*plan.basis, *plan.items), (*basis, *items))):
-                got = (plan, pack_id, regime_id, (head, *_sep(basis), actions), (_ITEMS, *_sep(items), _TRACE))
-                return got      # not kept
-        got = (plan, pack_id, regime_id, (head, *_sep(basis), actions), (_ITEMS, *_sep(items), _TRACE))
+            for obj in (*plan.basis, *plan.items):
+                frag(obj)
+            self._head(pack_id, plan.disposition, regime_id)
+            self._tail(plan.actions)
+            try:
+                got = self._pieces(plan, pack_id, regime_id)
+            except KeyError:    # a memo was cleared meanwhile (more parts than its limit): joined, and not kept
+                return (plan, pack_id, regime_id,
+                        (self._head(pack_id, plan.disposition, regime_id), _JOIN([frag(c) for c in plan.basis]),
+                         self._tail(plan.actions)), (_ITEMS, _JOIN([frag(i) for i in plan.items]), _TRACE))
         if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats
-            if len(self._plans) >= self._plan_limit:
+            if len(self._plans) >= self._limit:
                 self._plans.clear()
             self._plans[id(plan)] = got
         return got
+
+    def _pieces(self, plan, pack_id: str, regime_id: str) -> tuple:
+        """``_plan_bytes``' entry from the memos alone (KeyError: a part not in them)."""
+        fb, fbs = self._fb, self._fbs
+        b, its = plan.basis, plan.items
+        head = self._heads[pack_id, plan.disposition, regime_id]
+        tail = self._tails[plan.actions]
+        return (plan, pack_id, regime_id,
+                (head, fb[id(b[0])], *map(fbs.__getitem__, map(id, b[1:])), tail) if b else (head, tail),
+                (_ITEMS, fb[id(its[0])], *map(fbs.__getitem__, map(id, its[1:])), _TRACE) if its else (_ITEMS, _TRACE))
 
     def _tail(self, actions: tuple) -> bytes:
         """The bytes from the end of the basis to the deadline's first value: the actions' list (kept per tuple)."""
@@ -237,7 +240,7 @@ class Encoder:
         The hot path of the command line, written out in one function: the plan's pieces (one lookup when met
         before), the deadline's values from the memo of encoded days (``_d``), the trace's from that of code
         lists (``_ids``); a miss goes to the method that fills the memo."""
-        plan, regime, dl, trace, warnings = parts[:5]
+        plan, regime, dl, trace, warnings, _ = parts
         hit = self._plans.get(id(plan))
         if hit is None or hit[0] is not plan or hit[1] != pack_id or hit[2] != regime:
             hit = self._plan_bytes(plan, pack_id, regime)
@@ -255,8 +258,8 @@ class Encoder:
         t = tuple(trace)
         return b"".join([
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            *hit[3], rb, _STARTS, dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext), _CNB,
-            dg(cnb) or d(cnb), self._dl_ends.get((prov, cal, excl)) or self._dl_end(prov, cal, excl),
+            *hit[3], rb, _STARTS, rb if s is r else dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext),
+            self._dl_ends.get((cnb, prov, cal, excl)) or self._dl_end(cnb, prov, cal, excl),
             *hit[4], self._codes.get(t) or self._ids(t),
             b', "warnings": ' + _ids(warnings).encode() + b"}" if warnings else _NO_WARNINGS])
 
