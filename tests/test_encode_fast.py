@@ -15,12 +15,13 @@ from zwgk_rules._encode import Encoder, one_line
 from strategies import requests
 
 
-def _fast_decider(explain=False, limit=4):
-    """A decider with msgspec's reader made at once (``_decide_chunk`` then runs) and an encoder of ``limit`` entries."""
+def _fast_decider(explain=False, limit=4, plans=None):
+    """A decider with msgspec's reader made at once (``_decide_chunk`` then runs) and an encoder of ``limit`` entries
+    (``plans``: of plans)."""
     d = _Decider(explain=explain)
     d._make_reader()
     assert d._read_req
-    d.encoder = Encoder(d.rb.not_final, limit=limit)
+    d.encoder = Encoder(d.rb.not_final, limit=limit, plans=plans)
     d.encode = d.encoder.encode_parts
     return d
 
@@ -100,22 +101,24 @@ def _check_entries(enc: Encoder, limit: int) -> None:
                 assert piece == (b", " if n else b"") + enc._frag[id(obj)][1]
 
 
-@pytest.mark.parametrize("limit", [2, 16, 1 << 13])
-def test_plan_memo_is_capped_and_names_kept_fragments(limit):
-    """After every line of 1,200 diverse requests the memo of plans holds at most ``limit`` entries (the encoder's
-    limit), each naming the fragments kept in ``_frag``; the answers are the plain text throughout."""
+@pytest.mark.parametrize("limit, plans", [(2, None), (16, None), (1 << 13, None), (1 << 13, 8)])
+def test_plan_memo_is_capped_and_names_kept_fragments(limit, plans):
+    """After every line of 1,200 diverse requests the memo of plans holds at most ``plans`` entries (by default the
+    encoder's limit), each naming the fragments kept; the answers are the plain text throughout."""
     lines = _traffic(1200, 5)
     want = _plain_lines(lines)
-    d = _fast_decider(limit=limit)
+    d = _fast_decider(limit=limit, plans=plans)
     enc = d.encoder
+    cap = limit if plans is None else plans
     most = 0
     for ln, w in zip(lines, want):
         got, bad = d.line(ln)
         if not bad:
             assert got == w
         _check_entries(enc, limit)
+        assert len(enc._plans) <= cap
         most = max(most, len(enc._plans))
-    assert most >= min(limit, 8)            # entries were kept (the fragments' memo, of the same limit, clears them)
+    assert most >= min(cap, 8)              # entries were kept (the fragments' memo, of the same limit, clears them)
 
 
 def test_answers_are_the_same_after_the_memos_are_cleared():

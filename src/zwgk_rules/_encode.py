@@ -85,9 +85,10 @@ class Encoder:
     of the engine, shared by every answer that has them: each is encoded once, as bytes, and the bytes are
     joined per answer (no answer-sized cache: a plan met once costs a join, not an encoding)."""
 
-    def __init__(self, not_final: frozenset, limit: int = 1 << 13) -> None:
+    def __init__(self, not_final: frozenset, limit: int = 1 << 13, plans: int | None = None) -> None:
         """``not_final``: the codes that are not yet an answer (``Rulebook.not_final``); ``limit``: the
-        fragments kept (citations and item answers, about 1 KB each; the memo is cleared when full)."""
+        fragments kept (citations and item answers, about 1 KB each; the memo is cleared when full); ``plans``:
+        the plans' entries kept (``_plan_bytes``: references alone, about 300 bytes each), by default ``limit``."""
         self._not_final = not_final
         self._frag: dict[int, tuple[object, bytes]] = {}
         # id -> the bytes of ``_frag``'s entry of that id, and those bytes after ``, `` (``_plan_bytes``). Always
@@ -99,6 +100,7 @@ class Encoder:
         self._strings: dict = {}
         # id of a plan -> its entry (``_plan_bytes``): references only, so many more than there are fragments
         self._plans: dict[int, tuple] = {}
+        self._plan_limit = limit if plans is None else plans
         self._tails: dict[tuple, bytes] = {}
         # (provisional, calendar id, excluded days) -> the deadline's last values (``_dl_end``)
         self._dl_ends: dict[tuple, bytes] = {}
@@ -209,7 +211,7 @@ class Encoder:
                         (self._head(pack_id, plan.disposition, regime_id), _JOIN([frag(c) for c in plan.basis]),
                          self._tail(plan.actions)), (_ITEMS, _JOIN([frag(i) for i in plan.items]), _TRACE))
         if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats
-            if len(self._plans) >= self._limit:
+            if len(self._plans) >= self._plan_limit:
                 self._plans.clear()
             self._plans[id(plan)] = got
         return got
