@@ -91,8 +91,10 @@ def _check_entries(enc: Encoder, limit: int) -> None:
     assert len(enc._plans) <= limit
     assert len(enc._dl_ends) <= limit
     assert len(enc._tails) <= limit
-    for key, (plan, _pack, _regime, head, mid) in enc._plans.items():
+    for key, (plan, _pack, _regime, line, k) in enc._plans.items():
         assert key == id(plan)
+        head, mid = line[1:k], line[k + 8:-2]       # the plan's pieces before and after the deadline's values
+        assert line[k + 8] == b'}, "items": [' and line[-3] == b'], "trace": '
         assert len(head) == len(plan.basis) + 2 and len(mid) == len(plan.items) + 2
         for objs, pieces in ((plan.basis, head[1:-1]), (plan.items, mid[1:-1])):
             for n, (obj, piece) in enumerate(zip(objs, pieces)):

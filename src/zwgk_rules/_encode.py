@@ -47,12 +47,17 @@ def _ids(xs) -> str:
     return '["' + '", "'.join(xs) + '"]' if xs else "[]"
 
 
-#: the deadline's values after ``received_on`` (``explain`` aside), in the order of its keys
+#: the deadline's values (``explain`` aside), in the order of its keys
+_DL = itemgetter("received_on", "reply_period_starts", "due", "extended_due", "correction_notice_by", "provisional",
+                 "calendar", "excluded_days")
 _DL_REST = itemgetter("reply_period_starts", "due", "extended_due", "correction_notice_by", "provisional", "calendar",
                       "excluded_days")
 _STARTS, _DUE, _EXT = b', "reply_period_starts": ', b', "due": ', b', "extended_due": '
 _DL_END = b', "correction_notice_by": %s, "provisional": %s, "calendar": "%s", "excluded_days": %d'
 _NO_WARNINGS = b', "warnings": []}'
+#: the deadline's pieces in a plan's line (``Encoder._pieces``): its values at 0, 2, 4, 6 and 7 (``encode_parts``)
+_DL_SLOTS = (b"null", b', "reply_period_starts": ', b"null", b', "due": ', b"null", b', "extended_due": ', b"null", b"")
+_LINE = b"".join
 _JOIN = b", ".join
 _ITEMS = b'}, "items": ['
 _TRACE = b'], "trace": '
@@ -207,9 +212,12 @@ class Encoder:
             try:
                 got = self._pieces(plan, pack_id, regime_id)
             except KeyError:    # a memo was cleared meanwhile (more parts than its limit): joined, and not kept
-                return (plan, pack_id, regime_id,
-                        (self._head(pack_id, plan.disposition, regime_id), _JOIN([frag(c) for c in plan.basis]),
-                         self._tail(plan.actions)), (_ITEMS, _JOIN([frag(i) for i in plan.items]), _TRACE))
+                line = [b"{", self._head(pack_id, plan.disposition, regime_id), _JOIN([frag(c) for c in plan.basis]),
+                        self._tail(plan.actions)]
+                k = len(line)
+                line += _DL_SLOTS
+                line += (_ITEMS, _JOIN([frag(i) for i in plan.items]), _TRACE, b"[]", _NO_WARNINGS)
+                return plan, pack_id, regime_id, line, k
         if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats
             if len(self._plans) >= self._plan_limit:
                 self._plans.clear()
@@ -222,9 +230,14 @@ class Encoder:
         b, its = plan.basis, plan.items
         head = self._heads[pack_id, plan.disposition, regime_id]
         tail = self._tails[plan.actions]
-        return (plan, pack_id, regime_id,
-                (head, fb[id(b[0])], *map(fbs.__getitem__, map(id, b[1:])), tail) if b else (head, tail),
-                (_ITEMS, fb[id(its[0])], *map(fbs.__getitem__, map(id, its[1:])), _TRACE) if its else (_ITEMS, _TRACE))
+        line = [b"{", head, fb[id(b[0])], *map(fbs.__getitem__, map(id, b[1:])), tail] if b else [b"{", head, tail]
+        k = len(line)
+        line += _DL_SLOTS
+        if its:
+            line += (_ITEMS, fb[id(its[0])], *map(fbs.__getitem__, map(id, its[1:])), _TRACE, b"[]", _NO_WARNINGS)
+        else:
+            line += (_ITEMS, _TRACE, b"[]", _NO_WARNINGS)
+        return plan, pack_id, regime_id, line, k
 
     def _tail(self, actions: tuple) -> bytes:
         """The bytes from the end of the basis to the deadline's first value: the actions' list (kept per tuple)."""
@@ -246,24 +259,32 @@ class Encoder:
         hit = self._plans.get(id(plan))
         if hit is None or hit[0] is not plan or hit[1] != pack_id or hit[2] != regime:
             hit = self._plan_bytes(plan, pack_id, regime)
+        if "explain" in dl:
+            return self._explained(req_id, hit, dl, trace, warnings)
         dg = self._dates.get
-        r = dl["received_on"]
-        rb = dg(r) or self._d(r)
-        if "explain" in dl:             # the days go straight into the line (the longest part by far: no copy of its own)
-            return b"".join((
-                b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-                *hit[3], rb, self._deadline(dl), b', "explain": [', *self._told(dl["explain"]),
-                b"]", *hit[4], self._ids(tuple(trace)),
-                b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
-        d = self._d
-        s, due, ext, cnb, prov, cal, excl = _DL_REST(dl)
+        r, s, due, ext, cnb, prov, cal, excl = _DL(dl)
         t = tuple(trace)
-        return b"".join([
+        line, k = hit[3], hit[4]
+        line[0] = b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", "
+        line[k] = rb = dg(r) or self._d(r)
+        line[k + 2] = rb if s is r else dg(s) or self._d(s)
+        line[k + 4] = dg(due) or self._d(due)
+        line[k + 6] = dg(ext) or self._d(ext)
+        line[k + 7] = self._dl_ends.get((cnb, prov, cal, excl)) or self._dl_end(cnb, prov, cal, excl)
+        line[-2] = self._codes.get(t) or self._ids(t)
+        line[-1] = b', "warnings": ' + _ids(warnings).encode() + b"}" if warnings else _NO_WARNINGS
+        return _LINE(line)
+
+    def _explained(self, req_id, hit: tuple, dl: dict, trace: list, warnings: list) -> bytes:
+        """``encode_parts`` for a deadline with ``explain``: the days go straight into the line (the longest part by
+        far: no copy of its own)."""
+        line, k = hit[3], hit[4]
+        r = dl["received_on"]
+        return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            *hit[3], rb, _STARTS, rb if s is r else dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext),
-            self._dl_ends.get((cnb, prov, cal, excl)) or self._dl_end(cnb, prov, cal, excl),
-            *hit[4], self._codes.get(t) or self._ids(t),
-            b', "warnings": ' + _ids(warnings).encode() + b"}" if warnings else _NO_WARNINGS])
+            *line[1:k], self._dates.get(r) or self._d(r), self._deadline(dl), b', "explain": [',
+            *self._told(dl["explain"]), b"]", *line[k + 8:-2], self._ids(tuple(trace)),
+            b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
 
     def _str(self, value) -> bytes:
         """A short string from a small vocabulary (a reason, a holiday's name, a citation key) or None."""
