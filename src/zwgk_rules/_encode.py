@@ -88,7 +88,9 @@ class _Days:
 class Encoder:
     """Encodes answers from their parts. The citations and item answers of a plan are memoised singletons
     of the engine, shared by every answer that has them: each is encoded once, as bytes, and the bytes are
-    joined per answer (no answer-sized cache: a plan met once costs a join, not an encoding)."""
+    joined per answer (no answer-sized cache: a plan met once costs a join, not an encoding). A plan's entry is
+    the list of its line's pieces, whose per-request slots each answer fills in place (``encode_parts``): an
+    encoder serves one thread (the command line has one per process)."""
 
     def __init__(self, not_final: frozenset, limit: int = 1 << 13, plans: int | None = None) -> None:
         """``not_final``: the codes that are not yet an answer (``Rulebook.not_final``); ``limit``: the
