@@ -10,18 +10,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zwgk_rules import DisclosureRequest, Engine
-from zwgk_rules import _encode
 from zwgk_rules._cli import _Decider
 from zwgk_rules._encode import Encoder, one_line
 from strategies import requests
 
 
-def _fast_decider(explain=False, limit=4):
-    """A decider with msgspec's reader made at once (``_decide_chunk`` then runs) and an encoder of ``limit`` entries."""
+def _fast_decider(explain=False, limit=4, plans=None):
+    """A decider with msgspec's reader made at once (``_decide_chunk`` then runs) and an encoder of ``limit`` entries
+    (``plans``: of plans)."""
     d = _Decider(explain=explain)
     d._make_reader()
     assert d._read_req
-    d.encoder = Encoder(d.rb.not_final, limit=limit)
+    d.encoder = Encoder(d.rb.not_final, limit=limit, plans=plans)
     d.encode = d.encoder.encode_parts
     return d
 
@@ -62,8 +62,7 @@ def _check(lines, explain=False, limit=4):
        st.sampled_from([1, 3, 64]))
 def test_decide_chunk_gives_the_plain_text(monkeypatch, reqs, explain, limit):
     """Generated requests (ogi-2008 and ogi-2019), some with an id holding U+2028: the fast loop and the joined
-    fragments give ``json.dumps(decide_raw)``, with memos of 1, 3 or 64 entries and 3 KB of plans."""
-    monkeypatch.setattr(_encode, "PLAN_BYTES", 3 << 10)
+    fragments give ``json.dumps(decide_raw)``, with memos of 1, 3 or 64 entries."""
     lines = []
     for n, r in enumerate(reqs):
         r = dict(r, id=f"r{n}" if n % 3 else f"r{n}\u2028\"x")
@@ -76,8 +75,93 @@ def test_decide_chunk_on_diverse_traffic_gives_the_plain_text(monkeypatch, limit
     """2,500 diverse requests (``tests/traffic.py``: every pack, 2008–2026, 1–5 items, 补正, consultations, some
     invalid or unsupported): new combinations of known items are joined from kept bytes, and the text is the plain
     one; with 8 entries the memos are cleared every few lines."""
+    _check(_traffic(2500, 23), limit=limit)
+
+
+def _traffic(n: int, seed: int) -> list:
     import traffic
-    monkeypatch.setattr(_encode, "PLAN_BYTES", 64 << 10)
-    lines = [json.dumps(r, ensure_ascii=False).encode()
-             for r in traffic.requests(2500, seed=23, unsupported=0.02, invalid=0.02)]
-    _check(lines, limit=limit)
+    return [json.dumps(r, ensure_ascii=False).encode()
+            for r in traffic.requests(n, seed=seed, unsupported=0.02, invalid=0.02)]
+
+
+def _check_entries(enc: Encoder, limit: int) -> None:
+    """The encoder's memos of plans and of the deadline's last values hold at most ``limit`` entries, and a plan's
+    entry names, as its pieces, the very fragments the memos of fragments hold for its citations and item answers
+    (the first of a list as it is, the others after ``, ``), so that the entry holds references alone."""
+    assert len(enc._plans) <= limit
+    assert len(enc._dl_ends) <= limit
+    assert len(enc._tails) <= limit
+    for key, (plan, _pack, _regime, line, k) in enc._plans.items():
+        assert key == id(plan)
+        head, mid = line[1:k], line[k + 8:-2]       # the plan's pieces before and after the deadline's values
+        assert line[k + 8] == b'}, "items": [' and line[-3] == b'], "trace": '
+        assert len(head) == len(plan.basis) + 2 and len(mid) == len(plan.items) + 2
+        for objs, pieces in ((plan.basis, head[1:-1]), (plan.items, mid[1:-1])):
+            for n, (obj, piece) in enumerate(zip(objs, pieces)):
+                assert enc._frag[id(obj)][0] is obj
+                assert piece is (enc._fbs if n else enc._fb)[id(obj)]
+                assert piece == (b", " if n else b"") + enc._frag[id(obj)][1]
+
+
+@pytest.mark.parametrize("limit, plans", [(2, None), (16, None), (1 << 13, None), (1 << 13, 8)])
+def test_plan_memo_is_capped_and_names_kept_fragments(limit, plans):
+    """After every line of 1,200 diverse requests the memo of plans holds at most ``plans`` entries (by default the
+    encoder's limit), each naming the fragments kept; the answers are the plain text throughout."""
+    lines = _traffic(1200, 5)
+    want = _plain_lines(lines)
+    d = _fast_decider(limit=limit, plans=plans)
+    enc = d.encoder
+    cap = limit if plans is None else plans
+    most = 0
+    for ln, w in zip(lines, want):
+        got, bad = d.line(ln)
+        if not bad:
+            assert got == w
+        _check_entries(enc, limit)
+        assert len(enc._plans) <= cap
+        most = max(most, len(enc._plans))
+    assert most >= min(cap, 8)              # entries were kept (the fragments' memo, of the same limit, clears them)
+
+
+def test_answers_are_the_same_after_the_memos_are_cleared():
+    """The same 600 diverse lines three times: with the memos filled, after the memo of plans alone is cleared, and
+    after every memo is cleared: the plain text each time."""
+    lines = _traffic(600, 11)
+    want = _plain_lines(lines)
+    d = _fast_decider(limit=1 << 13)
+    enc = d.encoder
+    for clear in ((), (enc._plans,), (enc._plans, enc._frag, enc._fb, enc._fbs, enc._heads, enc._codes, enc._tails,
+                                       enc._dl_ends)):
+        for memo in clear:
+            memo.clear()
+        blob, _bad = d.chunk(lines)
+        assert blob.split(b"\n")[:-1] == want
+        _check_entries(enc, 1 << 13)
+
+
+def test_deadline_values_from_their_memo():
+    """Four requests whose deadlines differ in their last values (provisional, calendar, excluded days), each
+    after others have filled the memo of those values: each gets its own (literal expected text)."""
+    d = _fast_decider(limit=64)
+    base = {"id": "a", "submission": {"channel": "in_person", "submitted_on": "2024-03-04"},
+            "items": [{"description": "x"}]}
+    got = [d.line(json.dumps(r).encode())[0] for r in (
+        base,
+        dict(base, jurisdiction="cn-nx-zhongwei-sfj"),
+        dict(base, consultations=[{"party": "third_party", "sent_on": "2024-03-05", "replied_on": "2024-03-11"}]),
+        dict(base, submission={"channel": "in_person", "submitted_on": "2026-12-20"}),
+    )]
+    assert [g[g.index(b'"deadline"'):g.index(b'}, "items"')] for g in got] == [
+        b'"deadline": {"received_on": "2024-03-04", "reply_period_starts": "2024-03-04", "due": "2024-04-01", '
+        b'"extended_due": "2024-04-29", "correction_notice_by": null, "provisional": false, "calendar": "cn", '
+        b'"excluded_days": 0',
+        b'"deadline": {"received_on": "2024-03-04", "reply_period_starts": "2024-03-04", "due": "2024-04-01", '
+        b'"extended_due": "2024-04-29", "correction_notice_by": null, "provisional": true, "calendar": "cn-nx", '
+        b'"excluded_days": 0',
+        b'"deadline": {"received_on": "2024-03-04", "reply_period_starts": "2024-03-04", "due": "2024-04-08", '
+        b'"extended_due": "2024-05-08", "correction_notice_by": null, "provisional": false, "calendar": "cn", '
+        b'"excluded_days": 4',
+        b'"deadline": {"received_on": "2026-12-20", "reply_period_starts": "2026-12-20", "due": "2027-01-18", '
+        b'"extended_due": "2027-02-19", "correction_notice_by": null, "provisional": true, "calendar": "cn", '
+        b'"excluded_days": 0',
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from json.encoder import encode_basestring
+from operator import itemgetter
 
 from ._deadline import CALENDAR
 from ._limits import MEMO_MAX_ITEMS
@@ -46,11 +47,23 @@ def _ids(xs) -> str:
     return '["' + '", "'.join(xs) + '"]' if xs else "[]"
 
 
-_DEADLINE = (b', "reply_period_starts": %s, "due": %s, "extended_due": %s, "correction_notice_by": %s, '
-             b'"provisional": %s, "calendar": "%s", "excluded_days": %d')
+#: the deadline's values (``explain`` aside), in the order of its keys
+_DL = itemgetter("received_on", "reply_period_starts", "due", "extended_due", "correction_notice_by", "provisional",
+                 "calendar", "excluded_days")
+_DL_REST = itemgetter("reply_period_starts", "due", "extended_due", "correction_notice_by", "provisional", "calendar",
+                      "excluded_days")
+_STARTS, _DUE, _EXT = b', "reply_period_starts": ', b', "due": ', b', "extended_due": '
+_DL_END = b', "correction_notice_by": %s, "provisional": %s, "calendar": "%s", "excluded_days": %d'
+_NO_WARNINGS = b', "warnings": []}'
+#: the deadline's pieces in a plan's line (``Encoder._pieces``): its values at 0, 2, 4, 6 and 7 (``encode_parts``)
+_DL_SLOTS = (b"null", b', "reply_period_starts": ', b"null", b', "due": ', b"null", b', "extended_due": ', b"null", b"")
+_LINE = b"".join
 _JOIN = b", ".join
-#: the bytes of plans kept at most (each a few KB): the memo is cleared beyond this
-PLAN_BYTES = 2 << 20
+_ITEMS = b'}, "items": ['
+_TRACE = b'], "trace": '
+_SEP = b", "
+
+
 _REASON = b', "reason": '
 #: the keys of an item answer (``_pipeline.compose_item``), in order
 _ITEM_KEYS = ("disposition", "basis", "actions", "trace")
@@ -75,21 +88,29 @@ class _Days:
 class Encoder:
     """Encodes answers from their parts. The citations and item answers of a plan are memoised singletons
     of the engine, shared by every answer that has them: each is encoded once, as bytes, and the bytes are
-    joined per answer (no answer-sized cache: a plan met once costs a join, not an encoding)."""
+    joined per answer (no answer-sized cache: a plan met once costs a join, not an encoding). A plan's entry is
+    the list of its line's pieces, whose per-request slots each answer fills in place (``encode_parts``): an
+    encoder serves one thread (the command line has one per process)."""
 
-    def __init__(self, not_final: frozenset, limit: int = 1 << 13) -> None:
+    def __init__(self, not_final: frozenset, limit: int = 1 << 13, plans: int | None = None) -> None:
         """``not_final``: the codes that are not yet an answer (``Rulebook.not_final``); ``limit``: the
-        fragments kept (citations and item answers, about 1 KB each; the memo is cleared when full)."""
+        fragments kept (citations and item answers, about 1 KB each; the memo is cleared when full); ``plans``:
+        the plans' entries kept (``_plan_bytes``: references alone, about 300 bytes each), by default ``limit``."""
         self._not_final = not_final
         self._frag: dict[int, tuple[object, bytes]] = {}
-        # id -> the bytes of ``_frag``'s entry of that id, for joins at C speed (``_plan_bytes``). Always cleared with
-        # ``_frag``, whose entry keeps the object alive: a live object of that id is that object
+        # id -> the bytes of ``_frag``'s entry of that id, and those bytes after ``, `` (``_plan_bytes``). Always
+        # cleared with ``_frag``, whose entry keeps the object alive: a live object of that id is that object
         self._fb: dict[int, bytes] = {}
+        self._fbs: dict[int, bytes] = {}
         self._heads: dict[tuple, bytes] = {}
         self._codes: dict[tuple, bytes] = {}
         self._strings: dict = {}
+        # id of a plan -> its entry (``_plan_bytes``): references only, so many more than there are fragments
         self._plans: dict[int, tuple] = {}
-        self._plans_size = 0
+        self._plan_limit = limit if plans is None else plans
+        self._tails: dict[tuple, bytes] = {}
+        # (provisional, calendar id, excluded days) -> the deadline's last values (``_dl_end``)
+        self._dl_ends: dict[tuple, bytes] = {}
         self._dates: dict[dt.date | None, bytes] = {None: b"null"}
         self._traces: dict[tuple, bytes] = {}
         # calendar id -> its days as ``_told`` writes them (``_Days``)
@@ -115,8 +136,11 @@ class Encoder:
         if len(self._frag) >= self._limit:
             self._frag.clear()
             self._fb.clear()
+            self._fbs.clear()
+            self._plans.clear()     # its entries name fragments: they are held by ``_frag`` alone
         self._frag[id(obj)] = (obj, data)
         self._fb[id(obj)] = data
+        self._fbs[id(obj)] = _SEP + data
         return data
 
     def _head(self, pack_id: str, disposition: str, regime_id: str) -> bytes:
@@ -152,65 +176,116 @@ class Encoder:
         return b
 
     def _deadline(self, dl: dict) -> bytes:
-        """The deadline object from its second key on (``explain`` aside). Its dates come from a memo of
-        encoded days; the object itself is formatted each time (its values rarely repeat)."""
+        """The deadline object from its second key on (``explain`` aside), for ``--explain`` (``encode_parts`` writes
+        the same pieces into the line itself)."""
         d, dg = self._d, self._dates.get
-        s, due, ext, cnb = dl["reply_period_starts"], dl["due"], dl["extended_due"], dl["correction_notice_by"]
-        return _DEADLINE % (dg(s) or d(s), dg(due) or d(due), dg(ext) or d(ext), dg(cnb) or d(cnb),
-                            b"true" if dl["provisional"] else b"false", dl["calendar"].encode(), dl["excluded_days"])
+        s, due, ext, cnb, prov, cal, excl = _DL_REST(dl)
+        return b"".join((_STARTS, dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext),
+                         self._dl_ends.get((cnb, prov, cal, excl)) or self._dl_end(cnb, prov, cal, excl)))
+
+    def _dl_end(self, cnb, prov: bool, cal: str, excl: int) -> bytes:
+        """The deadline's last values (the correction notice's date, provisional, calendar, excluded days) as bytes,
+        kept per combination."""
+        b = _DL_END % (self._d(cnb), b"true" if prov else b"false", cal.encode(), excl)
+        if len(self._dl_ends) >= self._limit:
+            self._dl_ends.clear()
+        self._dl_ends[cnb, prov, cal, excl] = b
+        return b
 
     def _plan_bytes(self, plan, pack_id: str, regime_id: str) -> tuple:
-        """The parts of an answer its plan fixes, before and after the deadline's values, joined from the
-        fragments; kept by the plan's identity (plans are the engine's memoised singletons; the entry keeps the
-        plan alive, so its id cannot be reused), so that an answer with a plan seen before costs one lookup
-        (``encode_parts`` looks it up itself). Returns the entry: (plan, pack id, regime id, head, mid)."""
+        """The parts of an answer its plan fixes, before and after the deadline's values, as pieces to join: the
+        fragments themselves (not a copy of them joined; after the first of a list, the copy with its ``, ``, from
+        ``_fbs``) and the bytes between them; kept by the plan's identity (plans are the engine's memoised
+        singletons; the entry keeps the plan alive, so its id cannot be reused), so that an answer with a plan seen
+        before costs one lookup (``encode_parts`` looks it up itself). An entry holds references only: every
+        fragment it names is in ``_fb`` and ``_fbs`` while it is kept (``_fragment`` clears this memo with
+        them). Returns the entry: (plan, pack id, regime id, head pieces, mid pieces)."""
         hit = self._plans.get(id(plan))
         if hit is not None and hit[0] is plan and hit[1] == pack_id and hit[2] == regime_id:
             return hit
-        fb = self._fb
-        try:        # every part met before (most new plans: a new combination of known items): joins at C speed
-            head = b"".join((self._heads[pack_id, plan.disposition, regime_id],
-                             _JOIN(map(fb.__getitem__, map(id, plan.basis))), b'], "actions": ',
-                             self._codes[plan.actions], b', "deadline": {"received_on": '))
-            mid = b"".join((b'}, "items": [', _JOIN(map(fb.__getitem__, map(id, plan.items))), b'], "trace": '))
+        try:        # every part met before (most new plans: a new combination of known items)
+            got = self._pieces(plan, pack_id, regime_id)
         except KeyError:
             frag = self._fragment
-            head = (self._head(pack_id, plan.disposition, regime_id) + _JOIN([frag(c) for c in plan.basis])
-                    + b'], "actions": ' + self._ids(plan.actions) + b', "deadline": {"received_on": ')
-            mid = b'}, "items": [' + _JOIN([frag(i) for i in plan.items]) + b'], "trace": '
-        got = (plan, pack_id, regime_id, head, mid)
-        if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats,
-            self._plans_size += len(head) + len(mid)    # and its bytes (up to MBs) would be held for nothing
-            if len(self._plans) >= self._limit or self._plans_size > PLAN_BYTES:
+            for obj in (*plan.basis, *plan.items):
+                frag(obj)
+            self._head(pack_id, plan.disposition, regime_id)
+            self._tail(plan.actions)
+            try:
+                got = self._pieces(plan, pack_id, regime_id)
+            except KeyError:    # a memo was cleared meanwhile (more parts than its limit): joined, and not kept
+                line = [b"{", self._head(pack_id, plan.disposition, regime_id), _JOIN([frag(c) for c in plan.basis]),
+                        self._tail(plan.actions)]
+                k = len(line)
+                line += _DL_SLOTS
+                line += (_ITEMS, _JOIN([frag(i) for i in plan.items]), _TRACE, b"[]", _NO_WARNINGS)
+                return plan, pack_id, regime_id, line, k
+        if len(plan.items) <= MEMO_MAX_ITEMS:   # the engine memoises only such plans: a larger one never repeats
+            if len(self._plans) >= self._plan_limit:
                 self._plans.clear()
-                self._plans_size = len(head) + len(mid)
             self._plans[id(plan)] = got
         return got
+
+    def _pieces(self, plan, pack_id: str, regime_id: str) -> tuple:
+        """``_plan_bytes``' entry from the memos alone (KeyError: a part not in them)."""
+        fb, fbs = self._fb, self._fbs
+        b, its = plan.basis, plan.items
+        head = self._heads[pack_id, plan.disposition, regime_id]
+        tail = self._tails[plan.actions]
+        line = [b"{", head, fb[id(b[0])], *map(fbs.__getitem__, map(id, b[1:])), tail] if b else [b"{", head, tail]
+        k = len(line)
+        line += _DL_SLOTS
+        if its:
+            line += (_ITEMS, fb[id(its[0])], *map(fbs.__getitem__, map(id, its[1:])), _TRACE, b"[]", _NO_WARNINGS)
+        else:
+            line += (_ITEMS, _TRACE, b"[]", _NO_WARNINGS)
+        return plan, pack_id, regime_id, line, k
+
+    def _tail(self, actions: tuple) -> bytes:
+        """The bytes from the end of the basis to the deadline's first value: the actions' list (kept per tuple)."""
+        b = self._tails.get(actions)
+        if b is None:
+            b = b'], "actions": ' + self._ids(actions) + b', "deadline": {"received_on": '
+            if len(self._tails) >= self._limit:
+                self._tails.clear()
+            self._tails[actions] = b
+        return b
 
     def encode_parts(self, req_id, pack_id: str, parts: tuple) -> bytes:
         """One answer line (without its newline) from the ``Parts`` that ``Engine._decide_parts`` returns, as UTF-8 bytes.
 
-        The hot path of the command line, written out in one function: the plan's bytes (one lookup when met
+        The hot path of the command line, written out in one function: the plan's pieces (one lookup when met
         before), the deadline's values from the memo of encoded days (``_d``), the trace's from that of code
         lists (``_ids``); a miss goes to the method that fills the memo."""
-        plan, regime, dl, trace, warnings = parts[:5]
+        plan, regime, dl, trace, warnings, _ = parts
         hit = self._plans.get(id(plan))
         if hit is None or hit[0] is not plan or hit[1] != pack_id or hit[2] != regime:
             hit = self._plan_bytes(plan, pack_id, regime)
+        if "explain" in dl:
+            return self._explained(req_id, hit, dl, trace, warnings)
         dg = self._dates.get
-        r = dl["received_on"]
-        rb = dg(r) or self._d(r)
-        if "explain" in dl:             # the days go straight into the line (the longest part by far: no copy of its own)
-            return b"".join((
-                b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-                hit[3], rb, self._deadline(dl), b', "explain": [', *self._told(dl["explain"]),
-                b"]", hit[4], self._ids(tuple(trace)),
-                b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
+        r, s, due, ext, cnb, prov, cal, excl = _DL(dl)
         t = tuple(trace)
-        tb = self._codes.get(t) or self._ids(t)
+        line, k = hit[3], hit[4]
+        line[0] = b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", "
+        line[k] = rb = dg(r) or self._d(r)
+        line[k + 2] = rb if s is r else dg(s) or self._d(s)
+        line[k + 4] = dg(due) or self._d(due)
+        line[k + 6] = dg(ext) or self._d(ext)
+        line[k + 7] = self._dl_ends.get((cnb, prov, cal, excl)) or self._dl_end(cnb, prov, cal, excl)
+        line[-2] = self._codes.get(t) or self._ids(t)
+        line[-1] = b', "warnings": ' + _ids(warnings).encode() + b"}" if warnings else _NO_WARNINGS
+        return _LINE(line)
+
+    def _explained(self, req_id, hit: tuple, dl: dict, trace: list, warnings: list) -> bytes:
+        """``encode_parts`` for a deadline with ``explain``: the days go straight into the line (the longest part by
+        far: no copy of its own)."""
+        line, k = hit[3], hit[4]
+        r = dl["received_on"]
         return b"".join((
             b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", ",
-            hit[3], rb, self._deadline(dl), hit[4], tb,
+            *line[1:k], self._dates.get(r) or self._d(r), self._deadline(dl), b', "explain": [',
+            *self._told(dl["explain"]), b"]", *line[k + 8:-2], self._ids(tuple(trace)),
             b', "warnings": ', _ids(warnings).encode() if warnings else b"[]", b"}"))
 
     def _str(self, value) -> bytes:
