@@ -165,3 +165,42 @@ def test_deadline_values_from_their_memo():
         b'"extended_due": "2027-02-19", "correction_notice_by": null, "provisional": true, "calendar": "cn", '
         b'"excluded_days": 0',
     ]
+
+
+def test_one_encoder_shared_by_threads_gives_each_line_its_own_answer():
+    """``zwgk serve`` runs requests in a pool of threads on one ``_Decider`` (one ``Encoder``): a kept plan entry is
+    read by all of them, so it must never be written while an answer is made from it. Two threads answer lines of the
+    same plans (received on many days, with their own ids) over and over, switching every microsecond; each answer is
+    the one ``decide_raw`` gives for its own line."""
+    import sys
+    import threading
+    d = _fast_decider(limit=8192)
+    base = {"submission": {"channel": "in_person"}, "items": [{"description": "x"}]}
+    lines = []
+    for k in range(40):
+        day = f"2024-{3 + k % 9:02d}-{1 + k % 27:02d}"
+        req = {**base, "id": f"line-{k}", "submission": {"channel": "in_person", "submitted_on": day}}
+        lines.append(json.dumps(req).encode())
+    want = _plain_lines(lines)
+    for ln in lines:                      # every plan kept before the threads start
+        d.chunk([ln])
+    bad = []
+
+    def work(order):
+        for _ in range(150):
+            for i in order:
+                got, failed = d.chunk([lines[i]])
+                if failed or got != want[i] + b"\n":
+                    bad.append(i)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        ts = [threading.Thread(target=work, args=(order,)) for order in (range(40), range(39, -1, -1))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not bad, f"{len(bad)} answers made from another line's values"

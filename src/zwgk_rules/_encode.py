@@ -89,8 +89,10 @@ class Encoder:
     """Encodes answers from their parts. The citations and item answers of a plan are memoised singletons
     of the engine, shared by every answer that has them: each is encoded once, as bytes, and the bytes are
     joined per answer (no answer-sized cache: a plan met once costs a join, not an encoding). A plan's entry is
-    the list of its line's pieces, whose per-request slots each answer fills in place (``encode_parts``): an
-    encoder serves one thread (the command line has one per process)."""
+    the list of its line's pieces, never written once kept: each answer fills the per-request slots of a copy of it
+    (``encode_parts``), so that threads sharing an encoder (``zwgk serve`` runs requests in a pool of threads on one
+    ``_Decider``) each get their own line (``tests/test_encode_fast.py``: 80 of 12,000 answers went wrong when the
+    entry itself was filled in)."""
 
     def __init__(self, not_final: frozenset, limit: int = 1 << 13, plans: int | None = None) -> None:
         """``not_final``: the codes that are not yet an answer (``Rulebook.not_final``); ``limit``: the
@@ -266,7 +268,7 @@ class Encoder:
         dg = self._dates.get
         r, s, due, ext, cnb, prov, cal, excl = _DL(dl)
         t = tuple(trace)
-        line, k = hit[3], hit[4]
+        line, k = hit[3].copy(), hit[4]        # the kept entry is shared (threads of ``zwgk serve``): never written
         line[0] = b"{" if req_id is None else b'{"id": ' + encode_basestring(req_id).encode() + b", "
         line[k] = rb = dg(r) or self._d(r)
         line[k + 2] = rb if s is r else dg(s) or self._d(s)
