@@ -18,13 +18,14 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from zwgk_rules import _cli
-from zwgk_rules._decide_read import model_reader
+from zwgk_rules._decide_read import Record, model_reader
 from zwgk_rules._facts import APPLICANT_KINDS, CATEGORIES, CHANNELS, NATURES
 from zwgk_rules._limits import MAX_CODE, MAX_CONSULTATIONS, MAX_ID, MAX_ITEMS, MAX_NAME, MAX_TEXT
 from zwgk_rules._models import DisclosureRequest
 
 pytest.importorskip("msgspec")
 READ = model_reader(DisclosureRequest)
+RECORDS = model_reader(DisclosureRequest, records=True)
 PACKS = ("cn", "cn-nx-zhongwei-sfj", "cn-yn-longling-sfj", "cn-gz-shaomi", "xx")
 
 
@@ -50,17 +51,40 @@ def agree(line: bytes, read=None) -> str:
     """The reader accepts ``line`` only where pydantic does, builds the same models, and only where no key is given
     twice (the command line's check: the line's colons are the fields given, at every depth). Returns who read it."""
     got = (read or READ)(line)
+    rec = RECORDS(line) if read is None else None
     try:
         want = DisclosureRequest.model_validate_json(line)
     except ValidationError:
-        assert got is None, line
+        assert got is None and rec is None, line
         return "refused"
     if got is None:
+        assert rec is None, line
         return "pydantic"
     assert line.count(b":") == _cli._fields_given(want), line
     same(got, want)
     assert got == want and got.model_fields_set == want.model_fields_set
+    if read is None:        # the records: the same fields at every depth, the line's keys given
+        assert rec is not None and set(rec.given) == want.model_fields_set, line
+        same_record(rec, want)
     return "reader"
+
+
+def same_record(a, b, where="request") -> None:
+    """``a`` is the record of the model ``b`` (``model_reader(..., records=True)``): a ``Record`` wherever ``b`` has a
+    model, its ``__dict__`` the model's (keys in order, equal values), nothing else; a default the line did not give
+    is the model's own default object, as in the model pydantic builds."""
+    if a is b:
+        return
+    if isinstance(b, BaseModel):
+        assert type(a) is Record and list(a.__dict__) == list(b.__dict__), where
+        for k, v in b.__dict__.items():
+            same_record(a.__dict__[k], v, f"{where}.{k}")
+    elif type(b) is tuple:
+        assert type(a) is tuple and len(a) == len(b), where
+        for k, (x, y) in enumerate(zip(a, b)):
+            same_record(x, y, f"{where}.{k}")
+    else:
+        assert type(a) is type(b) and a == b, where
 
 
 _DATE = st.dates(min_value=dt.date(2007, 6, 1), max_value=dt.date(2027, 12, 31)).map(dt.date.isoformat)
@@ -263,14 +287,16 @@ def test_the_validators_run():
            b'{' + _SUB + b', "items": [{}], "consultations": [{"party": "agency", "sent_on": "2020-01-05", '
                          b'"replied_on": "2020-01-04"}]}']
     for line in bad:
-        assert READ(line) is None and agree(line) == "refused"
+        assert READ(line) is None and RECORDS(line) is None and agree(line) == "refused"
+        assert _FAST.chunk([line]) == _SLOW.chunk([line])       # the error line, through the records first
     got = READ(b'{' + _SUB + b', "items": [{"categories": ["trade_secret", "state_secret", "trade_secret"]}]}')
     assert got.items[0].categories == ("trade_secret", "state_secret")
 
 
 def _pair(**kw):
     fast = _cli._Decider(**kw)
-    fast._read_req = model_reader(DisclosureRequest)
+    fast._make_reader()                  # the reader, and the records where they serve (plain decide)
+    assert bool(fast._read_rec) == (kw == {})
     slow = _cli._Decider(**kw)
     slow._read_req = False               # as without msgspec: pydantic reads every line
     return fast, slow
@@ -279,6 +305,8 @@ def _pair(**kw):
 _FAST, _SLOW = _pair()
 _FAST_X, _SLOW_X = _pair(explain=True)
 _FAST_J, _SLOW_J = _pair(jurisdiction="cn-gz-shaomi")
+_MODELS = _cli._Decider()                # the reader's models, no records
+_MODELS._read_rec = False
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -294,6 +322,9 @@ def test_the_command_line_answers_the_same_bytes_with_and_without_the_reader(req
         lines.append(_line(req, twice=twice))
     fast, slow = {"plain": (_FAST, _SLOW), "explain": (_FAST_X, _SLOW_X), "jurisdiction": (_FAST_J, _SLOW_J)}[which]
     assert fast.chunk(lines) == slow.chunk(lines)
+    if which == "plain":            # the models without the records, too
+        _MODELS._read_req = READ
+        assert _MODELS.chunk(lines) == slow.chunk(lines)
 
 
 def test_the_command_line_makes_the_reader_after_its_first_lines(monkeypatch):
@@ -314,14 +345,14 @@ def test_the_readers_source_holds_only_its_own_names():
     field name, default, limit and validator is a bound object, never text."""
     import ast
     import re
-    text = READ.__zwgk_source__
-    for node in ast.walk(ast.parse(text)):
+    for node in (n for read in (READ, RECORDS) for n in ast.walk(ast.parse(read.__zwgk_source__))):
         if isinstance(node, ast.Name):
             assert re.fullmatch(r"make|read|line|g|n|len|None|(dec|err|x|f|d|dflt|o|maker|model|val|exc|t|y|"
-                                r"tup|memo|r|str)\d+", node.id), node.id
+                                r"tup|memo|r|str|rec)\d+", node.id), node.id
         elif isinstance(node, ast.Attribute):
             assert node.attr in {"strip", "get", "clear", "count", "append", "__class__", "__dict__",
-                                 "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"}, node.attr
+                                 "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__",
+                                 "given"}, node.attr
         elif isinstance(node, ast.Constant):
             assert node.value is None or node.value == b":" or type(node.value) is int, node.value
 

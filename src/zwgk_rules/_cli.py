@@ -666,6 +666,8 @@ class _Decider:
         self._classifiers: dict = {}        # jurisdiction -> _classify_compile.FastClassifier
         self._read_struct = None            # classify: _classify_compile.struct_reader(Document), or False
         self._read_req = None               # decide: _decide_read.model_reader(DisclosureRequest), or False
+        self._read_rec = None               # decide: the same reading into records (``_make_reader``), or False
+        self._fast_rd: dict = {}            # decide: jurisdiction -> (its engine's ``_hot_rd``, its pack id)
         self._read_due = READ_AFTER         # decide: lines read by pydantic before the reader is made
         self._answer = None                 # classify: _classify_compile.answer_reader (``_classify_readers``)
         self._jur_bit = 0
@@ -760,6 +762,16 @@ class _Decider:
     def _make_reader(self) -> None:
         from ._decide_read import model_reader
         self._read_req = model_reader(DisclosureRequest) or False
+        # records, not models, where the engine's hot path is all a line needs (no --explain, no default pack, the
+        # python backend): a line the hot path leaves is read again into models (``_decide_chunk``)
+        self._read_rec = (self._read_req and not self.explain and self.default is None and self.backend == "python"
+                          and model_reader(DisclosureRequest, records=True)) or False
+
+    def _hot_of(self, jur):
+        """(the engine's ``_hot_rd``, its pack id) for the pack ``jur`` (made on first use)."""
+        eng = self.engine(jur)
+        got = self._fast_rd[jur] = (eng._hot_rd, eng.pack.id)
+        return got
 
     def _other_line(self, line: bytes, model, method: str) -> tuple[bytes, bool]:
         """``classify`` and ``interact``: parse with ``model``, answer with the engine's ``method``."""
@@ -901,9 +913,33 @@ class _Decider:
         its per-line lookups hoisted (the reader, the engines' ``_decide_parts`` and pack ids, the encoder); a line the
         reader leaves (None: not bytes, or not read as pydantic would) goes through ``line``. The same bytes."""
         read, decided, columns = self._read_req, self._decided, self.columns
+        rec, fast, encode = self._read_rec, self._fast_rd, self.encode
         out, size, failed = [], 0, False
         append = out.append
         for i, ln in enumerate(lines):
+            if rec and ln.__class__ is bytes:
+                # the line read into records and decided by the engine's hot path; anything else (a line the
+                # records do not read, a day without its compiled stretch, an error) is read into models below
+                r = rec(ln)
+                if r is not None:
+                    rd = r.__dict__
+                    try:
+                        got = fast.get(rd["jurisdiction"]) or self._hot_of(rd["jurisdiction"])
+                        parts = got[0](rd, False)
+                    except Exception:
+                        parts = None
+                    if parts is not None:
+                        data = encode(rd["id"], got[1], parts)
+                        if has_separator(ln):
+                            data = one_line(data)
+                        append(data)
+                        append(b"\n")
+                        size += len(data)
+                        if emit is not None and size >= _EMIT_BYTES:
+                            emit(b"".join(out))
+                            out, size = [], 0
+                            append = out.append
+                        continue
             req = read(ln) if ln.__class__ is bytes else None
             if req is None:
                 data, bad = self.line(ln)

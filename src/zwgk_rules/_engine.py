@@ -297,8 +297,8 @@ class Engine:
         """The decision as a JSON-ready dict (dates as ``datetime.date``): a fresh dict; ``basis``, ``actions``
         and ``items`` are tuples (immutable) and the citation and item dicts in them read-only, since they are
         shared between answers; ``trace``, ``warnings`` and ``deadline`` are the caller's own."""
-        if not explain:
-            out = self._hot(request, True)
+        if not explain and request.__class__ is DisclosureRequest:
+            out = self._hot_rd(request.__dict__, True)
             if out is not None:
                 return out
         out = self._decide(request, explain, raw=True)
@@ -316,20 +316,18 @@ class Engine:
 
     def _decide_parts(self, request, explain: bool = False) -> Parts:
         """The decision in parts (``Parts``), for the command line's encoder."""
-        if not explain:
-            out = self._hot(request, False)
+        if not explain and request.__class__ is DisclosureRequest:
+            out = self._hot_rd(request.__dict__, False)
             if out is not None:
                 return _parts(out)
         return _parts(self._decide(request, explain, rows=True))
 
-    def _hot(self, request, raw: bool):
-        """The hot path of ``decide_raw`` (``raw``) and ``_decide_parts``, without ``explain``: for a typed request
+    def _hot_rd(self, rd: dict, raw: bool):
+        """The hot path of ``decide_raw`` (``raw``) and ``_decide_parts``, without ``explain``, on a typed request's
+        fields ``rd`` (its ``__dict__``; or a ``_decide_read.Record``'s, the command line's reading): for a request
         of this pack received on a day whose compiled stretch is known (``_segment``), what ``_decide`` does for it
         (steps 1–3, then the stretch's ``raw`` or ``run``) without its branches for everything else; None for any
         other request (``_decide`` takes it)."""
-        if request.__class__ is not DisclosureRequest:
-            return None
-        rd = request.__dict__
         sd = rd["submission"].__dict__
         channel = sd["channel"]
         received = sd[self._rfield[channel]]
