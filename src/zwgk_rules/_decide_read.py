@@ -9,6 +9,11 @@ validating again: its ``__dict__`` (every field in the model's order, the line's
 every depth; the field validators (memoised per tuple of codes) and the model validators run on what it built. The
 engine gets a ``DisclosureRequest`` equal to pydantic's, and cannot tell the two apart.
 
+``model_reader(DisclosureRequest, records=True)`` reads the same lines, with the same checks and validators, into
+``Record``s instead: the same ``__dict__`` at every depth, no pydantic slots. The command line decides a plain
+``decide`` line from them by the engine's hot path (``Engine._hot_rd``, which reads only the fields); a line the hot
+path leaves, or any error, is read again into models (``_cli._Decider._decide_chunk``).
+
 It only ever *accepts*. Wherever it is not sure that pydantic reads the line to the same models, it answers None and
 the caller reads the line with pydantic (whose models, or error message, are then the answer): msgspec refuses it (a
 type, a limit, a missing field, malformed JSON, invalid UTF-8…); a string has whitespace at either end (pydantic
