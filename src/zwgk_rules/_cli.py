@@ -910,48 +910,42 @@ class _Decider:
 
     def _decide_chunk(self, lines: list, emit=None) -> tuple[bytes, bool]:
         """``chunk`` for ``decide`` once msgspec's reader is made (``_make_reader``): ``line`` written out in one loop,
-        its per-line lookups hoisted (the reader, the engines' ``_decide_parts`` and pack ids, the encoder); a line the
-        reader leaves (None: not bytes, or not read as pydantic would) goes through ``line``. The same bytes."""
+        its per-line lookups hoisted (the readers, the engines' hot paths and pack ids, the encoder). A plain decide
+        line is read into records first and decided by the engine's hot path (``Engine._hot_rd``); anything else (a
+        line the records do not read, a day without its compiled stretch, an error) is read into models, and a line
+        the model reader leaves (None: not bytes, or not read as pydantic would) goes through ``line``. The same bytes."""
         read, decided, columns = self._read_req, self._decided, self.columns
         rec, fast, encode = self._read_rec, self._fast_rd, self.encode
         out, size, failed = [], 0, False
         append = out.append
         for i, ln in enumerate(lines):
+            data = None
             if rec and ln.__class__ is bytes:
-                # the line read into records and decided by the engine's hot path; anything else (a line the
-                # records do not read, a day without its compiled stretch, an error) is read into models below
                 r = rec(ln)
                 if r is not None:
                     rd = r.__dict__
                     try:
                         got = fast.get(rd["jurisdiction"]) or self._hot_of(rd["jurisdiction"])
                         parts = got[0](rd, False)
-                    except Exception:
+                    except Exception:       # the error line is the models' (below)
                         parts = None
                     if parts is not None:
                         data = encode(rd["id"], got[1], parts)
                         if has_separator(ln):
                             data = one_line(data)
-                        append(data)
-                        append(b"\n")
-                        size += len(data)
-                        if emit is not None and size >= _EMIT_BYTES:
-                            emit(b"".join(out))
-                            out, size = [], 0
-                            append = out.append
-                        continue
-            req = read(ln) if ln.__class__ is bytes else None
-            if req is None:
-                data, bad = self.line(ln)
-                if bad:
-                    failed = True
-                    data = _error_line(data, ln, _lineno(lines, i), columns)
-            else:
-                try:
-                    data = decided(req, ln)
-                except ZwgkError as exc:
-                    failed = True
-                    data = _error_line(exc, ln, _lineno(lines, i), columns)
+            if data is None:
+                req = read(ln) if ln.__class__ is bytes else None
+                if req is None:
+                    data, bad = self.line(ln)
+                    if bad:
+                        failed = True
+                        data = _error_line(data, ln, _lineno(lines, i), columns)
+                else:
+                    try:
+                        data = decided(req, ln)
+                    except ZwgkError as exc:
+                        failed = True
+                        data = _error_line(exc, ln, _lineno(lines, i), columns)
             append(data)
             append(b"\n")
             size += len(data)
