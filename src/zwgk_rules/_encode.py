@@ -50,8 +50,6 @@ def _ids(xs) -> str:
 #: the deadline's values (``explain`` aside), in the order of its keys
 _DL = itemgetter("received_on", "reply_period_starts", "due", "extended_due", "correction_notice_by", "provisional",
                  "calendar", "excluded_days")
-_DL_REST = itemgetter("reply_period_starts", "due", "extended_due", "correction_notice_by", "provisional", "calendar",
-                      "excluded_days")
 _STARTS, _DUE, _EXT = b', "reply_period_starts": ', b', "due": ', b', "extended_due": '
 _DL_END = b', "correction_notice_by": %s, "provisional": %s, "calendar": "%s", "excluded_days": %d'
 _NO_WARNINGS = b', "warnings": []}'
@@ -181,7 +179,7 @@ class Encoder:
         """The deadline object from its second key on (``explain`` aside), for ``--explain`` (``encode_parts`` writes
         the same pieces into the line itself)."""
         d, dg = self._d, self._dates.get
-        s, due, ext, cnb, prov, cal, excl = _DL_REST(dl)
+        _, s, due, ext, cnb, prov, cal, excl = _DL(dl)
         return b"".join((_STARTS, dg(s) or d(s), _DUE, dg(due) or d(due), _EXT, dg(ext) or d(ext),
                          self._dl_ends.get((cnb, prov, cal, excl)) or self._dl_end(cnb, prov, cal, excl)))
 
