@@ -5,14 +5,17 @@
 Writes N diverse requests (tests/traffic.py, fixed seed: receipt dates 2008–2026, 1–6 items, consultations,
 corrections, one in three for a local pack) to one JSONL file, checks on the first 20,000 lines that
 ``zwgk decide FILE --dask local:2`` writes the very bytes ``zwgk decide FILE`` writes, then times, interleaved
-in R rounds on the whole file (output to /dev/null, each a fresh process as a user runs it):
+in R rounds on the whole file (each a fresh process as a user runs it, writing its answers to a file with
+``-o``, as a user does — on the same disk as the input, removed after each run):
 
   cli          python -m zwgk_rules decide FILE                   (default settings: 2 worker processes)
   dask local   python -m zwgk_rules decide FILE --dask local:2    (starts and stops a LocalCluster)
   dask running python -m zwgk_rules decide FILE --dask tcp://…    (a LocalCluster of 2 workers already
                                                                   running, started by this script)
 
-and prints each run, the throughputs and the ratio Dask ÷ CLI of every round (the target of issue 12: ≥ 0.9
+(with ``-o FILE`` the workers of a cluster on this machine write their answers into the file themselves;
+to a pipe they send them back to the client, which writes them: both are checked for the CLI's bytes), and
+prints each run, the throughputs and the ratio Dask ÷ CLI of every round (the target of issue 12: ≥ 0.9
 on one machine), with the load average (``uptime``) before and after: the machine is shared.
 Default 1,000,000 lines and 2 rounds; ``--quick``: 50,000 lines, 1 round.
 """
@@ -84,6 +87,16 @@ def digest(cmd: list[str]) -> tuple[str, int, int]:
     return h.hexdigest(), lines, p.returncode
 
 
+def file_digest(cmd: list[str], out: Path) -> tuple[str, int, int]:
+    """(sha256, lines, exit status) of what ``cmd -o out`` writes into ``out`` (removed afterwards)."""
+    p = subprocess.run([*cmd, "-o", str(out)], env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"{cmd}: exit {p.returncode}\n{p.stderr.decode(errors='replace')}")
+    data = out.read_bytes()
+    out.unlink()
+    return hashlib.sha256(data).hexdigest(), data.count(b"\n"), p.returncode
+
+
 def timed(cmd: list[str], extra_pids: tuple[int, ...] = ()) -> tuple[float, float]:
     """(wall seconds, CPU seconds): the CPU of the command and every process it waited for (the command line's
     workers, a LocalCluster's worker processes), plus that of ``extra_pids`` over the run (a running
@@ -132,9 +145,12 @@ def main(argv=None) -> None:
                 if k == 20_000:
                     break
                 dst.write(line)
+        answers = Path(td) / "answers.jsonl"
         a, b = digest(zwgk(sample)), digest(zwgk(sample, "--dask", "local:2"))
-        assert a == b, f"the outputs differ: cli {a}, dask {b}"
-        print(f"same bytes on the first {a[1]:,} lines: sha256 {a[0][:16]}…, exit {a[2]} both", flush=True)
+        c = file_digest(zwgk(sample, "--dask", "local:2"), answers)
+        assert a == b == c, f"the outputs differ: cli {a}, dask to a pipe {b}, dask into a file {c}"
+        print(f"same bytes on the first {a[1]:,} lines: sha256 {a[0][:16]}…, exit {a[2]} all three (cli; dask to a "
+              "pipe; dask into a file, written by the workers)", flush=True)
         with dask.config.set(LEAN), \
                 LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                              silence_logs=logging.ERROR) as cluster, Client(cluster) as cl:
@@ -147,13 +163,14 @@ def main(argv=None) -> None:
             for r in range(reps):
                 for name, cmd in cmds.items():
                     extra = (os.getpid(), *(w.pid for w in workers)) if name == "dask running" else ()
-                    wall, cpu = timed(cmd, extra)
+                    wall, cpu = timed([*cmd, "-o", str(answers)], extra)
+                    answers.unlink()
                     runs[name].append(wall)
                     cpus[name].append(cpu)
                     print(f"  round {r + 1} {name:12s} {wall:7.2f} s  {n / wall:9,.0f} requests/s;  CPU {cpu:7.1f} s = "
                           f"{cpu / n * 1e6:5.0f} µs a line", flush=True)
                 print(f"  after round {r + 1}: {load()}", flush=True)
-    print(f"\n{n:,} diverse lines, {reps} round(s), each run a fresh process, start-up included, output to /dev/null")
+    print(f"\n{n:,} diverse lines, {reps} round(s), each run a fresh process, start-up included, answers written to a file")
     cli = runs["cli"]
     for name in ("dask local", "dask running"):
         ratios = [c / d for c, d in zip(cli, runs[name])]

@@ -172,7 +172,7 @@ def test_an_overlong_line_is_one_error_line_and_is_not_shipped_whole(client, tmp
     path = tmp_path / "long.jsonl"
     path.write_text("\n".join(lines[:20] + [long_line] + lines[20:] + [long_line]), encoding="utf-8")
     same(client, path, blocksize=2000)
-    sizes = [len(p) for p, _ in zd.partitions(open(path, "rb"), 2000, _cli._Encoding())]
+    sizes = [len(p.data) for p in zd.partitions(open(path, "rb"), 2000, _cli._Encoding())]
     assert max(sizes) < MAX_LINE_BYTES + 2 * 2000 + (1 << 20)
 
 
@@ -309,3 +309,226 @@ def test_without_dask_the_message_says_what_to_install(monkeypatch, capsys):
         zd.answer_file(EXAMPLES / "requests.jsonl", io.BytesIO(), client="local")
     assert _cli.main(["decide", str(EXAMPLES / "requests.jsonl"), "--dask", "local"]) == 2
     assert "pip install 'zwgk-rules[dask]'" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ answers written by the workers themselves
+
+
+class _NoWrites(io.FileIO):
+    """A file the client may not write into: whatever it holds was written by the workers."""
+
+    def write(self, data):  # pragma: no cover - failing is the point
+        raise AssertionError("the client wrote answers the workers should have written")
+
+
+def test_into_a_file_the_workers_write_the_answers_themselves(client, tmp_path, requests_file, monkeypatch):
+    from zwgk_rules import _dask_worker
+    monkeypatch.setattr(_dask_worker, "pwrite_all", _fails("the client wrote a partition itself"))
+    expected, status = cli(requests_file)
+    path = tmp_path / "answers.jsonl"
+    with _NoWrites(path, "w") as out:
+        done = zd.answer_file(requests_file, out, client=client, blocksize=4096)
+        assert out.tell() == len(expected)          # the stream goes on after the answers
+    assert path.read_bytes() == expected
+    assert done.lines == expected.count(b"\n") and done.partitions > 100 and (done.errors > 0) == (status == 1)
+
+
+def _fails(message):
+    def fail(*args, **kw):
+        raise AssertionError(message)
+    return fail
+
+
+def test_what_was_in_the_file_before_and_after_the_answers_stays(client, tmp_path, requests_file):
+    expected, _ = cli(requests_file)
+    path = tmp_path / "answers.jsonl"
+    with open(path, "wb") as out:
+        out.write("前言 / before\n".encode())
+        zd.answer_file(requests_file, out, client=client, blocksize=4096)
+        out.write("后记 / after\n".encode())
+    assert path.read_bytes() == "前言 / before\n".encode() + expected + "后记 / after\n".encode()
+    # appending: the workers cannot write at offsets of a file opened for appending; the client does
+    with open(path, "ab") as out:
+        zd.answer_file(EXAMPLES / "requests.jsonl", out, client=client, blocksize=100)
+    assert path.read_bytes() == ("前言 / before\n".encode() + expected + "后记 / after\n".encode()
+                                 + cli(EXAMPLES / "requests.jsonl")[0])
+
+
+def test_workers_that_do_not_see_the_file_send_the_answers_back(client, tmp_path, requests_file, monkeypatch):
+    """The client's place differs from every worker's (as for workers on other machines): each worker returns
+    its answers and the client writes them at their offsets."""
+    from zwgk_rules import _dask_worker
+    monkeypatch.setattr(_dask_worker, "place", lambda: "另一台机器 / another machine")
+    written = []
+    real = _dask_worker.pwrite_all
+    monkeypatch.setattr(_dask_worker, "pwrite_all", lambda fd, data, offset: (written.append(offset),
+                                                                                real(fd, data, offset)))
+    expected, _ = cli(requests_file)
+    path = tmp_path / "answers.jsonl"
+    with open(path, "wb") as out:
+        done = zd.answer_file(requests_file, out, client=client, blocksize=4096)
+    assert path.read_bytes() == expected
+    assert len(written) == done.partitions and written == sorted(written) and written[0] == 0
+
+
+def _fail_writes_after(n: int) -> None:
+    """On a worker: its write of partitions after the first ``n`` it wrote fails as a full disk does."""
+    import errno
+
+    from zwgk_rules import _dask_worker
+    real = _dask_worker.__dict__.setdefault("_real_pwrite_all", _dask_worker.pwrite_all)
+    count = [0]
+
+    def pwrite_all(fd, data, offset):
+        count[0] += 1
+        if count[0] > n:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd, data, offset)
+    _dask_worker.pwrite_all = pwrite_all
+
+
+def _restore_writes() -> None:
+    from zwgk_rules import _dask_worker
+    _dask_worker.pwrite_all = _dask_worker.__dict__.pop("_real_pwrite_all", _dask_worker.pwrite_all)
+
+
+def test_a_failed_write_leaves_only_the_answers_written_in_order(client, tmp_path, requests_file):
+    expected, _ = cli(requests_file)
+    path = tmp_path / "answers.jsonl"
+    client.run(_fail_writes_after, 20)
+    try:
+        with open(path, "wb") as out, pytest.raises(RuntimeError) as caught:
+            zd.answer_file(requests_file, out, client=client, blocksize=4096)
+    finally:
+        client.run(_restore_writes)
+    message = str(caught.value)
+    assert "磁盘已满" in message and "no space left on the output device" in message
+    answered = int(re.search(r"answered the first ([\d,]+) lines", message).group(1).replace(",", ""))
+    got = path.read_bytes()
+    # the file holds the answers of the partitions written in order, and nothing after them
+    assert 0 < len(got) < len(expected) and expected.startswith(got) and got.endswith(b"\n")
+    assert got.count(b"\n") == answered
+
+
+def test_a_worker_writes_only_into_the_very_file_named(tmp_path):
+    """``_dask_worker.write`` itself: the client's file (same place, device and inode) is written at the offset;
+    anything else is not touched and the answers are returned for the client to write."""
+    from zwgk_rules import _dask_worker as w
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b"0123456789")
+    st = path.stat()
+    here = w.place()
+    assert here is None or isinstance(here, str)
+    if here is None:
+        pytest.skip("no /proc: the workers never write into the file here")
+    assert w.write(([b"ab", b"c"], False), (str(path), here, st.st_dev, st.st_ino), 4) is None
+    assert path.read_bytes() == b"0123abc789"
+    for target in ((str(path), here + "x", st.st_dev, st.st_ino), (str(path), here, st.st_dev, st.st_ino + 1),
+                   (str(tmp_path / "nope.jsonl"), here, st.st_dev, st.st_ino)):
+        assert w.write(([b"XYZ"], False), target, 0) == [b"XYZ"]
+    assert path.read_bytes() == b"0123abc789"
+    assert w.write(([], False), (str(path), here, st.st_dev, st.st_ino), 0) is None
+    assert w.measure(([b'{"a": 1}\n', b'{"id": "x", "error": {"message": "m"}}\n'], True)) == (48, 2, 1)
+    assert w.measure(([b'{"a": 1}\n'], False)) == (9, 1, 0)
+
+
+def test_larger_partitions_when_the_workers_write(client, tmp_path, requests_file, monkeypatch):
+    """By default a partition is ``DIRECT_BLOCKSIZE`` bytes of input when the workers write into the file, and
+    ``BLOCKSIZE`` when the answers come back to the client."""
+    monkeypatch.setattr(zd, "BLOCKSIZE", 2048)
+    monkeypatch.setattr(zd, "DIRECT_BLOCKSIZE", 8192)
+    size = requests_file.stat().st_size
+    with open(tmp_path / "answers.jsonl", "wb") as out:
+        into_file = zd.answer_file(requests_file, out, client=client)
+    back = zd.answer_file(requests_file, io.BytesIO(), client=client)
+    # a partition ends at the first line end after its size (these lines are under 2,000 bytes)
+    assert size // (8192 + 2000) <= into_file.partitions <= size // 8192 + 1
+    assert size // (2048 + 2000) <= back.partitions <= size // 2048 + 1
+
+
+def test_which_outputs_the_workers_write_into(tmp_path):
+    """A regular file opened for writing: yes. Appending (another writer may append too), a pipe, a stream
+    without a file, or no known place: no — the answers come back to the client."""
+    path = tmp_path / "answers.jsonl"
+    with open(path, "wb") as out:
+        out.write(b"x")
+        direct = zd._direct(out, "here")
+        assert direct is not None and direct.base == 1 and direct.target[0] == str(path)
+        assert zd._direct(out, None) is None
+    with open(path, "ab") as out:
+        assert zd._direct(out, "here") is None
+    with open(path, "r+b") as out:
+        assert zd._direct(out, "here").base == 0
+    assert zd._direct(io.BytesIO(), "here") is None
+    import os
+    r, w = os.pipe()
+    with open(w, "wb") as out, open(r, "rb"):
+        assert zd._direct(out, "here") is None
+
+
+# --------------------------------------------------------- partitions the workers read from the file themselves
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_partition_knows_where_its_bytes_are_in_the_file(tmp_path, bom):
+    """``Partition.start``: the partition's bytes are the file's own from there — after a byte-order mark, over
+    CRLF and CR line ends — until an overlong line is cut short while it is read; from then on it is None."""
+    from zwgk_rules._limits import MAX_LINE_BYTES
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in traffic.requests(300, seed=9)]
+    body = b"\r\n".join(lines[:100]) + b"\r" + b"\n".join(lines[100:200])
+    # longer than a line may be by more than a read block (1 MiB): it is cut while it is read
+    long_line = b'{"id": "long", "x": "' + b"x" * (MAX_LINE_BYTES + (2 << 20)) + b'"}'
+    raw = bom + body + b"\n" + long_line + b"\n" + b"\n".join(lines[200:]) + b"\n"
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(raw)
+    with open(path, "rb") as fh:
+        parts = list(zd.partitions(fh, 3000, _cli._Encoding()))
+    assert parts[0].start == len(bom) and parts[0].first == 1
+    cut = next(k for k, p in enumerate(parts) if b'"id": "long"' in p.data)
+    assert cut > 10 and all(p.start is None for p in parts[cut:])
+    for p in parts[:cut]:
+        assert raw[p.start:p.start + len(p.data)] == p.data
+    assert [q.start for q in parts[1:cut]] == [p.start + len(p.data) for p in parts[:cut - 1]]
+
+
+def _not_sent(*args, **kw):  # pragma: no cover - running is the failure
+    raise AssertionError("a partition's bytes were sent to a worker that can read the file")
+
+
+def test_workers_on_this_machine_read_the_partitions_themselves(client, tmp_path, requests_file, monkeypatch):
+    from zwgk_rules import _dask_worker
+    expected, _ = cli(requests_file)
+    monkeypatch.setattr(_dask_worker, "answer", _not_sent)      # the task the bytes would travel with
+    got, done = on_dask(client, requests_file)
+    assert got == expected and done.partitions > 100
+    with open(tmp_path / "answers.jsonl", "wb") as out:
+        zd.answer_file(requests_file, out, client=client, blocksize=4096)
+    assert (tmp_path / "answers.jsonl").read_bytes() == expected
+
+
+def test_a_file_the_workers_cannot_read_as_the_client_saw_it_is_sent(client, tmp_path, requests_file, monkeypatch):
+    """The worker finds the file changed (here: another modification time): it reads nothing, and the client
+    sends that partition's bytes."""
+    expected, _ = cli(requests_file)
+    real = zd._source
+    monkeypatch.setattr(zd, "_source", lambda f, fh, where: (lambda s: s and (*s[:4], s[4] + 1))(real(f, fh, where)))
+    assert on_dask(client, requests_file)[0] == expected
+    with open(tmp_path / "answers.jsonl", "wb") as out:
+        zd.answer_file(requests_file, out, client=client, blocksize=4096)
+    assert (tmp_path / "answers.jsonl").read_bytes() == expected
+
+
+def test_read_range_reads_only_the_very_file_unchanged(tmp_path):
+    from zwgk_rules import _dask_worker as w
+    here = w.place()
+    if here is None:
+        pytest.skip("no /proc: workers never read the input themselves here")
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"0123456789")
+    st = path.stat()
+    source = (str(path), here, st.st_dev, st.st_ino, st.st_mtime_ns)
+    assert w.read_range(source, 2, 7) == b"23456"
+    assert w.read_range(source, 8, 12) is None                                  # fewer bytes than asked
+    for bad in ((str(path), here + "x", *source[2:]), (*source[:3], st.st_ino + 1, source[4]),
+                (*source[:4], st.st_mtime_ns + 1), (str(tmp_path / "nope"), *source[1:])):
+        assert w.read_range(bad, 2, 7) is None

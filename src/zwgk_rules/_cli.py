@@ -2161,7 +2161,7 @@ def _dask_allowed(args) -> None:
 
 def _run_dask(args, target, kw: dict) -> int:
     """``zwgk … --dask ADDRESS``: the batch on a Dask cluster (``zwgk_rules.dask``), with this module's exits."""
-    from .dask import BLOCKSIZE, _run
+    from .dask import _run
     if args.file == "-":
         if sys.stdin is None:
             raise _CannotRun("标准输入已关闭 / standard input is closed")
@@ -2169,7 +2169,7 @@ def _run_dask(args, target, kw: dict) -> int:
     else:
         source = args.file
     done = _run(source, target, args.dask, command=args.command, packs=kw["packs"], jurisdiction=kw["jurisdiction"],
-                explain=kw.get("explain", False), encoding=kw["encoding"], blocksize=BLOCKSIZE, progress=kw["progress"],
+                explain=kw.get("explain", False), encoding=kw["encoding"], blocksize=None, progress=kw["progress"],
                 counter=kw.get("counter"))
     return 1 if done.errors else 0
 

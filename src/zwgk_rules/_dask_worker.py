@@ -10,12 +10,26 @@ the answer bytes are the command line's.
 
 What travels between client and workers is data only: partition bytes in, answer bytes out, and the
 plugin's settings (the command, paths, flags). Nothing a user wrote is pickled or run.
+
+When the output is a file the worker sees as the client does — the same machine and mount namespace
+(``place``) and the same file (device and inode) at the client's path — the answers do not travel back at
+all: the client learns each partition's size (``measure``, a few numbers) and tells the worker holding the
+answers where they go (``write``, at an offset it worked out from the sizes before it); the worker writes
+them there itself. A worker elsewhere returns them from ``write`` and the client writes them. Likewise a
+worker that sees the client's input file unchanged reads its partition from it (``answer_range``) instead of
+being sent the bytes.
+
+Security: a worker reads and writes only the files the client names, at the paths the client opened, and
+only after checking it is the same file (device, inode; for the input, the modification time too); the
+workers are trusted members of the cluster (docs/dask.md: connect only to a scheduler you trust).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
+import os
 import threading
 from pathlib import Path
 
@@ -31,6 +45,27 @@ _KEEP = 8
 _LOCK = threading.Lock()
 #: how many times this process loaded rules (read by the tests on each worker, ``loads``)
 LOADS = 0
+#: how an error line of the command line begins its error (counted in a partition with errors)
+_ERROR = b'"error": {"message"'
+
+
+def tally(pieces: list[bytes], bad: bool) -> tuple[int, int]:
+    """(output lines, error lines) of a partition's answers; ``bad``: whether it has an error line."""
+    lines = sum(data.count(b"\n") for data in pieces)
+    return lines, max(1, sum(data.count(_ERROR) for data in pieces)) if bad else 0
+
+
+@functools.cache
+def place() -> str | None:
+    """Where this process runs, as far as files go: the machine's boot id and the mount namespace (Linux), so
+    that two processes with the same place see the same files at the same paths; None elsewhere."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as fh:
+            boot = fh.read().strip()
+        mounts = os.readlink("/proc/self/ns/mnt")
+    except OSError:
+        return None
+    return f"{boot} {mounts}" if boot else None
 
 
 def fingerprint(packs: tuple[str, ...]) -> str:
@@ -111,8 +146,9 @@ class Rules(WorkerPlugin):
                                                     self.jurisdiction, rulebook=self.rules)
         return d
 
-    def answer(self, part: bytes, first: int, encoding: str | None, named: bool) -> tuple[bytes, bool]:
-        """The answers to one partition, byte for byte as ``zwgk decide`` writes them for those lines.
+    def answer(self, part: bytes, first: int, encoding: str | None, named: bool) -> tuple[list[bytes], bool]:
+        """The answers to one partition, byte for byte as ``zwgk decide`` writes them for those lines, in pieces
+        (one per chunk of lines: never joined into one copy), and whether one of them is an error line.
 
         ``part`` is whole lines of the input (the file's byte-order mark already removed by the client),
         ``first`` the number of its first line in the input file. A blank line is put before the bytes so
@@ -126,17 +162,104 @@ class Rules(WorkerPlugin):
         out, failed = [], False
         for chunk in _cli._chunks(itertools.chain((first - 2,), lines), 2000):
             data, bad = d.chunk(chunk)
-            out.append(data)
+            if data:
+                out.append(data)
             failed |= bad
-        return b"".join(out), failed
+        return out, failed
 
 
-def answer(name: str, part: bytes, first: int, encoding: str | None, named: bool) -> tuple[bytes, bool]:
+def answer(name: str, part: bytes, first: int, encoding: str | None, named: bool) -> tuple[list[bytes], bool]:
     """The task: one partition decided by the run's plugin on this worker."""
     plugin = get_worker().plugins.get(name)
-    if plugin is None:
+    if not isinstance(plugin, Rules):
         raise RuntimeError(f"工作节点上没有本次运行的规则 / the run's rules are not set up on this worker ({name})")
     return plugin.answer(part, first, encoding, named)
+
+
+def answer_range(name: str, source: tuple[str, str, int, int, int], start: int, end: int, first: int,
+                 encoding: str | None, named: bool) -> tuple[list[bytes], bool] | None:
+    """The task for a partition this worker reads itself: bytes ``start`` to ``end`` of the input file
+    ``source`` (path, the client's ``place``, device, inode, modification time in ns), when this worker sees
+    that very file unchanged; otherwise None, and the client sends the bytes (``answer``)."""
+    part = read_range(source, start, end)
+    return None if part is None else answer(name, part, first, encoding, named)
+
+
+def read_range(source: tuple[str, str, int, int, int], start: int, end: int) -> bytes | None:
+    """Bytes ``start`` to ``end`` of the file ``source`` names, or None when this process does not see it (another
+    machine, another file at that path, a file changed since the client looked at it, or fewer bytes)."""
+    path, where, *ident = source
+    fd = _open_same(path, os.O_RDONLY, where, ident)
+    if fd is None:
+        return None
+    try:
+        pieces, at = [], start
+        while at < end:
+            data = os.pread(fd, end - at, at)
+            if not data:
+                return None
+            pieces.append(data)
+            at += len(data)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def measure(result: tuple[list[bytes], bool] | None) -> tuple[int, int, int] | None:
+    """The task the client asks instead of the answers: (bytes, output lines, error lines) of a partition's
+    (None: ``answer_range`` could not read the partition here)."""
+    if result is None:
+        return None
+    pieces, bad = result
+    return (sum(map(len, pieces)), *tally(pieces, bad))
+
+
+def write(result: tuple[list[bytes], bool], target: tuple[str, str, int, int], offset: int) -> list[bytes] | None:
+    """The task that puts a partition's answers at ``offset`` of the output file ``target`` (path, the client's
+    ``place``, device, inode), when this worker sees that very file; returns None then, and otherwise the
+    answers, for the client to write. A failing write raises its ``OSError`` (the client reports it)."""
+    data = result[0]        # never None: the client sends the bytes of a partition answer_range could not read
+    path, where, *ident = target
+    if not data:
+        return None
+    fd = _open_same(path, os.O_WRONLY, where, ident)
+    if fd is None:
+        return data
+    try:
+        pwrite_all(fd, data, offset)
+    finally:
+        os.close(fd)
+    return None
+
+
+def _open_same(path: str, flags: int, where: str, ident: list[int]) -> int | None:
+    """``path`` opened with ``flags`` when this process is in the place ``where`` and the file opened is the one
+    ``ident`` names (device, inode and, if given, modification time in ns); otherwise None."""
+    if where != place():
+        return None
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if [st.st_dev, st.st_ino, st.st_mtime_ns][:len(ident)] == ident:
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def pwrite_all(fd: int, pieces: list[bytes], offset: int) -> None:
+    """All of ``pieces``, one after the other, at ``offset`` of ``fd`` (``os.pwrite`` may write less than asked)."""
+    for data in pieces:
+        view = memoryview(data)
+        while view:
+            n = os.pwrite(fd, view, offset)
+            view, offset = view[n:], offset + n
 
 
 def setups(name: str, dask_worker=None) -> int:

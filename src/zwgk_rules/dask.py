@@ -14,7 +14,11 @@ counted in each file.
 Each worker loads the rules once (a worker plugin, ``_dask_worker.Rules``), from its own installation of
 zwgk-rules and, for own packs, from the pack folders at the same absolute paths as on the client; a worker
 whose package version or pack files differ from the client's is refused before anything is decided. Only
-the input's bytes go to the workers and only answer bytes come back: no code of the caller's is sent.
+the input's bytes go to the workers and only answers (or their sizes) come back: no code of the caller's is
+sent. Into a regular file on the client's machine, the workers on that machine write the answers themselves,
+each partition at its place in input order (``_direct``; docs/dask.md); elsewhere they come back and the
+client writes them. From a regular file on the client's machine, the workers on that machine read their
+partitions from the file themselves (``_source``), as the client found them; others are sent the bytes.
 
 Needs the ``dask`` extra: ``pip install 'zwgk-rules[dask]'``. The command line offers the same as
 ``zwgk decide FILE --dask ADDRESS``.
@@ -33,8 +37,13 @@ __all__ = ["Answered", "answer_file"]
 
 #: the commands a run can answer (one input line → one output line)
 COMMANDS = ("decide", "classify", "case", "interact")
-#: default partition size in bytes of input (whole lines: a partition ends at the first line end after it)
+#: default partition size in bytes of input (whole lines: a partition ends at the first line end after it) when
+#: the answers come back to the client (``_direct``: the workers cannot write into the output themselves)
 BLOCKSIZE = 1 << 20
+#: the same when the workers write the answers into the output file themselves: fewer, larger tasks (each costs
+#: the scheduler, the client and the worker a few milliseconds), while a worker holds a partition's answers
+#: (about 8 times its input) only until they are written
+DIRECT_BLOCKSIZE = 4 << 20
 _READ = 1 << 20             # the command line's read size: the encoding is detected on the same blocks
 _EOL = re.compile(rb"\r\n?|\n")
 #: Dask settings for a cluster that only runs these tasks (``local``; docs/dask.md for a real cluster): no
@@ -56,7 +65,7 @@ class Answered(NamedTuple):
 def answer_file(source: str | os.PathLike[str] | IO[bytes], out: IO[Any], *, client: Any,
                 command: str = "decide", packs: tuple[str | os.PathLike[str], ...] | list = (),
                 jurisdiction: str | None = None, explain: bool = False, encoding: str | None = None,
-                blocksize: int = BLOCKSIZE) -> Answered:
+                blocksize: int | None = None) -> Answered:
     """Answer every line of ``source`` on a Dask cluster into ``out``, in input order.
 
     ``source``: a JSONL file, a folder (its ``*.jsonl`` files in name order) or a binary stream.
@@ -64,7 +73,9 @@ def answer_file(source: str | os.PathLike[str] | IO[bytes], out: IO[Any], *, cli
     ``distributed.Client``, a scheduler address (``"tcp://host:8786"``), or ``"local"`` / ``"local:N"`` for
     a ``LocalCluster`` of N single-threaded worker processes (default: one per CPU) started and closed here.
     ``command``: decide, classify, case or interact. ``packs``, ``jurisdiction``, ``explain``, ``encoding``:
-    as ``--pack``, ``--jurisdiction``, ``--explain``, ``--encoding`` of the command line.
+    as ``--pack``, ``--jurisdiction``, ``--explain``, ``--encoding`` of the command line. ``blocksize``: bytes of
+    input a partition (whole lines); by default ``DIRECT_BLOCKSIZE`` when the workers write the answers into
+    ``out`` themselves (a file they see: on the client's machine), else ``BLOCKSIZE``.
 
     Raises ``ImportError`` without Dask, ``ValueError`` for bad arguments, ``RuntimeError`` when the run
     cannot start (an unreadable input, a scheduler that cannot be reached, workers with other rules) or is
@@ -72,7 +83,7 @@ def answer_file(source: str | os.PathLike[str] | IO[bytes], out: IO[Any], *, cli
     from ._cli import _CannotRun, _CutShort, _InputFailed, _Progress
     if command not in COMMANDS:
         raise ValueError(f"command must be one of {COMMANDS}, not {command!r}")
-    if not isinstance(blocksize, int) or not 1 <= blocksize <= 1 << 30:
+    if blocksize is not None and (not isinstance(blocksize, int) or not 1 <= blocksize <= 1 << 30):
         raise ValueError(f"blocksize must be an int from 1 to 2**30, not {blocksize!r}")
     prog = _Progress()
     try:
@@ -110,9 +121,18 @@ def _sources(source) -> list:
     return [str(path)]
 
 
-def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) -> Iterator[tuple[bytes, int]]:
-    """``(bytes, number of its first line)`` of the partitions of a JSONL stream: whole lines, about
-    ``blocksize`` bytes each, cut only after a line end that cannot be the first half of a CRLF.
+class Partition(NamedTuple):
+    """Whole lines of the input: their bytes, the number of the first, and where the bytes start in the file
+    read (None after an overlong line was cut short: from there the bytes are no longer the file's own)."""
+
+    data: bytes
+    first: int
+    start: int | None
+
+
+def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) -> Iterator[Partition]:
+    """The ``Partition``s of a JSONL stream: whole lines, about ``blocksize`` bytes each, cut only after a
+    line end that cannot be the first half of a CRLF.
 
     Read the way the command line reads (blocks of 1 MiB; one UTF-8 byte-order mark at the start is
     dropped; the encoding detected, by ``enc``, on the first block that is not ASCII), so that the
@@ -129,6 +149,8 @@ def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) 
     first = 1
     head: bytes | None = b""
     dropping = False            # skipping the rest of an overlong line
+    read = 0                    # bytes read from the stream: while ``spliced`` is False, ``buf`` ends there
+    spliced = False             # an overlong line was cut: ``buf`` is no longer a stretch of the stream
     while True:
         try:
             data = raw_read(_READ)
@@ -136,6 +158,7 @@ def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) 
             raise _InputFailed(f"无法读取输入 / cannot read the input: {exc.strerror or exc}") from None
         if not data:
             break
+        read += len(data)
         if head is not None:
             head += data
             if len(head) < 3 and _BOM.startswith(head):
@@ -153,16 +176,17 @@ def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) 
         end = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
         if len(buf) - end - 1 > limit:         # the last line is overlong: keep what makes it so, drop the rest
             del buf[end + 1 + limit:]
-            dropping = True
+            dropping = spliced = True
         pos = 0
         while len(buf) - pos >= blocksize:
             m = _EOL.search(buf, pos + blocksize - 1)
             if m is None or m.end() == len(buf) and m.group() == b"\r":     # a CR may yet be half a CRLF
                 break
             part = bytes(buf[pos:m.end()])
+            yield Partition(part, first, None if spliced else read - len(buf) + pos)
             pos = m.end()
-            yield part, first
-            first += part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")
+            first += part.count(b"\n") if b"\r" not in part else \
+                part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")
         if pos:
             del buf[:pos]
     if head:
@@ -170,7 +194,7 @@ def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) 
         if enc.name is None:
             enc.see(bytes(buf))
     if buf:
-        yield bytes(buf), first
+        yield Partition(bytes(buf), first, None if spliced else read - len(buf))
 
 
 def _client(address: Any):
@@ -203,7 +227,7 @@ def _client(address: Any):
 
 
 def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str | None, explain: bool,
-         encoding: str | None, blocksize: int, progress: _Progress, counter: list | None = None) -> Answered:
+         encoding: str | None, blocksize: int | None, progress: _Progress, counter: list | None = None) -> Answered:
     """The run behind ``answer_file`` and ``zwgk … --dask``: raises the command line's own exceptions."""
     import collections
     import uuid
@@ -236,52 +260,129 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
     cl, close = _client(client)
     # one plugin per run (two runs on one cluster never share or unregister each other's)
     name = f"zwgk-rules-{command}-{uuid.uuid4().hex[:12]}"
-    lines = errors = nparts = 0
     registered = False
+    direct: _Direct | None = None
+    run = _Tally()
     try:
         try:
             registered = True
             cl.register_plugin(w.Rules(name, command, explain, packs, jurisdiction, fp), name=name)
         except Exception as exc:  # noqa: BLE001 - whatever a worker's setup raised, said as it was
             raise _CannotRun(f"工作节点无法载入规则 / a worker could not load the rules: {exc}") from None
+        where = w.place()
+        try:
+            direct = _direct(out, where)
+        except OSError as exc:
+            raise _CutShort(_write_failure(exc)) from None
+        if blocksize is None:
+            blocksize = DIRECT_BLOCKSIZE if direct is not None else BLOCKSIZE
         threads = sum(cl.nthreads().values()) or 1
-        window: collections.deque = collections.deque()
         depth = 2 * threads + 2
+        answering: collections.deque = collections.deque()     # (answer, its size) futures, in input order
+        writing: collections.deque = collections.deque()       # _Writing, in input order
+        offset = direct.base if direct is not None else 0
 
-        def settle() -> None:
-            nonlocal lines, errors
-            fut = window.popleft()
-            data, bad = cl.gather(fut, direct=True)
-            fut.release()
-            try:
-                out.write(data)
-                flush()
-            except OSError as exc:
-                raise _CutShort(_write_failure(exc)) from None
-            n = data.count(b"\n")
-            lines += n
-            if bad:
-                errors += max(1, data.count(b'"error": {"message"'))
-            progress.sizes.append(n)
+        def written(lines: int, errors: int) -> None:
+            run.lines += lines
+            run.errors += errors
+            progress.sizes.append(lines)
             progress.written_chunks += 1
             if progress.display is not None:
                 progress.display.update(progress)
 
-        for f in files:
-            enc = _Encoding(encoding)
-            fh = _open_input(f) if isinstance(f, str) else f
-            try:
-                for part, first in partitions(fh, blocksize, enc, counter):
-                    window.append(cl.submit(w.answer, name, part, first, enc.name, enc.named, pure=False,
-                                            key=f"{name}-{nparts}"))
-                    nparts += 1
-                    while len(window) >= depth:
-                        settle()
-            finally:
-                if isinstance(f, str):
-                    fh.close()
-        while window:
-            settle()
+        def submit(a: _Answering, key: str, source: tuple | None) -> _Answering:
+            """The partition's answer task (and with ``direct``, its size's): read by the worker from the file
+            ``source`` when it can (``answer_range``), else sent its bytes."""
+            p = a.part
+            if source is not None and p.start is not None:
+                fut = cl.submit(w.answer_range, name, source, p.start, p.start + len(p.data), p.first, a.encoding,
+                                a.named, pure=False, key=key)
+            else:
+                fut = cl.submit(w.answer, name, p.data, p.first, a.encoding, a.named, pure=False, key=key)
+            size = cl.submit(w.measure, fut, pure=False, key=f"{key}-size") if direct else None
+            return a._replace(answer=fut, size=size)
+
+        def settle() -> None:
+            """The oldest partition answered: its answers written (gathered here), or, with ``direct``, sent
+            to their place in the file by the worker that holds them."""
+            nonlocal offset
+            a = answering.popleft()
+            fut, size = a.answer, a.size
+            if direct is None:
+                result = cl.gather(fut, direct=True)
+                fut.release()
+                if result is None:          # the worker could not read the file: the bytes go to it
+                    fut = submit(a, f"{fut.key}-sent", None).answer
+                    result = cl.gather(fut, direct=True)
+                    fut.release()
+                pieces, bad = result
+                try:
+                    for data in pieces:
+                        out.write(data)
+                    flush()
+                except OSError as exc:
+                    raise _CutShort(_write_failure(exc)) from None
+                written(*w.tally(pieces, bad))
+                return
+            counts = cl.gather(size, direct=True)
+            size.release()
+            if counts is None:              # the worker could not read the file: the bytes go to it
+                fut.release()
+                a = submit(a, f"{fut.key}-sent", None)
+                fut, size = a.answer, a.size
+                counts = cl.gather(size, direct=True)
+                size.release()
+            nbytes, lines, errors = counts
+            job = cl.submit(w.write, fut, direct.target, offset, pure=False, priority=1, key=f"{fut.key}-write")
+            writing.append(_Writing(job, fut, offset, nbytes, lines, errors))
+            offset += nbytes
+
+        def land(block: bool) -> None:
+            """Writes finished, oldest first (all of them if ``block``; else those done, and enough to keep at
+            most ``depth`` waiting): answers a worker sent back written here, the lines counted."""
+            into = direct
+            assert into is not None             # only writes into a file are landed
+            while writing and (block or len(writing) > depth or writing[0].job.done()):
+                wr = writing.popleft()
+                try:
+                    pieces = cl.gather(wr.job, direct=True)
+                    if pieces is not None:          # the worker does not see the file: written here
+                        w.pwrite_all(into.fd, pieces, wr.offset)
+                except OSError as exc:
+                    raise _CutShort(_write_failure(exc)) from None
+                wr.job.release()
+                wr.answer.release()
+                into.done = wr.offset + wr.nbytes
+                written(wr.lines, wr.errors)
+
+        try:
+            for f in files:
+                enc = _Encoding(encoding)
+                fh = _open_input(f) if isinstance(f, str) else f
+                try:
+                    source = _source(f, fh, where)
+                    for part in partitions(fh, blocksize, enc, counter):
+                        a = _Answering(part, enc.name, enc.named, None, None)
+                        answering.append(submit(a, f"{name}-{run.parts}", source))
+                        run.parts += 1
+                        while len(answering) >= depth:
+                            settle()
+                        if writing:
+                            land(False)
+                finally:
+                    if isinstance(f, str):
+                        fh.close()
+            while answering:
+                settle()
+            if writing:
+                land(True)
+            if direct is not None:
+                direct.finish(out)
+        except BaseException:
+            if direct is not None:      # nothing beyond the answers written in order stays in the file
+                direct.abandon(cl, [f for a in answering for f in (a.answer, a.size) if f is not None],
+                               [wr.job for wr in writing])
+            raise
     except (_CutShort, _CannotRun, _InputFailed):
         raise
     except Exception as exc:  # noqa: BLE001 - a task failed or the cluster went away: report how far it got
@@ -297,4 +398,103 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
                 c.close()
             except Exception:  # noqa: BLE001
                 pass
-    return Answered(lines, errors, nparts)
+    return Answered(run.lines, run.errors, run.parts)
+
+
+class _Tally:
+    """What a run has sent out and written so far: partitions, output lines, error lines."""
+
+    def __init__(self) -> None:
+        self.lines = self.errors = self.parts = 0
+
+
+class _Answering(NamedTuple):
+    """A partition on its way: its bytes and where they are in the file, the encoding settled when it was
+    read, its answer task and (with ``_direct``) its size task."""
+
+    part: Partition
+    encoding: str | None
+    named: bool
+    answer: Any
+    size: Any
+
+
+class _Writing(NamedTuple):
+    """A partition whose answers are on their way into the file: the write task, the answers' future, where
+    they go, and what they are."""
+
+    job: Any
+    answer: Any
+    offset: int
+    nbytes: int
+    lines: int
+    errors: int
+
+
+class _Direct:
+    """An output file the workers may write into themselves: a regular file (not opened for appending) whose
+    path names it, written from ``base``, its position when the run began."""
+
+    def __init__(self, fd: int, path: str, where: str, st: os.stat_result, base: int) -> None:
+        self.fd, self.base, self.size0 = fd, base, st.st_size
+        self.target = (path, where, st.st_dev, st.st_ino)
+        self.done = base            # the file holds every answer up to here, in order
+
+    def finish(self, out) -> None:
+        """The stream goes on after the answers, as if it had written them itself."""
+        out.seek(self.done)
+
+    def abandon(self, cl, pending: list, jobs: list) -> None:
+        """A run cut short: its tasks cancelled, the writes under way waited for (a few seconds at most), and
+        the file cut back to the answers written in order (never shorter than it was)."""
+        try:
+            cl.cancel(pending)
+            from dask.distributed import wait
+            wait(jobs, timeout=10)
+        except Exception:  # noqa: BLE001 - the cluster may be gone: the file is cut back all the same
+            pass
+        try:
+            os.ftruncate(self.fd, max(self.size0, self.done))
+            os.lseek(self.fd, self.done, os.SEEK_SET)
+        except OSError:
+            pass
+
+
+def _source(f, fh, where: str | None) -> tuple[str, str, int, int, int] | None:
+    """The input file as workers on this machine may read it themselves (``_dask_worker.answer_range``: its
+    path, ``where``, device, inode and modification time, which the worker checks), or None (a stream, not a
+    regular file, no known place): then each partition's bytes are sent."""
+    import stat
+    if not isinstance(f, str) or where is None:
+        return None
+    try:
+        st = os.fstat(fh.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (os.path.abspath(f), where, st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
+def _direct(out, where: str | None) -> _Direct | None:
+    """The output as a file the workers can write into (``_dask_worker.write``), or None: answers are then
+    gathered and written here. Needs the file's path (Linux: ``/proc/self/fd``) to name the very file open
+    here, a regular file not opened for appending, and a stream that can seek."""
+    from ._cli import _fileno
+    fd = _fileno(out)
+    if fd is None or where is None or not hasattr(out, "seek"):
+        return None
+    import fcntl
+    import stat
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
+            return None
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        named = os.stat(path)
+    except OSError:
+        return None
+    if (named.st_dev, named.st_ino) != (st.st_dev, st.st_ino) or not out.seekable():
+        return None
+    out.flush()         # raises OSError: a write failure, reported by the caller
+    return _Direct(fd, path, where, st, out.tell())
