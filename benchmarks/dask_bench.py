@@ -97,6 +97,18 @@ def file_digest(cmd: list[str], out: Path) -> tuple[str, int, int]:
     return hashlib.sha256(data).hexdigest(), data.count(b"\n"), p.returncode
 
 
+def peak_rss(pid: int) -> int | None:
+    """A process's peak resident set in bytes (Linux ``VmHWM``), or None."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
 def timed(cmd: list[str], extra_pids: tuple[int, ...] = ()) -> tuple[float, float]:
     """(wall seconds, CPU seconds): the CPU of the command and every process it waited for (the command line's
     workers, a LocalCluster's worker processes), plus that of ``extra_pids`` over the run (a running
@@ -170,6 +182,9 @@ def main(argv=None) -> None:
                     print(f"  round {r + 1} {name:12s} {wall:7.2f} s  {n / wall:9,.0f} requests/s;  CPU {cpu:7.1f} s = "
                           f"{cpu / n * 1e6:5.0f} µs a line", flush=True)
                 print(f"  after round {r + 1}: {load()}", flush=True)
+            peaks = [peak_rss(w.pid) for w in workers]
+            if all(peaks):
+                print("  the running cluster's workers, peak RSS: " + ", ".join(f"{p / 2**20:,.0f} MiB" for p in peaks))
     print(f"\n{n:,} diverse lines, {reps} round(s), each run a fresh process, start-up included, answers written to a file")
     cli = runs["cli"]
     for name in ("dask local", "dask running"):

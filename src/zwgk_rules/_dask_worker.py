@@ -157,7 +157,7 @@ class Rules(WorkerPlugin):
         ``encoding``: the file's encoding as the command line settled it (None: only ASCII so far)."""
         enc = _cli._Encoding()
         enc.name, enc.named = encoding, named
-        lines = enc.convert(_cli._frames(io.BytesIO(b"\n" + part), MAX_LINE_BYTES, enc))
+        lines = enc.convert(_cli._frames(io.BytesIO(b"\n" + part), MAX_LINE_BYTES, enc, runs=True))
         d = self.decider()
         out, failed = [], False
         for chunk in _cli._chunks(itertools.chain((first - 2,), lines), 2000):
