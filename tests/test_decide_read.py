@@ -26,6 +26,7 @@ from zwgk_rules._models import DisclosureRequest
 pytest.importorskip("msgspec")
 READ = model_reader(DisclosureRequest)
 RECORDS = model_reader(DisclosureRequest, records=True)
+STREAM = model_reader(DisclosureRequest, records=True, stream=True)
 PACKS = ("cn", "cn-nx-zhongwei-sfj", "cn-yn-longling-sfj", "cn-gz-shaomi", "xx")
 
 
@@ -52,6 +53,8 @@ def agree(line: bytes, read=None) -> str:
     twice (the command line's check: the line's colons are the fields given, at every depth). Returns who read it."""
     got = (read or READ)(line)
     rec = RECORDS(line) if read is None else None
+    if read is None:
+        assert (next(STREAM([line])) is None) == (rec is None), line
     try:
         want = DisclosureRequest.model_validate_json(line)
     except ValidationError:
@@ -66,6 +69,9 @@ def agree(line: bytes, read=None) -> str:
     if read is None:        # the records: the same fields at every depth, the line's keys given
         assert rec is not None and set(rec.given) == want.model_fields_set, line
         same_record(rec, want)
+        streamed, = STREAM([line])
+        assert streamed is not rec and set(streamed.given) == want.model_fields_set, line
+        same_record(streamed, want)
     return "reader"
 
 
@@ -280,6 +286,30 @@ def test_most_valid_lines_are_read_by_the_reader():
     assert got.submission.model_fields_set == {"channel", "submitted_on"}
 
 
+def test_the_stream_reads_each_line_in_turn():
+    """``stream``: one record or None a line, in the lines' order, as the per-line reader would; a line that is not
+    bytes (the command line's ``_Bad``), a refused line or one whose validator raises gives None and the next line is
+    read; the records of two equal lines are two records."""
+    ok = b'{' + _SUB + b', "items": [{"categories": ["trade_secret", "trade_secret"], "third_party": {"consent": true}}]}'
+    other = b'{"id": "b", ' + _SUB + b', "applicant": {"kind": "enterprise"}, "consultations": [{"party": "agency", ' \
+            b'"sent_on": "2020-01-05"}], "correction": {"notified_on": "2020-01-10", "due_on": "2020-01-20"}, ' \
+            b'"items": [{}, {"description": "y"}]}'
+    lines = [ok, b'{' + _SUB + b'}', "not bytes", ok, b'{' + _SUB + b', "items": [{}], "items": [{}]}', None, other,
+             b'{' + _SUB + b', "items": [{}], "correction": {"notified_on": "2020-01-10", "due_on": "2020-01-09"}}',
+             b'{' + _SUB + b', "items": [{"x": 1}]}', b'{' + _SUB + b', "applicant": {"kind": "x"}, "items": [{}]}',
+             b'{"id": "\xff"}', b'{' + _SUB + b', "items": [{"description": "a:b"}]}', other]
+    got = list(STREAM(lines))
+    assert [r is None for r in got] == [False, True, True, False, True, True, False, True, True, True, True, True, False]
+    for line, r in zip(lines, got):
+        if r is not None:
+            same_record(r, DisclosureRequest.model_validate_json(line))
+            assert set(r.given) == DisclosureRequest.model_validate_json(line).model_fields_set
+    assert got[0] is not got[3] and got[0].__dict__ is not got[3].__dict__
+    assert got[0].__dict__["items"][0].__dict__["categories"] == ("trade_secret",)
+    assert got[6].__dict__["applicant"].__dict__ == {"kind": "enterprise"}
+    assert list(STREAM([])) == []
+
+
 def test_the_validators_run():
     """Each model validator and field validator of the request's models, on what the reader built."""
     bad = [b'{' + _SUB + b'}',                                       # _items: information needs an item
@@ -345,10 +375,10 @@ def test_the_readers_source_holds_only_its_own_names():
     field name, default, limit and validator is a bound object, never text."""
     import ast
     import re
-    for node in (n for read in (READ, RECORDS) for n in ast.walk(ast.parse(read.__zwgk_source__))):
+    for node in (n for read in (READ, RECORDS, STREAM) for n in ast.walk(ast.parse(read.__zwgk_source__))):
         if isinstance(node, ast.Name):
-            assert re.fullmatch(r"make|read|line|g|n|len|None|(dec|err|x|f|d|dflt|o|maker|model|val|exc|t|y|"
-                                r"tup|memo|r|str|rec)\d+", node.id), node.id
+            assert re.fullmatch(r"make|read|lines?|g|n|len|None|(dec|err|x|f|d|dflt|o|maker|model|val|exc|t|y|"
+                                r"tup|memo|r|str|rec|refused|dict|bytes)\d+|[dxoty]_\d+", node.id), node.id
         elif isinstance(node, ast.Attribute):
             assert node.attr in {"strip", "get", "clear", "count", "append", "__class__", "__dict__",
                                  "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__",

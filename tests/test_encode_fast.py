@@ -204,3 +204,17 @@ def test_one_encoder_shared_by_threads_gives_each_line_its_own_answer():
     finally:
         sys.setswitchinterval(old)
     assert not bad, f"{len(bad)} answers made from another line's values"
+
+
+@pytest.mark.parametrize("data, has", [
+    (b"", False), (b'{"id": "a"}', False), ("信息 1-0".encode(), False),
+    ("a\u2028b".encode(), True), ("a\u2029".encode(), True), ("\u0085".encode(), True),
+    ("“引号”—…".encode(), False),           # other U+20xx: the lead byte 0xe2 without a separator
+    ("·°±§".encode(), False),                # other U+00xx: the lead byte 0xc2 without U+0085
+    ("“x\u2029".encode(), True), ("·\u0085".encode(), True), ("·“\u2028".encode(), True),
+    (b"\xe2\x80", False), (b"\xe2", False), (b"\xc2", False), (b"\xe2\xc2\x85", True), (b"\xc2\xe2\x80\xa9", True),
+])
+def test_has_separator(data, has):
+    """U+2028, U+2029 or U+0085 anywhere in the bytes, and nothing else (the lead bytes looked for first)."""
+    from zwgk_rules._encode import has_separator
+    assert has_separator(data) is has

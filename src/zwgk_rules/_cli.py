@@ -22,6 +22,7 @@ import io
 import json
 import os
 import sys
+from itertools import repeat as _repeat
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -666,7 +667,8 @@ class _Decider:
         self._classifiers: dict = {}        # jurisdiction -> _classify_compile.FastClassifier
         self._read_struct = None            # classify: _classify_compile.struct_reader(Document), or False
         self._read_req = None               # decide: _decide_read.model_reader(DisclosureRequest), or False
-        self._read_rec = None               # decide: the same reading into records (``_make_reader``), or False
+        self._read_rec = None               # decide: the same reading into records, a chunk's lines in turn
+                                            # (``_make_reader``), or False
         self._fast_rd: dict = {}            # decide: jurisdiction -> (its engine's ``_hot_rd``, its pack id)
         self._read_due = READ_AFTER         # decide: lines read by pydantic before the reader is made
         self._answer = None                 # classify: _classify_compile.answer_reader (``_classify_readers``)
@@ -765,7 +767,7 @@ class _Decider:
         # records, not models, where the engine's hot path is all a line needs (no --explain, no default pack, the
         # python backend): a line the hot path leaves is read again into models (``_decide_chunk``)
         self._read_rec = (self._read_req and not self.explain and self.default is None and self.backend == "python"
-                          and model_reader(DisclosureRequest, records=True)) or False
+                          and model_reader(DisclosureRequest, records=True, stream=True)) or False
 
     def _hot_of(self, jur):
         """(the engine's ``_hot_rd``, its pack id) for the pack ``jur`` (made on first use)."""
@@ -918,21 +920,20 @@ class _Decider:
         rec, fast, encode = self._read_rec, self._fast_rd, self.encode
         out, size, failed = [], 0, False
         append = out.append
-        for i, ln in enumerate(lines):
+        # each line's record (or None) as the loop comes to it: the generator reads the line then (``stream``)
+        for i, (ln, r) in enumerate(zip(lines, rec(lines) if rec else _repeat(None))):
             data = None
-            if rec and ln.__class__ is bytes:
-                r = rec(ln)
-                if r is not None:
-                    rd = r.__dict__
-                    try:
-                        got = fast.get(rd["jurisdiction"]) or self._hot_of(rd["jurisdiction"])
-                        parts = got[0](rd, False)
-                    except Exception:       # the error line is the models' (below)
-                        parts = None
-                    if parts is not None:
-                        data = encode(rd["id"], got[1], parts)
-                        if has_separator(ln):
-                            data = one_line(data)
+            if r is not None:
+                rd = r.__dict__
+                try:
+                    got = fast.get(rd["jurisdiction"]) or self._hot_of(rd["jurisdiction"])
+                    parts = got[0](rd, False)
+                except Exception:       # the error line is the models' (below)
+                    parts = None
+                if parts is not None:
+                    data = encode(rd["id"], got[1], parts)
+                    if has_separator(ln):
+                        data = one_line(data)
             if data is None:
                 req = read(ln) if ln.__class__ is bytes else None
                 if req is None:

@@ -27,10 +27,13 @@ _SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"), (b"
 
 
 # ``bytes.find``, not ``in``: ``in`` first tries its operand as an integer (a byte value) and, for bytes, makes and
-# clears a TypeError each time (about 2k instructions a test)
+# clears a TypeError each time (about 2k instructions a test). The lead byte of each separator is looked for first:
+# a one-byte ``find`` is ``memchr``, a few instructions for a whole line, where each three-byte search goes through
+# the line byte by byte (about 1.8k instructions a search on a 370-byte decide line, three a line: callgrind)
 def has_separator(data: bytes) -> bool:
     find = data.find
-    return find(b"\xe2\x80\xa8") != -1 or find(b"\xe2\x80\xa9") != -1 or find(b"\xc2\x85") != -1
+    return (find(b"\xe2") != -1 and (find(b"\xe2\x80\xa8") != -1 or find(b"\xe2\x80\xa9") != -1)
+            or find(b"\xc2") != -1 and find(b"\xc2\x85") != -1)
 
 
 def one_line(data: bytes) -> bytes:
