@@ -3,7 +3,7 @@
     >>> from zwgk_rules.dask import answer_file
     >>> with open("answers.jsonl", "wb") as out:                       # doctest: +SKIP
     ...     answer_file("requests.jsonl", out, client="tcp://scheduler:8786")
-    Answered(lines=1000000, errors=12, partitions=573)
+    Answered(lines=1000000, errors=12, partitions=90)
 
 ``answer_file`` reads a JSONL file (or every ``*.jsonl`` file of a folder, in name order) in partitions of
 whole lines, decides them on the cluster's workers, and writes the answers to ``out`` in input order: the
