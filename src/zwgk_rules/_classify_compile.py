@@ -35,7 +35,7 @@ from ._compile import _Source, _expr, _keeper, _lookup, _resolver, fields_read
 from ._conditions import fields_of
 from ._encode import one_line
 from ._facts import DOCUMENT_FACTS, document_facts
-from ._modeltools import leaves as _leaves
+from ._modeltools import field_validators, leaves as _leaves
 
 #: the bytes of answer parts kept per jurisdiction (a few KB each, with the citations' text; a few hundred distinct
 #: answers per pack on diverse documents); a full memo is cleared
@@ -696,10 +696,7 @@ def _reads(model, obj: str, ind: int, src: _Source, unset, bits: list, fail: str
 
     k_unset = src.bind(unset, "un")
     strip = model.model_config.get("str_strip_whitespace", False)
-    validators: dict = {}
-    for v in model.__pydantic_decorators__.field_validators.values():
-        for f in v.info.fields:
-            validators.setdefault(f, []).append(v.func)
+    validators = field_validators(model)
     top = obj == "s"
     counting = names is not None
     for i, (name, info) in enumerate(model.model_fields.items()):

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from ._classify_compile import _NoStruct, emit_colons, emit_decode, emit_validated, msgspec_type
 from ._compile import _Source
-from ._modeltools import leaves as _leaves, maker
+from ._modeltools import field_validators, leaves as _leaves, maker
 
 
 class Record:
@@ -165,6 +165,12 @@ def _models_of(tp) -> list:
     return out
 
 
+def _defaults(model) -> dict:
+    """Each field's value where a line does not give it: its default (None for a required field, which a line that
+    reaches the model always gives), in the model's order."""
+    return {name: None if info.is_required() else info.default for name, info in model.model_fields.items()}
+
+
 def _build(model, var: str, ind: int, src: _Source, first: bool = False) -> str:
     """Emit the building of ``model`` from the dict ``var`` that msgspec read (only the keys given): the keys
     counted into ``n``, strings with whitespace at either end refused, its nested models built (``_build`` in turn),
@@ -174,10 +180,7 @@ def _build(model, var: str, ind: int, src: _Source, first: bool = False) -> str:
     import typing
 
     strip = model.model_config.get("str_strip_whitespace", False)
-    validators: dict = {}
-    for v in model.__pydantic_decorators__.field_validators.values():
-        for f in v.info.fields:
-            validators.setdefault(f, []).append(v.func)
+    validators = field_validators(model)
     src.emit(ind, f"n = len({var})" if first else f"n += len({var})")
     for name, info in model.model_fields.items():
         kinds = _leaves(info.annotation)
@@ -190,7 +193,7 @@ def _build(model, var: str, ind: int, src: _Source, first: bool = False) -> str:
                 src.emit(ind, f"if {x}.__class__ is {src.bind(str, 'str')} and {x}.strip() is not {x}:")
             src.emit(ind + 1, "return None")
     d = src.bind(None, "d")
-    defaults = {name: None if info.is_required() else info.default for name, info in model.model_fields.items()}
+    defaults = _defaults(model)
     src.emit(ind, f"{d} = {{**{src.bind(defaults, 'dflt')}, **{var}}}")    # the model's order; required: given
     for name, info in model.model_fields.items():
         nested = _models_of(info.annotation)
@@ -260,13 +263,10 @@ def _build_record(model, var: str, ind: int, src: _Source, depth: int, fail: str
     import typing
 
     strip = model.model_config.get("str_strip_whitespace", False)
-    validators: dict = {}
-    for v in model.__pydantic_decorators__.field_validators.values():
-        for f in v.info.fields:
-            validators.setdefault(f, []).append(v.func)
+    validators = field_validators(model)
     d, x, o = f"d_{depth}", f"x_{depth}", f"o_{depth}"
     src.emit(ind, f"n = len({var})" if depth == 0 else f"n += len({var})")
-    defaults = {name: None if info.is_required() else info.default for name, info in model.model_fields.items()}
+    defaults = _defaults(model)
     src.emit(ind, f"{d} = {{**{src.bind(defaults, 'dflt')}, **{var}}}")    # the model's order; required: given
     for name, info in model.model_fields.items():
         kinds = _leaves(info.annotation)

@@ -36,3 +36,12 @@ def maker(model, init: bool = False):
     made = type.__new__(type(model), f"{model.__name__}Maker", (model,), ns)
     object.__new__(made).__class__ = model         # the same layout
     return made
+
+
+def field_validators(model) -> dict:
+    """Field name -> the functions of ``model``'s field validators on it, in the order pydantic runs them."""
+    validators: dict = {}
+    for v in model.__pydantic_decorators__.field_validators.values():
+        for f in v.info.fields:
+            validators.setdefault(f, []).append(v.func)
+    return validators
