@@ -1189,6 +1189,17 @@ class _Progress:
         return sum(self.sizes[:self.written_chunks])
 
 
+def _write_blocks(out, blocks: list, flush) -> None:
+    """Write ``blocks`` of answers to ``out`` in order and ``flush``; a failure (a full disk, a closed pipe) ends the
+    batch, said as ``_write_failure`` says it."""
+    try:
+        for data in blocks:
+            out.write(data)
+        flush()
+    except OSError as exc:
+        raise _CutShort(_write_failure(exc)) from None
+
+
 def _write_failure(exc: BaseException) -> str:
     import errno
     if isinstance(exc, BrokenPipeError) or getattr(exc, "errno", None) == errno.EPIPE:
@@ -1257,12 +1268,7 @@ def run_decide(path: str, out: IO, stdin, explain: bool = False, backend: str = 
 
     def write_held() -> None:
         nonlocal held_size, held_chunks
-        try:
-            for data in held:
-                out.write(data)
-            flush()
-        except OSError as exc:
-            raise _CutShort(_write_failure(exc)) from None
+        _write_blocks(out, held, flush)
         held.clear()
         held_size = 0
         prog.written_chunks += held_chunks

@@ -236,7 +236,8 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
 
     import io
 
-    from ._cli import _CannotRun, _CutShort, _Encoding, _InputFailed, _open_input, _TextSink, _write_failure
+    from ._cli import (_CannotRun, _CutShort, _Encoding, _InputFailed, _open_input, _TextSink, _write_blocks,
+                       _write_failure)
     try:
         from . import _dask_worker as w
     except ImportError:
@@ -318,12 +319,7 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
                     result = cl.gather(fut, direct=True)
                     fut.release()
                 pieces, bad = result
-                try:
-                    for data in pieces:
-                        out.write(data)
-                    flush()
-                except OSError as exc:
-                    raise _CutShort(_write_failure(exc)) from None
+                _write_blocks(out, pieces, flush)
                 written(*w.tally(pieces, bad))
                 return
             counts = cl.gather(size, direct=True)
