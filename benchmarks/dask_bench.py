@@ -144,7 +144,7 @@ def main(argv=None) -> None:
     from dask.distributed import Client, LocalCluster
 
     import zwgk_rules
-    from zwgk_rules.dask import LEAN
+    from zwgk_rules.dask import _lean
     print(f"zwgk_rules {zwgk_rules.__version__}, dask {dask.__version__}; python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs")
     print(f"before: {load()}", flush=True)
@@ -163,7 +163,7 @@ def main(argv=None) -> None:
         assert a == b == c, f"the outputs differ: cli {a}, dask to a pipe {b}, dask into a file {c}"
         print(f"same bytes on the first {a[1]:,} lines: sha256 {a[0][:16]}…, exit {a[2]} all three (cli; dask to a "
               "pipe; dask into a file, written by the workers)", flush=True)
-        with dask.config.set(LEAN), \
+        with dask.config.set(_lean()), \
                 LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                              silence_logs=logging.ERROR) as cluster, Client(cluster) as cl:
             runs: dict = {"cli": [], "dask local": [], "dask running": []}

@@ -302,6 +302,50 @@ def test_local_cluster_from_the_command_line(tmp_path):
     assert out.read_bytes() == cli(EXAMPLES / "requests.jsonl")[0]
 
 
+def _how_the_worker_started() -> dict:
+    """Run on a worker: whether it was forked with the package's worker side and rules already loaded, and
+    the malloc setting Dask's nanny gives its workers by default."""
+    import os
+    import sys
+    from zwgk_rules import _dask_worker
+    return {"preloaded": "zwgk_rules._dask_preload" in sys.modules, "loads": _dask_worker.loads(),
+            "trim": os.environ.get("MALLOC_TRIM_THRESHOLD_")}
+
+
+def test_a_local_cluster_of_the_command_line_is_forked_ready_and_keeps_freed_memory(monkeypatch):
+    # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 for its workers: glibc then mmaps and unmaps every
+    # answer block (page faults each time); a local cluster's workers start without it
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    assert "MALLOC_TRIM_THRESHOLD_" in distributed.utils.dask.config.get("distributed.nanny.pre-spawn-environ")
+    lean = zd._lean()
+    assert "MALLOC_TRIM_THRESHOLD_" not in lean["distributed.nanny.pre-spawn-environ"]
+    assert lean["distributed.nanny.pre-spawn-environ"]["OMP_NUM_THREADS"] == 1      # the rest of Dask's kept
+    assert lean["distributed.admin.tick.interval"] == "1s"
+    assert zd._forkserver()                 # the fork server, with the worker side and the rules loaded
+    for forked, preloaded in ((True, True), (False, False)):
+        cl, close = zd._client("local:1", forked)
+        try:
+            (facts,) = cl.run(_how_the_worker_started).values()
+        finally:
+            for c in close:
+                c.close()
+        # forked: the rules were loaded once, in the fork server, and the worker has them; spawned: the worker
+        # imports the worker side itself (the run's plugin, not this test, would load the rules)
+        assert facts == {"preloaded": preloaded, "loads": 1 if forked else 0, "trim": None}
+
+
+def test_only_the_command_line_forks_a_local_cluster_from_the_fork_server(monkeypatch, tmp_path):
+    started = []
+    monkeypatch.setattr(zd, "_forkserver", lambda: started.append(1) or False)
+    out = tmp_path / "out.jsonl"
+    assert _cli.main(["decide", str(EXAMPLES / "requests.jsonl"), "--dask", "local:1", "-o", str(out)]) == 0
+    assert started == [1]
+    with open(out, "wb") as fh:
+        zd.answer_file(EXAMPLES / "requests.jsonl", fh, client="local:1")
+    assert started == [1]                   # a library caller's process is left as it was
+    assert out.read_bytes() == cli(EXAMPLES / "requests.jsonl")[0]
+
+
 def test_without_dask_the_message_says_what_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "zwgk_rules._dask_worker", None)
     monkeypatch.setitem(sys.modules, "dask.distributed", None)

@@ -2177,7 +2177,7 @@ def _run_dask(args, target, kw: dict) -> int:
         source = args.file
     done = _run(source, target, args.dask, command=args.command, packs=kw["packs"], jurisdiction=kw["jurisdiction"],
                 explain=kw.get("explain", False), encoding=kw["encoding"], blocksize=None, progress=kw["progress"],
-                counter=kw.get("counter"))
+                counter=kw.get("counter"), fork=True)
     return 1 if done.errors else 0
 
 

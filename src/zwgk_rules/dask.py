@@ -52,6 +52,8 @@ _EOL = re.compile(rb"\r\n?|\n")
 #: scheduler, client and two workers about 0.08 of a core here; 0.017 with it once a second)
 LEAN = {"distributed.worker.profile.enabled": False, "distributed.admin.system-monitor.interval": "1s",
         "distributed.worker.memory.monitor-interval": "1s", "distributed.admin.tick.interval": "1s"}
+#: what the fork server of a ``local`` cluster loads before it forks the workers (``_forkserver``)
+_PRELOAD = "zwgk_rules._dask_preload"
 _MISSING = ("zwgk_rules.dask 需要 Dask：pip install 'zwgk-rules[dask]' / zwgk_rules.dask needs Dask: "
             "pip install 'zwgk-rules[dask]'")
 
@@ -199,8 +201,44 @@ def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) 
         yield Partition(bytes(buf), first, None if spliced else read - len(buf))
 
 
-def _client(address: Any):
-    """(client, what to close afterwards) for a Client, an address, or ``local`` / ``local:N``."""
+def _local(address: Any) -> int | None:
+    """N for ``local:N`` (``local``: one per CPU), None for any other cluster."""
+    m = re.fullmatch(r"local(?::(\d{1,3}))?", address) if isinstance(address, str) else None
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1) else (os.cpu_count() or 1)
+
+
+def _lean() -> dict:
+    """``LEAN``, and the environment the workers of a ``local`` cluster start in: Dask's own
+    (``distributed.nanny.pre-spawn-environ``) without its ``MALLOC_TRIM_THRESHOLD_``. That setting makes glibc hand
+    every allocation above 128 KiB to ``mmap`` and every free one back: a worker's answers (about 8 times its
+    partition) then cost page faults each time (here +0.4 s of system time for 200,000 lines); without it, freed
+    memory is used again, as in the command line's own workers."""
+    import dask
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    return {**LEAN, "distributed.nanny.pre-spawn-environ": environ}
+
+
+def _forkserver() -> bool:
+    """Before a ``local`` cluster is started for the command line: multiprocessing's fork server, started now
+    (unless it runs already) with this package's worker side and its bundled rules loaded (``_dask_preload``),
+    while this process imports Dask, so that the workers are forked from it with both in memory (as the
+    command line's own workers are forked from its loaded parent) instead of each importing and loading
+    them. True when the workers can be forked from it (not on Windows)."""
+    import multiprocessing as mp
+    if "forkserver" not in mp.get_all_start_methods():
+        return False
+    from multiprocessing import forkserver
+    mp.get_context("forkserver").set_forkserver_preload([_PRELOAD])
+    forkserver.ensure_running()
+    return True
+
+
+def _client(address: Any, forked: bool = False):
+    """(client, what to close afterwards) for a Client, an address, or ``local`` / ``local:N``; ``forked``: the
+    local cluster's workers are forked from the fork server (``_forkserver``)."""
     from ._cli import _CannotRun
     try:
         from dask.distributed import Client, LocalCluster
@@ -208,15 +246,17 @@ def _client(address: Any):
         raise _CannotRun(_MISSING) from None
     if not isinstance(address, str):
         return address, []
-    m = re.fullmatch(r"local(?::(\d{1,3}))?", address)
-    if m:
+    n = _local(address)
+    if n is not None:
         import logging
-        n = int(m.group(1)) if m.group(1) else (os.cpu_count() or 1)
         if n < 1:
             raise _CannotRun("local:N 的 N 至少为 1 / local:N needs N ≥ 1")
         import dask
         # the workers' statistical profiler samples every thread every 10 ms: a tenth of a worker's time here
-        with dask.config.set(LEAN):
+        lean = _lean()
+        if forked:
+            lean["distributed.worker.multiprocessing-method"] = "forkserver"
+        with dask.config.set(lean):
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                                    silence_logs=logging.ERROR)
         client = Client(cluster, direct_to_workers=True)
@@ -229,8 +269,12 @@ def _client(address: Any):
 
 
 def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str | None, explain: bool,
-         encoding: str | None, blocksize: int | None, progress: _Progress, counter: list | None = None) -> Answered:
-    """The run behind ``answer_file`` and ``zwgk … --dask``: raises the command line's own exceptions."""
+         encoding: str | None, blocksize: int | None, progress: _Progress, counter: list | None = None,
+         fork: bool = False) -> Answered:
+    """The run behind ``answer_file`` and ``zwgk … --dask``: raises the command line's own exceptions. ``fork``
+    (the command line, whose process is its own): a ``local`` cluster's workers are forked from a fork server
+    started first (``_forkserver``); a library caller's process is left as it is."""
+    forked = fork and _local(client) is not None and _forkserver()
     import collections
     import uuid
 
@@ -260,7 +304,7 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
     if isinstance(out, io.TextIOBase):
         out = _TextSink(out)
     flush = getattr(out, "flush", None) or (lambda: None)
-    cl, close = _client(client)
+    cl, close = _client(client, forked)
     # one plugin per run (two runs on one cluster never share or unregister each other's)
     name = f"zwgk-rules-{command}-{uuid.uuid4().hex[:12]}"
     registered = False
