@@ -26,7 +26,6 @@ import hashlib
 import json
 import logging
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -110,26 +109,47 @@ def peak_rss(pid: int) -> int | None:
 
 
 def timed(cmd: list[str], extra_pids: tuple[int, ...] = ()) -> tuple[float, float]:
-    """(wall seconds, CPU seconds): the CPU of the command and every process it waited for (the command line's
-    workers, a LocalCluster's worker processes), plus that of ``extra_pids`` over the run (a running
-    cluster's workers and this process, which hosts its scheduler)."""
+    """(wall seconds, CPU seconds): the CPU of the command and of every process under it, sampled every 25 ms
+    (the last sample of each: a process's last few milliseconds are not counted, for the command line and Dask
+    alike), plus that of ``extra_pids`` over the run (a running cluster's workers and this process, which hosts
+    its scheduler). Sampled, not taken from the waited-for children's usage: the workers of a local cluster
+    forked from a fork server (``zwgk_rules.dask._forkserver``) are not waited for by the command."""
     import psutil
     others = [psutil.Process(p) for p in extra_pids]
 
     def cpu_of(ps):
         return sum(sum(p.cpu_times()[:2]) for p in ps)
 
-    before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seen: dict = {}
+
+    def sample(root) -> None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for q in procs:
+            try:
+                t = q.cpu_times()
+                seen[(q.pid, q.create_time())] = t.user + t.system
+            except psutil.Error:
+                pass
+
     o0 = cpu_of(others)
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(cmd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    root = psutil.Process(p.pid)
+    err = bytearray()
+    import threading
+    reader = threading.Thread(target=lambda: err.extend(p.stderr.read()), daemon=True)
+    reader.start()
+    while p.poll() is None:
+        sample(root)
+        time.sleep(0.025)
     wall = time.perf_counter() - t0
-    after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    reader.join()
     if p.returncode not in (0, 1):
-        raise SystemExit(f"{cmd}: exit {p.returncode}\n{p.stderr.decode(errors='replace')}")
-    cpu = (after_children.ru_utime - before_children.ru_utime + after_children.ru_stime - before_children.ru_stime
-           + cpu_of(others) - o0)
-    return wall, cpu
+        raise SystemExit(f"{cmd}: exit {p.returncode}\n{bytes(err).decode(errors='replace')}")
+    return wall, sum(seen.values()) + cpu_of(others) - o0
 
 
 def main(argv=None) -> None:
