@@ -764,9 +764,9 @@ class _Decider:
     def _make_reader(self) -> None:
         from ._decide_read import model_reader
         self._read_req = model_reader(DisclosureRequest) or False
-        # records, not models, where the engine's hot path is all a line needs (no --explain, no default pack, the
-        # python backend): a line the hot path leaves is read again into models (``_decide_chunk``)
-        self._read_rec = (self._read_req and not self.explain and self.default is None and self.backend == "python"
+        # records, not models, where the engine's hot path is all a line needs (no default pack, the python
+        # backend; with or without --explain): a line the hot path leaves is read again into models (``_decide_chunk``)
+        self._read_rec = (self._read_req and self.default is None and self.backend == "python"
                           and model_reader(DisclosureRequest, records=True, stream=True)) or False
 
     def _hot_of(self, jur):
@@ -912,11 +912,11 @@ class _Decider:
 
     def _decide_chunk(self, lines: list, emit=None) -> tuple[bytes, bool]:
         """``chunk`` for ``decide`` once msgspec's reader is made (``_make_reader``): ``line`` written out in one loop,
-        its per-line lookups hoisted (the readers, the engines' hot paths and pack ids, the encoder). A plain decide
-        line is read into records first and decided by the engine's hot path (``Engine._hot_rd``); anything else (a
+        its per-line lookups hoisted (the readers, the engines' hot paths and pack ids, the encoder). A decide
+        line (with or without ``--explain``) is read into records first and decided by the engine's hot path (``Engine._hot_rd``); anything else (a
         line the records do not read, a day without its compiled stretch, an error) is read into models, and a line
         the model reader leaves (None: not bytes, or not read as pydantic would) goes through ``line``. The same bytes."""
-        read, decided, columns = self._read_req, self._decided, self.columns
+        read, decided, columns, explain = self._read_req, self._decided, self.columns, self.explain
         rec, fast, encode = self._read_rec, self._fast_rd, self.encode
         out, size, failed = [], 0, False
         append = out.append
@@ -927,7 +927,7 @@ class _Decider:
                 rd = r.__dict__
                 try:
                     got = fast.get(rd["jurisdiction"]) or self._hot_of(rd["jurisdiction"])
-                    parts = got[0](rd, False)
+                    parts = got[0](rd, False, explain)
                 except Exception:       # the error line is the models' (below)
                     parts = None
                 if parts is not None:

@@ -315,19 +315,21 @@ class Engine:
                 "deadline": deadline, "items": plan.items, "trace": trace, "warnings": warnings}
 
     def _decide_parts(self, request, explain: bool = False) -> Parts:
-        """The decision in parts (``Parts``), for the command line's encoder."""
-        if not explain and request.__class__ is DisclosureRequest:
-            out = self._hot_rd(request.__dict__, False)
+        """The decision in parts (``Parts``), for the command line's encoder (``explain``: with the days told, as
+        ``Explanation`` rows)."""
+        if request.__class__ is DisclosureRequest:
+            out = self._hot_rd(request.__dict__, False, explain)
             if out is not None:
                 return _parts(out)
         return _parts(self._decide(request, explain, rows=True))
 
-    def _hot_rd(self, rd: dict, raw: bool):
-        """The hot path of ``decide_raw`` (``raw``) and ``_decide_parts``, without ``explain``, on a typed request's
-        fields ``rd`` (its ``__dict__``; or a ``_decide_read.Record``'s, the command line's reading): for a request
-        of this pack received on a day whose compiled stretch is known (``_segment``), what ``_decide`` does for it
-        (steps 1–3, then the stretch's ``raw`` or ``run``) without its branches for everything else; None for any
-        other request (``_decide`` takes it)."""
+    def _hot_rd(self, rd: dict, raw: bool, explain: bool = False):
+        """The hot path of ``decide_raw`` (``raw``) and ``_decide_parts`` on a typed request's fields ``rd`` (its
+        ``__dict__``; or a ``_decide_read.Record``'s, the command line's reading): for a request of this pack
+        received on a day whose compiled stretch is known (``_segment``), what ``_decide`` does for it (steps 1–3,
+        then the stretch's ``raw`` or ``run``; with ``explain``, ``run`` and the days told read back from its dates,
+        as ``Explanation`` rows) without its branches for everything else; None for any other request (``_decide``
+        takes it)."""
         sd = rd["submission"].__dict__
         channel = sd["channel"]
         received = sd[self._rfield[channel]]
@@ -343,7 +345,11 @@ class Engine:
         cstatus = "none" if corr is None else _pipeline.correction_status(self.calendar, self._dp_at[seg.regime.id], rd)
         if corr is not None or rd["excessive"] is not None or rd["extension"] is not None or rd["consultations"]:
             _pipeline.check_dates(rd, received)
-        return (seg.raw if raw else seg.run)(rd, received, cstatus, day)
+        if not explain:
+            return (seg.raw if raw else seg.run)(rd, received, cstatus, day)
+        out = seg.run(rd, received, cstatus, day)
+        dl.explain_from(self.calendar, self._dp_at[seg.regime.id], out[2], rd, True)      # as ``_decide`` does
+        return out
 
     def _decide(self, request, explain: bool = False, rows: bool = False, raw: bool = False) -> tuple | dict:
         """The steps of ``_pipeline`` in their order, with the memos in front of steps 4–7: the hot path under
