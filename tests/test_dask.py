@@ -6,8 +6,10 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import random
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -302,36 +304,52 @@ def test_local_cluster_from_the_command_line(tmp_path):
     assert out.read_bytes() == cli(EXAMPLES / "requests.jsonl")[0]
 
 
-def _how_the_worker_started() -> dict:
-    """Run on a worker: whether it was forked with the package's worker side and rules already loaded, and
-    the malloc setting Dask's nanny gives its workers by default."""
-    import os
-    import sys
+_STARTED = """
+import json, os, sys
+from zwgk_rules import dask as zd
+
+
+def facts():
     from zwgk_rules import _dask_worker
     return {"preloaded": "zwgk_rules._dask_preload" in sys.modules, "loads": _dask_worker.loads(),
             "trim": os.environ.get("MALLOC_TRIM_THRESHOLD_")}
 
 
-def test_a_local_cluster_of_the_command_line_is_forked_ready_and_keeps_freed_memory(monkeypatch):
-    # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 for its workers: glibc then mmaps and unmaps every
-    # answer block (page faults each time); a local cluster's workers start without it
-    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
-    assert "MALLOC_TRIM_THRESHOLD_" in distributed.utils.dask.config.get("distributed.nanny.pre-spawn-environ")
+if __name__ == "__main__":
+    forked = sys.argv[1] == "forked" and zd._forkserver()
+    cl, close = zd._client("local:1", forked)
+    try:
+        (got,) = cl.run(facts).values()
+    finally:
+        for c in close:
+            c.close()
+    print(json.dumps({"forked": forked, **got}))
+"""
+
+
+@pytest.mark.parametrize("how", ["forked", "spawned"])
+def test_a_local_cluster_of_the_command_line_is_forked_ready_and_keeps_freed_memory(how, tmp_path):
+    # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 for its workers (and in the parent's own environment, for
+    # good): glibc then maps and unmaps every answer block (page faults each time); a local cluster's workers start
+    # without it. Checked in a fresh process, as the command line is one: this one has run Dask's nannies already.
     lean = zd._lean()
+    assert "MALLOC_TRIM_THRESHOLD_" in distributed.utils.dask.config.get("distributed.nanny.pre-spawn-environ")
     assert "MALLOC_TRIM_THRESHOLD_" not in lean["distributed.nanny.pre-spawn-environ"]
     assert lean["distributed.nanny.pre-spawn-environ"]["OMP_NUM_THREADS"] == 1      # the rest of Dask's kept
     assert lean["distributed.admin.tick.interval"] == "1s"
-    assert zd._forkserver()                 # the fork server, with the worker side and the rules loaded
-    for forked, preloaded in ((True, True), (False, False)):
-        cl, close = zd._client("local:1", forked)
-        try:
-            (facts,) = cl.run(_how_the_worker_started).values()
-        finally:
-            for c in close:
-                c.close()
-        # forked: the rules were loaded once, in the fork server, and the worker has them; spawned: the worker
-        # imports the worker side itself (the run's plugin, not this test, would load the rules)
-        assert facts == {"preloaded": preloaded, "loads": 1 if forked else 0, "trim": None}
+    script = tmp_path / "started.py"
+    script.write_text(_STARTED, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    p = subprocess.run([sys.executable, str(script), how], capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    facts = json.loads(p.stdout.strip().splitlines()[-1])
+    # forked: from the fork server, which loaded the worker side and the rules once (the worker has them); spawned:
+    # the worker imports the worker side itself (the run's plugin, not this test, would load the rules)
+    if how == "forked":
+        assert facts == {"forked": True, "preloaded": True, "loads": 1, "trim": None}
+    else:
+        assert facts == {"forked": False, "preloaded": False, "loads": 0, "trim": None}
 
 
 def test_only_the_command_line_forks_a_local_cluster_from_the_fork_server(monkeypatch, tmp_path):
