@@ -165,6 +165,20 @@ def _models_of(tp) -> list:
     return out
 
 
+def _built_fields(model, validators: dict):
+    """(name, field info, its nested models, its validators) of each field of ``model`` a reader builds or checks
+    beyond copying it (``_build`` and ``_build_record``): nested models or field validators; ``_NoStruct`` for a
+    field of several nested models."""
+    for name, info in model.model_fields.items():
+        nested = _models_of(info.annotation)
+        fns = validators.get(name, ())
+        if not nested and not fns:
+            continue
+        if len(nested) > 1:
+            raise _NoStruct(info.annotation)
+        yield name, info, nested, fns
+
+
 def _defaults(model) -> dict:
     """Each field's value where a line does not give it: its default (None for a required field, which a line that
     reaches the model always gives), in the model's order."""
@@ -195,13 +209,7 @@ def _build(model, var: str, ind: int, src: _Source, first: bool = False) -> str:
     d = src.bind(None, "d")
     defaults = _defaults(model)
     src.emit(ind, f"{d} = {{**{src.bind(defaults, 'dflt')}, **{var}}}")    # the model's order; required: given
-    for name, info in model.model_fields.items():
-        nested = _models_of(info.annotation)
-        fns = validators.get(name, ())
-        if not nested and not fns:
-            continue
-        if len(nested) > 1:
-            raise _NoStruct(info.annotation)
+    for name, info, nested, fns in _built_fields(model, validators):
         f = src.bind(name, "f")
         x = src.bind(None, "x")
         src.emit(ind, f"{x} = {var}[{f}]" if info.is_required() else f"{x} = {var}.get({f})")
@@ -279,13 +287,7 @@ def _build_record(model, var: str, ind: int, src: _Source, depth: int, fail: str
                 test = f"{x}.__class__ is {src.bind(str, 'str')} and {x}.strip() is not {x}"
             src.emit(ind, f"if {test}:")
             src.emit(ind + 1, fail)
-    for name, info in model.model_fields.items():
-        nested = _models_of(info.annotation)
-        fns = validators.get(name, ())
-        if not nested and not fns:
-            continue
-        if len(nested) > 1:
-            raise _NoStruct(info.annotation)
+    for name, info, nested, fns in _built_fields(model, validators):
         f = src.bind(name, "f")
         if nested and any(typing.get_origin(a) is tuple for a in _leaves(info.annotation)):
             # a tuple of objects given and not empty (a default other than () only where given)
