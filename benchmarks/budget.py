@@ -222,6 +222,10 @@ def main() -> None:
     floor_us = 1e6 / rate
     budget = 6 * floor_us
     parent_us, workers_us = parent / n * 1e6, workers / n * 1e6
+    if not workers:
+        print(f"\nzwgk decide on {n:,} lines ran in one process ({wall:.2f} s, {parent_us:.2f} µs a line): the file is under "
+              f"the size at which it starts workers; give --cli-lines enough lines (the default) for the budget")
+        return
     spread = workers_us / loop
     allowed = (budget - parent_us) / spread
     print(f"\nzwgk decide on {n:,} such lines (default settings): {wall:.2f} s = {n / wall:,.0f} lines/s; CPU a line: "
