@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent / "src"), str(HERE.parent / "tests")]
+sys.path[:0] = [str(HERE.parent / "src"), str(HERE.parent / "tests"), str(HERE)]
 
 SEED = 16
 
@@ -50,32 +50,19 @@ def tree_cpu(cmd: list[str]) -> tuple[float, float, float]:
     process's utime + stime read from /proc every 20 ms (the last reading of each)."""
     import os
     import subprocess
+    from bench import tree_pids
     tick = os.sysconf("SC_CLK_TCK")
     seen: dict = {}
-
-    def kids(pid: int) -> list[int]:
-        out = []
-        try:
-            for t in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{t}/children") as fh:
-                    out += [int(c) for c in fh.read().split()]
-        except OSError:
-            pass
-        return out
-
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     while p.poll() is None:
-        todo = [p.pid]
-        while todo:
-            pid = todo.pop()
+        for pid in tree_pids(p.pid):
             try:
                 with open(f"/proc/{pid}/stat") as fh:
                     f = fh.read().rsplit(")", 1)[1].split()
                 seen[pid] = (int(f[11]) + int(f[12])) / tick
             except OSError:
                 continue
-            todo += kids(pid)
         time.sleep(0.02)
     wall = time.perf_counter() - t
     parent = seen.pop(p.pid, 0.0)
@@ -213,7 +200,6 @@ def main() -> None:
         more = lines_of(n) if n > len(lines) else lines[:n]
         path.write_bytes(b"\n".join(more) + b"\n")
         del more
-        sys.path.insert(0, str(HERE))
         from bench_cli import floor as file_floor
         rate = file_floor(path, "orjson")
         env_py = [sys.executable, "-m", "zwgk_rules", "decide", str(path)]

@@ -32,7 +32,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
-from bench import max_rss_kb  # noqa: E402
+from bench import max_rss_kb, tree_sum_kb  # noqa: E402
 from traffic import request  # noqa: E402   tests/traffic.py: the generator shared with bench.py and the tests
 
 
@@ -47,22 +47,15 @@ def write(path: Path, n: int, seed: int, items: int | None = None) -> int:
 ENGINE_TARGET_MB = 200      # issue 12, part 1: RSS over 2,000,000 diverse requests
 
 
-def _rss_kb() -> int:
-    with open("/proc/self/status", "rb") as fh:
-        for line in fh:
-            if line.startswith(b"VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
 def engine_child(n: int) -> None:
     """The engine part, run in a fresh process (``--engine-child N``): prints one line of figures."""
+    import os
     import time
 
     from traffic import request as draw
     import zwgk_rules
     eng = zwgk_rules.Engine("cn")
-    loaded = _rss_kb()
+    loaded = tree_sum_kb(os.getpid())
     rnd = random.Random(12)
     base = peak = 0
     decided = refused = 0
@@ -74,11 +67,11 @@ def engine_child(n: int) -> None:
         except zwgk_rules.ZwgkError:
             refused += 1                # the generator's rare accidental error: still read and checked
         if (k + 1) % 10_000 == 0:
-            rss = _rss_kb()
+            rss = tree_sum_kb(os.getpid())
             peak = max(peak, rss)
             if k + 1 == 10_000:
                 base = rss
-    end = _rss_kb()
+    end = tree_sum_kb(os.getpid())
     peak = max(peak, end)
     print(json.dumps({"n": n, "decided": decided, "refused": refused, "loaded": loaded, "base": base,
                       "peak": peak, "end": end, "seconds": time.perf_counter() - t}))
