@@ -358,6 +358,49 @@ def test_the_dates_kept_per_day_give_what_the_procedure_gives_on_every_day():
     assert json.loads(_text(fast, r))["deadline"]["due"] == "2019-07-02"      # 20 working days: 6-7 is 端午节
 
 
+
+def test_a_day_whose_deadline_has_another_shape_is_not_kept_by_its_dates():
+    """``Segment.dates_on`` keeps a day's three dates only where the procedure's deadline for that day is exactly the
+    one ``compile_run`` rebuilds from them (the same keys in the same order, the same values, the same trace, no
+    warning); otherwise it keeps False and the request goes the whole way. National law gives no such day, so the
+    procedure is made to give one here (a deadline whose period starts the next day; one with a key renamed; one
+    with a warning), and the day beside it stays kept."""
+    eng = zwgk_rules.Engine()
+    day, nxt = dt.date(2019, 6, 3), dt.date(2019, 6, 4)
+    r = DisclosureRequest.model_validate({"submission": {"channel": "in_person", "submitted_on": day.isoformat()},
+                                          "items": [{"description": "x", "proactively_published": True}]})
+    eng.decide_raw(r)
+    eng.decide_raw(r)           # the second request of the stretch compiles it
+    i = day.toordinal() - eng._base
+    seg = eng._day_seg[i]
+    assert seg.dates[i] == (dt.date(2019, 7, 2), dt.date(2019, 7, 30), False)     # 6-7 is 端午节
+    real = seg.deadline
+
+    def shifted(rd, received, cstatus, asks):
+        dd, steps, warned = real(rd, received, cstatus, asks)
+        if received == day:
+            dd = {**dd, "reply_period_starts": nxt}
+        return dd, steps, warned
+
+    def renamed(rd, received, cstatus, asks):
+        dd, steps, warned = real(rd, received, cstatus, asks)
+        if received == day:         # the same values in the same order, under another key
+            dd = {("days_excluded" if k == "excluded_days" else k): v for k, v in dd.items()}
+        return dd, steps, warned
+
+    def warned_on(rd, received, cstatus, asks):
+        dd, steps, warned = real(rd, received, cstatus, asks)
+        return dd, steps, (("a warning",) if received == day else warned)
+
+    for made in (shifted, renamed, warned_on):
+        seg.deadline = made
+        seg.dates[:] = [None] * len(seg.dates)
+        assert seg.dates_on(day) is False, made.__name__
+        assert seg.dates[i + 1] == (dt.date(2019, 7, 3), dt.date(2019, 7, 31), False), made.__name__
+    seg.deadline = real
+    seg.dates[:] = [None] * len(seg.dates)
+    assert seg.dates_on(day) == (dt.date(2019, 7, 2), dt.date(2019, 7, 30), False)
+
 def test_an_item_answer_holds_each_citation_and_action_once():
     """``compile_plan`` takes the first item's basis and actions as they are (later items' are merged in, each
     citation by identity and action once): that holds only because an item's answer (``_pipeline.compose_item``)

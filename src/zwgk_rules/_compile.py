@@ -497,15 +497,21 @@ class Segment:
                 except ZwgkError:
                     continue
                 kept = (dd["due"], dd["extended_due"], dd["provisional"])
-                dates[k - base] = kept if list(dd.items()) == list(_alone(d, kept, self.cid).items()) \
-                    and steps == self.steps and warned == () else False
+                dates[k - base] = kept if tuple(dd.values()) == _alone_values(d, kept, self.cid) \
+                    and tuple(dd) == DEADLINE_KEYS and steps == self.steps and warned == () else False
         return dates[o - base]
 
 
 def _alone(received, kept, cid) -> dict:
     """The deadline ``compile_run`` builds from ``Segment.dates`` for a request received on ``received``."""
+    return dict(zip(DEADLINE_KEYS, _alone_values(received, kept, cid)))
+
+
+def _alone_values(received, kept, cid) -> tuple:
+    """``_alone``'s values, in the order of ``DEADLINE_KEYS`` (``Segment.dates_on`` compares a day's deadline with
+    them, and its keys with ``DEADLINE_KEYS``: the same check as the two dicts' items, without making them)."""
     due, ext, prov = kept
-    return dict(zip(DEADLINE_KEYS, (received, received, due, ext, None, prov, cid, 0)))
+    return (received, received, due, ext, None, prov, cid, 0)
 
 
 #: the keys of a deadline, in the order ``compile_deadline`` (and ``_deadline.compute``) gives them
