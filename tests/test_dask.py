@@ -483,15 +483,16 @@ def test_a_worker_writes_only_into_the_very_file_named(tmp_path):
     assert here is None or isinstance(here, str)
     if here is None:
         pytest.skip("no /proc: the workers never write into the file here")
-    assert w.write(([b"ab", b"c"], False), (str(path), here, st.st_dev, st.st_ino), 4) is None
+    assert w.write(w.Answers([b"ab", b"c"], False, 0), (str(path), here, st.st_dev, st.st_ino), 4) is None
     assert path.read_bytes() == b"0123abc789"
     for target in ((str(path), here + "x", st.st_dev, st.st_ino), (str(path), here, st.st_dev, st.st_ino + 1),
                    (str(tmp_path / "nope.jsonl"), here, st.st_dev, st.st_ino)):
-        assert w.write(([b"XYZ"], False), target, 0) == [b"XYZ"]
+        assert w.write(w.Answers([b"XYZ"], False, 0), target, 0) == [b"XYZ"]
     assert path.read_bytes() == b"0123abc789"
-    assert w.write(([], False), (str(path), here, st.st_dev, st.st_ino), 0) is None
-    assert w.measure(([b'{"a": 1}\n', b'{"id": "x", "error": {"message": "m"}}\n'], True)) == (48, 2, 1)
-    assert w.measure(([b'{"a": 1}\n'], False)) == (9, 1, 0)
+    assert w.write(w.Answers([], False, 0), (str(path), here, st.st_dev, st.st_ino), 0) is None
+    # the lines as counted while answering (never read again from the bytes); the error lines only where there is one
+    assert w.measure(w.Answers([b'{"a": 1}\n', b'{"id": "x", "error": {"message": "m"}}\n'], True, 2)) == (48, 2, 1)
+    assert w.measure(w.Answers([b'{"a": 1}\n'], False, 1)) == (9, 1, 0)
 
 
 def test_larger_partitions_when_the_workers_write(client, tmp_path, requests_file, monkeypatch):

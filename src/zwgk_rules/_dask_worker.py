@@ -32,6 +32,7 @@ import itertools
 import os
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from dask.distributed import WorkerPlugin, get_worker
 
@@ -49,10 +50,21 @@ LOADS = 0
 _ERROR = b'"error": {"message"'
 
 
-def tally(pieces: list[bytes], bad: bool) -> tuple[int, int]:
-    """(output lines, error lines) of a partition's answers; ``bad``: whether it has an error line."""
-    lines = sum(data.count(b"\n") for data in pieces)
-    return lines, max(1, sum(data.count(_ERROR) for data in pieces)) if bad else 0
+class Answers(NamedTuple):
+    """A partition's answers, as ``zwgk decide`` writes them: ``pieces`` (one per chunk of lines, never joined into
+    one copy), ``bad`` (one of them is an error line) and ``lines`` (how many output lines they are: one for each
+    line of the partition that is not blank, counted as the chunks are answered, so that nobody reads the answers'
+    bytes again to count them: about 1.6 µs a line for 2.9 KB answers)."""
+
+    pieces: list[bytes]
+    bad: bool
+    lines: int
+
+
+def tally(result: Answers) -> tuple[int, int]:
+    """(output lines, error lines) of a partition's answers (the error lines counted only where there is one)."""
+    pieces = result.pieces
+    return result.lines, max(1, sum(data.count(_ERROR) for data in pieces)) if result.bad else 0
 
 
 @functools.cache
@@ -146,7 +158,7 @@ class Rules(WorkerPlugin):
                                                     self.jurisdiction, rulebook=self.rules)
         return d
 
-    def answer(self, part: bytes, first: int, encoding: str | None, named: bool) -> tuple[list[bytes], bool]:
+    def answer(self, part: bytes, first: int, encoding: str | None, named: bool) -> Answers:
         """The answers to one partition, byte for byte as ``zwgk decide`` writes them for those lines, in pieces
         (one per chunk of lines: never joined into one copy), and whether one of them is an error line.
 
@@ -159,16 +171,17 @@ class Rules(WorkerPlugin):
         enc.name, enc.named = encoding, named
         lines = enc.convert(_cli._frames(io.BytesIO(b"\n" + part), MAX_LINE_BYTES, enc, runs=True))
         d = self.decider()
-        out, failed = [], False
+        out, failed, n = [], False, 0
         for chunk in _cli._chunks(itertools.chain((first - 2,), lines), 2000):
             data, bad = d.chunk(chunk)
             if data:
                 out.append(data)
             failed |= bad
-        return out, failed
+            n += len(chunk)         # one answer line each
+        return Answers(out, failed, n)
 
 
-def answer(name: str, part: bytes, first: int, encoding: str | None, named: bool) -> tuple[list[bytes], bool]:
+def answer(name: str, part: bytes, first: int, encoding: str | None, named: bool) -> Answers:
     """The task: one partition decided by the run's plugin on this worker."""
     plugin = get_worker().plugins.get(name)
     if not isinstance(plugin, Rules):
@@ -177,7 +190,7 @@ def answer(name: str, part: bytes, first: int, encoding: str | None, named: bool
 
 
 def answer_range(name: str, source: tuple[str, str, int, int, int], start: int, end: int, first: int,
-                 encoding: str | None, named: bool) -> tuple[list[bytes], bool] | None:
+                 encoding: str | None, named: bool) -> Answers | None:
     """The task for a partition this worker reads itself: bytes ``start`` to ``end`` of the input file
     ``source`` (path, the client's ``place``, device, inode, modification time in ns), when this worker sees
     that very file unchanged; otherwise None, and the client sends the bytes (``answer``)."""
@@ -207,20 +220,19 @@ def read_range(source: tuple[str, str, int, int, int], start: int, end: int) -> 
     return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
-def measure(result: tuple[list[bytes], bool] | None) -> tuple[int, int, int] | None:
+def measure(result: Answers | None) -> tuple[int, int, int] | None:
     """The task the client asks instead of the answers: (bytes, output lines, error lines) of a partition's
     (None: ``answer_range`` could not read the partition here)."""
     if result is None:
         return None
-    pieces, bad = result
-    return (sum(map(len, pieces)), *tally(pieces, bad))
+    return (sum(map(len, result.pieces)), *tally(result))
 
 
-def write(result: tuple[list[bytes], bool], target: tuple[str, str, int, int], offset: int) -> list[bytes] | None:
+def write(result: Answers, target: tuple[str, str, int, int], offset: int) -> list[bytes] | None:
     """The task that puts a partition's answers at ``offset`` of the output file ``target`` (path, the client's
     ``place``, device, inode), when this worker sees that very file; returns None then, and otherwise the
     answers, for the client to write. A failing write raises its ``OSError`` (the client reports it)."""
-    data = result[0]        # never None: the client sends the bytes of a partition answer_range could not read
+    data = result.pieces    # never None: the client sends the bytes of a partition answer_range could not read
     path, where, *ident = target
     if not data:
         return None

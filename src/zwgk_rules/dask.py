@@ -362,9 +362,8 @@ def _run(source, out, client, *, command: str, packs: tuple, jurisdiction: str |
                     fut = submit(a, f"{fut.key}-sent", None).answer
                     result = cl.gather(fut, direct=True)
                     fut.release()
-                pieces, bad = result
-                _write_blocks(out, pieces, flush)
-                written(*w.tally(pieces, bad))
+                _write_blocks(out, result.pieces, flush)
+                written(*w.tally(result))
                 return
             counts = cl.gather(size, direct=True)
             size.release()
