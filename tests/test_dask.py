@@ -554,6 +554,25 @@ def test_a_partition_knows_where_its_bytes_are_in_the_file(tmp_path, bom):
     assert [q.start for q in parts[1:cut]] == [p.start + len(p.data) for p in parts[:cut - 1]]
 
 
+
+def test_an_overlong_line_is_cut_to_one_byte_more_than_a_line_may_be_wherever_it_comes(tmp_path):
+    """``partitions`` keeps ``MAX_LINE_BYTES`` + 1 bytes of an overlong line (its error line needs no more) and the
+    file's other lines whole: whether the line comes first, or after megabytes of lines already cut into partitions
+    (the line ends seen before are then no longer in what it holds), or starts right where a read block (1 MiB) ends."""
+    from zwgk_rules._limits import MAX_LINE_BYTES
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in traffic.requests(200, seed=10)]
+    many = b"\n".join(lines * 60) + b"\n"
+    assert len(many) > 3 << 20
+    long_line = b'{"id": "long", "x": "' + b"x" * (MAX_LINE_BYTES + (3 << 20)) + b'"}'
+    rest = b"\n".join(lines[:5]) + b"\n"
+    at_block = b"\n".join(lines * 60)[:(1 << 20) - 1] + b"\n"      # ends exactly at the first read block's end
+    for before in (b"", many, at_block):
+        path = tmp_path / "in.jsonl"
+        path.write_bytes(before + long_line + b"\n" + rest)
+        with open(path, "rb") as fh:
+            got = b"".join(p.data for p in zd.partitions(fh, 3000, _cli._Encoding()))
+        assert got == before + long_line[:MAX_LINE_BYTES + 1] + b"\n" + rest, len(before)
+
 def _not_sent(*args, **kw):  # pragma: no cover - running is the failure
     raise AssertionError("a partition's bytes were sent to a worker that can read the file")
 

@@ -155,6 +155,7 @@ def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) 
     dropping = False            # skipping the rest of an overlong line
     read = 0                    # bytes read from the stream: while ``spliced`` is False, ``buf`` ends there
     spliced = False             # an overlong line was cut: ``buf`` is no longer a stretch of the stream
+    eol = -1                    # where in ``buf`` its last line end is (-1: none): looked for in each block read only
     while True:
         try:
             data = raw_read(_READ)
@@ -176,10 +177,12 @@ def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) 
                 continue
             dropping = False
             data = data[m.start():]
+        k = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        if k >= 0:
+            eol = len(buf) + k
         buf += data
-        end = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
-        if len(buf) - end - 1 > limit:         # the last line is overlong: keep what makes it so, drop the rest
-            del buf[end + 1 + limit:]
+        if len(buf) - eol - 1 > limit:         # the last line is overlong: keep what makes it so, drop the rest
+            del buf[eol + 1 + limit:]
             dropping = spliced = True
         pos = 0
         while len(buf) - pos >= blocksize:
@@ -193,6 +196,7 @@ def partitions(fh, blocksize: int, enc: _Encoding, counter: list | None = None) 
                 part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")
         if pos:
             del buf[:pos]
+            eol -= pos
     if head:
         buf += head.removeprefix(_BOM)
         if enc.name is None:
