@@ -160,7 +160,8 @@ class Rules(WorkerPlugin):
 
     def answer(self, part: bytes, first: int, encoding: str | None, named: bool) -> Answers:
         """The answers to one partition, byte for byte as ``zwgk decide`` writes them for those lines, in pieces
-        (one per chunk of lines: never joined into one copy), and whether one of them is an error line.
+        (one per chunk of lines: never joined into one copy), whether one of them is an error line, and how many
+        lines they are (``Answers``).
 
         ``part`` is whole lines of the input (the file's byte-order mark already removed by the client),
         ``first`` the number of its first line in the input file. A blank line is put before the bytes so
